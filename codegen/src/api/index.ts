@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/**
+ * The system-description API: what a `system.ts` imports from "neptune-gen".
+ *
+ *   import { defineSystem, server, driver, memoryRegion } from "neptune-gen";
+ *   export default defineSystem({
+ *     name: "hello",
+ *     servers: [
+ *       server({ name: "echo", serves: ["echo"], priority: 150 }),
+ *       server({ name: "client", uses: ["echo"] }),
+ *       driver({ name: "uart", serves: ["serial"],
+ *                devices: [{ name: "pl011", compatible: "arm,pl011", size: "4K", irq: 33 }] }),
+ *     ],
+ *   });
+ *
+ * The builders only record what they are given plus where in system.ts they were called
+ * (`ORIGIN`); all checking happens in the compiler (model/system-schema.ts), which reports errors
+ * at the position of the offending property.
+ */
+
+/** A size in bytes, or a string with a K/M/G suffix ("16K", "2M"). */
+export type Size = number | `${number}${"K" | "M" | "G"}` | `${number}`;
+
+export type Rights = "r" | "rw" | "rx" | "rwx";
+
+/** What the root server does when a server faults. */
+export type RestartPolicy =
+  /** Leave it stopped (the default); the fault is reported. */
+  | "never"
+  /** Recreate it from its ELF every time it faults. */
+  | "always"
+  /** Recreate it at most `maxRestarts` times, then leave it stopped. */
+  | { policy: "on-fault"; maxRestarts: number };
+
+/** A use of an interface. A bare string names the interface; the server is found by it. */
+export type Use =
+  | string
+  | {
+      interface: string;
+      /** Which server provides it, when several serve the same interface. */
+      server?: string;
+      /** Name of the cap slot constant in C (default: the interface name). */
+      as?: string;
+    };
+
+export interface MemoryMapping {
+  /** A memoryRegion declared in the system. */
+  region: string;
+  /** Virtual address; chosen by the layout when omitted. */
+  vaddr?: number;
+  perms?: Rights;
+  /** Name of the C constant holding the address (default: the region name). */
+  as?: string;
+}
+
+export interface ServerSpec {
+  /** C identifier; also the CMake target and ELF name unless `elf` says otherwise. */
+  name: string;
+  /** CMake target producing the server's ELF (default: `name`). */
+  elf?: string;
+  /** seL4 priority, 1..254 (default 100). The root server runs at 255. */
+  priority?: number;
+  /** Stack size (default 16K). */
+  stack?: Size;
+  /** Heap size for the C library's malloc (default 64K). */
+  heap?: Size;
+  /** Interfaces (IDL namespaces) this server serves on its endpoint. */
+  serves?: string[];
+  /** Interfaces it calls. Each use becomes a badged endpoint cap in its CSpace. */
+  uses?: Use[];
+  /** Servers this one may signal (seL4 notification, like a Microkit channel). */
+  notifies?: string[];
+  /** Shared memory regions mapped into it. */
+  maps?: MemoryMapping[];
+  restart?: RestartPolicy;
+  /** May ask the root server to create processes at run time. */
+  spawn?: boolean | { maxProcesses?: number; memory?: Size };
+  /** Replies this server can hold back at once (deferred replies); default 4 if it serves anything. */
+  deferredReplies?: number;
+  /** log2 of its CNode size; the smallest that fits is chosen when omitted. */
+  cnodeBits?: number;
+  /** Arguments passed to main(). */
+  args?: string[];
+}
+
+export interface DeviceSpec {
+  /** C identifier for the slot/address constants. */
+  name: string;
+  /** Device-tree `compatible` string, resolved against the platform's device tree… */
+  compatible?: string;
+  /** …or a fixed physical address (page aligned). */
+  paddr?: number;
+  /** Size of the MMIO window (default 4K). */
+  size?: Size;
+  /** Interrupt number (the kernel's numbering; for GIC SPIs that is 32 + SPI). */
+  irq?: number;
+  irqTrigger?: "level" | "edge";
+}
+
+export interface DriverSpec extends ServerSpec {
+  devices: DeviceSpec[];
+}
+
+export interface MemoryRegionSpec {
+  name: string;
+  size: Size;
+  /** Backed by this physical range instead of fresh RAM. */
+  paddr?: number;
+  pageSize?: "4K" | "2M";
+}
+
+export interface SystemSpec {
+  name: string;
+  /** Default platform for `neptune-gen build` (default "qemu-arm-virt"). */
+  platform?: string;
+  /** IDL files or folders, relative to system.ts (default ["idl"]). */
+  idl?: string[];
+  /** Untyped memory the system may use beyond the kernel's own (default "64M"). */
+  untyped?: Size;
+  servers: (Server | Driver)[];
+  memory?: MemoryRegion[];
+}
+
+/** Where a builder was called: file, line, column in system.ts. Filled in by the loader. */
+export const ORIGIN: unique symbol = Symbol.for("neptune-gen.origin");
+
+export interface Origin {
+  file: string;
+  line: number;
+  col: number;
+}
+
+type Tagged<K extends string, T> = T & { readonly kind: K; [ORIGIN]?: Origin };
+
+export type Server = Tagged<"server", ServerSpec>;
+export type Driver = Tagged<"driver", DriverSpec>;
+export type MemoryRegion = Tagged<"memory", MemoryRegionSpec>;
+export type System = Tagged<"system", SystemSpec>;
+
+/**
+ * The loader installs a hook that records the call site of every builder; outside the loader
+ * (a plain `import` in a test) the hook is absent and no origin is recorded.
+ */
+type OriginHook = () => Origin | undefined;
+const hookKey = Symbol.for("neptune-gen.originHook");
+
+function tag<K extends string, T extends object>(kind: K, spec: T): Tagged<K, T> {
+  const hook = (globalThis as Record<symbol, OriginHook | undefined>)[hookKey];
+  const out = { ...spec, kind } as Tagged<K, T>;
+  const origin = hook?.();
+  if (origin) Object.defineProperty(out, ORIGIN, { value: origin, enumerable: false });
+  return out;
+}
+
+export function server(spec: ServerSpec): Server {
+  return tag("server", spec);
+}
+
+export function driver(spec: DriverSpec): Driver {
+  return tag("driver", spec);
+}
+
+export function memoryRegion(spec: MemoryRegionSpec): MemoryRegion {
+  return tag("memory", spec);
+}
+
+export function defineSystem(spec: SystemSpec): System {
+  return tag("system", spec);
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The IPC API generated stubs and dispatchers call. One declaration for every target; the
+ * implementation comes from <neptune/transport.h>, which the include path selects:
+ *   runtime/sel4/include/neptune/transport.h  seL4 (seL4_Call, seL4_ReplyRecv, …)
+ *   runtime/host/include/neptune/transport.h  the host test bench (threads, handles)
+ *
+ * A target's transport.h must define ng_server_t and ng_reply_t and provide these, usually
+ * static inline:
+ *
+ * Client side
+ *   void ng_msg_start(ng_msg_t *m, ng_word_t label);
+ *       Prepare an outgoing message on this thread: mr = the thread's message words,
+ *       len = ncaps = 0, shm = NULL.
+ *   int ng_call(ng_cptr_t ep, ng_msg_t *m);
+ *       Send m on endpoint `ep` with its caps and wait for the reply, which replaces m
+ *       (label = error code, len, ncaps, caps = slots where received caps landed).
+ *       Returns NG_OK, or NG_EIPC if the transport failed (m then holds no reply).
+ *   int ng_send(ng_cptr_t ep, ng_msg_t *m);
+ *       Send without waiting for a reply (oneway). Blocks until received, as seL4_Send does.
+ *   void ng_signal(ng_cptr_t ntfn);
+ *   ng_word_t ng_wait(ng_cptr_t ntfn);   returns the badge bits that were signalled
+ *
+ * Shared buffers
+ *   void ng_msg_set_shm(ng_msg_t *m, uint8_t *base, size_t size);
+ *       (a plain assignment on every target; clients pass the buffer the layout maps for the
+ *       interface they call, servers get it per badge from the generated dispatch.)
+ *
+ * Server side (ng_server_t holds the endpoint, receive slot and reply slots of one thread)
+ *   void ng_server_init(ng_server_t *s, ng_cptr_t ep, ng_cptr_t recv_slot,
+ *                       const ng_cptr_t *reply_slots, unsigned nreply);
+ *   void ng_recv(ng_server_t *s, ng_msg_t *m, ng_badge_t *badge);
+ *       Wait for the next request; received caps land in the receive slot (m->caps[0]).
+ *   void ng_reply_recv(ng_server_t *s, ng_msg_t *m, ng_badge_t *badge);
+ *       Reply with m to the current caller, then wait for the next request into m.
+ *   void ng_recv_done(ng_server_t *s, ng_msg_t *m);
+ *       After dispatch: frees the receive slot if the handler left a received cap there.
+ *   int ng_cap_move(ng_server_t *s, ng_cptr_t from, ng_cptr_t to);
+ *       Keep a received cap: move it out of the receive slot into a slot of the server's own.
+ *   int ng_reply_save(ng_server_t *s, ng_reply_t *out);
+ *       Keep the current caller waiting: save its reply capability (a reply slot). Returns
+ *       NG_ENOMEM when every reply slot is in use.
+ *   int ng_reply_send(ng_server_t *s, ng_reply_t r, ng_msg_t *m);
+ *       Answer a saved reply with m (built with ng_msg_start) and free its slot.
+ */
+#pragma once
+
+#include <neptune/msg.h>
+#include <neptune/transport.h>

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The portable message the generated marshalling code encodes into and decodes from.
+ *
+ * This header includes no seL4 header: generated encoders and decoders compile, run and are
+ * fuzzed on the host. On seL4, `mr` points at the IPC buffer's message words, so an encoder
+ * writes straight into the IPC buffer and a decoder reads straight out of it.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef uintptr_t ng_word_t;
+typedef ng_word_t ng_cptr_t;
+typedef ng_word_t ng_badge_t;
+
+_Static_assert(sizeof(ng_word_t) == 8, "neptune-gen's wire format assumes 64-bit words");
+
+#define NG_MSG_MAX_WORDS 120 /* seL4_MsgMaxLength */
+#define NG_MSG_MAX_CAPS 3    /* seL4_MsgMaxExtraCaps */
+#define NG_WORD_BYTES 8
+
+/* Generic error codes: a reply's label. Interface errors start at NG_ERR_USER_BASE. */
+enum {
+    NG_OK = 0,
+    NG_EBADMSG = 1,   /* malformed message: wrong length, cap count, bound or value */
+    NG_ENOSYS = 2,    /* no method with this label on this endpoint */
+    NG_EDENIED = 3,   /* the caller may not do this */
+    NG_ENOMEM = 4,    /* out of memory or slots */
+    NG_EINTERNAL = 5, /* the server failed (e.g. returned an error the rpc does not raise) */
+    NG_EIPC = 6,      /* the transport failed (invalid cap, peer gone) */
+    NG_EAGAIN = 7,    /* try again later */
+    NG_ERR_USER_BASE = 16,
+};
+
+/* A handler returns this instead of an error code when it will answer later (ng_reply_save). */
+#define NG_DEFERRED (-1)
+
+typedef struct ng_msg {
+    ng_word_t label;                 /* request: method label; reply: error code */
+    unsigned len;                    /* words used in mr[] */
+    unsigned ncaps;                  /* caps in caps[] */
+    ng_word_t *mr;                   /* message words (the IPC buffer on seL4) */
+    ng_cptr_t caps[NG_MSG_MAX_CAPS]; /* send: slots to transfer; receive: slots where they landed */
+    uint8_t *shm;                    /* shared buffer for payloads beyond the IPC buffer, or NULL */
+    size_t shm_size;
+} ng_msg_t;
+
+/* A borrowed view of a `str` or `bytes` field: points into the message (or shared buffer) and is
+ * valid until the next IPC on this thread. Copy it to keep it. Not NUL-terminated. */
+typedef struct ng_str {
+    const char *ptr;
+    size_t len;
+} ng_str_t;
+
+typedef struct ng_bytes {
+    const uint8_t *ptr;
+    size_t len;
+} ng_bytes_t;
+
+static inline ng_str_t ng_str(const char *s)
+{
+    ng_str_t v = { s, s ? strlen(s) : 0 };
+    return v;
+}
+
+static inline ng_bytes_t ng_bytes(const void *p, size_t len)
+{
+    ng_bytes_t v = { (const uint8_t *)p, len };
+    return v;
+}
+
+/* Words a payload of `len` bytes occupies. */
+static inline size_t ng_words_for(size_t len)
+{
+    return (len + NG_WORD_BYTES - 1) / NG_WORD_BYTES;
+}
+
+/* One incoming call as a server handler sees it. */
+typedef struct ng_call {
+    ng_badge_t badge; /* names the caller: see the server's <server>_BADGE_* constants */
+    ng_msg_t *msg;    /* request on entry; the dispatcher encodes the reply into it */
+    void *server;     /* the transport's ng_server_t, for ng_reply_save */
+} ng_call_t;
