@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/**
+ * The pipeline as a library: system.ts + IDL → model → layout → generated files.
+ *
+ *   const bag = new DiagnosticBag();
+ *   const sys = await compileSystem("system.ts", bag);    // undefined when bag has errors
+ *   const files = emitSystem(sys);
+ *   await writeGenerated("build/gen", files);
+ *
+ * Every stage reports into the one bag; the pipeline stops after a stage that reported errors,
+ * because later stages assume a consistent model. The CLI is a thin layer over these functions.
+ */
+
+import { readFile, readdir, stat, mkdir, writeFile, rm } from "node:fs/promises";
+import path from "node:path";
+import { DiagnosticBag } from "./diag/diagnostics.ts";
+import type { IdlModel } from "./model/idl.ts";
+import type { CompiledSystem } from "./model/system.ts";
+import { compileIdl } from "./model/resolve-idl.ts";
+import { loadSystemFile } from "./parse/system/loader.ts";
+import { resolveSystem } from "./model/resolve-system.ts";
+import { computeLayout } from "./model/layout.ts";
+import type { GeneratedFile } from "./emit/files.ts";
+import { emitAllInterfaces } from "./emit/interface.ts";
+import { emitServerWrapper } from "./emit/server-wrapper.ts";
+import { emitRootTables } from "./emit/root-tables.ts";
+import { emitLayoutTxt } from "./emit/layout-txt.ts";
+import { emitSystemJson } from "./emit/system-json.ts";
+
+/** Expands files and folders (recursively, *.idl) into a sorted list of IDL files. */
+export async function findIdlFiles(entries: string[], bag: DiagnosticBag, base = "."): Promise<string[]> {
+  const out = new Set<string>();
+  for (const entry of entries) {
+    const p = path.isAbsolute(entry) ? entry : path.join(base, entry);
+    let st;
+    try {
+      st = await stat(p);
+    } catch {
+      bag.error(undefined, `IDL path '${displayPath(p)}' does not exist`, "list IDL files or folders in the system's `idl` field, relative to system.ts");
+      continue;
+    }
+    if (st.isDirectory()) {
+      for (const f of await walk(p)) if (f.endsWith(".idl")) out.add(f);
+    } else {
+      out.add(p);
+    }
+  }
+  return [...out].map(displayPath).sort();
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const files: string[] = [];
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) files.push(...(await walk(p)));
+    else files.push(p);
+  }
+  return files;
+}
+
+/** Paths in diagnostics and banners: relative to the working directory when below it. */
+export function displayPath(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel.split(path.sep).join("/") : p;
+}
+
+export async function compileIdlFiles(files: string[], bag: DiagnosticBag): Promise<IdlModel> {
+  const sources = await Promise.all(
+    files.map(async (file) => ({ file: displayPath(file), text: await readFile(file, "utf8") })),
+  );
+  return compileIdl(sources, bag);
+}
+
+export async function compileSystem(systemFile: string, bag: DiagnosticBag): Promise<CompiledSystem | undefined> {
+  const loaded = await loadSystemFile(systemFile, bag);
+  if (!loaded || bag.hasErrors) return undefined;
+  const idlFiles = await findIdlFiles(loaded.spec.idl ?? ["idl"], bag, path.dirname(systemFile));
+  if (bag.hasErrors) return undefined;
+  const idl = await compileIdlFiles(idlFiles, bag);
+  if (bag.hasErrors) return undefined;
+  const model = resolveSystem(loaded, idl, bag);
+  if (!model || bag.hasErrors) return undefined;
+  const layout = computeLayout(model, bag);
+  if (bag.hasErrors) return undefined;
+  return { model, layout };
+}
+
+/** Everything generated for a system, in a stable order. */
+export function emitSystem(sys: CompiledSystem): GeneratedFile[] {
+  const files: GeneratedFile[] = [...emitAllInterfaces(sys.model.idl)];
+  for (const server of sys.model.servers) {
+    const layout = sys.layout.servers.find((s) => s.name === server.name);
+    if (!layout) throw new Error(`internal: no layout for server ${server.name}`);
+    files.push(...emitServerWrapper(server, layout, sys.model));
+  }
+  files.push(...emitRootTables(sys.model, sys.layout));
+  files.push(...emitLayoutTxt(sys.model, sys.layout));
+  files.push(...emitSystemJson(sys.model, sys.layout));
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+export interface WriteResult {
+  written: string[];
+  unchanged: string[];
+  removed: string[];
+}
+
+/**
+ * Writes files below outDir, leaving unchanged files untouched (their mtime too, so ninja does
+ * not rebuild what depends on them) and removing stale *_gen.* files and outputs of earlier runs
+ * that this run no longer produces (listed in .neptune-gen-files).
+ */
+export async function writeGenerated(outDir: string, files: GeneratedFile[]): Promise<WriteResult> {
+  const result: WriteResult = { written: [], unchanged: [], removed: [] };
+  await mkdir(outDir, { recursive: true });
+  const manifest = path.join(outDir, ".neptune-gen-files");
+  const previous = await readFile(manifest, "utf8").then((t) => t.split("\n").filter(Boolean), () => [] as string[]);
+  const now = new Set(files.map((f) => f.path));
+  for (const f of files) {
+    const p = path.join(outDir, f.path);
+    const old = await readFile(p, "utf8").catch(() => undefined);
+    if (old === f.text) {
+      result.unchanged.push(f.path);
+      continue;
+    }
+    await mkdir(path.dirname(p), { recursive: true });
+    await writeFile(p, f.text);
+    result.written.push(f.path);
+  }
+  for (const old of previous) {
+    if (!now.has(old)) {
+      await rm(path.join(outDir, old), { force: true });
+      result.removed.push(old);
+    }
+  }
+  const list = [...now].sort().join("\n") + "\n";
+  if ((await readFile(manifest, "utf8").catch(() => "")) !== list) await writeFile(manifest, list);
+  return result;
+}
