@@ -39,7 +39,7 @@ export const depsCommand: CommandModule<object, { workspace?: string }> = {
     }
     if (choice.source !== "NEPTUNE_SEL4_WORKSPACE" && choice.source !== "default") {
       const cfgFile = userConfigFile();
-      const cfg = await readFile(cfgFile, "utf8").then((t) => JSON.parse(t) as Record<string, unknown>, () => ({}));
+      const cfg: Record<string, unknown> = await readFile(cfgFile, "utf8").then((t) => JSON.parse(t) as Record<string, unknown>, () => ({}));
       if (cfg.workspace !== choice.dir) {
         await mkdir(path.dirname(cfgFile), { recursive: true });
         await writeFile(cfgFile, JSON.stringify({ ...cfg, workspace: choice.dir }, null, 2) + "\n");
