@@ -20,6 +20,14 @@
  *       Send without waiting for a reply (oneway). Blocks until received, as seL4_Send does.
  *   void ng_signal(ng_cptr_t ntfn);
  *   ng_word_t ng_wait(ng_cptr_t ntfn);   returns the badge bits that were signalled
+ *   void ng_recv_path_set(ng_cptr_t recv_slot);
+ *       Where a cap sent to this thread lands (caps in replies to ng_call; ng_server_init sets it
+ *       to the server's receive slot). 0: caps sent to this thread are dropped. One slot per
+ *       thread, and a cap lands only in an empty slot: move a received cap out (ng_cap_move) or
+ *       delete it before the next IPC that may bring one. At most one cap lands per message; a
+ *       badged cap to the very endpoint the message travels on is unwrapped (caps[i] = 0).
+ *   int ng_cap_delete(ng_cptr_t slot);
+ *       Empty a slot of this thread's CSpace (e.g. a cap received in a reply, once used).
  *
  * Shared buffers
  *   void ng_msg_set_shm(ng_msg_t *m, uint8_t *base, size_t size);
@@ -37,6 +45,8 @@
  *       After dispatch: frees the receive slot if the handler left a received cap there.
  *   int ng_cap_move(ng_server_t *s, ng_cptr_t from, ng_cptr_t to);
  *       Keep a received cap: move it out of the receive slot into a slot of the server's own.
+ *       s may be NULL (a client keeping a cap from a reply). NG_EIPC if `from` is empty or `to`
+ *       is occupied.
  *   int ng_reply_save(ng_server_t *s, ng_reply_t *out);
  *       Keep the current caller waiting: save its reply capability (a reply slot). Returns
  *       NG_ENOMEM when every reply slot is in use.

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The host test bench's "kernel": build a system of kernel-object emulations in one Linux process,
+ * the way the seL4 root server builds one from untyped memory. Endpoints and notifications are
+ * objects; every server is a pthread with its own CSpace (an array of slots {object, badge,
+ * rights}); <neptune/ipc.h> calls look a cptr up in the calling thread's CSpace, so a thread
+ * without the cap cannot reach the object (NG_EIPC), as on seL4.
+ *
+ * A host root server reads the generated layout tables and, per server:
+ *     cs = ng_host_cspace_new(layout.cnodeBits);
+ *     for each slot: ng_host_cap_mint(cs, slot.slot, objects[slot.object], slot.badge, rights);
+ *     ng_host_thread_start(server.name, cs, server_main, arg);
+ * Slot kinds "recv" and "reply" stay empty (the transport fills them); "reserved" slots are unused.
+ *
+ * Objects are never freed: a host system lives as long as the process.
+ */
+#pragma once
+
+#include <neptune/msg.h>
+
+typedef enum ng_host_obj_type {
+    NG_HOST_OBJ_ENDPOINT = 1,
+    NG_HOST_OBJ_NOTIFICATION = 2,
+    NG_HOST_OBJ_REPLY = 3, /* made by the transport for each call; cannot be created */
+} ng_host_obj_type_t;
+
+/* Cap rights, as seL4_CapRights_t (and CapRights in codegen/src/model/system.ts). */
+enum {
+    NG_HOST_RIGHT_READ = 1 << 0,        /* receive (endpoint) / wait (notification) */
+    NG_HOST_RIGHT_WRITE = 1 << 1,       /* send, call / signal */
+    NG_HOST_RIGHT_GRANT = 1 << 2,       /* caps travel with messages sent through this cap */
+    NG_HOST_RIGHT_GRANT_REPLY = 1 << 3, /* may call (get a reply) without Grant */
+    NG_HOST_RIGHTS_ALL = 0xf,
+};
+
+typedef struct ng_host_object ng_host_object_t;
+typedef struct ng_host_cspace ng_host_cspace_t;
+typedef struct ng_host_thread ng_host_thread_t;
+
+/* A new endpoint or notification (NULL for any other type). */
+ng_host_object_t *ng_host_object_new(ng_host_obj_type_t type);
+
+/* A CSpace of 2^bits slots, all empty; slot 0 stays the null slot. */
+ng_host_cspace_t *ng_host_cspace_new(unsigned bits);
+
+/* Put a cap to obj with badge and rights into an empty slot. Returns NG_OK, or NG_EBADMSG if the
+ * slot is 0, out of range or occupied. */
+int ng_host_cap_mint(ng_host_cspace_t *cs, ng_cptr_t slot, ng_host_object_t *obj, ng_badge_t badge,
+                     unsigned rights);
+
+/* What a slot holds: returns 1 and fills the non-NULL out-arguments, or 0 if the slot is empty. */
+int ng_host_cap_query(ng_host_cspace_t *cs, ng_cptr_t slot, ng_host_object_t **obj,
+                      ng_badge_t *badge, unsigned *rights);
+
+/* Bind a notification to a thread (seL4_TCB_BindNotification): a signal to it also ends the
+ * thread's endpoint receive, as an empty message (label 0, len 0) whose badge is the signalled
+ * word (a signal sent before the bind is taken by its next receive). One notification per thread
+ * and vice versa. Returns NG_OK or NG_EBADMSG. */
+int ng_host_ntfn_bind(ng_host_object_t *ntfn, ng_host_thread_t *t);
+
+/* Start a server thread running entry(arg) with CSpace cs. The name appears in fault reports. */
+ng_host_thread_t *ng_host_thread_start(const char *name, ng_host_cspace_t *cs,
+                                       void (*entry)(void *arg), void *arg);
+
+/* Make the calling thread (e.g. a test's main) a host thread with CSpace cs, so it can use the
+ * IPC API. Faults in an adopted thread are not isolated. */
+ng_host_thread_t *ng_host_thread_adopt(const char *name, ng_host_cspace_t *cs);
+
+/* Wait until a started thread ends. Returns 0 if its entry returned, or the signal that killed it
+ * (SIGSEGV, SIGBUS, SIGILL, SIGFPE; or SIGABRT after an IPC on an invalid cap that seL4 would
+ * treat as a cap fault). */
+int ng_host_thread_join(ng_host_thread_t *t);
+
+/* The calling thread's host thread, or NULL. */
+ng_host_thread_t *ng_host_self(void);

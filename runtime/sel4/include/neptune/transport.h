@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The seL4 transport behind <neptune/ipc.h> (non-MCS kernel, 64-bit; AArch64 first): every call is
+ * a static inline over libsel4, so a generated stub costs a few instructions more than a
+ * hand-written seL4_Call. Message words live in the IPC buffer (ng_msg_start points mr there);
+ * caps are copied to and from the IPC buffer only when a message carries some.
+ *
+ * CSpace contract (what the layout and the root server must provide, see runtime/sel4/README.md):
+ *  - a single-level CSpace whose root CNode cap is guarded to resolve a full word, so a slot's
+ *    number is its cptr and every CNode invocation uses depth seL4_WordBits;
+ *  - the thread's own root CNode cap in slot NG_SEL4_CNODE (1, "own CNode"), minted with that same
+ *    guard: receive paths, SaveCaller, Move and Delete all name the CSpace through it;
+ *  - the caller's endpoint caps carry GrantReply (seL4 makes a caller without Grant or GrantReply
+ *    inactive for good) and Grant if it sends caps; a server's receive endpoint cap carries Grant
+ *    if its replies carry caps (the reply cap inherits it).
+ *
+ * Replies are tagged: ng_reply_recv and ng_reply_send set NG_SEL4_REPLY_TAG in the label, so
+ * ng_call can tell a server's reply from the kernel's error reply to an invocation of an empty
+ * slot (label seL4_InvalidCapability), which it reports as NG_EIPC as the API promises.
+ */
+#pragma once
+
+#include <sel4/sel4.h>
+#include <neptune/msg.h>
+
+#if defined(CONFIG_KERNEL_MCS)
+#error "neptune's seL4 transport targets the non-MCS kernel (reply caps, seL4_CNode_SaveCaller)"
+#endif
+
+_Static_assert(_Generic((seL4_Word)0, ng_word_t: 1, default: 0), "seL4_Word must be ng_word_t");
+_Static_assert(NG_MSG_MAX_WORDS == seL4_MsgMaxLength, "message words must match seL4");
+_Static_assert(NG_MSG_MAX_CAPS == seL4_MsgMaxExtraCaps, "message caps must match seL4");
+
+/* The thread's own root CNode cap (sel4utils' SEL4UTILS_CNODE_SLOT; the layout's slot 1). */
+#ifndef NG_SEL4_CNODE
+#define NG_SEL4_CNODE ((seL4_CPtr)1)
+#endif
+/* Depth that resolves a slot number through NG_SEL4_CNODE (guard + radix = one word). */
+#ifndef NG_SEL4_CNODE_DEPTH
+#define NG_SEL4_CNODE_DEPTH seL4_WordBits
+#endif
+/* Set in every reply label; error codes stay below it (labels fit 20 bits on every seL4). */
+#define NG_SEL4_REPLY_TAG ((ng_word_t)1 << 19)
+
+typedef struct ng_server {
+    seL4_CPtr ep;              /* endpoint it receives on */
+    seL4_CPtr recv_slot;       /* where a cap sent to it lands (0: none) */
+    const ng_cptr_t *reply_slots;
+    unsigned nreply;           /* at most 64 */
+    uint64_t reply_used;       /* bit i: reply_slots[i] holds a saved reply cap */
+    int recv_full;             /* a received cap still sits in recv_slot */
+} ng_server_t;
+
+/* A saved reply: the slot holding the caller's reply cap, and its index in reply_slots. */
+typedef struct ng_reply {
+    ng_cptr_t slot;
+    unsigned index;
+} ng_reply_t;
+
+/* --- internals ------------------------------------------------------------------------------ */
+
+static inline seL4_MessageInfo_t ng_sel4_info(const ng_msg_t *m, ng_word_t label)
+{
+    seL4_IPCBuffer *ipc = seL4_GetIPCBuffer();
+    unsigned n = m->ncaps;
+    if (n > 0) {
+        ipc->caps_or_badges[0] = m->caps[0];
+        if (n > 1) {
+            ipc->caps_or_badges[1] = m->caps[1];
+            if (n > 2) {
+                ipc->caps_or_badges[2] = m->caps[2];
+            }
+        }
+    }
+    return seL4_MessageInfo_new(label, 0, n, m->len);
+}
+
+/* Where received caps landed: the receive slot, or seL4_CapNull for a cap the kernel unwrapped
+ * (a badged cap to the very endpoint it was sent on: only its badge travels). Returns whether a
+ * real cap now sits in the receive slot. */
+static inline int ng_sel4_take_caps(ng_msg_t *m, seL4_MessageInfo_t info)
+{
+    unsigned n = (unsigned)seL4_MessageInfo_get_extraCaps(info);
+    m->ncaps = n;
+    if (n == 0) {
+        return 0;
+    }
+    unsigned unwrapped = (unsigned)seL4_MessageInfo_get_capsUnwrapped(info);
+    seL4_CPtr slot = seL4_GetIPCBuffer()->receiveIndex;
+    for (unsigned i = 0; i < n; i++) {
+        m->caps[i] = (unwrapped >> i) & 1 ? seL4_CapNull : slot;
+    }
+    return ((~unwrapped) & ((1u << n) - 1)) != 0;
+}
+
+static inline void ng_sel4_take(ng_server_t *s, ng_msg_t *m, seL4_MessageInfo_t info)
+{
+    m->label = seL4_MessageInfo_get_label(info);
+    m->len = (unsigned)seL4_MessageInfo_get_length(info);
+    m->mr = (ng_word_t *)seL4_GetIPCBuffer()->msg;
+    m->shm = NULL;
+    m->shm_size = 0;
+    if (seL4_MessageInfo_get_extraCaps(info) == 0) {
+        m->ncaps = 0;
+    } else {
+        s->recv_full |= ng_sel4_take_caps(m, info);
+    }
+}
+
+/* --- client side ---------------------------------------------------------------------------- */
+
+static inline void ng_msg_start(ng_msg_t *m, ng_word_t label)
+{
+    m->label = label;
+    m->len = 0;
+    m->ncaps = 0;
+    m->mr = (ng_word_t *)seL4_GetIPCBuffer()->msg;
+    m->shm = NULL;
+    m->shm_size = 0;
+}
+
+static inline void ng_msg_set_shm(ng_msg_t *m, uint8_t *base, size_t size)
+{
+    m->shm = base;
+    m->shm_size = size;
+}
+
+static inline void ng_recv_path_set(ng_cptr_t recv_slot)
+{
+    seL4_SetCapReceivePath(recv_slot ? NG_SEL4_CNODE : seL4_CapNull, recv_slot,
+                           recv_slot ? NG_SEL4_CNODE_DEPTH : 0);
+}
+
+static inline int ng_call(ng_cptr_t ep, ng_msg_t *m)
+{
+    seL4_MessageInfo_t info = seL4_Call(ep, ng_sel4_info(m, m->label));
+    ng_word_t label = seL4_MessageInfo_get_label(info);
+    if (__builtin_expect(!(label & NG_SEL4_REPLY_TAG), 0)) {
+        /* The kernel's error reply (empty slot, not an endpoint, no send right). */
+        m->len = 0;
+        m->ncaps = 0;
+        return NG_EIPC;
+    }
+    m->label = label & ~NG_SEL4_REPLY_TAG;
+    m->len = (unsigned)seL4_MessageInfo_get_length(info);
+    if (seL4_MessageInfo_get_extraCaps(info) == 0) {
+        m->ncaps = 0;
+    } else {
+        (void)ng_sel4_take_caps(m, info);
+    }
+    return NG_OK;
+}
+
+static inline int ng_send(ng_cptr_t ep, ng_msg_t *m)
+{
+    /* seL4 drops the error of a failed send: nothing to report. */
+    seL4_Send(ep, ng_sel4_info(m, m->label));
+    return NG_OK;
+}
+
+static inline void ng_signal(ng_cptr_t ntfn)
+{
+    seL4_Signal(ntfn);
+}
+
+static inline ng_word_t ng_wait(ng_cptr_t ntfn)
+{
+    seL4_Word badge;
+    seL4_Wait(ntfn, &badge);
+    return badge;
+}
+
+static inline int ng_cap_delete(ng_cptr_t slot)
+{
+    return seL4_CNode_Delete(NG_SEL4_CNODE, slot, NG_SEL4_CNODE_DEPTH) == seL4_NoError ? NG_OK
+                                                                                       : NG_EIPC;
+}
+
+/* --- server side ---------------------------------------------------------------------------- */
+
+static inline void ng_server_init(ng_server_t *s, ng_cptr_t ep, ng_cptr_t recv_slot,
+                                  const ng_cptr_t *reply_slots, unsigned nreply)
+{
+    s->ep = ep;
+    s->recv_slot = recv_slot;
+    s->reply_slots = reply_slots;
+    s->nreply = nreply > 64 ? 64 : nreply;
+    s->reply_used = 0;
+    s->recv_full = 0;
+    ng_recv_path_set(recv_slot);
+}
+
+static inline void ng_recv(ng_server_t *s, ng_msg_t *m, ng_badge_t *badge)
+{
+    seL4_Word b;
+    seL4_MessageInfo_t info = seL4_Recv(s->ep, &b);
+    ng_sel4_take(s, m, info);
+    *badge = b;
+}
+
+static inline void ng_reply_recv(ng_server_t *s, ng_msg_t *m, ng_badge_t *badge)
+{
+    seL4_Word b;
+    /* With no caller to answer (a oneway, or a saved reply) the kernel skips the reply. */
+    seL4_MessageInfo_t info =
+        seL4_ReplyRecv(s->ep, ng_sel4_info(m, m->label | NG_SEL4_REPLY_TAG), &b);
+    ng_sel4_take(s, m, info);
+    *badge = b;
+}
+
+static inline void ng_recv_done(ng_server_t *s, ng_msg_t *m)
+{
+    (void)m;
+    if (s->recv_full) {
+        seL4_CNode_Delete(NG_SEL4_CNODE, s->recv_slot, NG_SEL4_CNODE_DEPTH);
+        s->recv_full = 0;
+    }
+}
+
+static inline int ng_cap_move(ng_server_t *s, ng_cptr_t from, ng_cptr_t to)
+{
+    seL4_Error err = seL4_CNode_Move(NG_SEL4_CNODE, to, NG_SEL4_CNODE_DEPTH, NG_SEL4_CNODE, from,
+                                     NG_SEL4_CNODE_DEPTH);
+    if (err != seL4_NoError) {
+        return NG_EIPC;
+    }
+    if (s && from == s->recv_slot) {
+        s->recv_full = 0;
+    }
+    return NG_OK;
+}
+
+static inline int ng_reply_save(ng_server_t *s, ng_reply_t *out)
+{
+    uint64_t free_slots = ~s->reply_used;
+    if (free_slots == 0) {
+        return NG_ENOMEM;
+    }
+    unsigned i = (unsigned)__builtin_ctzll(free_slots);
+    if (i >= s->nreply) {
+        return NG_ENOMEM;
+    }
+    ng_cptr_t slot = s->reply_slots[i];
+    if (seL4_CNode_SaveCaller(NG_SEL4_CNODE, slot, NG_SEL4_CNODE_DEPTH) != seL4_NoError) {
+        return NG_EIPC;
+    }
+    s->reply_used |= (uint64_t)1 << i;
+    out->slot = slot;
+    out->index = i;
+    return NG_OK;
+}
+
+static inline int ng_reply_send(ng_server_t *s, ng_reply_t r, ng_msg_t *m)
+{
+    /* Invoking a (non-MCS) reply cap consumes it: the kernel empties the slot, no Delete needed. */
+    seL4_Send(r.slot, ng_sel4_info(m, m->label | NG_SEL4_REPLY_TAG));
+    s->reply_used &= ~((uint64_t)1 << r.index);
+    return NG_OK;
+}
