@@ -33,11 +33,14 @@ export interface DeviceModel {
   size: number;
   irq?: number;
   irqTrigger: "level" | "edge";
+  /** Registers start this many bytes into the (page-aligned) window at `paddr` (default 0). */
+  offset?: number;
   pos: SourcePos;
 }
 
 export interface MappingModel {
   region: string;
+  /** As requested in system.ts; 0 when the layout chooses (the chosen address is in VaddrModel). */
   vaddr: number;
   perms: "r" | "rw" | "rx" | "rwx";
   as: string;
@@ -62,6 +65,8 @@ export interface ServerModel {
   cnodeBitsRequested?: number;
   args: string[];
   pos: SourcePos;
+  /** Positions of individual properties as written (e.g. "cnodeBits"), for later stages' errors. */
+  propPos?: Record<string, SourcePos>;
 }
 
 export interface MemoryRegionModel {
@@ -81,6 +86,9 @@ export interface SystemModel {
   servers: ServerModel[];
   memory: MemoryRegionModel[];
   idl: IdlModel;
+  /** Position of defineSystem(...) and of individual properties (e.g. "untyped"), for later stages. */
+  pos?: SourcePos;
+  propPos?: Record<string, SourcePos>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -158,6 +166,8 @@ export interface VaddrModel {
   perms: "r" | "rw" | "rx" | "rwx";
   /** Device memory is mapped uncached. */
   cached: boolean;
+  /** MMIO only: the device's registers start this many bytes into the window (default 0). */
+  offset?: number;
 }
 
 /** What a badge on a server's endpoint means. */

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/**
+ * What the compiler knows of each platform's devices: device-tree `compatible` strings mapped to
+ * physical MMIO windows and interrupt numbers (the kernel's numbering), so a driver in system.ts
+ * can say `compatible: "arm,pl011"` instead of an address. Taken from the boards' public memory
+ * maps (QEMU's `virt` machine; the BCM2837 peripherals at 0x3f000000).
+ *
+ * A device whose registers do not start on a page boundary (virtio-mmio slots are 0x200 apart,
+ * the Pi's mini UART sits 0x40 into the AUX page) is described by its page-aligned window plus
+ * `offset`, the distance of its registers from the window's start.
+ *
+ * `kernel: true` marks devices the seL4 kernel keeps for itself (the generic timer, the interrupt
+ * controller): a driver asking for one is an error.
+ */
+
+export interface PlatformDevice {
+  compatible: string;
+  /** Page-aligned physical address of the MMIO window. */
+  paddr: number;
+  size: number;
+  /** Registers start this many bytes into the window. */
+  offset: number;
+  irq?: number;
+  irqTrigger?: "level" | "edge";
+  /** For a family of identical devices (virtio-mmio transports): which one. */
+  index?: number;
+  kernel?: boolean;
+  note?: string;
+}
+
+export interface Platform {
+  name: string;
+  /** Other names system.ts may use for it. */
+  aliases: string[];
+  devices: PlatformDevice[];
+  /**
+   * How to pick among several devices with one compatible string when the device name does not
+   * end in an index: the order QEMU fills them in.
+   */
+  fillOrder: "ascending" | "descending";
+}
+
+const K4 = 0x1000;
+
+/** QEMU `virt`: 32 virtio-mmio transports at 0x0a000000, 0x200 apart, SPIs 16..47. */
+function virtioMmioSlots(): PlatformDevice[] {
+  const out: PlatformDevice[] = [];
+  for (let i = 0; i < 32; i++) {
+    const addr = 0x0a000000 + 0x200 * i;
+    out.push({
+      compatible: "virtio,mmio",
+      paddr: addr - (addr % K4),
+      size: K4,
+      offset: addr % K4,
+      irq: 48 + i,
+      irqTrigger: "edge",
+      index: i,
+    });
+  }
+  return out;
+}
+
+export const PLATFORMS: readonly Platform[] = [
+  {
+    name: "qemu-arm-virt",
+    aliases: ["virt", "qemu-virt"],
+    // QEMU plugs the first -device virtio-*-device into the highest transport.
+    fillOrder: "descending",
+    devices: [
+      { compatible: "arm,pl011", paddr: 0x09000000, size: K4, offset: 0, irq: 33, irqTrigger: "level" },
+      { compatible: "arm,pl031", paddr: 0x09010000, size: K4, offset: 0, irq: 34, irqTrigger: "level" },
+      { compatible: "arm,pl061", paddr: 0x09030000, size: K4, offset: 0, irq: 39, irqTrigger: "level" },
+      ...virtioMmioSlots(),
+      {
+        compatible: "arm,armv8-timer",
+        paddr: 0,
+        size: 0,
+        offset: 0,
+        kernel: true,
+        note: "the kernel's timer; ask a timer server (or the root server) for time instead",
+      },
+      {
+        compatible: "arm,cortex-a15-gic",
+        paddr: 0x08000000,
+        size: 0x20000,
+        offset: 0,
+        kernel: true,
+        note: "the interrupt controller belongs to the kernel; drivers get IRQ handler caps",
+      },
+    ],
+  },
+  {
+    name: "rpi3",
+    aliases: ["bcm2837", "raspi3b"],
+    fillOrder: "ascending",
+    devices: [
+      {
+        compatible: "brcm,bcm2835-aux-uart",
+        paddr: 0x3f215000,
+        size: K4,
+        offset: 0x40,
+        irq: 64 + 29,
+        irqTrigger: "level",
+        note: "the mini UART (console on the Pi 3)",
+      },
+      { compatible: "arm,pl011", paddr: 0x3f201000, size: K4, offset: 0, irq: 64 + 57, irqTrigger: "level" },
+      { compatible: "brcm,bcm2835-pl011", paddr: 0x3f201000, size: K4, offset: 0, irq: 64 + 57, irqTrigger: "level" },
+      { compatible: "brcm,bcm2835-system-timer", paddr: 0x3f003000, size: K4, offset: 0, irq: 64 + 1, irqTrigger: "level" },
+      { compatible: "brcm,bcm2835-gpio", paddr: 0x3f200000, size: K4, offset: 0, irq: 64 + 49, irqTrigger: "level" },
+      { compatible: "brcm,bcm2835-sdhci", paddr: 0x3f300000, size: K4, offset: 0, irq: 64 + 62, irqTrigger: "level" },
+      {
+        compatible: "arm,armv7-timer",
+        paddr: 0,
+        size: 0,
+        offset: 0,
+        kernel: true,
+        note: "the kernel's timer; ask a timer server (or the root server) for time instead",
+      },
+    ],
+  },
+];
+
+export function findPlatform(name: string): Platform | undefined {
+  return PLATFORMS.find((p) => p.name === name || p.aliases.includes(name));
+}
+
+export function platformNames(): string[] {
+  return PLATFORMS.map((p) => p.name);
+}
+
+/** Every compatible string a platform knows (for "did you mean"). */
+export function compatibles(p: Platform): string[] {
+  return [...new Set(p.devices.map((d) => d.compatible))];
+}

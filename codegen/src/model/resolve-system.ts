@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/**
+ * From a loaded system.ts and the IDL model to the resolved SystemModel: validates the shape
+ * (model/system-schema.ts), fills in defaults, and checks every cross-reference — names unique,
+ * served and used interfaces exist and have exactly one provider, notifications and mappings
+ * name real servers and regions, devices resolve and do not collide (resolve-system-devices.ts),
+ * and no server serves two interfaces whose message labels collide. Every error points at the
+ * offending property in system.ts. Servers come out sorted by name.
+ */
+
+import { type DiagnosticBag, type SourcePos, suggestionHint, formatPos } from "../diag/diagnostics.ts";
+import type { Driver, MemoryMapping, Server, Use } from "../api/index.ts";
+import { positionOf, type LoadedSystem, type PathKey } from "../parse/system/loader.ts";
+import type { IdlModel, Interface } from "./idl.ts";
+import type { MemoryRegionModel, RestartPolicyModel, ServerModel, SystemModel, UseModel, MappingModel } from "./system.ts";
+import { schemaIssues } from "./system-schema.ts";
+import { findPlatform, platformNames } from "./platforms.ts";
+import { parseSize, PAGE_SIZE, hex, isPageAligned } from "./sizes.ts";
+import { checkDeviceConflicts, resolveDevices, type DeviceInput, type ResolvedDevice } from "./resolve-system-devices.ts";
+
+export const DEFAULTS = {
+  platform: "qemu-arm-virt",
+  untyped: "64M",
+  priority: 100,
+  stack: "16K",
+  heap: "64K",
+  deferredRepliesIfServing: 4,
+  spawnMaxProcesses: 16,
+  spawnMemory: "16M",
+} as const;
+
+const bytes = (v: unknown): number => (parseSize(v) as { bytes: number }).bytes;
+
+export function resolveSystem(loaded: LoadedSystem, idl: IdlModel, bag: DiagnosticBag): SystemModel | undefined {
+  const spec = loaded.spec;
+  const at = (path: PathKey[]): SourcePos => positionOf(loaded, spec, path);
+
+  const issues = schemaIssues(spec);
+  for (const i of issues) bag.error(at(i.path), i.message, i.hint);
+  if (issues.length > 0) return undefined;
+  const before = bag.errors.length;
+
+  const platform = findPlatform(spec.platform ?? DEFAULTS.platform);
+  if (!platform) {
+    bag.error(at(["platform"]), `unknown platform '${spec.platform}'`, suggestionHint(spec.platform!, platformNames()) ?? `use one of: ${platformNames().join(", ")}`);
+  }
+
+  // Memory regions.
+  const memory: MemoryRegionModel[] = [];
+  const regionAt = new Map<string, SourcePos>();
+  (spec.memory ?? []).forEach((r, i) => {
+    const rp = (p: PathKey[] = []) => at(["memory", i, ...p]);
+    if (regionAt.has(r.name)) {
+      bag.error(rp(["name"]), `memory region '${r.name}' is declared twice (first at ${formatPos(regionAt.get(r.name))})`, "give each region its own name");
+      return;
+    }
+    regionAt.set(r.name, rp(["name"]));
+    const pageBits = r.pageSize === "2M" ? 21 : 12;
+    const size = bytes(r.size);
+    if (size === 0 || size % 2 ** pageBits !== 0) {
+      bag.error(rp(["size"]), `region '${r.name}' size ${r.size} is not a multiple of its page size (${r.pageSize ?? "4K"})`, "round the size up to whole pages");
+    }
+    if (r.paddr !== undefined && !isPageAligned(r.paddr, pageBits)) {
+      bag.error(rp(["paddr"]), `region '${r.name}' paddr ${hex(r.paddr)} is not aligned to its page size`, `align it to ${r.pageSize ?? "4K"}`);
+    }
+    const m: MemoryRegionModel = { name: r.name, sizeBytes: size, pageBits, pos: rp() };
+    if (r.paddr !== undefined) m.paddr = r.paddr;
+    memory.push(m);
+  });
+
+  // Servers: names first, since every reference below is by name.
+  const specs = spec.servers as (Server | Driver)[];
+  const sp = (i: number, p: PathKey[] = []) => at(["servers", i, ...p]);
+  const firstIndex = new Map<string, number>();
+  specs.forEach((s, i) => {
+    const prev = firstIndex.get(s.name);
+    if (prev !== undefined) bag.error(sp(i, ["name"]), `server '${s.name}' is declared twice (first at ${formatPos(sp(prev, ["name"]))})`, "give each server its own name");
+    else firstIndex.set(s.name, i);
+  });
+  const unique = [...firstIndex.values()];
+  const ifaces = new Map(idl.interfaces.map((f) => [f.name, f]));
+  const providers = new Map<string, string[]>();
+
+  // Served interfaces.
+  for (const i of unique) {
+    const s = specs[i];
+    const seen = new Set<string>();
+    (s.serves ?? []).forEach((name, k) => {
+      if (!ifaces.has(name)) {
+        bag.error(sp(i, ["serves", k]), `unknown interface '${name}'`, suggestionHint(name, ifaces.keys()) ?? knownIfaces(idl));
+        return;
+      }
+      if (seen.has(name)) {
+        bag.error(sp(i, ["serves", k]), `'${s.name}' lists interface '${name}' twice in serves`, "remove the duplicate");
+        return;
+      }
+      seen.add(name);
+      providers.set(name, [...(providers.get(name) ?? []), s.name]);
+    });
+    checkLabels(s, [...seen].map((n) => ifaces.get(n)!), (k) => sp(i, ["serves", (s.serves ?? []).indexOf(k)]), bag);
+  }
+
+  // Devices, all drivers at once (sorted by driver name so slot choice does not depend on order).
+  const deviceInputs: (DeviceInput & { server: number })[] = [];
+  for (const i of [...unique].sort((a, b) => cmp(specs[a].name, specs[b].name))) {
+    const s = specs[i];
+    if (s.kind !== "driver") continue;
+    s.devices.forEach((d, k) => {
+      if (s.devices.findIndex((o) => o.name === d.name) !== k) {
+        bag.error(sp(i, ["devices", k, "name"]), `driver '${s.name}' has two devices named '${d.name}'`, "give each device its own name");
+        return;
+      }
+      deviceInputs.push({ server: i, driver: s.name, spec: d, at: (prop) => sp(i, prop ? ["devices", k, prop] : ["devices", k]) });
+    });
+  }
+  const resolvedDevices = resolveDevices(deviceInputs, platform, bag);
+  checkDeviceConflicts(resolvedDevices.filter((d): d is ResolvedDevice => d !== undefined), bag);
+
+  const servers: ServerModel[] = [];
+  for (const i of unique) {
+    const s = specs[i];
+    const uses = resolveUses(s, i, specs, providers, ifaces, idl, sp, bag);
+    const notifies = resolveNotifies(s, i, firstIndex, sp, bag);
+    const maps = resolveMaps(s, i, regionAt, sp, bag);
+    const devices = resolvedDevices.flatMap((d, k) => (d && deviceInputs[k].server === i ? [d.model] : []));
+    const serves = (s.serves ?? []).filter((n, k, a) => ifaces.has(n) && a.indexOf(n) === k);
+    const m: ServerModel = {
+      name: s.name,
+      kind: s.kind,
+      elf: s.elf ?? s.name,
+      priority: s.priority ?? DEFAULTS.priority,
+      stackBytes: bytes(s.stack ?? DEFAULTS.stack),
+      heapBytes: bytes(s.heap ?? DEFAULTS.heap),
+      serves,
+      uses,
+      notifies,
+      maps,
+      devices,
+      restart: restartModel(s.restart),
+      spawn: spawnModel(s.spawn),
+      deferredReplies: s.deferredReplies ?? (serves.length > 0 ? DEFAULTS.deferredRepliesIfServing : 0),
+      args: s.args ?? [],
+      pos: sp(i),
+      propPos: {},
+    };
+    if (s.cnodeBits !== undefined) {
+      m.cnodeBitsRequested = s.cnodeBits;
+      m.propPos!.cnodeBits = sp(i, ["cnodeBits"]);
+    }
+    if (s.deferredReplies !== undefined) m.propPos!.deferredReplies = sp(i, ["deferredReplies"]);
+    if (m.stackBytes % PAGE_SIZE !== 0 || m.stackBytes === 0)
+      bag.error(sp(i, ["stack"]), `stack ${s.stack} is not a whole number of 4K pages`, "round it up, e.g. \"16K\"");
+    if (m.heapBytes % PAGE_SIZE !== 0)
+      bag.error(sp(i, ["heap"]), `heap ${s.heap} is not a whole number of 4K pages`, "round it up, e.g. \"64K\"");
+    servers.push(m);
+  }
+
+  if (bag.errors.length > before) return undefined;
+  servers.sort((a, b) => cmp(a.name, b.name));
+  const propPos: Record<string, SourcePos> = {};
+  if (spec.untyped !== undefined) propPos.untyped = at(["untyped"]);
+  return {
+    name: spec.name,
+    file: loaded.file,
+    platform: platform!.name,
+    untypedBytes: bytes(spec.untyped ?? DEFAULTS.untyped),
+    servers,
+    memory: memory.sort((a, b) => cmp(a.name, b.name)),
+    idl,
+    pos: at([]),
+    propPos,
+  };
+}
+
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function knownIfaces(idl: IdlModel): string {
+  const names = idl.interfaces.map((f) => f.name).sort();
+  return names.length ? `the IDL declares: ${names.join(", ")}` : "no IDL interface is declared; check the system's `idl` paths";
+}
+
+function resolveUses(
+  s: Server | Driver,
+  i: number,
+  specs: (Server | Driver)[],
+  providers: Map<string, string[]>,
+  ifaces: Map<string, Interface>,
+  idl: IdlModel,
+  sp: (i: number, p?: PathKey[]) => SourcePos,
+  bag: DiagnosticBag,
+): UseModel[] {
+  const out: UseModel[] = [];
+  const asSeen = new Map<string, number>();
+  (s.uses ?? []).forEach((u: Use, k) => {
+    const obj = typeof u === "string" ? { interface: u } : u;
+    const p = (prop?: string) => sp(i, prop && typeof u !== "string" ? ["uses", k, prop] : ["uses", k]);
+    const iface = obj.interface;
+    if (!ifaces.has(iface)) {
+      bag.error(p("interface"), `unknown interface '${iface}'`, suggestionHint(iface, ifaces.keys()) ?? knownIfaces(idl));
+      return;
+    }
+    const provs = providers.get(iface) ?? [];
+    let target: string;
+    if (obj.server !== undefined) {
+      const names = specs.map((x) => x.name);
+      if (!names.includes(obj.server)) {
+        bag.error(p("server"), `unknown server '${obj.server}'`, suggestionHint(obj.server, names) ?? `servers: ${[...new Set(names)].sort().join(", ")}`);
+        return;
+      }
+      if (!provs.includes(obj.server)) {
+        bag.error(p("server"), `server '${obj.server}' does not serve '${iface}'`, provs.length ? `it is served by: ${provs.join(", ")}` : `add serves: ["${iface}"] to '${obj.server}'`);
+        return;
+      }
+      target = obj.server;
+    } else if (provs.length === 0) {
+      bag.error(p("interface"), `'${s.name}' uses interface '${iface}', but no server serves it`, `add serves: ["${iface}"] to the server that implements it`);
+      return;
+    } else if (provs.length > 1) {
+      bag.error(p("interface"), `interface '${iface}' is served by ${provs.join(" and ")}; say which one '${s.name}' uses`, `write { interface: "${iface}", server: "${provs[0]}" }`);
+      return;
+    } else target = provs[0];
+    if (target === s.name) {
+      bag.error(p(obj.server !== undefined ? "server" : "interface"), `'${s.name}' uses '${iface}', which it serves itself`, "a server cannot call its own endpoint (it would wait for itself); call the handler directly and remove this use");
+      return;
+    }
+    if (out.some((o) => o.interface === iface && o.server === target)) {
+      bag.error(p(), `'${s.name}' uses '${iface}' of '${target}' twice`, "one use gives one badged cap; remove the duplicate");
+      return;
+    }
+    const as = obj.as ?? iface;
+    const prev = asSeen.get(as);
+    if (prev !== undefined) {
+      bag.error(p(obj.as !== undefined ? "as" : undefined), `'${s.name}' has two uses named '${as}' (the first is uses[${prev}])`, "give one of them a distinct name with `as`: { interface, server, as }");
+      return;
+    }
+    asSeen.set(as, k);
+    out.push({ interface: iface, server: target, as, pos: p() });
+  });
+  return out;
+}
+
+function resolveNotifies(s: Server | Driver, i: number, index: Map<string, number>, sp: (i: number, p?: PathKey[]) => SourcePos, bag: DiagnosticBag): string[] {
+  const out: string[] = [];
+  (s.notifies ?? []).forEach((n, k) => {
+    const pos = sp(i, ["notifies", k]);
+    if (!index.has(n)) bag.error(pos, `'${s.name}' notifies unknown server '${n}'`, suggestionHint(n, index.keys()) ?? `servers: ${[...index.keys()].sort().join(", ")}`);
+    else if (n === s.name) bag.error(pos, `'${s.name}' notifies itself`, "remove it; a server does not need a notification to itself");
+    else if (out.includes(n)) bag.error(pos, `'${s.name}' lists '${n}' twice in notifies`, "remove the duplicate");
+    else out.push(n);
+  });
+  return out;
+}
+
+function resolveMaps(s: Server | Driver, i: number, regions: Map<string, SourcePos>, sp: (i: number, p?: PathKey[]) => SourcePos, bag: DiagnosticBag): MappingModel[] {
+  const out: MappingModel[] = [];
+  (s.maps ?? []).forEach((m: MemoryMapping, k) => {
+    const p = (prop?: string) => sp(i, prop ? ["maps", k, prop] : ["maps", k]);
+    if (!regions.has(m.region)) {
+      bag.error(p("region"), `'${s.name}' maps unknown memory region '${m.region}'`, suggestionHint(m.region, regions.keys()) ?? "declare it in the system's `memory` list with memoryRegion({ name, size })");
+      return;
+    }
+    if (m.vaddr !== undefined && (m.vaddr === 0 || !isPageAligned(m.vaddr))) {
+      bag.error(p("vaddr"), `vaddr ${hex(m.vaddr)} is not a page-aligned, non-zero address`, "leave it out to let the layout choose");
+      return;
+    }
+    const as = m.as ?? m.region;
+    if (out.some((o) => o.as === as)) {
+      bag.error(p(m.as !== undefined ? "as" : "region"), `'${s.name}' maps two regions named '${as}'`, "give one a distinct name with `as`");
+      return;
+    }
+    out.push({ region: m.region, vaddr: m.vaddr ?? 0, perms: m.perms ?? "rw", as, pos: p() });
+  });
+  return out;
+}
+
+/** Two interfaces one server serves share its endpoint, so their labels must differ. */
+function checkLabels(s: Server | Driver, served: Interface[], posOf: (iface: string) => SourcePos, bag: DiagnosticBag): void {
+  const owner = new Map<number, { iface: string; method: string }>();
+  for (const f of served) {
+    for (const m of f.methods) {
+      const o = owner.get(m.label);
+      if (o && o.iface !== f.name) {
+        bag.error(
+          posOf(f.name),
+          `'${s.name}' serves '${o.iface}' and '${f.name}', whose methods ${o.iface}.${o.method} and ${f.name}.${m.name} both have label ${hex(m.label)}`,
+          `give one of them an explicit label (\`${m.name}(...) = N\`) in ${f.file}, or serve the interfaces from different servers`,
+        );
+      } else if (!o) owner.set(m.label, { iface: f.name, method: m.name });
+    }
+  }
+}
+
+function restartModel(r: Server["restart"]): RestartPolicyModel {
+  if (r === undefined || r === "never") return { policy: "never" };
+  if (r === "always") return { policy: "always" };
+  return { policy: "on-fault", maxRestarts: r.maxRestarts };
+}
+
+function spawnModel(s: Server["spawn"]): ServerModel["spawn"] {
+  if (!s) return undefined;
+  const o = s === true ? {} : s;
+  return { maxProcesses: o.maxProcesses ?? DEFAULTS.spawnMaxProcesses, memoryBytes: bytes(o.memory ?? DEFAULTS.spawnMemory) };
+}

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/**
+ * The capability layout of the example systems: exact slots and badges for examples/hello,
+ * least privilege, determinism under reordering, the nt-posix example's devices, notifications,
+ * shared buffers and cost accounting, and the layout.txt / system.json emitters.
+ */
+
+import { describe, expect, it } from "vitest";
+import path from "node:path";
+import { DiagnosticBag } from "../src/diag/diagnostics.ts";
+import { defineSystem } from "../src/api/index.ts";
+import { loadedFromSpec } from "../src/parse/system/loader.ts";
+import { resolveSystem } from "../src/model/resolve-system.ts";
+import { NTFN_BADGE_MARK, computeLayout } from "../src/model/layout.ts";
+import { VADDR } from "../src/model/layout-vspace.ts";
+import type { ServerLayout, SystemLayout } from "../src/model/system.ts";
+import { emitLayoutTxt } from "../src/emit/layout-txt.ts";
+import { emitSystemJson } from "../src/emit/system-json.ts";
+import { ROOT, compileFixture, fakeIdl } from "./system-helpers.ts";
+
+const example = (name: string) => path.relative(process.cwd(), path.join(ROOT, `examples/${name}/system.ts`));
+
+const slotsOf = (L: ServerLayout) => L.slots.filter((s) => s.kind !== "reserved").map((s) => [s.slot, s.kind, s.cname, s.object ?? "-", s.badge ?? "-"]);
+const server = (layout: SystemLayout, name: string) => layout.servers.find((s) => s.name === name)!;
+
+describe("layout of examples/hello", async () => {
+  const c = await compileFixture(example("hello"));
+  const layout = c.layout!;
+
+  it("compiles without diagnostics", () => {
+    expect(c.bag.items).toEqual([]);
+    expect(layout.servers.map((s) => s.name)).toEqual(["client", "echo", "intruder", "uart"]);
+  });
+
+  it("gives client one badged endpoint to echo", () => {
+    const L = server(layout, "client");
+    expect(slotsOf(L)).toEqual([[8, "use_ep", "CLIENT_CAP_ECHO", "ep:echo", 1]]);
+    expect(L.slots[8].rights).toEqual({ read: false, write: true, grant: false, grantReply: true });
+    expect(L.cnodeBits).toBe(4);
+    expect(L.recvSlot).toBeUndefined();
+  });
+
+  it("gives echo its endpoint, a receive slot and four reply slots", () => {
+    const L = server(layout, "echo");
+    expect(slotsOf(L)).toEqual([
+      [8, "serve_ep", "ECHO_CAP_EP", "ep:echo", "-"],
+      [9, "recv", "ECHO_CAP_RECV", "-", "-"],
+      [10, "reply", "ECHO_CAP_REPLY_0", "-", "-"],
+      [11, "reply", "ECHO_CAP_REPLY_1", "-", "-"],
+      [12, "reply", "ECHO_CAP_REPLY_2", "-", "-"],
+      [13, "reply", "ECHO_CAP_REPLY_3", "-", "-"],
+    ]);
+    expect(L.recvSlot).toBe(9);
+    expect(L.replySlots).toEqual([10, 11, 12, 13]);
+    expect(L.badges).toEqual([{ badge: 1, client: "client", interface: "echo" }]);
+    expect(L.cnodeBits).toBe(5);
+  });
+
+  it("gives the uart driver its notification, IRQ handler and uncached MMIO window", () => {
+    const L = server(layout, "uart");
+    expect(slotsOf(L)).toEqual([
+      [8, "serve_ep", "UART_CAP_EP", "ep:uart", "-"],
+      [9, "ntfn", "UART_CAP_NTFN", "ntfn:uart", "-"],
+      [10, "irq_handler", "UART_CAP_IRQ_PL011", "irq:uart.pl011", NTFN_BADGE_MARK | 1],
+      [11, "recv", "UART_CAP_RECV", "-", "-"],
+      [12, "reply", "UART_CAP_REPLY_0", "-", "-"],
+      [13, "reply", "UART_CAP_REPLY_1", "-", "-"],
+      [14, "reply", "UART_CAP_REPLY_2", "-", "-"],
+      [15, "reply", "UART_CAP_REPLY_3", "-", "-"],
+    ]);
+    expect(L.vaddrs.find((v) => v.kind === "mmio")).toEqual({
+      cname: "UART_VADDR_PL011",
+      kind: "mmio",
+      vaddr: VADDR.mmio,
+      sizeBytes: 4096,
+      object: "mmio:uart.pl011",
+      perms: "rw",
+      cached: false,
+    });
+    expect(layout.objects.find((o) => o.id === "mmio:uart.pl011")).toMatchObject({ paddr: 0x09000000, pages: 1, costBytes: 0 });
+    expect(layout.objects.find((o) => o.id === "irq:uart.pl011")).toMatchObject({ irq: 33, irqTrigger: "level" });
+  });
+
+  it("fills only slots 1 (own CNode) and 2 (fault endpoint, badged by server order) of the reserved ones", () => {
+    layout.servers.forEach((L, i) => {
+      const filled = L.slots.filter((s) => s.slot < 8 && s.object).map((s) => [s.slot, s.object, s.badge]);
+      expect(filled).toEqual([
+        [1, `cnode:${L.name}`, undefined],
+        [2, "ep:root.fault", i + 1],
+      ]);
+    });
+  });
+
+  it("is least privilege: only declared uses give endpoint caps (intruder cannot reach echo)", () => {
+    for (const L of layout.servers) {
+      const model = c.model!.servers.find((s) => s.name === L.name)!;
+      const eps = L.slots.filter((s) => s.kind === "use_ep").map((s) => s.object);
+      expect(eps).toEqual(model.uses.map((u) => `ep:${u.server}`).sort());
+    }
+    const intruder = server(layout, "intruder");
+    expect(intruder.slots.filter((s) => s.slot >= 8)).toEqual([]);
+    expect(intruder.slots.some((s) => s.object === "ep:echo")).toBe(false);
+  });
+
+  it("uses the fixed address map", () => {
+    const L = server(layout, "echo");
+    expect(L.vaddrs.map((v) => [v.kind, v.vaddr, v.sizeBytes])).toEqual([
+      ["ipc_buffer", 0x10_0000_0000, 4096],
+      ["stack", 0x10_2000_0000 - 16384, 16384],
+      ["heap", 0x10_2000_0000, 65536],
+    ]);
+  });
+
+  it("counts the untyped cost honestly", () => {
+    const objects = layout.objects.reduce((a, o) => a + o.costBytes, 0);
+    const perServer = layout.servers.reduce((a, s) => a + s.costBytes, 0);
+    expect(perServer + 16 /* the root server's fault endpoint */).toBe(layout.untypedBytesUsed);
+    expect(layout.untypedBytesUsed).toBeGreaterThan(objects);
+    expect(layout.objects.find((o) => o.id === "cnode:echo")?.costBytes).toBe(2 ** (5 + 5));
+    expect(layout.objects.find((o) => o.id === "tcb:echo")?.costBytes).toBe(2048);
+  });
+
+  it("does not depend on the order of servers in system.ts", () => {
+    const spec = c.loaded!.spec;
+    const emit = (servers: typeof spec.servers) => {
+      const bag = new DiagnosticBag();
+      const model = resolveSystem(loadedFromSpec(defineSystem({ ...spec, servers }), c.loaded!.file), fakeIdl(), bag)!;
+      const l = computeLayout(model, bag);
+      expect(bag.items).toEqual([]);
+      return { layout: JSON.stringify(l), json: emitSystemJson(model, l)[0].text, txt: emitLayoutTxt(model, l)[0].text };
+    };
+    const base = emit(spec.servers);
+    const [a, b, cc, d] = spec.servers;
+    for (const order of [[d, cc, b, a], [b, d, a, cc], [cc, a, d, b]]) expect(emit(order)).toEqual(base);
+    expect(base.layout).toBe(JSON.stringify(layout));
+  });
+});
+
+describe("layout of examples/nt-posix", async () => {
+  const c = await compileFixture(example("nt-posix"));
+  const layout = c.layout!;
+
+  it("compiles without diagnostics", () => {
+    expect(c.bag.items).toEqual([]);
+    expect(layout.servers.map((s) => s.name)).toEqual(["fat", "ntexec", "pathmgr", "procmgr", "serial", "shell", "timer", "tmpfs", "virtio_blk"]);
+  });
+
+  it("finds the virtio-mmio transport QEMU fills first (the highest)", () => {
+    const disk = c.model!.servers.find((s) => s.name === "virtio_blk")!.devices[0];
+    expect(disk).toMatchObject({ name: "disk", paddr: 0x0a003000, offset: 0xe00, size: 4096, irq: 79, irqTrigger: "edge" });
+    const v = server(layout, "virtio_blk").vaddrs.find((x) => x.kind === "mmio");
+    expect(v).toMatchObject({ cname: "VIRTIO_BLK_VADDR_DISK", vaddr: VADDR.mmio, offset: 0xe00, cached: false });
+  });
+
+  it("badges clients per server in client-name order", () => {
+    expect(server(layout, "pathmgr").badges.map((b) => [b.badge, b.client])).toEqual([
+      [1, "fat"],
+      [2, "ntexec"],
+      [3, "procmgr"],
+      [4, "shell"],
+      [5, "tmpfs"],
+    ]);
+    // pathmgr's register carries a cap, so its clients may grant.
+    const use = server(layout, "tmpfs").slots.find((s) => s.cname === "TMPFS_CAP_PATHMGR")!;
+    expect(use).toMatchObject({ kind: "use_ep", object: "ep:pathmgr", badge: 5 });
+    expect(use.rights.grant).toBe(true);
+  });
+
+  it("orders a server's slots: serve_ep, ntfn, uses by `as`, signals, IRQs, spawn, recv, replies", () => {
+    expect(slotsOf(server(layout, "ntexec")).slice(0, 8)).toEqual([
+      [8, "serve_ep", "NTEXEC_CAP_EP", "ep:ntexec", "-"],
+      [9, "ntfn", "NTEXEC_CAP_NTFN", "ntfn:ntexec", "-"],
+      [10, "use_ep", "NTEXEC_CAP_FATFS", "ep:fat", 1],
+      [11, "use_ep", "NTEXEC_CAP_PATHMGR", "ep:pathmgr", 2],
+      [12, "use_ep", "NTEXEC_CAP_SERIAL", "ep:serial", 1],
+      [13, "use_ep", "NTEXEC_CAP_TIMER", "ep:timer", 1],
+      [14, "spawn_ep", "NTEXEC_CAP_SPAWN", "ep:root.spawn", 1],
+      [15, "recv", "NTEXEC_CAP_RECV", "-", "-"],
+    ]);
+    expect(server(layout, "ntexec").replySlots).toHaveLength(16);
+    expect(slotsOf(server(layout, "serial"))).toEqual([
+      [8, "serve_ep", "SERIAL_CAP_EP", "ep:serial", "-"],
+      [9, "ntfn", "SERIAL_CAP_NTFN", "ntfn:serial", "-"],
+      [10, "signal", "SERIAL_CAP_SIGNAL_SHELL", "ntfn:shell", NTFN_BADGE_MARK | 1],
+      [11, "irq_handler", "SERIAL_CAP_IRQ_PL011", "irq:serial.pl011", NTFN_BADGE_MARK | 1],
+      [12, "recv", "SERIAL_CAP_RECV", "-", "-"],
+      [13, "reply", "SERIAL_CAP_REPLY_0", "-", "-"],
+      [14, "reply", "SERIAL_CAP_REPLY_1", "-", "-"],
+      [15, "reply", "SERIAL_CAP_REPLY_2", "-", "-"],
+      [16, "reply", "SERIAL_CAP_REPLY_3", "-", "-"],
+    ]);
+  });
+
+  it("maps a shared buffer at both ends of an interface that needs one", () => {
+    const b = server(layout, "virtio_blk").badges.find((x) => x.client === "fat")!;
+    expect(b.shm).toEqual({ object: "shm:virtio_blk.fat.blockdev", serverVaddr: VADDR.shm, clientVaddr: 0x10_4000_5000, sizeBytes: 65536 });
+    expect(server(layout, "fat").vaddrs.find((v) => v.object === b.shm!.object)?.cname).toBe("FAT_VADDR_SHM_BLOCKDEV");
+    expect(layout.objects.find((o) => o.id === b.shm!.object)).toMatchObject({ type: "frame", pages: 16, costBytes: 65536 });
+  });
+
+  it("maps shared regions into every server that asks, once as an object", () => {
+    const klog = layout.objects.filter((o) => o.id === "region:klog");
+    expect(klog).toHaveLength(1);
+    expect(server(layout, "serial").vaddrs.find((v) => v.object === "region:klog")).toMatchObject({ vaddr: VADDR.regions, perms: "r" });
+    expect(server(layout, "ntexec").vaddrs.find((v) => v.object === "region:klog")).toMatchObject({ vaddr: VADDR.regions, perms: "rw" });
+  });
+
+  it("does not depend on the order of servers or regions in system.ts", () => {
+    const spec = c.loaded!.spec;
+    const bag = new DiagnosticBag();
+    const reordered = defineSystem({ ...spec, servers: [...spec.servers].reverse(), memory: [...(spec.memory ?? [])].reverse() });
+    const model = resolveSystem(loadedFromSpec(reordered, c.loaded!.file), fakeIdl(), bag)!;
+    expect(bag.items).toEqual([]);
+    expect(emitSystemJson(model, computeLayout(model, bag))).toEqual(emitSystemJson(c.model!, layout));
+  });
+
+  it("gives spawn badges in server-name order and counts spawn pools", () => {
+    expect(server(layout, "procmgr").slots.find((s) => s.kind === "spawn_ep")?.badge).toBe(2);
+    expect(server(layout, "procmgr").costBytes).toBeGreaterThan(32 * 1024 * 1024);
+    expect(layout.untypedBytesUsed).toBeLessThanOrEqual(layout.untypedBytesBudget);
+  });
+});
+
+describe("emitters", async () => {
+  const c = await compileFixture(example("hello"));
+
+  it("writes layout.txt with tables, badges, totals and a diagram", () => {
+    const [f] = emitLayoutTxt(c.model!, c.layout!);
+    expect(f.path).toBe("layout.txt");
+    expect(f.text.startsWith(`# Generated by neptune-gen from ${c.model!.file}. Do not edit.\n`)).toBe(true);
+    expect(f.text).toContain("  client   --[echo]--> echo\n");
+    expect(f.text).toContain("  intruder (holds no cap to any server)\n");
+    expect(f.text).toMatch(/\n {5}8 {2}use_ep {4}CLIENT_CAP_ECHO {11}ep:echo {12}1 {2}-W-P {4}call echo on echo/);
+    expect(f.text).toMatch(/total \d+ bytes \(\d+\.\dM\) of 64M budget/);
+  });
+
+  it("writes system.json with sorted keys and no source positions", () => {
+    const [f] = emitSystemJson(c.model!, c.layout!);
+    expect(f.path).toBe("system.json");
+    const j = JSON.parse(f.text);
+    expect(Object.keys(j)).toEqual(["generator", "interfaces", "layout", "source", "system", "version"]);
+    expect(Object.keys(j.system.servers[0])).toEqual([...Object.keys(j.system.servers[0])].sort());
+    expect(f.text).not.toContain('"pos"');
+    expect(j.layout.servers[0].slots[8].cname).toBe("CLIENT_CAP_ECHO");
+    expect(f.text.split("\n")[1]).toBe('  "generator": "neptune-gen",');
+  });
+});
