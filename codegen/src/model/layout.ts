@@ -10,7 +10,7 @@
  * with the server's fault badge) are filled; the others stay empty (least privilege). From
  * FIRST_FREE_SLOT (8), in this order:
  *   serve_ep      its endpoint, if it serves anything (receive right only)
- *   ntfn          its own notification, bound to its TCB, if it has device IRQs or is notified
+ *   ntfn          its own notification, bound to its TCB (every server has one)
  *   use_ep        one per use, sorted by `as`: the server's endpoint badged for (client, interface)
  *   signal        one per notified server, sorted by name: that server's notification, badged
  *   irq_handler   one per device with an IRQ, sorted by device name
@@ -73,6 +73,8 @@ export const RIGHTS = {
   none: R(false, false, false, false),
   all: R(true, true, true, true),
   recv: R(true, false, false, false),
+  recvGrant: R(true, false, true, false),
+  ntfnOwn: R(true, true, false, false),
   call: R(false, true, false, true),
   callGrant: R(false, true, true, true),
   signal: R(false, true, false, false),
@@ -210,12 +212,15 @@ function serverLayout(s: ServerModel, index: number, x: Ctx): ServerLayout {
   if (served) {
     addOwn({ id: `ep:${s.name}`, type: "endpoint", costBytes: COST.endpoint });
     const table = x.badgeTables.get(s.name) ?? [];
-    push({ kind: "serve_ep", cname: `${N}_CAP_EP`, object: `ep:${s.name}`, rights: RIGHTS.recv, comment: `receive ${s.serves.join(", ")} requests (${table.length} client badge${table.length === 1 ? "" : "s"})` });
+    // A non-MCS reply cap can grant caps only if the endpoint cap the server received on has
+    // Grant, so a server whose replies carry caps (pathmgr.resolve) needs it.
+    const grantsInReplies = s.serves.some((i) => x.ifaces.get(i)?.methods.some((m) => (m.reply?.caps ?? 0) > 0));
+    push({ kind: "serve_ep", cname: `${N}_CAP_EP`, object: `ep:${s.name}`, rights: grantsInReplies ? RIGHTS.recvGrant : RIGHTS.recv, comment: `receive ${s.serves.join(", ")} requests (${table.length} client badge${table.length === 1 ? "" : "s"})` });
   }
-  if (irqs.length || notified) {
-    addOwn({ id: `ntfn:${s.name}`, type: "notification", costBytes: COST.notification });
-    push({ kind: "ntfn", cname: `${N}_CAP_NTFN`, object: `ntfn:${s.name}`, rights: RIGHTS.recv, comment: "own notification, bound to its TCB (IRQs and signals)" });
-  }
+  // Every server has its own notification, bound to its TCB, as every Microkit PD does: IRQs
+  // and signals arrive there, and it is the cap a server hands out to be signalled.
+  addOwn({ id: `ntfn:${s.name}`, type: "notification", costBytes: COST.notification });
+  push({ kind: "ntfn", cname: `${N}_CAP_NTFN`, object: `ntfn:${s.name}`, rights: RIGHTS.ntfnOwn, comment: `own notification, bound to its TCB (${irqs.length || notified ? "IRQs and signals" : "signals; can be handed out"})` });
   for (const u of [...s.uses].sort((a, b) => cmp(a.as, b.as))) {
     const f = x.ifaces.get(u.interface);
     const grant = f?.methods.some((m) => m.request.caps > 0) ?? false;
