@@ -84,3 +84,51 @@ typedef struct ng_call {
     ng_msg_t *msg;    /* request on entry; the dispatcher encodes the reply into it */
     void *server;     /* the transport's ng_server_t, for ng_reply_save */
 } ng_call_t;
+
+/* ---------------------------------------------------------------------------------------------
+ * Helpers for generated marshalling and dispatch code (portable: no transport needed).
+ */
+
+/* What a generated <iface>_dispatch() did with a message. */
+enum {
+    NG_DISPATCH_NONE = 0,    /* the label is not one of this interface's methods */
+    NG_DISPATCH_REPLY = 1,   /* m holds the reply to send */
+    NG_DISPATCH_NOREPLY = 2, /* oneway, or the handler deferred its reply: send nothing */
+};
+
+/* Offset of the next payload in a shared buffer: every payload starts 8-byte aligned. */
+static inline size_t ng_shm_align(size_t off)
+{
+    return (off + (NG_WORD_BYTES - 1)) & ~(size_t)(NG_WORD_BYTES - 1);
+}
+
+/* Copy a payload into the message words from word `pos` on, zeroing the unused tail of its last
+ * word (no stale IPC-buffer bytes leak to the receiver). Returns the word after it. The caller
+ * checked that it fits. `src` must not point into m->mr. */
+static inline size_t ng_msg_put_payload(ng_msg_t *m, size_t pos, const void *src, size_t len)
+{
+    size_t words = ng_words_for(len);
+    if (words != 0) {
+        m->mr[pos + words - 1] = 0;
+        memcpy(&m->mr[pos], src, len);
+    }
+    return pos + words;
+}
+
+/* Turn m into an error reply: label = err, no words, no caps. */
+static inline void ng_msg_set_error(ng_msg_t *m, int err)
+{
+    m->label = (ng_word_t)err;
+    m->len = 0;
+    m->ncaps = 0;
+}
+
+/* The error an error reply carries: its label, if the reply is well formed (no words, no caps,
+ * a label that fits an int); NG_EBADMSG otherwise. Only for replies whose label is not NG_OK. */
+static inline int ng_reply_error(const ng_msg_t *m)
+{
+    if (m->len != 0 || m->ncaps != 0 || m->label > 0x7fffffffu) {
+        return NG_EBADMSG;
+    }
+    return (int)m->label;
+}

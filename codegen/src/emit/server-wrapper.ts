@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/**
+ * The one header a server's main.c includes: `servers/<server>/server_gen.h`. Every server's
+ * wrapper has that name and its folder is on that server's include path, so it never collides
+ * with an interface header. It carries the server's capability layout as constants, its
+ * address-space map, the badges its clients call with, the interface headers it needs, a ready
+ * client context per used interface, and the receive loop over every interface it serves.
+ *
+ *   system.ts  server({ name: "echo", serves: ["echo"] }), server({ name: "client", uses: ["echo"] })
+ *   C          #define ECHO_CAP_EP 8u                   (slots: ServerLayout.slots[].cname)
+ *              #define ECHO_VADDR_IPC_BUFFER 0x…ul      (+ _SIZE)
+ *              #define ECHO_BADGE_CLIENT_ECHO 1u        (<SERVER>_BADGE_<CLIENT>_<IFACE>)
+ *              typedef struct echo_server_ops { const echo_ops_t *echo; … } echo_server_ops_t;
+ *              static inline void echo_server_init(ng_server_t *s);
+ *              static inline void echo_serve(ng_server_t *s, const echo_server_ops_t *ops, void *ctx);
+ *   and in client_gen.h: static inline echo_client_t client_use_echo(void);
+ *
+ * The serve loop receives, sets the message's shared buffer from the caller's badge, dispatches,
+ * answers NG_ENOSYS when no interface took the label, frees a received cap the handler left
+ * (ng_recv_done), and replies while receiving the next request (ng_reply_recv) — or only
+ * receives after a oneway or a deferred reply. A static badge reaches only the interface it was
+ * granted for (least privilege: a client of `echo` cannot call a second interface served on the
+ * same endpoint); badges from DYNAMIC_BADGE_BASE up, which the server mints at run time, reach
+ * every served interface. With a bound notification, a badge with NTFN_BADGE_MARK set is a signal
+ * (IRQ or notifying server), handed to ops->notify and never answered.
+ */
+
+import type { Interface } from "../model/idl.ts";
+import { DYNAMIC_BADGE_BASE, NTFN_BADGE_MARK } from "../model/layout.ts";
+import type { BadgeModel, ServerLayout, ServerModel, SystemModel } from "../model/system.ts";
+import { banner, type GeneratedFile } from "./files.ts";
+import { CPrinter, hexLiteral, lowerIdent, upperIdent } from "./cprinter.ts";
+import { clientType } from "./client.ts";
+import { opsType } from "./server.ts";
+
+function hexPtr(v: number): string {
+  return `0x${v.toString(16)}ul`;
+}
+
+function badgeMacro(server: ServerModel, b: BadgeModel): string {
+  return upperIdent(server.name, "badge", b.client, b.interface);
+}
+
+function printSlots(p: CPrinter, server: ServerModel, layout: ServerLayout): void {
+  const S = upperIdent(server.name);
+  p.comment(`CSpace: ${1 << layout.cnodeBits} slots (a slot's number is its cptr).`);
+  p.define(`${S}_CNODE_BITS`, `${layout.cnodeBits}`);
+  for (const s of layout.slots) p.define(s.cname, `${s.slot}u`, s.comment || s.kind);
+  const top = [...layout.slots].sort((a, b) => b.slot - a.slot)[0];
+  if (top) p.staticAssert(`${top.cname} < (1ul << ${S}_CNODE_BITS)`, `${server.name}: its slots do not fit its CNode`);
+  p.blank();
+}
+
+function printVaddrs(p: CPrinter, layout: ServerLayout): void {
+  if (layout.vaddrs.length === 0) return;
+  p.comment("Address space: where the root server maps each region.");
+  for (const v of layout.vaddrs) {
+    p.define(v.cname, hexPtr(v.vaddr), `${v.kind}, ${v.perms}${v.cached ? "" : ", uncached"}`);
+    p.define(`${v.cname}_SIZE`, hexPtr(v.sizeBytes));
+    if (v.offset) p.define(`${v.cname}_OFFSET`, hexPtr(v.offset), "registers start here in the window");
+  }
+  p.blank();
+}
+
+function printBadges(p: CPrinter, server: ServerModel, layout: ServerLayout): void {
+  const S = upperIdent(server.name);
+  if (layout.badges.length > 0) {
+    p.comment("Badges on this server's endpoint: call->badge names the client and interface.");
+    for (const b of layout.badges) p.define(badgeMacro(server, b), `${b.badge}u`, `${b.client} calls ${b.interface}`);
+  }
+  p.define(`${S}_DYNAMIC_BADGE_BASE`, hexLiteral(DYNAMIC_BADGE_BASE), "badges minted at run time start here");
+  p.define(`${S}_NTFN_BADGE_MARK`, hexLiteral(NTFN_BADGE_MARK), "set in every notification badge");
+  p.blank();
+}
+
+/** `<server>_use_<as>()`: the client context of one use (endpoint slot + shared buffer). */
+function printUses(p: CPrinter, server: ServerModel, layout: ServerLayout, ifaces: Map<string, Interface>): void {
+  const prefix = lowerIdent(server.name);
+  for (const u of server.uses) {
+    const iface = ifaces.get(u.interface);
+    if (!iface) continue;
+    const slot = layout.slots.find((s) => s.kind === "use_ep" && s.cname === upperIdent(server.name, "cap", u.as));
+    if (!slot) continue;
+    const shm = layout.vaddrs.find((v) => v.kind === "shm" && v.object === `shm:${u.server}.${server.name}.${u.interface}`);
+    p.doc(`Calls ${u.interface} on ${u.server}.`);
+    p.fn(`static inline ${clientType(iface)} ${prefix}_use_${lowerIdent(u.as)}(void)`, () => {
+      const init = shm ? `${slot.cname}, (uint8_t *)(uintptr_t)${shm.cname}, ${shm.cname}_SIZE` : `${slot.cname}, NULL, 0`;
+      p.line(`${clientType(iface)} c = { ${init} };`);
+      p.line("return c;");
+    });
+    p.blank();
+  }
+}
+
+function printServe(p: CPrinter, server: ServerModel, layout: ServerLayout, ifaces: Map<string, Interface>): void {
+  const prefix = lowerIdent(server.name);
+  const S = upperIdent(server.name);
+  const served = server.serves.map((n) => ifaces.get(n)).filter((i): i is Interface => i !== undefined);
+  const hasNtfn = layout.slots.some((s) => s.kind === "ntfn");
+  const serveEp = layout.slots.find((s) => s.kind === "serve_ep");
+  const opsT = `${prefix}_server_ops_t`;
+
+  p.doc(`Handlers of every interface ${server.name} serves; a NULL table answers NG_ENOSYS.`);
+  p.block(`typedef struct ${prefix}_server_ops`, () => {
+    for (const i of served) p.line(`const ${opsType(i)} *${lowerIdent(i.name)};`);
+    if (hasNtfn) {
+      p.doc("A signal on the bound notification (IRQs, notifying servers): the badge bits without the mark.");
+      p.line("void (*notify)(void *ctx, ng_badge_t bits);");
+    }
+  }, ` ${opsT};`);
+  p.blank();
+
+  p.doc("Set up the transport state of the serving thread from the layout's slots.");
+  p.fn(`static inline void ${prefix}_server_init(ng_server_t *s)`, () => {
+    const recv = layout.slots.find((x) => x.kind === "recv");
+    const replies = layout.slots.filter((x) => x.kind === "reply");
+    if (replies.length > 0) {
+      p.line(`static const ng_cptr_t reply_slots[] = { ${replies.map((r) => r.cname).join(", ")} };`);
+    }
+    const ep = serveEp ? serveEp.cname : "0";
+    p.line(`ng_server_init(s, ${ep}, ${recv ? recv.cname : "0"}, ${replies.length > 0 ? "reply_slots" : "NULL"}, ${replies.length}u);`);
+  });
+  p.blank();
+
+  p.doc("Point m at the shared buffer of the client the badge names (none: NULL).");
+  p.fn(`static inline void ${prefix}_server_shm(ng_msg_t *m, ng_badge_t badge)`, () => {
+    const withShm = layout.badges.filter((b) => b.shm);
+    if (withShm.length === 0) {
+      p.line("(void)badge;");
+      p.line("ng_msg_set_shm(m, NULL, 0);");
+      return;
+    }
+    p.block("switch (badge)", () => {
+      for (const b of withShm) {
+        const v = layout.vaddrs.find((x) => x.object === b.shm!.object);
+        const base = v ? v.cname : hexPtr(b.shm!.serverVaddr);
+        const size = v ? `${v.cname}_SIZE` : hexPtr(b.shm!.sizeBytes);
+        p.line(`case ${badgeMacro(server, b)}:`);
+        p.indented(() => p.line(`ng_msg_set_shm(m, (uint8_t *)(uintptr_t)${base}, ${size});`).line("return;"));
+      }
+      p.line("default:");
+      p.indented(() => p.line("ng_msg_set_shm(m, NULL, 0);").line("return;"));
+    });
+  });
+  p.blank();
+
+  p.doc(
+    "Dispatch one request: a static badge to the interface it was granted for, a dynamic badge to\n" +
+      "whichever served interface owns the label. Returns an NG_DISPATCH_* code.",
+  );
+  p.fn(`static inline int ${prefix}_server_dispatch(const ${opsT} *ops, void *ctx, ng_call_t *call)`, () => {
+    const dispatchOne = (i: Interface) => `ops->${lowerIdent(i.name)} != NULL ? ${lowerIdent(i.name)}_dispatch(ops->${lowerIdent(i.name)}, ctx, call) : NG_DISPATCH_NONE`;
+    p.line("int r = NG_DISPATCH_NONE;");
+    p.block("switch (call->badge)", () => {
+      for (const i of served) {
+        const bs = layout.badges.filter((b) => b.interface === i.name);
+        if (bs.length === 0) continue;
+        for (const b of bs) p.line(`case ${badgeMacro(server, b)}:`);
+        p.indented(() => p.line(`return ${dispatchOne(i)};`));
+      }
+      p.line("default:");
+      p.indented(() => {
+        p.line(`if (call->badge < ${S}_DYNAMIC_BADGE_BASE) return NG_DISPATCH_NONE;`);
+        for (const i of served) p.line(`if (r == NG_DISPATCH_NONE) r = ${dispatchOne(i)};`);
+        p.line("return r;");
+      });
+    });
+  });
+  p.blank();
+
+  p.doc(`${server.name}'s receive loop over ${served.map((i) => i.name).join(", ")}. Never returns.`);
+  p.fn(`static inline void ${prefix}_serve(ng_server_t *s, const ${opsT} *ops, void *ctx)`, () => {
+    p.line("ng_msg_t m;");
+    p.line("ng_call_t call;");
+    p.line("ng_badge_t badge;");
+    p.line("int r;");
+    p.blank();
+    p.line("ng_recv(s, &m, &badge);");
+    p.block("for (;;)", () => {
+      if (hasNtfn) {
+        p.block(`if (badge & ${S}_NTFN_BADGE_MARK)`, () => {
+          p.line(`if (ops->notify != NULL) ops->notify(ctx, badge & ~(ng_badge_t)${S}_NTFN_BADGE_MARK);`);
+          p.line("ng_recv(s, &m, &badge);");
+          p.line("continue;");
+        });
+      }
+      p.line(`${prefix}_server_shm(&m, badge);`);
+      p.line("call.badge = badge;");
+      p.line("call.msg = &m;");
+      p.line("call.server = s;");
+      p.line(`r = ${prefix}_server_dispatch(ops, ctx, &call);`);
+      p.block("if (r == NG_DISPATCH_NONE)", () => {
+        p.line("ng_msg_set_error(&m, NG_ENOSYS);");
+        p.line("r = NG_DISPATCH_REPLY;");
+      });
+      p.line("ng_recv_done(s, &m);");
+      p.block("if (r == NG_DISPATCH_REPLY)", () => p.line("ng_reply_recv(s, &m, &badge);"), " else {");
+      p.indented(() => p.line("ng_recv(s, &m, &badge);"));
+      p.line("}");
+    });
+  });
+  p.blank();
+}
+
+/** The wrapper header of one server. */
+export function emitServerWrapper(server: ServerModel, layout: ServerLayout, sys: SystemModel): GeneratedFile[] {
+  const ifaces = new Map(sys.idl.interfaces.map((i) => [i.name, i]));
+  const p = new CPrinter();
+  const prefix = lowerIdent(server.name);
+  p.raw(banner(sys.file));
+  p.comment(
+    `Server ${server.name} of system ${sys.name}: its cap slots, addresses, badges, interface\n` +
+      `headers${server.serves.length > 0 ? " and receive loop" : ""}. Include this one header from its main.c.`,
+  );
+  p.line("#pragma once");
+  p.blank();
+  p.include("stdint.h");
+  p.include("neptune/ipc.h");
+  const used = [...new Set(server.uses.map((u) => u.interface))].sort();
+  for (const i of server.serves) p.include(`${lowerIdent(i)}_server_gen.h`);
+  for (const i of used) p.include(`${lowerIdent(i)}_client_gen.h`);
+  p.blank();
+  printSlots(p, server, layout);
+  printVaddrs(p, layout);
+  printBadges(p, server, layout);
+  printUses(p, server, layout, ifaces);
+  if (server.serves.length > 0) printServe(p, server, layout, ifaces);
+  return [{ path: `servers/${server.name}/server_gen.h`, text: p.text() }];
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * A stub transport for the generated-code tests: the <neptune/ipc.h> API as trivial static inlines
+ * over one in-process message buffer, with hooks a test program sets to script the other side.
+ * Compile tests only need it to exist; emit-dispatch's program uses the hooks to feed requests to
+ * a generated serve loop and to check each reply. Not a transport: nothing blocks, nothing is sent.
+ */
+#pragma once
+
+#include <stdlib.h>
+#include <neptune/msg.h>
+
+typedef struct ng_server ng_server_t;
+
+/* Called by ng_recv/ng_reply_recv: `reply` is the message answered (NULL for a plain receive);
+ * the hook fills the next request into m (or ends the program). */
+typedef void (*ng_stub_recv_fn)(ng_server_t *s, const ng_msg_t *reply, ng_msg_t *m, ng_badge_t *badge);
+
+struct ng_server {
+    ng_cptr_t ep;
+    ng_cptr_t recv_slot;
+    const ng_cptr_t *reply_slots;
+    unsigned nreply;
+    unsigned nsaved;     /* replies saved and not yet sent */
+    unsigned recv_done;  /* ng_recv_done calls */
+    ng_stub_recv_fn recv_hook;
+    void *test;          /* the test's state */
+};
+
+typedef struct ng_reply {
+    unsigned index;
+} ng_reply_t;
+
+/* The one "thread" message buffer (the IPC buffer on seL4). */
+static ng_word_t ng_stub_words[NG_MSG_MAX_WORDS];
+/* Client side: what ng_call does (NULL: fail with NG_EIPC). */
+static int (*ng_stub_call_hook)(ng_cptr_t ep, ng_msg_t *m);
+/* Deferred replies: what ng_reply_send sent. */
+static void (*ng_stub_reply_hook)(ng_server_t *s, ng_reply_t r, const ng_msg_t *m);
+
+static inline void ng_msg_start(ng_msg_t *m, ng_word_t label)
+{
+    m->label = label;
+    m->len = 0;
+    m->ncaps = 0;
+    m->mr = ng_stub_words;
+    m->shm = NULL;
+    m->shm_size = 0;
+}
+
+static inline void ng_msg_set_shm(ng_msg_t *m, uint8_t *base, size_t size)
+{
+    m->shm = base;
+    m->shm_size = size;
+}
+
+static inline int ng_call(ng_cptr_t ep, ng_msg_t *m)
+{
+    return ng_stub_call_hook ? ng_stub_call_hook(ep, m) : NG_EIPC;
+}
+
+static inline int ng_send(ng_cptr_t ep, ng_msg_t *m)
+{
+    return ng_stub_call_hook ? ng_stub_call_hook(ep, m) : NG_EIPC;
+}
+
+static inline void ng_signal(ng_cptr_t ntfn)
+{
+    (void)ntfn;
+}
+
+static inline ng_word_t ng_wait(ng_cptr_t ntfn)
+{
+    (void)ntfn;
+    return 0;
+}
+
+static inline void ng_server_init(ng_server_t *s, ng_cptr_t ep, ng_cptr_t recv_slot,
+                                  const ng_cptr_t *reply_slots, unsigned nreply)
+{
+    s->ep = ep;
+    s->recv_slot = recv_slot;
+    s->reply_slots = reply_slots;
+    s->nreply = nreply;
+    s->nsaved = 0;
+    s->recv_done = 0;
+}
+
+static inline void ng_stub_next(ng_server_t *s, const ng_msg_t *reply, ng_msg_t *m, ng_badge_t *badge)
+{
+    m->mr = ng_stub_words;
+    m->shm = NULL;
+    m->shm_size = 0;
+    if (s->recv_hook == NULL) {
+        exit(0);
+    }
+    s->recv_hook(s, reply, m, badge);
+}
+
+static inline void ng_recv(ng_server_t *s, ng_msg_t *m, ng_badge_t *badge)
+{
+    ng_stub_next(s, NULL, m, badge);
+}
+
+static inline void ng_reply_recv(ng_server_t *s, ng_msg_t *m, ng_badge_t *badge)
+{
+    ng_msg_t reply = *m;
+    ng_stub_next(s, &reply, m, badge);
+}
+
+static inline void ng_recv_done(ng_server_t *s, ng_msg_t *m)
+{
+    (void)m;
+    s->recv_done++;
+}
+
+static inline int ng_cap_move(ng_server_t *s, ng_cptr_t from, ng_cptr_t to)
+{
+    (void)s;
+    (void)from;
+    (void)to;
+    return NG_OK;
+}
+
+static inline int ng_reply_save(ng_server_t *s, ng_reply_t *out)
+{
+    if (s->nsaved >= s->nreply) {
+        return NG_ENOMEM;
+    }
+    out->index = s->nsaved++;
+    return NG_OK;
+}
+
+static inline int ng_reply_send(ng_server_t *s, ng_reply_t r, ng_msg_t *m)
+{
+    if (ng_stub_reply_hook) {
+        ng_stub_reply_hook(s, r, m);
+    }
+    s->nsaved--;
+    return NG_OK;
+}
