@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/**
+ * Runs a program whose output is a system console (QEMU's serial port, or the host target),
+ * echoes it, and watches it: with `expect`, ends the program as soon as every pattern has
+ * appeared (exit 0) or when the time is up or the program ends first (exit 1, with the tail of
+ * the log). QEMU never exits by itself when the system is done, so the watcher ends it.
+ */
+
+import { spawn } from "node:child_process";
+
+export interface ConsoleRun {
+  cmd: string;
+  args: string[];
+  /** Patterns that must all appear (in any order) for success. Empty: run until the program ends. */
+  expect: RegExp[];
+  /** Pattern that means failure at once (e.g. a kernel panic). */
+  fail?: RegExp;
+  timeoutSec: number;
+  /** Echo the console to our stdout. */
+  echo: boolean;
+  /** Connect our stdin to the program (interactive runs without expect). */
+  interactive?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface ConsoleResult {
+  ok: boolean;
+  reason: string;
+  log: string;
+  seconds: number;
+}
+
+export function runConsole(opts: ConsoleRun): Promise<ConsoleResult> {
+  const start = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(opts.cmd, opts.args, {
+      stdio: [opts.interactive ? "inherit" : "ignore", "pipe", "pipe"],
+      env: opts.env ?? process.env,
+    });
+    let log = "";
+    let done = false;
+    const pending = new Set(opts.expect);
+    const finish = (ok: boolean, reason: string) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (child.exitCode === null) child.kill("SIGTERM");
+      setTimeout(() => child.exitCode === null && child.kill("SIGKILL"), 2000).unref();
+      resolve({ ok, reason, log, seconds: (Date.now() - start) / 1000 });
+    };
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString("utf8");
+      log += text;
+      if (opts.echo) process.stdout.write(text);
+      if (done) return;
+      if (opts.fail && opts.fail.test(log)) return finish(false, `console matched failure pattern ${opts.fail}`);
+      for (const re of [...pending]) if (re.test(log)) pending.delete(re);
+      if (opts.expect.length && pending.size === 0) finish(true, "every expected pattern appeared");
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("error", (e) => finish(false, `could not start ${opts.cmd}: ${e.message}`));
+    child.on("exit", (code, signal) => {
+      if (opts.expect.length === 0) return finish(code === 0, `exited with ${signal ?? code}`);
+      finish(false, `${opts.cmd} ended (${signal ?? `exit ${code}`}) before ${[...pending].join(", ")} appeared`);
+    });
+    const timer = setTimeout(
+      () => finish(false, `timed out after ${opts.timeoutSec} s waiting for ${[...pending].join(", ")}`),
+      opts.timeoutSec * 1000,
+    );
+  });
+}
+
+/** The last `lines` lines of a console log, for an error report. */
+export function logTail(log: string, lines = 30): string {
+  return log.replace(/\r/g, "").split("\n").slice(-lines).join("\n");
+}

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/**
+ * How each platform's image boots under QEMU: the command line cmake-tool's `simulate` script
+ * would use, plus the options `neptune-gen run` adds (deterministic instruction counting for
+ * benchmarks, extra devices).
+ */
+
+export interface QemuPlatform {
+  /** neptune-gen platform name (sel4-config/platforms/<name>.cmake). */
+  name: string;
+  binary: string;
+  /** Debian package that provides the binary. */
+  apt: string;
+  args(image: string): string[];
+}
+
+export const QEMU_PLATFORMS: Record<string, QemuPlatform> = {
+  "qemu-arm-virt": {
+    name: "qemu-arm-virt",
+    binary: "qemu-system-aarch64",
+    apt: "qemu-system-arm",
+    args: (image) => ["-machine", "virt", "-cpu", "cortex-a53", "-nographic", "-m", "size=2G", "-kernel", image],
+  },
+  rpi3: {
+    name: "rpi3",
+    binary: "qemu-system-aarch64",
+    apt: "qemu-system-arm",
+    // The Pi 3's console is the second UART (the mini UART); the first goes nowhere.
+    args: (image) => ["-machine", "raspi3b", "-nographic", "-serial", "null", "-serial", "mon:stdio", "-m", "size=1024M", "-kernel", image],
+  },
+};
+
+export interface QemuOptions {
+  /**
+   * Count guest instructions instead of time (`-icount shift=0`): the cycle counter then counts
+   * instructions, so benchmark figures repeat exactly from run to run.
+   */
+  icount?: boolean;
+  extraArgs?: string[];
+}
+
+export function qemuCommand(platform: string, image: string, opts: QemuOptions = {}): { cmd: string; args: string[] } | undefined {
+  const p = QEMU_PLATFORMS[platform];
+  if (!p) return undefined;
+  const args = p.args(image);
+  if (opts.icount) args.push("-icount", "shift=0,sleep=off,align=off");
+  if (opts.extraArgs) args.push(...opts.extraArgs);
+  return { cmd: p.binary, args };
+}
