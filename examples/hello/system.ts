@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /**
- * The smallest useful system: an echo server, a client that calls it, an intruder that is given
- * nothing (so it holds no cap that reaches echo: the least-privilege test boots it and checks that
- * its call fails), and a PL011 serial driver for the console.
+ * The smallest useful system: an echo server, a client that calls it through generated stubs
+ * (scalars, a string, bytes, a oneway, a capability) and writes through the serial driver, an
+ * intruder that is granted nothing (so it holds no cap that reaches echo, and its calls fail),
+ * and the PL011 serial driver.
  */
 
 import { defineSystem, server, driver } from "neptune-gen";
@@ -13,11 +14,12 @@ export default defineSystem({
   idl: ["../../idl"],
   servers: [
     server({ name: "echo", serves: ["echo"], priority: 150 }),
-    server({ name: "client", uses: ["echo"], priority: 100 }),
-    // Given no caps at all: the least-privilege test checks it cannot reach echo.
-    server({ name: "intruder", priority: 100 }),
+    server({ name: "client", uses: ["echo", "serial"], priority: 100 }),
+    // Granted nothing: it shows at run time that it cannot reach echo.
+    server({ name: "intruder", priority: 90 }),
     driver({
       name: "uart",
+      src: "../../drivers/pl011",
       serves: ["serial"],
       priority: 200,
       devices: [{ name: "pl011", compatible: "arm,pl011", size: "4K", irq: 33 }],

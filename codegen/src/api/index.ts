@@ -58,6 +58,12 @@ export interface ServerSpec {
   name: string;
   /** CMake target producing the server's ELF (default: `name`). */
   elf?: string;
+  /**
+   * Folder with the server's sources, relative to system.ts (default: `servers/<name>`). With a
+   * CMakeLists.txt there it builds itself (`neptune_server(<name> SOURCES …)`); otherwise every
+   * .c file in it is compiled into the server.
+   */
+  src?: string;
   /** seL4 priority, 1..254 (default 100). The root server runs at 255. */
   priority?: number;
   /** Stack size (default 16K). */

@@ -48,6 +48,10 @@ function printSlots(p: CPrinter, server: ServerModel, layout: ServerLayout): voi
   for (const s of layout.slots) p.define(s.cname, `${s.slot}u`, s.comment || s.kind);
   const top = [...layout.slots].sort((a, b) => b.slot - a.slot)[0];
   if (top) p.staticAssert(`${top.cname} < (1ul << ${S}_CNODE_BITS)`, `${server.name}: its slots do not fit its CNode`);
+  // What the layout left empty: where a server keeps caps it receives (ng_cap_move).
+  const firstFree = top ? top.slot + 1 : 0;
+  p.define(`${S}_SLOT_FREE_FIRST`, `${firstFree}u`, "first slot the layout leaves empty for caps the server keeps");
+  p.define(`${S}_SLOT_FREE_END`, `${1 << layout.cnodeBits}u`, "one past the last slot");
   p.blank();
 }
 

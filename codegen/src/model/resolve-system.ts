@@ -128,6 +128,7 @@ export function resolveSystem(loaded: LoadedSystem, idl: IdlModel, bag: Diagnost
       name: s.name,
       kind: s.kind,
       elf: s.elf ?? s.name,
+      src: s.src ?? `servers/${s.name}`,
       priority: s.priority ?? DEFAULTS.priority,
       stackBytes: bytes(s.stack ?? DEFAULTS.stack),
       heapBytes: bytes(s.heap ?? DEFAULTS.heap),

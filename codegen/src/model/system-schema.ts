@@ -117,6 +117,7 @@ const serverShape = {
   kind: z.literal("server"),
   name: cIdent("server name"),
   elf: z.string().min(1).optional(),
+  src: z.string().min(1).optional(),
   priority: intIn("priority", PRIORITY_MIN, PRIORITY_MAX, "seL4 priorities for servers are 1..254; the root server runs at 255").optional(),
   stack: size("stack").optional(),
   heap: size("heap").optional(),

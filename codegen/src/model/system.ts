@@ -51,6 +51,8 @@ export interface ServerModel {
   name: string;
   kind: "server" | "driver";
   elf: string;
+  /** Folder of its sources, relative to system.ts, with forward slashes (default servers/<name>). */
+  src: string;
   priority: number;
   stackBytes: number;
   heapBytes: number;

@@ -39,28 +39,9 @@ static const rs_mapping_t rs_maps_echo[] = {
 };
 _Static_assert(14u < (1u << 5), "echo: its caps fit its CNode");
 
-/* client: CNode of 4 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
-static const rs_cap_t rs_caps_client[] = {
-    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 9u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* CLIENT_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
-    { .slot = 9u, .kind = RS_SLOT_USE_EP, .object = 0u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* CLIENT_CAP_ECHO: call echo on echo (badge 1 names client to echo) */
-};
-static const rs_mapping_t rs_maps_client[] = {
-    { .object = 3u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* CLIENT_VADDR_HEAP */
-};
-_Static_assert(9u < (1u << 4), "client: its caps fit its CNode");
-
-/* intruder: CNode of 4 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
-static const rs_cap_t rs_caps_intruder[] = {
-    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 11u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* INTRUDER_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
-};
-static const rs_mapping_t rs_maps_intruder[] = {
-    { .object = 5u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* INTRUDER_VADDR_HEAP */
-};
-_Static_assert(8u < (1u << 4), "intruder: its caps fit its CNode");
-
 /* uart: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_uart[] = {
-    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 2u, .rights = RS_RIGHT_READ }, /* UART_CAP_EP: receive serial requests (0 client badges) */
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 2u, .rights = RS_RIGHT_READ }, /* UART_CAP_EP: receive serial requests (1 client badge) */
     { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 12u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* UART_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
     { .slot = 10u, .kind = RS_SLOT_IRQ_HANDLER, .object = 7u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* UART_CAP_IRQ_PL011: IRQ 33 (level) of pl011; signals own notification with badge 0x8000001 */
     { .slot = 11u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* UART_CAP_RECV: empty: a received cap lands here */
@@ -74,6 +55,26 @@ static const rs_mapping_t rs_maps_uart[] = {
     { .object = 8u, .vaddr = 0x1030000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* UART_VADDR_PL011 */
 };
 _Static_assert(15u < (1u << 5), "uart: its caps fit its CNode");
+
+/* client: CNode of 4 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
+static const rs_cap_t rs_caps_client[] = {
+    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 9u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* CLIENT_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
+    { .slot = 9u, .kind = RS_SLOT_USE_EP, .object = 0u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* CLIENT_CAP_ECHO: call echo on echo (badge 1 names client to echo) */
+    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 2u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* CLIENT_CAP_SERIAL: call serial on uart (badge 1 names client to uart) */
+};
+static const rs_mapping_t rs_maps_client[] = {
+    { .object = 3u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* CLIENT_VADDR_HEAP */
+};
+_Static_assert(10u < (1u << 4), "client: its caps fit its CNode");
+
+/* intruder: CNode of 4 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
+static const rs_cap_t rs_caps_intruder[] = {
+    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 11u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* INTRUDER_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
+};
+static const rs_mapping_t rs_maps_intruder[] = {
+    { .object = 5u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* INTRUDER_VADDR_HEAP */
+};
+_Static_assert(8u < (1u << 4), "intruder: its caps fit its CNode");
 
 static const rs_server_t rs_servers[] = {
     {
@@ -92,36 +93,6 @@ static const rs_server_t rs_servers[] = {
         .argv = 0, .argc = 0u,
     },
     {
-        .name = "client",
-        .elf = "client",
-        .priority = 100,
-        .cnode_bits = 4,
-        .restart = RS_RESTART_NEVER,
-        .max_restarts = 0u,
-        .stack_bytes = 16384u,
-        .heap_bytes = 65536u,
-        .keep_reserved = 0x6u,
-        .fault_badge = 0x1u,
-        .caps = rs_caps_client, .ncaps = 2u,
-        .maps = rs_maps_client, .nmaps = 1u,
-        .argv = 0, .argc = 0u,
-    },
-    {
-        .name = "intruder",
-        .elf = "intruder",
-        .priority = 100,
-        .cnode_bits = 4,
-        .restart = RS_RESTART_NEVER,
-        .max_restarts = 0u,
-        .stack_bytes = 16384u,
-        .heap_bytes = 65536u,
-        .keep_reserved = 0x6u,
-        .fault_badge = 0x3u,
-        .caps = rs_caps_intruder, .ncaps = 1u,
-        .maps = rs_maps_intruder, .nmaps = 1u,
-        .argv = 0, .argc = 0u,
-    },
-    {
         .name = "uart",
         .elf = "uart",
         .priority = 200,
@@ -134,6 +105,36 @@ static const rs_server_t rs_servers[] = {
         .fault_badge = 0x4u,
         .caps = rs_caps_uart, .ncaps = 8u,
         .maps = rs_maps_uart, .nmaps = 2u,
+        .argv = 0, .argc = 0u,
+    },
+    {
+        .name = "client",
+        .elf = "client",
+        .priority = 100,
+        .cnode_bits = 4,
+        .restart = RS_RESTART_NEVER,
+        .max_restarts = 0u,
+        .stack_bytes = 16384u,
+        .heap_bytes = 65536u,
+        .keep_reserved = 0x6u,
+        .fault_badge = 0x1u,
+        .caps = rs_caps_client, .ncaps = 3u,
+        .maps = rs_maps_client, .nmaps = 1u,
+        .argv = 0, .argc = 0u,
+    },
+    {
+        .name = "intruder",
+        .elf = "intruder",
+        .priority = 90,
+        .cnode_bits = 4,
+        .restart = RS_RESTART_NEVER,
+        .max_restarts = 0u,
+        .stack_bytes = 16384u,
+        .heap_bytes = 65536u,
+        .keep_reserved = 0x6u,
+        .fault_badge = 0x3u,
+        .caps = rs_caps_intruder, .ncaps = 1u,
+        .maps = rs_maps_intruder, .nmaps = 1u,
         .argv = 0, .argc = 0u,
     },
 };

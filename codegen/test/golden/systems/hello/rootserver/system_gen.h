@@ -9,9 +9,9 @@
 #define RS_NOBJECTS 13u
 
 #define RS_SERVER_ECHO 0u /* start order */
-#define RS_SERVER_CLIENT 1u /* start order */
-#define RS_SERVER_INTRUDER 2u /* start order */
-#define RS_SERVER_UART 3u /* start order */
+#define RS_SERVER_UART 1u /* start order */
+#define RS_SERVER_CLIENT 2u /* start order */
+#define RS_SERVER_INTRUDER 3u /* start order */
 
 #define RS_OBJECT_EP_ECHO 0u
 #define RS_OBJECT_EP_ROOT_FAULT 1u

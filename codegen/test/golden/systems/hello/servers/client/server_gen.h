@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <neptune/ipc.h>
 #include <echo_client_gen.h>
+#include <serial_client_gen.h>
 
 /* CSpace: 16 slots (a slot's number is its cptr). */
 #define CLIENT_CNODE_BITS 4
@@ -21,7 +22,10 @@
 #define CLIENT_CAP_REPLY_OBJ 7u /* reply object: empty (not granted) */
 #define CLIENT_CAP_NTFN 8u /* own notification, bound to its TCB (signals; can be handed out) */
 #define CLIENT_CAP_ECHO 9u /* call echo on echo (badge 1 names client to echo) */
-_Static_assert(CLIENT_CAP_ECHO < (1ul << CLIENT_CNODE_BITS), "client: its slots do not fit its CNode");
+#define CLIENT_CAP_SERIAL 10u /* call serial on uart (badge 1 names client to uart) */
+_Static_assert(CLIENT_CAP_SERIAL < (1ul << CLIENT_CNODE_BITS), "client: its slots do not fit its CNode");
+#define CLIENT_SLOT_FREE_FIRST 11u /* first slot the layout leaves empty for caps the server keeps */
+#define CLIENT_SLOT_FREE_END 16u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
 #define CLIENT_VADDR_IPC_BUFFER 0x1000000000ul /* ipc_buffer, rw */
@@ -38,6 +42,13 @@ _Static_assert(CLIENT_CAP_ECHO < (1ul << CLIENT_CNODE_BITS), "client: its slots 
 static inline echo_client_t client_use_echo(void)
 {
     echo_client_t c = { CLIENT_CAP_ECHO, NULL, 0 };
+    return c;
+}
+
+/** Calls serial on uart. */
+static inline serial_client_t client_use_serial(void)
+{
+    serial_client_t c = { CLIENT_CAP_SERIAL, NULL, 0 };
     return c;
 }
 

@@ -27,6 +27,8 @@
 #define ECHO_CAP_REPLY_2 13u /* empty: a saved reply cap (deferred reply) */
 #define ECHO_CAP_REPLY_3 14u /* empty: a saved reply cap (deferred reply) */
 _Static_assert(ECHO_CAP_REPLY_3 < (1ul << ECHO_CNODE_BITS), "echo: its slots do not fit its CNode");
+#define ECHO_SLOT_FREE_FIRST 15u /* first slot the layout leaves empty for caps the server keeps */
+#define ECHO_SLOT_FREE_END 32u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
 #define ECHO_VADDR_IPC_BUFFER 0x1000000000ul /* ipc_buffer, rw */

@@ -20,6 +20,8 @@
 #define INTRUDER_CAP_REPLY_OBJ 7u /* reply object: empty (not granted) */
 #define INTRUDER_CAP_NTFN 8u /* own notification, bound to its TCB (signals; can be handed out) */
 _Static_assert(INTRUDER_CAP_NTFN < (1ul << INTRUDER_CNODE_BITS), "intruder: its slots do not fit its CNode");
+#define INTRUDER_SLOT_FREE_FIRST 9u /* first slot the layout leaves empty for caps the server keeps */
+#define INTRUDER_SLOT_FREE_END 16u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
 #define INTRUDER_VADDR_IPC_BUFFER 0x1000000000ul /* ipc_buffer, rw */

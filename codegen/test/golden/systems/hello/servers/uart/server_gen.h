@@ -19,7 +19,7 @@
 #define UART_CAP_TCB 5u /* own TCB: empty (not granted) */
 #define UART_CAP_SCHED_CONTEXT 6u /* scheduling context: empty (not granted) */
 #define UART_CAP_REPLY_OBJ 7u /* reply object: empty (not granted) */
-#define UART_CAP_EP 8u /* receive serial requests (0 client badges) */
+#define UART_CAP_EP 8u /* receive serial requests (1 client badge) */
 #define UART_CAP_NTFN 9u /* own notification, bound to its TCB (IRQs and signals) */
 #define UART_CAP_IRQ_PL011 10u /* IRQ 33 (level) of pl011; signals own notification with badge 0x8000001 */
 #define UART_CAP_RECV 11u /* empty: a received cap lands here */
@@ -28,6 +28,8 @@
 #define UART_CAP_REPLY_2 14u /* empty: a saved reply cap (deferred reply) */
 #define UART_CAP_REPLY_3 15u /* empty: a saved reply cap (deferred reply) */
 _Static_assert(UART_CAP_REPLY_3 < (1ul << UART_CNODE_BITS), "uart: its slots do not fit its CNode");
+#define UART_SLOT_FREE_FIRST 16u /* first slot the layout leaves empty for caps the server keeps */
+#define UART_SLOT_FREE_END 32u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
 #define UART_VADDR_IPC_BUFFER 0x1000000000ul /* ipc_buffer, rw */
@@ -39,6 +41,8 @@ _Static_assert(UART_CAP_REPLY_3 < (1ul << UART_CNODE_BITS), "uart: its slots do 
 #define UART_VADDR_PL011 0x1030000000ul /* mmio, rw, uncached */
 #define UART_VADDR_PL011_SIZE 0x1000ul
 
+/* Badges on this server's endpoint: call->badge names the client and interface. */
+#define UART_BADGE_CLIENT_SERIAL 1u /* client calls serial */
 #define UART_DYNAMIC_BADGE_BASE 0x10000u /* badges minted at run time start here */
 #define UART_NTFN_BADGE_MARK 0x8000000u /* set in every notification badge */
 
@@ -71,6 +75,8 @@ static inline int uart_server_dispatch(const uart_server_ops_t *ops, void *ctx, 
 {
     int r = NG_DISPATCH_NONE;
     switch (call->badge) {
+        case UART_BADGE_CLIENT_SERIAL:
+            return ops->serial != NULL ? serial_dispatch(ops->serial, ctx, call) : NG_DISPATCH_NONE;
         default:
             if (call->badge < UART_DYNAMIC_BADGE_BASE) return NG_DISPATCH_NONE;
             if (r == NG_DISPATCH_NONE) r = ops->serial != NULL ? serial_dispatch(ops->serial, ctx, call) : NG_DISPATCH_NONE;

@@ -31,6 +31,8 @@
 #define FAT_CAP_REPLY_2 15u /* empty: a saved reply cap (deferred reply) */
 #define FAT_CAP_REPLY_3 16u /* empty: a saved reply cap (deferred reply) */
 _Static_assert(FAT_CAP_REPLY_3 < (1ul << FAT_CNODE_BITS), "fat: its slots do not fit its CNode");
+#define FAT_SLOT_FREE_FIRST 17u /* first slot the layout leaves empty for caps the server keeps */
+#define FAT_SLOT_FREE_END 64u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
 #define FAT_VADDR_IPC_BUFFER 0x1000000000ul /* ipc_buffer, rw */

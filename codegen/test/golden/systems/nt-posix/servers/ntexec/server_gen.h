@@ -48,6 +48,8 @@
 #define NTEXEC_CAP_REPLY_14 30u /* empty: a saved reply cap (deferred reply) */
 #define NTEXEC_CAP_REPLY_15 31u /* empty: a saved reply cap (deferred reply) */
 _Static_assert(NTEXEC_CAP_REPLY_15 < (1ul << NTEXEC_CNODE_BITS), "ntexec: its slots do not fit its CNode");
+#define NTEXEC_SLOT_FREE_FIRST 32u /* first slot the layout leaves empty for caps the server keeps */
+#define NTEXEC_SLOT_FREE_END 64u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
 #define NTEXEC_VADDR_IPC_BUFFER 0x1000000000ul /* ipc_buffer, rw */

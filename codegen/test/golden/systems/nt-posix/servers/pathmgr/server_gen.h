@@ -31,6 +31,8 @@
 #define PATHMGR_CAP_REPLY_6 17u /* empty: a saved reply cap (deferred reply) */
 #define PATHMGR_CAP_REPLY_7 18u /* empty: a saved reply cap (deferred reply) */
 _Static_assert(PATHMGR_CAP_REPLY_7 < (1ul << PATHMGR_CNODE_BITS), "pathmgr: its slots do not fit its CNode");
+#define PATHMGR_SLOT_FREE_FIRST 19u /* first slot the layout leaves empty for caps the server keeps */
+#define PATHMGR_SLOT_FREE_END 64u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
 #define PATHMGR_VADDR_IPC_BUFFER 0x1000000000ul /* ipc_buffer, rw */

@@ -30,6 +30,8 @@
 #define PROCMGR_CAP_REPLY_2 15u /* empty: a saved reply cap (deferred reply) */
 #define PROCMGR_CAP_REPLY_3 16u /* empty: a saved reply cap (deferred reply) */
 _Static_assert(PROCMGR_CAP_REPLY_3 < (1ul << PROCMGR_CNODE_BITS), "procmgr: its slots do not fit its CNode");
+#define PROCMGR_SLOT_FREE_FIRST 17u /* first slot the layout leaves empty for caps the server keeps */
+#define PROCMGR_SLOT_FREE_END 64u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
 #define PROCMGR_VADDR_IPC_BUFFER 0x1000000000ul /* ipc_buffer, rw */

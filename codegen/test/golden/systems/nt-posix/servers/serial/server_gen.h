@@ -29,6 +29,8 @@
 #define SERIAL_CAP_REPLY_2 15u /* empty: a saved reply cap (deferred reply) */
 #define SERIAL_CAP_REPLY_3 16u /* empty: a saved reply cap (deferred reply) */
 _Static_assert(SERIAL_CAP_REPLY_3 < (1ul << SERIAL_CNODE_BITS), "serial: its slots do not fit its CNode");
+#define SERIAL_SLOT_FREE_FIRST 17u /* first slot the layout leaves empty for caps the server keeps */
+#define SERIAL_SLOT_FREE_END 64u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
 #define SERIAL_VADDR_IPC_BUFFER 0x1000000000ul /* ipc_buffer, rw */

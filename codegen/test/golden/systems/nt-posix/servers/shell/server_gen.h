@@ -31,6 +31,8 @@
 #define SHELL_CAP_TMP 13u /* call fs on tmpfs (badge 1 names shell to tmpfs) */
 #define SHELL_CAP_RECV 14u /* empty: a received cap lands here */
 _Static_assert(SHELL_CAP_RECV < (1ul << SHELL_CNODE_BITS), "shell: its slots do not fit its CNode");
+#define SHELL_SLOT_FREE_FIRST 15u /* first slot the layout leaves empty for caps the server keeps */
+#define SHELL_SLOT_FREE_END 32u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
 #define SHELL_VADDR_IPC_BUFFER 0x1000000000ul /* ipc_buffer, rw */

@@ -29,6 +29,8 @@
 #define TIMER_CAP_REPLY_2 15u /* empty: a saved reply cap (deferred reply) */
 #define TIMER_CAP_REPLY_3 16u /* empty: a saved reply cap (deferred reply) */
 _Static_assert(TIMER_CAP_REPLY_3 < (1ul << TIMER_CNODE_BITS), "timer: its slots do not fit its CNode");
+#define TIMER_SLOT_FREE_FIRST 17u /* first slot the layout leaves empty for caps the server keeps */
+#define TIMER_SLOT_FREE_END 64u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
 #define TIMER_VADDR_IPC_BUFFER 0x1000000000ul /* ipc_buffer, rw */

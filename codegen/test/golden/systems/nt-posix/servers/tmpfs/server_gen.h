@@ -29,6 +29,8 @@
 #define TMPFS_CAP_REPLY_2 14u /* empty: a saved reply cap (deferred reply) */
 #define TMPFS_CAP_REPLY_3 15u /* empty: a saved reply cap (deferred reply) */
 _Static_assert(TMPFS_CAP_REPLY_3 < (1ul << TMPFS_CNODE_BITS), "tmpfs: its slots do not fit its CNode");
+#define TMPFS_SLOT_FREE_FIRST 16u /* first slot the layout leaves empty for caps the server keeps */
+#define TMPFS_SLOT_FREE_END 32u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
 #define TMPFS_VADDR_IPC_BUFFER 0x1000000000ul /* ipc_buffer, rw */

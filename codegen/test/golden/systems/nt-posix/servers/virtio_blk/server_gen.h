@@ -28,6 +28,8 @@
 #define VIRTIO_BLK_CAP_REPLY_2 14u /* empty: a saved reply cap (deferred reply) */
 #define VIRTIO_BLK_CAP_REPLY_3 15u /* empty: a saved reply cap (deferred reply) */
 _Static_assert(VIRTIO_BLK_CAP_REPLY_3 < (1ul << VIRTIO_BLK_CNODE_BITS), "virtio_blk: its slots do not fit its CNode");
+#define VIRTIO_BLK_SLOT_FREE_FIRST 16u /* first slot the layout leaves empty for caps the server keeps */
+#define VIRTIO_BLK_SLOT_FREE_END 32u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
 #define VIRTIO_BLK_VADDR_IPC_BUFFER 0x1000000000ul /* ipc_buffer, rw */

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * seL4 device access: the layout maps each MMIO window uncached at a fixed address, so a
+ * register is a volatile load or store; interrupts are acknowledged on the IRQ handler cap.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include <sel4/sel4.h>
+
+static inline uint32_t ng_reg_read32(uintptr_t addr)
+{
+    return *(volatile uint32_t *)addr;
+}
+
+static inline void ng_reg_write32(uintptr_t addr, uint32_t value)
+{
+    *(volatile uint32_t *)addr = value;
+}
+
+static inline int ng_irq_ack(ng_cptr_t irq_handler)
+{
+    return seL4_IRQHandler_Ack(irq_handler) == seL4_NoError ? NG_OK : NG_EIPC;
+}
