@@ -37,6 +37,7 @@ describe("layout of examples/hello", async () => {
     expect(slotsOf(L)).toEqual([
       [8, "ntfn", "CLIENT_CAP_NTFN", "ntfn:client", "-"],
       [9, "use_ep", "CLIENT_CAP_ECHO", "ep:echo", 1],
+      [10, "use_ep", "CLIENT_CAP_SERIAL", "ep:uart", 1],
     ]);
     expect(L.slots[9].rights).toEqual({ read: false, write: true, grant: false, grantReply: true });
     expect(L.cnodeBits).toBe(4);
