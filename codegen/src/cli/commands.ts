@@ -7,6 +7,9 @@ import { genCommand } from "./gen.ts";
 import { idlCommand } from "./idl.ts";
 import { doctorCommand } from "./doctor.ts";
 import { depsCommand } from "./deps.ts";
+import { buildCommand } from "./build.ts";
+import { runCommand } from "./run.ts";
+import { newCommand } from "./new.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [genCommand, checkCommand, idlCommand, depsCommand, doctorCommand];
+export const commands: CommandModule<any, any>[] = [genCommand, checkCommand, idlCommand, buildCommand, runCommand, newCommand, depsCommand, doctorCommand];

@@ -39,6 +39,7 @@ export function runConsole(opts: ConsoleRun): Promise<ConsoleResult> {
     });
     let log = "";
     let done = false;
+    let settling = false;
     const pending = new Set(opts.expect);
     const finish = (ok: boolean, reason: string) => {
       if (done) return;
@@ -55,13 +56,21 @@ export function runConsole(opts: ConsoleRun): Promise<ConsoleResult> {
       if (done) return;
       if (opts.fail && opts.fail.test(log)) return finish(false, `console matched failure pattern ${opts.fail}`);
       for (const re of [...pending]) if (re.test(log)) pending.delete(re);
-      if (opts.expect.length && pending.size === 0) finish(true, "every expected pattern appeared");
+      // Success: let the line that completed the match finish printing (or give up after a
+      // moment), so the console does not stop mid-line.
+      if (settling && text.includes("\n")) return finish(true, "every expected pattern appeared");
+      if (opts.expect.length && pending.size === 0 && !settling) {
+        settling = true;
+        if (log.endsWith("\n")) return finish(true, "every expected pattern appeared");
+        setTimeout(() => finish(true, "every expected pattern appeared"), 300).unref();
+      }
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
     child.on("error", (e) => finish(false, `could not start ${opts.cmd}: ${e.message}`));
     child.on("exit", (code, signal) => {
       if (opts.expect.length === 0) return finish(code === 0, `exited with ${signal ?? code}`);
+      if (settling) return finish(true, "every expected pattern appeared");
       finish(false, `${opts.cmd} ended (${signal ?? `exit ${code}`}) before ${[...pending].join(", ")} appeared`);
     });
     const timer = setTimeout(

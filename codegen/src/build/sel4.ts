@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/**
+ * `neptune-gen build`: system.ts → generated C → CMake (seL4 cmake-tool) → ninja → image.
+ *
+ * What can be checked before CMake runs is checked first and reported as one diagnostic with
+ * the fix (no workspace, no cross compiler, a server without sources), so a user's mistake
+ * never ends in a CMake wall. The build is incremental: generated files that did not change keep
+ * their timestamps, CMake is configured again only when its settings change, and ninja does the
+ * rest, so a no-op rebuild regenerates and relinks nothing.
+ */
+
+import { access, readFile, readdir, stat, writeFile, mkdir } from "node:fs/promises";
+import path from "node:path";
+import { execa } from "execa";
+import { DiagnosticBag } from "../diag/diagnostics.ts";
+import type { CompiledSystem } from "../model/system.ts";
+import { compileSystem, displayPath, emitSystem, writeGenerated } from "../compile.ts";
+import { emitServersCmake } from "../emit/servers-cmake.ts";
+import { PROJECT_ROOT, requireWorkspace } from "./workspace.ts";
+
+export interface Sel4Platform {
+  name: string;
+  /** Cross-compiler prefix the seL4 CMake files expect, and the Debian package providing it. */
+  crossPrefix: string;
+  apt: string;
+}
+
+export const SEL4_PLATFORMS: Record<string, Sel4Platform> = {
+  "qemu-arm-virt": { name: "qemu-arm-virt", crossPrefix: "aarch64-linux-gnu-", apt: "gcc-aarch64-linux-gnu g++-aarch64-linux-gnu" },
+  rpi3: { name: "rpi3", crossPrefix: "aarch64-linux-gnu-", apt: "gcc-aarch64-linux-gnu g++-aarch64-linux-gnu" },
+  rpi4: { name: "rpi4", crossPrefix: "aarch64-linux-gnu-", apt: "gcc-aarch64-linux-gnu g++-aarch64-linux-gnu" },
+};
+
+export interface BuildOptions {
+  systemFile: string;
+  platform?: string;
+  /** Default build/<platform> in the working directory. */
+  buildDir?: string;
+  workspace?: string;
+  /** Extra CMake cache settings (-D NAME=VALUE), e.g. for benchmarks. */
+  cmakeDefs?: Record<string, string>;
+  /** Show ninja's progress on one line (a terminal) or every 10 % (a log). */
+  progress?: "tty" | "log" | "none";
+}
+
+export interface BuildResult {
+  image: string;
+  buildDir: string;
+  platform: string;
+  sys: CompiledSystem;
+  /** Generated files that changed in this build. */
+  regenerated: string[];
+  /** ninja had nothing to do. */
+  upToDate: boolean;
+}
+
+/** Server name → absolute source folder; an error for each server whose folder is missing. */
+export async function serverSourceDirs(sys: CompiledSystem, bag: DiagnosticBag): Promise<Record<string, string>> {
+  const base = path.dirname(path.resolve(sys.model.file));
+  const dirs: Record<string, string> = {};
+  for (const s of sys.model.servers) {
+    const dir = path.resolve(base, s.src);
+    const ok = await stat(dir).then(
+      (st) => st.isDirectory(),
+      () => false,
+    );
+    if (!ok) {
+      bag.error(
+        s.pos,
+        `server '${s.name}' has no build target: its source folder ${displayPath(dir)} does not exist`,
+        `create it with 'neptune-gen new server ${s.name}', or point \`src\` at the folder with its sources`,
+      );
+      continue;
+    }
+    const files = await readdir(dir);
+    if (!files.includes("CMakeLists.txt") && !files.some((f) => f.endsWith(".c"))) {
+      bag.error(s.pos, `server '${s.name}' has no build target: ${displayPath(dir)} has neither a CMakeLists.txt nor .c files`, `add its main.c there (see 'neptune-gen new server')`);
+    }
+    dirs[s.elf] = dir;
+  }
+  return dirs;
+}
+
+async function which(cmd: string): Promise<boolean> {
+  const r = await execa(cmd, ["--version"], { reject: false });
+  return r.exitCode === 0;
+}
+
+/** Everything a build needs before CMake: platform, cross compiler, workspace, sources. */
+async function preflight(opts: BuildOptions, sys: CompiledSystem, bag: DiagnosticBag) {
+  const platformName = opts.platform ?? sys.model.platform;
+  const platform = SEL4_PLATFORMS[platformName];
+  if (!platform) {
+    bag.error(undefined, `unknown platform '${platformName}'`, `one of: ${Object.keys(SEL4_PLATFORMS).join(", ")}`);
+    return undefined;
+  }
+  const gcc = `${platform.crossPrefix}gcc`;
+  if (!(await which(gcc))) {
+    bag.error(undefined, `cross compiler ${gcc} not found (needed for ${platformName})`, `install it: sudo apt-get install -y ${platform.apt}`);
+  }
+  for (const [tool, apt] of [
+    ["cmake", "cmake"],
+    ["ninja", "ninja-build"],
+  ]) {
+    if (!(await which(tool))) bag.error(undefined, `${tool} not found`, `install it: sudo apt-get install -y ${apt}`);
+  }
+  const ws = await requireWorkspace(opts.workspace);
+  if (!ws.ok) bag.error(undefined, ws.message, ws.hint);
+  const dirs = await serverSourceDirs(sys, bag);
+  if (bag.hasErrors || !ws.ok) return undefined;
+  return { platform, workspace: ws.dir, dirs };
+}
+
+export async function buildSel4(opts: BuildOptions, bag: DiagnosticBag): Promise<BuildResult | undefined> {
+  const sys = await compileSystem(opts.systemFile, bag);
+  if (!sys) return undefined;
+  const pre = await preflight(opts, sys, bag);
+  if (!pre) return undefined;
+  const buildDir = path.resolve(opts.buildDir ?? path.join("build", pre.platform.name));
+  const genDir = path.join(buildDir, "gen");
+
+  const files = [...emitSystem(sys), ...emitServersCmake(sys.model, sys.layout, { serverDirs: pre.dirs })];
+  const written = await writeGenerated(genDir, files);
+
+  await configure(buildDir, {
+    NEPTUNE_SEL4_WORKSPACE: pre.workspace,
+    NEPTUNE_PLATFORM: pre.platform.name,
+    NEPTUNE_GEN_DIR: genDir,
+    CROSS_COMPILER_PREFIX: pre.platform.crossPrefix,
+    ...opts.cmakeDefs,
+  });
+  const upToDate = await ninja(buildDir, opts.progress ?? (process.stdout.isTTY ? "tty" : "log"));
+  const image = await findImage(buildDir);
+  return { image, buildDir, platform: pre.platform.name, sys, regenerated: written.written, upToDate };
+}
+
+/** Configures only when the build folder is new or a setting changed. */
+async function configure(buildDir: string, defs: Record<string, string>): Promise<void> {
+  const stamp = path.join(buildDir, ".neptune-configure.json");
+  const want = JSON.stringify(defs, Object.keys(defs).sort(), 2);
+  const have = await readFile(stamp, "utf8").catch(() => "");
+  const configured = await access(path.join(buildDir, "build.ninja")).then(
+    () => true,
+    () => false,
+  );
+  if (configured && have === want) return;
+  await mkdir(buildDir, { recursive: true });
+  const args = ["-G", "Ninja", "-S", PROJECT_ROOT, "-B", buildDir, ...Object.entries(defs).map(([k, v]) => `-D${k}=${v}`)];
+  console.log(`configuring ${displayPath(buildDir)} (cmake)`);
+  const r = await execa("cmake", args, { reject: false, all: true });
+  if (r.exitCode !== 0) {
+    throw new BuildFailure(`CMake configuration failed`, r.all ?? "");
+  }
+  await writeFile(stamp, want);
+}
+
+/** Runs ninja, showing progress; returns true if there was nothing to do. */
+async function ninja(buildDir: string, progress: "tty" | "log" | "none"): Promise<boolean> {
+  const child = execa("ninja", ["-C", buildDir], {
+    reject: false,
+    all: true,
+    env: { NINJA_STATUS: "[%f/%t] " },
+    buffer: true,
+  });
+  let lastShown = -1;
+  let upToDate = false;
+  child.all?.on("data", (chunk: Buffer) => {
+    for (const line of chunk.toString().split("\n")) {
+      if (line.includes("no work to do")) upToDate = true;
+      const m = /^\[(\d+)\/(\d+)\] (.*)$/.exec(line);
+      if (!m || progress === "none") continue;
+      const [done, total] = [Number(m[1]), Number(m[2])];
+      if (progress === "tty") {
+        const what = m[3].replace(/\s+/g, " ").slice(0, Math.max(20, (process.stdout.columns ?? 100) - 20));
+        process.stdout.write(`\r\x1b[K[${done}/${total}] ${what}`);
+      } else {
+        const pct = Math.floor((done * 10) / total);
+        if (pct > lastShown) {
+          lastShown = pct;
+          console.log(`building: ${done}/${total} steps`);
+        }
+      }
+    }
+  });
+  const r = await child;
+  if (progress === "tty") process.stdout.write("\r\x1b[K");
+  if (r.exitCode !== 0) throw new BuildFailure("the build failed", r.all ?? "");
+  return upToDate;
+}
+
+async function findImage(buildDir: string): Promise<string> {
+  const dir = path.join(buildDir, "images");
+  const images = await readdir(dir).catch(() => [] as string[]);
+  const image = images.find((f) => f.startsWith("rootserver-image"));
+  if (!image) throw new BuildFailure(`the build produced no image in ${displayPath(dir)}`, "");
+  return path.join(dir, image);
+}
+
+/** A failed CMake or ninja run: the message plus the tool's output (its tail is shown). */
+export class BuildFailure extends Error {
+  constructor(
+    message: string,
+    readonly output: string,
+  ) {
+    super(message);
+  }
+
+  tail(lines = 40): string {
+    const all = this.output.split("\n");
+    const errIdx = all.findIndex((l) => /error|FAILED/i.test(l));
+    const from = errIdx >= 0 ? Math.max(0, errIdx - 5) : Math.max(0, all.length - lines);
+    return all.slice(from, from + lines).join("\n");
+  }
+}

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/** `neptune-gen build`: generate, configure and build the seL4 image; print its path. */
+
+import type { Argv, CommandModule } from "yargs";
+import { DiagnosticBag } from "../diag/diagnostics.ts";
+import { report, withSystem } from "./common.ts";
+
+export interface BuildArgs {
+  system: string;
+  platform?: string;
+  "build-dir"?: string;
+  workspace?: string;
+}
+
+export function withBuild<T>(y: Argv<T>) {
+  return withSystem(y)
+    .option("platform", { alias: "p", type: "string", describe: "seL4 platform (default: the system's, else qemu-arm-virt)" })
+    .option("build-dir", { alias: "B", type: "string", describe: "build folder (default build/<platform>)" })
+    .option("workspace", { type: "string", describe: "seL4 workspace (default: NEPTUNE_SEL4_WORKSPACE, config file, ~/.local/share/neptune-gen/sel4)" });
+}
+
+/** Builds and reports; returns undefined after printing the errors (exit code set). */
+export async function buildOrReport(args: BuildArgs) {
+  const { buildSel4, BuildFailure } = await import("../build/sel4.ts");
+  const bag = new DiagnosticBag();
+  try {
+    const res = await buildSel4(
+      { systemFile: args.system, platform: args.platform, buildDir: args["build-dir"], workspace: args.workspace },
+      bag,
+    );
+    report(bag);
+    return res;
+  } catch (e) {
+    if (e instanceof BuildFailure) {
+      process.stderr.write(`${e.tail()}\nneptune-gen: error: ${e.message}\n`);
+      process.exitCode = 1;
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+export const buildCommand: CommandModule<object, BuildArgs> = {
+  command: "build",
+  describe: "build the seL4 image: kernel, root server, every server (incremental)",
+  builder: (y) => withBuild(y),
+  handler: async (args) => {
+    const res = await buildOrReport(args);
+    if (!res) return;
+    const what = res.upToDate && res.regenerated.length === 0 ? "up to date" : "built";
+    console.log(`${what}: ${res.image}`);
+  },
+};

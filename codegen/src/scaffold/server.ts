@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/**
+ * `neptune-gen new server NAME`: a new server starts with a new IDL file. Writes
+ *   <idl dir>/NAME.idl            an interface with one rpc to grow from
+ *   servers/NAME/main.c           the server: handlers and its receive loop
+ *   servers/NAME/CMakeLists.txt   neptune_server(NAME SOURCES main.c)
+ * and adds `server({ name: "NAME", serves: ["NAME"] })` to the system description (ts-morph
+ * edits the servers array in place, keeping the file's formatting). The result builds and
+ * boots without further edits. Nothing is overwritten: an existing file is an error.
+ */
+
+import { access, mkdir, readFile, writeFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { Node, Project, SyntaxKind, type ArrayLiteralExpression, type ObjectLiteralExpression } from "ts-morph";
+import type { DiagnosticBag } from "../diag/diagnostics.ts";
+import { cNameProblem } from "../model/cnames.ts";
+import { displayPath } from "../compile.ts";
+
+export interface NewServerResult {
+  written: string[];
+}
+
+const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
+
+export function idlTemplate(name: string): string {
+  return `// SPDX-License-Identifier: BSD-2-Clause
+
+/// The ${name} server's interface. Add methods here; each gets a client stub and a handler slot.
+namespace ${name} {
+    /// Returns its argument plus one: a first method to replace.
+    rpc increment(value: uint64) -> (result: uint64);
+}
+`;
+}
+
+export function mainTemplate(name: string): string {
+  const U = name.toUpperCase();
+  return `/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The ${name} server: serves idl/${name}.idl. server_gen.h (generated) holds its capability slots,
+ * the interface's types and the receive loop; this file holds the handlers.
+ */
+#include <stdio.h>
+
+#include "server_gen.h"
+
+static ng_server_t srv;
+
+static int ${name}_increment(void *ctx, ng_call_t *call, const ${name}_increment_req_t *req, ${name}_increment_rep_t *rep)
+{
+    (void)ctx;
+    (void)call;
+    rep->result = req->value + 1;
+    return NG_OK;
+}
+
+static const ${name}_ops_t ${name}_ops = {
+    .increment = ${name}_increment,
+};
+
+static const ${name}_server_ops_t ops = { .${name} = &${name}_ops };
+
+int main(void)
+{
+    printf("${name}: serving ${name} on slot %u\\n", (unsigned)${U}_CAP_EP);
+    ${name}_server_init(&srv);
+    ${name}_serve(&srv, &ops, NULL);
+    return 0;
+}
+`;
+}
+
+export function cmakeTemplate(name: string): string {
+  return `# SPDX-License-Identifier: BSD-2-Clause
+# The ${name} server. neptune_server() links it with the seL4 runtime and puts its generated
+# headers on the include path.
+neptune_server(${name} SOURCES main.c)
+`;
+}
+
+/**
+ * Appends an element after the array's last one, as a person would: same indentation, and a
+ * trailing comma if the array has one.
+ */
+function insertServer(text: string, arr: ArrayLiteralExpression, element: string, insert: (pos: number, t: string) => void): void {
+  const last = arr.getElements().at(-1);
+  if (!last) {
+    insert(arr.getStart() + 1, `\n    ${element},\n  `);
+    return;
+  }
+  const lineStart = text.lastIndexOf("\n", last.getStart()) + 1;
+  const indent = /^\s*/.exec(text.slice(lineStart))![0];
+  const after = text.slice(last.getEnd(), arr.getEnd() - 1);
+  const comma = after.indexOf(",");
+  if (comma >= 0) insert(last.getEnd() + comma + 1, `\n${indent}${element},`);
+  else insert(last.getEnd(), `,\n${indent}${element}`);
+}
+
+/** The first folder of the system's `idl` list, resolved against system.ts. */
+async function idlDir(systemFile: string, spec: ObjectLiteralExpression): Promise<string> {
+  const base = path.dirname(systemFile);
+  const idlProp = spec.getProperty("idl");
+  if (idlProp && Node.isPropertyAssignment(idlProp)) {
+    const arr = idlProp.getInitializerIfKind(SyntaxKind.ArrayLiteralExpression);
+    for (const el of arr?.getElements() ?? []) {
+      if (!Node.isStringLiteral(el)) continue;
+      const dir = path.resolve(base, el.getLiteralValue());
+      if (await stat(dir).then((s) => s.isDirectory(), () => false)) return dir;
+    }
+  }
+  return path.resolve(base, "idl");
+}
+
+export async function newServer(systemFile: string, name: string, bag: DiagnosticBag): Promise<NewServerResult | undefined> {
+  const problem = cNameProblem(name);
+  if (problem) {
+    bag.error(undefined, `cannot name a server '${name}': ${problem}`, "server names are C identifiers: letters, digits and '_'");
+    return undefined;
+  }
+  if (!/^[a-z][a-z0-9_]*$/.test(name)) {
+    bag.error(undefined, `cannot name a server '${name}'`, "use lower case letters, digits and '_', starting with a letter (it prefixes C symbols and names the IDL namespace)");
+    return undefined;
+  }
+  const text = await readFile(systemFile, "utf8").catch(() => undefined);
+  if (text === undefined) {
+    bag.error(undefined, `no system description at ${displayPath(systemFile)}`, "pass the one to extend with --system");
+    return undefined;
+  }
+  const project = new Project({ useInMemoryFileSystem: true });
+  const src = project.createSourceFile("system.ts", text);
+  const call = src
+    .getDescendantsOfKind(SyntaxKind.CallExpression)
+    .find((c) => c.getExpression().getText() === "defineSystem");
+  const spec = call?.getArguments()[0];
+  if (!spec || !Node.isObjectLiteralExpression(spec)) {
+    bag.error({ file: displayPath(systemFile), line: 1, col: 1 }, "no defineSystem({ … }) call to add the server to", "add the entry by hand: server({ name, serves: [name] })");
+    return undefined;
+  }
+  const serversProp = spec.getProperty("servers");
+  const servers = serversProp && Node.isPropertyAssignment(serversProp) ? serversProp.getInitializerIfKind(SyntaxKind.ArrayLiteralExpression) : undefined;
+  if (!servers) {
+    const pos = src.getLineAndColumnAtPos(spec.getStart());
+    bag.error({ file: displayPath(systemFile), line: pos.line, col: pos.column }, "the system's `servers` is not an array literal this command can extend", "add the entry by hand: server({ name, serves: [name] })");
+    return undefined;
+  }
+  if (servers.getElements().some((e) => new RegExp(`name:\\s*["'\`]${name}["'\`]`).test(e.getText()))) {
+    const pos = src.getLineAndColumnAtPos(servers.getStart());
+    bag.error({ file: displayPath(systemFile), line: pos.line, col: pos.column }, `the system already has a server named '${name}'`, "pick another name");
+    return undefined;
+  }
+
+  const base = path.dirname(systemFile);
+  const files: [string, string][] = [
+    [path.join(await idlDir(systemFile, spec), `${name}.idl`), idlTemplate(name)],
+    [path.join(base, "servers", name, "main.c"), mainTemplate(name)],
+    [path.join(base, "servers", name, "CMakeLists.txt"), cmakeTemplate(name)],
+  ];
+  for (const [p] of files) {
+    if (await exists(p)) {
+      bag.error(undefined, `${displayPath(p)} already exists`, "remove it or pick another name; nothing was written");
+    }
+  }
+  if (bag.hasErrors) return undefined;
+
+  insertServer(src.getFullText(), servers, `server({ name: "${name}", serves: ["${name}"] })`, (pos, t) => src.insertText(pos, t));
+  const imp = src.getImportDeclaration((d) => d.getModuleSpecifierValue() === "neptune-gen");
+  if (imp && !imp.getNamedImports().some((n) => n.getName() === "server")) imp.addNamedImport("server");
+
+  for (const [p, content] of files) {
+    await mkdir(path.dirname(p), { recursive: true });
+    await writeFile(p, content);
+  }
+  await writeFile(systemFile, src.getFullText());
+  return { written: [...files.map(([p]) => displayPath(p)), displayPath(systemFile)] };
+}
