@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The root server's private state: seL4_libs allocators over the boot info, the kernel objects
+ * the tables name (created once), and one record per server (its sel4utils process and what
+ * the root server installed in it, so it can be torn down and restarted).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <allocman/allocman.h>
+#include <sel4/sel4.h>
+#include <sel4utils/process.h>
+#include <simple/simple.h>
+#include <vka/vka.h>
+#include <vspace/vspace.h>
+
+#include <rootserver/tables.h>
+
+/* A kernel object of the tables, as the root server holds it. */
+typedef struct rs_obj_state {
+    /* endpoints, notifications, IRQ handlers: the original cap in the root CNode */
+    seL4_CPtr cap;
+    /* frame objects: one cap per page */
+    vka_object_t *pages;
+} rs_obj_state_t;
+
+typedef enum rs_server_status {
+    RS_SERVER_NOT_STARTED = 0,
+    RS_SERVER_RUNNING,
+    RS_SERVER_STOPPED, /* faulted or exited, not restarted */
+} rs_server_status_t;
+
+typedef struct rs_server_state {
+    sel4utils_process_t process;
+    sel4utils_elf_region_t *reservations; /* one per mapping, kept for restart */
+    seL4_CPtr *frame_copies;              /* root-CNode copies of mapped frame caps */
+    uint32_t nframe_copies;
+    seL4_CPtr fault_ep;                   /* badged copy: badge = server index + 1 */
+    rs_server_status_t status;
+    uint32_t restarts;
+    uint32_t caps_installed;
+} rs_server_state_t;
+
+typedef struct rs_env {
+    seL4_BootInfo *bootinfo;
+    simple_t simple;
+    allocman_t *allocman;
+    vka_t vka;       /* counts the untyped memory it hands out (rs_env_untyped_used) */
+    vka_t raw_vka;   /* allocman's own */
+    vspace_t vspace; /* the root server's */
+    sel4utils_alloc_data_t vspace_data;
+    seL4_CPtr fault_ep; /* every server's fault endpoint (badged per server) */
+    const rs_system_t *sys;
+    rs_obj_state_t *objects;
+    rs_server_state_t *servers;
+    uint64_t untyped_used;
+} rs_env_t;
+
+/* init.c */
+void rs_env_init(rs_env_t *env, const rs_system_t *sys);
+uint64_t rs_env_untyped_free_at_boot(const rs_env_t *env);
+
+/* validate.c: checks the tables without side effects; prints every problem, returns their count */
+int rs_tables_validate(const rs_system_t *sys);
+/* The server's own notification slot (RS_SLOT_NTFN), or NULL */
+const rs_cap_t *rs_own_ntfn(const rs_server_t *s);
+
+/* objects.c */
+int rs_objects_create(rs_env_t *env);
+
+/* server.c */
+int rs_server_start(rs_env_t *env, uint32_t index);
+void rs_server_destroy(rs_env_t *env, uint32_t index);
+
+/* fault.c: never returns */
+void rs_supervise(rs_env_t *env);

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The C shape of the tables neptune-gen emits for the root server (system_gen.c): the kernel
+ * objects to create or obtain once, and per server its CNode size, priority, ELF name, the caps
+ * to install at exact slots of its CSpace and the frames to map at exact virtual addresses.
+ * The root server turns these into running servers and then supervises them.
+ *
+ * Plain data with no seL4 header, so generated tables also compile on the host (tests).
+ * Indices, not pointers, link caps and mappings to objects: the tables are position independent
+ * and a bad index is caught by rs_tables_validate() before anything is created.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define RS_TABLES_VERSION 1u
+
+/* "No object": a slot that is left empty (receive and reply slots) or a reserved slot. */
+#define RS_NO_OBJECT 0xffffffffu
+
+typedef enum rs_object_type {
+    RS_OBJ_ENDPOINT = 0,
+    RS_OBJ_NOTIFICATION = 1,
+    /* `pages` fresh frames of 2^size_bits bytes (shared buffers, regions) */
+    RS_OBJ_FRAMES = 2,
+    /* `pages` frames of 2^size_bits bytes at physical address `paddr`: device memory (MMIO), or
+     * RAM a memory region pins */
+    RS_OBJ_FRAMES_AT = 3,
+    /* an IRQ handler for interrupt `irq` */
+    RS_OBJ_IRQ_HANDLER = 4,
+} rs_object_type_t;
+
+typedef struct rs_object {
+    const char *id; /* the layout's stable id, e.g. "ep:echo", "mmio:uart.pl011" */
+    rs_object_type_t type;
+    uint8_t size_bits; /* frames: log2 of one page */
+    uint8_t irq_edge;  /* irq handlers: 1 = edge triggered, 0 = level */
+    uint32_t pages;    /* frames: number of pages */
+    uint64_t paddr;    /* frames at: physical address of the first page */
+    uint32_t irq;      /* irq handlers: the kernel's interrupt number */
+} rs_object_t;
+
+typedef enum rs_slot_kind {
+    RS_SLOT_RESERVED = 0,
+    RS_SLOT_SERVE_EP = 1,
+    RS_SLOT_USE_EP = 2,
+    RS_SLOT_NTFN = 3,
+    RS_SLOT_SIGNAL = 4,
+    RS_SLOT_IRQ_HANDLER = 5,
+    RS_SLOT_RECV = 6,
+    RS_SLOT_REPLY = 7,
+    RS_SLOT_SPAWN_EP = 8,
+} rs_slot_kind_t;
+
+/* Rights bits of an installed cap (seL4_CapRights_t). */
+#define RS_RIGHT_READ 0x1u
+#define RS_RIGHT_WRITE 0x2u
+#define RS_RIGHT_GRANT 0x4u
+#define RS_RIGHT_GRANT_REPLY 0x8u
+
+/* One slot of a server's CSpace. Only slots with an object get a cap; the others are listed so
+ * the tables say what every slot is for. For an IRQ handler, `badge` is the badge its interrupts
+ * carry on the server's own notification (RS_SLOT_NTFN): the root server binds them. */
+typedef struct rs_cap {
+    uint32_t slot;
+    rs_slot_kind_t kind;
+    uint32_t object; /* index into rs_system_t.objects, or RS_NO_OBJECT */
+    uint64_t badge;  /* 0: unbadged (mint copies the cap as is) */
+    uint8_t rights;  /* RS_RIGHT_* */
+} rs_cap_t;
+
+#define RS_PERM_READ 0x1u
+#define RS_PERM_WRITE 0x2u
+#define RS_PERM_EXEC 0x4u
+
+/* A frame object mapped, whole, into a server's address space. */
+typedef struct rs_mapping {
+    uint32_t object; /* a RS_OBJ_FRAMES or RS_OBJ_FRAMES_AT object */
+    uint64_t vaddr;
+    uint8_t perms;  /* RS_PERM_* */
+    uint8_t cached; /* 0 for device memory */
+} rs_mapping_t;
+
+typedef enum rs_restart {
+    RS_RESTART_NEVER = 0,
+    RS_RESTART_ALWAYS = 1,
+    RS_RESTART_ON_FAULT = 2,
+} rs_restart_t;
+
+typedef struct rs_server {
+    const char *name;
+    const char *elf; /* file name in the root server's CPIO archive */
+    uint8_t priority;
+    uint8_t cnode_bits;
+    rs_restart_t restart;
+    uint32_t max_restarts; /* RS_RESTART_ON_FAULT only */
+    uint32_t stack_bytes;
+    uint32_t heap_bytes;
+    /* Reserved slots (0..7) the layout grants, as a bit mask; the root server deletes the rest
+     * of what sel4utils puts there (own CNode, VSpace, ASID pool, TCB). Slot 2 always holds the
+     * fault endpoint: a non-MCS kernel looks it up in the faulting thread's own CSpace. */
+    uint8_t keep_reserved;
+    /* Badge of its fault endpoint cap (slot 2): how the root server tells who faulted. */
+    uint64_t fault_badge;
+    const rs_cap_t *caps;
+    uint32_t ncaps;
+    const rs_mapping_t *maps;
+    uint32_t nmaps;
+    const char *const *argv;
+    uint32_t argc;
+} rs_server_t;
+
+typedef struct rs_system {
+    uint32_t version; /* RS_TABLES_VERSION */
+    const char *name;
+    const rs_object_t *objects;
+    uint32_t nobjects;
+    /* The endpoint every server's faults (and exits) arrive on, or RS_NO_OBJECT: the root
+     * server then creates one of its own. */
+    uint32_t fault_ep;
+    /* In start order: a server comes after every server it uses. */
+    const rs_server_t *servers;
+    uint32_t nservers;
+    uint64_t untyped_budget; /* bytes the layout may use */
+    uint64_t untyped_estimate; /* bytes the layout expects to use */
+} rs_system_t;
+
+/* Defined by the generated system_gen.c. */
+extern const rs_system_t rs_system;

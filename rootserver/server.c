@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Builds one server from its table entry and starts it: sel4utils creates the one-level CNode,
+ * the VSpace (with the table's mappings reserved first), loads the ELF from the CPIO archive
+ * and creates the thread; then the root server maps the frames at the table's addresses,
+ * mints exactly the caps the table names into exactly its slots, deletes what sel4utils put in
+ * the reserved slots that the layout does not grant (least privilege), and starts the thread.
+ * Also the teardown a restart needs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <sel4/sel4.h>
+#include <sel4utils/process.h>
+#include <vka/capops.h>
+
+#include "env.h"
+
+#define RS_FAULT_EP_SLOT SEL4UTILS_ENDPOINT_SLOT
+#define RS_MAX_ARGS 16
+
+static seL4_CapRights_t rs_cap_rights(uint8_t r)
+{
+    return seL4_CapRights_new(!!(r & RS_RIGHT_GRANT_REPLY), !!(r & RS_RIGHT_GRANT),
+                              !!(r & RS_RIGHT_READ), !!(r & RS_RIGHT_WRITE));
+}
+
+static seL4_CapRights_t rs_map_rights(uint8_t perms)
+{
+    return seL4_CapRights_new(0, 0, !!(perms & RS_PERM_READ), !!(perms & RS_PERM_WRITE));
+}
+
+/* The badged cap a server's faults arrive through: send + grant-reply only (the kernel needs
+ * one of the grant rights to deliver a fault). */
+static int rs_fault_ep_mint(rs_env_t *env, const rs_server_t *s, seL4_CPtr *out)
+{
+    cspacepath_t src, dest;
+    vka_cspace_make_path(&env->vka, env->fault_ep, &src);
+    int err = vka_cspace_alloc_path(&env->vka, &dest);
+    if (err) {
+        return err;
+    }
+    err = vka_cnode_mint(&dest, &src, seL4_CapRights_new(1, 0, 0, 1), (seL4_Word)s->fault_badge);
+    *out = dest.capPtr;
+    return err;
+}
+
+static int rs_map_frames(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st)
+{
+    const rs_system_t *sys = env->sys;
+    uint32_t total = 0;
+    for (uint32_t i = 0; i < s->nmaps; i++) {
+        total += sys->objects[s->maps[i].object].pages;
+    }
+    st->frame_copies = calloc(total ? total : 1, sizeof(seL4_CPtr));
+    if (st->frame_copies == NULL) {
+        return -1;
+    }
+    st->nframe_copies = 0;
+    for (uint32_t i = 0; i < s->nmaps; i++) {
+        const rs_mapping_t *m = &s->maps[i];
+        const rs_object_t *o = &sys->objects[m->object];
+        seL4_CPtr *caps = &st->frame_copies[st->nframe_copies];
+        for (uint32_t p = 0; p < o->pages; p++) {
+            cspacepath_t src, dest;
+            vka_cspace_make_path(&env->vka, env->objects[m->object].pages[p].cptr, &src);
+            int err = vka_cspace_alloc_path(&env->vka, &dest);
+            if (!err) {
+                err = vka_cnode_copy(&dest, &src, seL4_AllRights);
+            }
+            if (err) {
+                return err;
+            }
+            caps[p] = dest.capPtr;
+            st->nframe_copies++;
+        }
+        int err = vspace_map_pages_at_vaddr(&st->process.vspace, caps, NULL, (void *)(uintptr_t)m->vaddr,
+                                            o->pages, o->size_bits, st->reservations[i].reservation);
+        if (err) {
+            printf("neptune rootserver: %s: cannot map %s at %p\n", s->name, o->id,
+                   (void *)(uintptr_t)m->vaddr);
+            return err;
+        }
+    }
+    return 0;
+}
+
+/* Interrupts of an IRQ handler arrive on the server's own notification with the table's badge. */
+static int rs_irq_bind(rs_env_t *env, const rs_server_t *s, const rs_cap_t *c)
+{
+    const rs_cap_t *ntfn = rs_own_ntfn(s);
+    cspacepath_t src, dest;
+    vka_cspace_make_path(&env->vka, env->objects[ntfn->object].cap, &src);
+    int err = vka_cspace_alloc_path(&env->vka, &dest);
+    if (!err) {
+        err = vka_cnode_mint(&dest, &src, seL4_CapRights_new(0, 0, 0, 1), (seL4_Word)c->badge);
+    }
+    if (!err) {
+        err = seL4_IRQHandler_SetNotification(env->objects[c->object].cap, dest.capPtr);
+    }
+    return err;
+}
+
+static int rs_install_caps(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st)
+{
+    st->caps_installed = 0;
+    for (uint32_t i = 0; i < s->ncaps; i++) {
+        const rs_cap_t *c = &s->caps[i];
+        if (c->kind == RS_SLOT_RESERVED || c->object == RS_NO_OBJECT) {
+            continue;
+        }
+        cspacepath_t src, dest = {
+            .root = st->process.cspace.cptr,
+            .capPtr = c->slot,
+            .capDepth = s->cnode_bits,
+        };
+        vka_cspace_make_path(&env->vka, env->objects[c->object].cap, &src);
+        int err;
+        if (c->kind == RS_SLOT_IRQ_HANDLER) {
+            err = c->badge ? rs_irq_bind(env, s, c) : 0;
+            if (!err) {
+                err = vka_cnode_copy(&dest, &src, seL4_AllRights);
+            }
+        } else {
+            err = vka_cnode_mint(&dest, &src, rs_cap_rights(c->rights), (seL4_Word)c->badge);
+        }
+        if (err) {
+            printf("neptune rootserver: %s: cannot install %s in slot %u (error %d)\n", s->name,
+                   env->sys->objects[c->object].id, (unsigned)c->slot, err);
+            return err;
+        }
+        st->caps_installed++;
+        if (c->kind == RS_SLOT_NTFN) {
+            /* Its own notification: bound, so signals and IRQs reach it in seL4_Recv too. */
+            err = seL4_TCB_BindNotification(st->process.thread.tcb.cptr, env->objects[c->object].cap);
+            if (err) {
+                return err;
+            }
+        }
+    }
+    return 0;
+}
+
+/* sel4utils fills slots 1-5 (own CNode, fault endpoint, VSpace, ASID pool, TCB). Keep only what
+ * the layout grants, and always the fault endpoint: a non-MCS kernel looks it up in the faulting
+ * thread's own CSpace. */
+static int rs_drop_reserved(const rs_server_t *s, rs_server_state_t *st)
+{
+    static const seL4_Word droppable[] = {
+        SEL4UTILS_CNODE_SLOT, SEL4UTILS_PD_SLOT, SEL4UTILS_ASID_POOL_SLOT, SEL4UTILS_TCB_SLOT,
+    };
+    for (unsigned i = 0; i < ARRAY_SIZE(droppable); i++) {
+        if (s->keep_reserved & (1u << droppable[i])) {
+            continue;
+        }
+        int err = seL4_CNode_Delete(st->process.cspace.cptr, droppable[i], s->cnode_bits);
+        if (err) {
+            return err;
+        }
+    }
+    if (!(s->keep_reserved & (1u << SEL4UTILS_TCB_SLOT))) {
+        /* sel4runtime would name its thread through this slot; the root server does it. */
+        st->process.dest_tcb_cptr = 0;
+    }
+    return 0;
+}
+
+int rs_server_start(rs_env_t *env, uint32_t index)
+{
+    const rs_server_t *s = &env->sys->servers[index];
+    rs_server_state_t *st = &env->servers[index];
+    int err;
+
+    if (st->fault_ep == 0 && (err = rs_fault_ep_mint(env, s, &st->fault_ep))) {
+        return err;
+    }
+    st->reservations = calloc(s->nmaps ? s->nmaps : 1, sizeof(*st->reservations));
+    if (st->reservations == NULL) {
+        return -1;
+    }
+    for (uint32_t i = 0; i < s->nmaps; i++) {
+        const rs_mapping_t *m = &s->maps[i];
+        const rs_object_t *o = &env->sys->objects[m->object];
+        st->reservations[i].elf_vstart = (void *)(uintptr_t)m->vaddr;
+        st->reservations[i].size = o->pages << o->size_bits;
+        st->reservations[i].rights = rs_map_rights(m->perms);
+        st->reservations[i].cacheable = m->cached;
+    }
+
+    sel4utils_process_config_t config = process_config_new(&env->simple);
+    config = process_config_elf(config, s->elf, true);
+    config = process_config_create_cnode(config, s->cnode_bits);
+    config = process_config_create_vspace(config, st->reservations, (int)s->nmaps);
+    config = process_config_fault_cptr(config, st->fault_ep);
+    config = process_config_priority(config, s->priority);
+    config = process_config_mcp(config, 0);
+    err = sel4utils_configure_process_custom(&st->process, &env->vka, &env->vspace, config);
+    if (err) {
+        printf("neptune rootserver: %s: cannot create the process for ELF '%s'\n", s->name, s->elf);
+        return err;
+    }
+    if ((err = rs_map_frames(env, s, st)) || (err = rs_install_caps(env, s, st)) ||
+        (err = rs_drop_reserved(s, st))) {
+        return err;
+    }
+#ifdef CONFIG_DEBUG_BUILD
+    seL4_DebugNameThread(st->process.thread.tcb.cptr, s->name);
+#endif
+
+    char *argv[RS_MAX_ARGS + 1];
+    int argc = 0;
+    argv[argc++] = (char *)s->name;
+    for (uint32_t i = 0; i < s->argc && argc < RS_MAX_ARGS; i++) {
+        argv[argc++] = (char *)s->argv[i];
+    }
+    argv[argc] = NULL;
+    err = sel4utils_spawn_process_v(&st->process, &env->vka, &env->vspace, argc, argv, 1);
+    if (err) {
+        printf("neptune rootserver: %s: cannot start\n", s->name);
+        return err;
+    }
+    st->status = RS_SERVER_RUNNING;
+    return 0;
+}
+
+void rs_server_destroy(rs_env_t *env, uint32_t index)
+{
+    const rs_server_t *s = &env->sys->servers[index];
+    rs_server_state_t *st = &env->servers[index];
+
+    /* Unmap the table's frames first, keeping them: they are shared with other servers or are
+     * device memory, and the vspace teardown below must not free them. */
+    for (uint32_t i = 0; i < s->nmaps; i++) {
+        const rs_object_t *o = &env->sys->objects[s->maps[i].object];
+        vspace_unmap_pages(&st->process.vspace, (void *)(uintptr_t)s->maps[i].vaddr, o->pages,
+                           o->size_bits, VSPACE_PRESERVE);
+    }
+    for (uint32_t i = 0; i < st->nframe_copies; i++) {
+        cspacepath_t path;
+        vka_cspace_make_path(&env->vka, st->frame_copies[i], &path);
+        vka_cnode_delete(&path);
+        vka_cspace_free(&env->vka, st->frame_copies[i]);
+    }
+    free(st->frame_copies);
+    st->frame_copies = NULL;
+    st->nframe_copies = 0;
+    /* Deleting its CNode deletes every cap the root server minted into it. */
+    sel4utils_destroy_process(&st->process, &env->vka);
+    free(st->reservations);
+    st->reservations = NULL;
+    st->status = RS_SERVER_STOPPED;
+}

@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# Kernel and library configuration shared by every platform, then the platform's own file
+# (sel4-config/platforms/<NEPTUNE_PLATFORM>.cmake). Included by the top-level CMakeLists.txt
+# before project(): the kernel's platform settings choose the cross compiler (toolchain file).
+#
+# NEPTUNE_BUILD selects the flavour:
+#   debug    (default) kernel printing and debug syscalls: seL4_DebugPutChar, fault names
+#   release  optimised, no kernel printing (benchmarks)
+
+include_guard(GLOBAL)
+
+set(NEPTUNE_PLATFORM "qemu-arm-virt" CACHE STRING "Target platform (a file in sel4-config/platforms/)")
+set_property(CACHE NEPTUNE_PLATFORM PROPERTY STRINGS qemu-arm-virt rpi3 rpi4 x86_64 qemu-riscv-virt)
+set(NEPTUNE_BUILD "debug" CACHE STRING "debug or release")
+set_property(CACHE NEPTUNE_BUILD PROPERTY STRINGS debug release)
+
+set(_neptune_platform_file "${CMAKE_CURRENT_LIST_DIR}/platforms/${NEPTUNE_PLATFORM}.cmake")
+if(NOT EXISTS "${_neptune_platform_file}")
+    file(GLOB _known RELATIVE "${CMAKE_CURRENT_LIST_DIR}/platforms" "${CMAKE_CURRENT_LIST_DIR}/platforms/*.cmake")
+    string(REPLACE ".cmake" "" _known "${_known}")
+    message(FATAL_ERROR "neptune: unknown NEPTUNE_PLATFORM '${NEPTUNE_PLATFORM}' (known: ${_known})")
+endif()
+
+include(application_settings)
+
+# The platform file sets PLATFORM (cmake-tool's name), the arch flag (AARCH64, ...), and the
+# simulator command line, then may override anything below.
+include("${_neptune_platform_file}")
+
+correct_platform_strings()
+find_package(seL4 REQUIRED)
+sel4_configure_platform_settings()
+
+# --- kernel -----------------------------------------------------------------------------------
+set(KernelIsMCS OFF CACHE BOOL "" FORCE)
+set(KernelMaxNumNodes 1 CACHE STRING "" FORCE)
+set(KernelNumDomains 1 CACHE STRING "" FORCE)
+# Room in the root server's CNode for the boot-info caps (untypeds, device frames) plus every
+# object it creates for the servers.
+set(KernelRootCNodeSizeBits 14 CACHE STRING "" FORCE)
+if(KernelSel4ArchAarch64)
+    set(KernelArmTLSReg tpidru CACHE STRING "" FORCE)
+endif()
+if(KernelArchARM)
+    # Cycle counter readable from user mode (the IPC benchmark).
+    set(KernelArmExportPMUUser ON CACHE BOOL "" FORCE)
+endif()
+
+if(NEPTUNE_BUILD STREQUAL "release")
+    ApplyCommonReleaseVerificationSettings(TRUE FALSE)
+else()
+    ApplyCommonReleaseVerificationSettings(FALSE FALSE)
+endif()
+
+# --- libraries ---------------------------------------------------------------------------------
+# No static morecore area in every ELF: each server's malloc uses the heap its layout maps
+# (rootserver/support/server_heap.c), the root server its own (rootserver/heap.c).
+set(LibSel4MuslcSysMorecoreBytes 0 CACHE STRING "" FORCE)
+# Keep unreferenced sections: the root server's tables are found through one symbol.
+set(UserLinkerGCSections OFF CACHE BOOL "" FORCE)
+set(LibSel4MuslcSysArchPutcharWeak ON CACHE BOOL "" FORCE)
+set(LibSel4MuslcSysDebugHalt OFF CACHE BOOL "" FORCE)
