@@ -21,7 +21,7 @@ const cases: [string, string, string, string?][] = [
   ["dup-server", "10:7", `server 'echo' is declared twice (first at ${fixture("dup-server.ts")}:8:14)`, "give each server its own name"],
   ["bad-size", "7:54", `stack: '-16K' is not a size; write a byte count or a number with K, M or G ("16K", "2M")`],
   ["priority", "11:7", "priority 300 is out of range 1..254", "seL4 priorities for servers are 1..254; the root server runs at 255"],
-  ["unknown-iface", "9:37", "unknown interface 'ecoh'", "the IDL declares: blockdev, echo, echo2, fs, ntexec, pathmgr, procmgr, serial, timer"],
+  ["unknown-iface", "9:37", "unknown interface 'ecoh'", "did you mean 'echo'?"],
   ["unserved", "9:45", "'client' uses interface 'timer', but no server serves it", `add serves: ["timer"] to the server that implements it`],
   ["ambiguous", "10:72", "interface 'fs' is served by tmpfs and fat; say which one 'shell' uses", `write { interface: "fs", server: "tmpfs" }`],
   ["wrong-server", "10:58", "server 'other' does not serve 'echo'", "it is served by: echo"],
