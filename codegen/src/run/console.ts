@@ -51,9 +51,9 @@ export function runConsole(opts: ConsoleRun): Promise<ConsoleResult> {
     };
     const onData = (chunk: Buffer) => {
       const text = chunk.toString("utf8");
+      if (done) return; // QEMU is being ended: what it still prints is not part of the run
       log += text;
       if (opts.echo) process.stdout.write(text);
-      if (done) return;
       if (opts.fail && opts.fail.test(log)) return finish(false, `console matched failure pattern ${opts.fail}`);
       for (const re of [...pending]) if (re.test(log)) pending.delete(re);
       // Success: let the line that completed the match finish printing (or give up after a
