@@ -155,7 +155,9 @@ describe("layout of examples/nt-posix", async () => {
     const disk = c.model!.servers.find((s) => s.name === "virtio_blk")!.devices[0];
     expect(disk).toMatchObject({ name: "disk", paddr: 0x0a003000, offset: 0xe00, size: 4096, irq: 79, irqTrigger: "edge" });
     const v = server(layout, "virtio_blk").vaddrs.find((x) => x.kind === "mmio");
-    expect(v).toMatchObject({ cname: "VIRTIO_BLK_VADDR_DISK", vaddr: VADDR.mmio, offset: 0xe00, cached: false });
+    // MMIO windows are placed system-wide in server-name order: serial's pl011, timer's rtc, then
+    // this one, each followed by a guard page.
+    expect(v).toMatchObject({ cname: "VIRTIO_BLK_VADDR_DISK", vaddr: VADDR.mmio + 0x4000, offset: 0xe00, cached: false });
   });
 
   it("badges clients per server in client-name order", () => {
@@ -199,7 +201,10 @@ describe("layout of examples/nt-posix", async () => {
 
   it("maps a shared buffer at both ends of an interface that needs one", () => {
     const b = server(layout, "virtio_blk").badges.find((x) => x.client === "fat")!;
-    expect(b.shm).toEqual({ object: "shm:virtio_blk.fat.blockdev", serverVaddr: VADDR.shm, clientVaddr: 0x10_4000_5000, sizeBytes: 65536 });
+    // Placed system-wide in server-name order: fat's side (after fat's other buffers and
+    // their guard page), later virtio_blk's side at an address of its own.
+    expect(b.shm).toEqual({ object: "shm:virtio_blk.fat.blockdev", serverVaddr: VADDR.shm + 0x2_5000, clientVaddr: VADDR.shm + 0x5000, sizeBytes: 65536 });
+    expect(server(layout, "virtio_blk").vaddrs.find((v) => v.object === b.shm!.object)?.vaddr).toBe(b.shm!.serverVaddr);
     expect(server(layout, "fat").vaddrs.find((v) => v.object === b.shm!.object)?.cname).toBe("FAT_VADDR_SHM_BLOCKDEV");
     expect(layout.objects.find((o) => o.id === b.shm!.object)).toMatchObject({ type: "frame", pages: 16, costBytes: 65536 });
   });
@@ -207,8 +212,20 @@ describe("layout of examples/nt-posix", async () => {
   it("maps shared regions into every server that asks, once as an object", () => {
     const klog = layout.objects.filter((o) => o.id === "region:klog");
     expect(klog).toHaveLength(1);
-    expect(server(layout, "serial").vaddrs.find((v) => v.object === "region:klog")).toMatchObject({ vaddr: VADDR.regions, perms: "r" });
+    // One object, mapped once per server at an address of its own (ntexec first by name).
     expect(server(layout, "ntexec").vaddrs.find((v) => v.object === "region:klog")).toMatchObject({ vaddr: VADDR.regions, perms: "rw" });
+    expect(server(layout, "serial").vaddrs.find((v) => v.object === "region:klog")).toMatchObject({ vaddr: VADDR.regions + 0x1_1000, perms: "r" });
+  });
+
+  it("gives MMIO windows, shared buffers and regions addresses no other server uses (the host target shares one address space)", () => {
+    const placed = layout.servers.flatMap((L) => L.vaddrs.filter((v) => v.kind === "mmio" || v.kind === "shm" || v.kind === "region").map((v) => ({ ...v, server: L.name })));
+    expect(placed.length).toBeGreaterThanOrEqual(8);
+    for (const a of placed)
+      for (const b of placed)
+        if (a !== b) expect(a.vaddr + a.sizeBytes <= b.vaddr || b.vaddr + b.sizeBytes <= a.vaddr, `${a.server} ${a.cname} overlaps ${b.server} ${b.cname}`).toBe(true);
+    // IPC buffer, stack and heap stay at the same address in every server.
+    const heaps = new Set(layout.servers.map((L) => L.vaddrs.find((v) => v.kind === "heap")?.vaddr));
+    expect([...heaps]).toEqual([VADDR.heap]);
   });
 
   it("does not depend on the order of servers or regions in system.ts", () => {

@@ -65,6 +65,8 @@ static void uart_rx_notify(void *ctx, ng_call_t *call, const serial_rx_notify_re
     if (u->rx_ntfn) ng_cap_delete(u->rx_ntfn);
     u->rx_ntfn = 0;
     if (ng_cap_move(call->server, req->n, UART_SLOT_FREE_FIRST) == NG_OK) u->rx_ntfn = UART_SLOT_FREE_FIRST;
+    /* Input that arrived before the client asked would otherwise wait for the next interrupt. */
+    if (u->rx_ntfn && u->rx_len) ng_signal(u->rx_ntfn);
 }
 
 static int uart_configure(void *ctx, ng_call_t *call, const serial_configure_req_t *req)

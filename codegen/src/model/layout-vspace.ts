@@ -1,22 +1,31 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /**
  * The fixed virtual address map of every server (AArch64, 48-bit user address space), and the
- * page-table estimate that follows from it. Each kind of mapping has its own 256M area, so a
- * bigger stack or one more device never moves anything else:
+ * page-table estimate that follows from it. Each kind of mapping has its own area, so a bigger
+ * stack or one more device never moves anything else:
  *
  *   0x0000_0000_0040_0000  the server's ELF (linked there by the build; not placed here)
+ *   0x0000_0000_4000_0000  MMIO windows, uncached, a guard page after each (256M)
+ *   0x0000_0000_5000_0000  shared buffers: per server, its side per badge, then its side per
+ *                          use (`as` order), a guard page after each (256M)
+ *   0x0000_0000_6000_0000  memory regions without a fixed vaddr (mapping `as` order), aligned
+ *                          to their page size, a guard page after each (up to 0x7fe0_0000)
  *   0x0000_0010_0000_0000  IPC buffer (one page)
  *   0x0000_0010_1000_0000  stack area: the stack ends at 0x10_2000_0000 and grows down; the page
  *                          below its lowest page stays unmapped (guard page)
  *   0x0000_0010_2000_0000  heap (grows up)
- *   0x0000_0010_3000_0000  MMIO windows, device-name order, uncached, a guard page after each
- *   0x0000_0010_4000_0000  shared buffers: server side per badge, then client side per use
- *                          (`as` order), a guard page after each
- *   0x0000_0010_8000_0000  memory regions without a fixed vaddr (mapping `as` order), aligned
- *                          to their page size, a guard page after each
+ *
+ * IPC buffer, stack and heap sit at the same addresses in every server. MMIO windows, shared
+ * buffers and regions are placed system-wide (servers in name order, one cursor per area for the
+ * whole system, see SystemAreas), so no two servers use an address for them twice: the host
+ * target runs every server in one Linux process and maps each at its address there (and tells a
+ * driver's register accesses apart by address). They sit below 2G because that is the only range
+ * every target can map at a fixed address: a 40-bit (hyp) or Sv39 user address space, and Linux
+ * under AddressSanitizer, whose shadow memory takes 0x7fff_8000 up to 16T on x86_64. On seL4 the
+ * split costs a few more page tables, nothing else.
  *
  * A mapping with a fixed `vaddr` (system.ts) is placed there; it must not overlap the areas
- * above or another mapping.
+ * above or another mapping of the same server.
  */
 
 import type { VaddrModel } from "./system.ts";
@@ -24,18 +33,18 @@ import { PAGE_SIZE, roundUp } from "./sizes.ts";
 
 export const VADDR = {
   elf: 0x40_0000,
+  mmio: 0x4000_0000,
+  shm: 0x5000_0000,
+  regions: 0x6000_0000,
+  /** End of the region area (below AddressSanitizer's shadow memory at 0x7fff_8000 on x86_64). */
+  regionsEnd: 0x7fe0_0000,
   ipcBuffer: 0x10_0000_0000,
   stackArea: 0x10_1000_0000,
   stackTop: 0x10_2000_0000,
   heap: 0x10_2000_0000,
-  mmio: 0x10_3000_0000,
-  shm: 0x10_4000_0000,
-  regions: 0x10_8000_0000,
-  /** End of the areas above (regions may use up to here). */
-  end: 0x18_0000_0000,
 } as const;
 
-/** Size of each area but the last; a stack, heap, MMIO or shm total beyond it is an error. */
+/** Size of the stack, heap, MMIO and shared-buffer areas; a total beyond it is an error. */
 export const AREA_BYTES = 0x1000_0000;
 
 /** Bytes of ELF image (code + data) assumed per server in the untyped estimate. */
@@ -56,6 +65,22 @@ export class AreaCursor {
     this.next = at + roundUp(sizeBytes, PAGE_SIZE) + PAGE_SIZE;
     return at;
   }
+}
+
+/** The areas every server's MMIO windows, shared buffers and regions are placed in, one after
+ * another across the whole system. */
+export interface SystemAreas {
+  mmio: AreaCursor;
+  shm: AreaCursor;
+  regions: AreaCursor;
+}
+
+export function systemAreas(): SystemAreas {
+  return {
+    mmio: new AreaCursor(VADDR.mmio, VADDR.mmio + AREA_BYTES),
+    shm: new AreaCursor(VADDR.shm, VADDR.shm + AREA_BYTES),
+    regions: new AreaCursor(VADDR.regions, VADDR.regionsEnd),
+  };
 }
 
 /**

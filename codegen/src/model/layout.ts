@@ -55,7 +55,7 @@ import {
   FIRST_FREE_SLOT,
   RESERVED_SLOTS,
 } from "./system.ts";
-import { AREA_BYTES, AreaCursor, ELF_ESTIMATE_BYTES, VADDR, pageTablesFor } from "./layout-vspace.ts";
+import { AREA_BYTES, ELF_ESTIMATE_BYTES, type SystemAreas, VADDR, pageTablesFor, systemAreas } from "./layout-vspace.ts";
 import { PAGE_SIZE, formatSize, hex, pagesOf } from "./sizes.ts";
 
 export const NTFN_BADGE_MARK = 1 << 27;
@@ -136,9 +136,10 @@ export function computeLayout(model: SystemModel, bag: DiagnosticBag): SystemLay
   }
 
   const layouts: ServerLayout[] = [];
+  const areas = systemAreas();
   let total = [...objects.values()].reduce((a, o) => a + o.costBytes, 0);
   servers.forEach((s, index) => {
-    const L = serverLayout(s, index, { model, byName, ifaces, badgeTables, badgeOf, ntfnBit, spawners, add, frames, bag });
+    const L = serverLayout(s, index, { model, byName, ifaces, badgeTables, badgeOf, ntfnBit, spawners, areas, add, frames, bag });
     layouts.push(L);
     total += L.costBytes;
   });
@@ -183,6 +184,8 @@ interface Ctx {
   badgeOf: Map<string, number>;
   ntfnBit: Map<string, number>;
   spawners: ServerModel[];
+  /** MMIO, shared-buffer and region areas: one cursor each for the whole system. */
+  areas: SystemAreas;
   add(o: KernelObjectModel): void;
   frames(id: string, bytes: number, sizeBits?: number, paddr?: number): KernelObjectModel;
   bag: DiagnosticBag;
@@ -318,20 +321,20 @@ function vaddrMap(s: ServerModel, x: Ctx, addOwn: (o: KernelObjectModel) => void
     addOwn(x.frames(`heap:${s.name}`, s.heapBytes));
     out.push({ cname: `${N}_VADDR_HEAP`, kind: "heap", vaddr: VADDR.heap, sizeBytes: s.heapBytes, object: `heap:${s.name}`, perms: "rw", cached: true });
   }
-  const mmio = new AreaCursor(VADDR.mmio, VADDR.mmio + AREA_BYTES);
+  const mmio = x.areas.mmio;
   for (const d of [...s.devices].sort((a, b) => cmp(a.name, b.name))) {
     const id = `mmio:${s.name}.${d.name}`;
     x.add({ id, type: "frame", sizeBits: 12, pages: pagesOf(d.size), paddr: d.paddr, costBytes: 0 });
     const at = mmio.place(d.size);
-    if (at === undefined) x.bag.error(d.pos, `MMIO windows of '${s.name}' do not fit its ${formatSize(AREA_BYTES)} device area`);
+    if (at === undefined) x.bag.error(d.pos, `MMIO windows of the system do not fit its ${formatSize(AREA_BYTES)} device area (at '${s.name}')`);
     const v: VaddrModel = { cname: `${N}_VADDR_${upper(d.name)}`, kind: "mmio", vaddr: at ?? 0, sizeBytes: d.size, object: id, perms: "rw", cached: false };
     if (d.offset) v.offset = d.offset;
     out.push(v);
   }
-  const shm = new AreaCursor(VADDR.shm, VADDR.shm + AREA_BYTES);
+  const shm = x.areas.shm;
   const placeShm = (cname: string, object: string, size: number, pos = s.pos) => {
     const at = shm.place(size);
-    if (at === undefined) x.bag.error(pos, `shared buffers of '${s.name}' do not fit its ${formatSize(AREA_BYTES)} shared-buffer area`);
+    if (at === undefined) x.bag.error(pos, `shared buffers of the system do not fit its ${formatSize(AREA_BYTES)} shared-buffer area (at '${s.name}')`);
     out.push({ cname, kind: "shm", vaddr: at ?? 0, sizeBytes: size, object, perms: "rw", cached: true });
   };
   for (const b of x.badgeTables.get(s.name) ?? []) {
@@ -341,13 +344,13 @@ function vaddrMap(s: ServerModel, x: Ctx, addOwn: (o: KernelObjectModel) => void
     const bytes = x.ifaces.get(u.interface)?.shmBytes ?? 0;
     if (bytes > 0) placeShm(`${N}_VADDR_SHM_${upper(u.as)}`, `shm:${u.server}.${s.name}.${u.interface}`, pagesOf(bytes) * PAGE_SIZE, u.pos);
   }
-  const regions = new AreaCursor(VADDR.regions, VADDR.end);
+  const regions = x.areas.regions;
   for (const m of [...s.maps].sort((a, b) => cmp(a.as, b.as))) {
     const r = x.model.memory.find((q) => q.name === m.region)!;
     const v: VaddrModel = { cname: `${N}_VADDR_${upper(m.as)}`, kind: "region", vaddr: m.vaddr, sizeBytes: r.sizeBytes, object: `region:${r.name}`, perms: m.perms, cached: true };
     if (!m.vaddr) {
       const at = regions.place(r.sizeBytes, 2 ** r.pageBits);
-      if (at === undefined) x.bag.error(m.pos, `memory regions of '${s.name}' do not fit its region area`);
+      if (at === undefined) x.bag.error(m.pos, `memory regions of the system do not fit its region area (at '${s.name}')`);
       v.vaddr = at ?? 0;
     } else {
       if (m.vaddr % 2 ** r.pageBits !== 0) x.bag.error(m.pos, `vaddr ${hex(m.vaddr)} is not aligned to region '${r.name}''s page size`, "align it, or leave vaddr out");

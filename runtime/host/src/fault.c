@@ -14,6 +14,7 @@
 
 #include <signal.h>
 #include <stdint.h>
+#include <ucontext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -60,9 +61,22 @@ static void put_hex(uintptr_t v)
     put(&b[i]);
 }
 
+/* The faulting instruction's address, where the architecture is known. */
+static uintptr_t fault_pc(void *uctx)
+{
+    const ucontext_t *uc = uctx;
+#if defined(__x86_64__)
+    return (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+#elif defined(__aarch64__)
+    return (uintptr_t)uc->uc_mcontext.pc;
+#else
+    (void)uc;
+    return 0;
+#endif
+}
+
 static void on_fault(int sig, siginfo_t *info, void *uctx)
 {
-    (void)uctx;
     ng_host_thread_t *t = ng_host_self();
     if (!t || !t->started || !t->jmp_armed || t->in_kernel || info->si_code <= 0) {
         /* Not an isolatable fault: let the default action happen when the instruction reruns. */
@@ -72,13 +86,19 @@ static void on_fault(int sig, siginfo_t *info, void *uctx)
         }
         return;
     }
-    put("fault: server ");
-    put(t->name);
-    put(": signal ");
-    put(signal_name(sig));
-    put(" at ");
-    put_hex((uintptr_t)info->si_addr);
-    put("\n");
+    int vm = sig == SIGSEGV || sig == SIGBUS;
+    t->exit_info.kind = vm ? NG_HOST_EXIT_VM_FAULT : NG_HOST_EXIT_USER_EXCEPTION;
+    t->exit_info.addr = vm ? (uintptr_t)info->si_addr : (uintptr_t)sig;
+    t->exit_info.pc = fault_pc(uctx);
+    if (!ng_host_exit_hook) {
+        put("fault: server ");
+        put(t->name);
+        put(": signal ");
+        put(signal_name(sig));
+        put(" at ");
+        put_hex((uintptr_t)info->si_addr);
+        put("\n");
+    }
     siglongjmp(t->fault_jmp, sig);
 }
 

@@ -237,7 +237,7 @@ static int recv_locked(ng_host_thread_t *t, ng_cptr_t cptr)
     return 0;
 }
 
-static void recv_common(ng_server_t *s, ng_msg_t *m, ng_badge_t *badge, int reply)
+static void recv_common(ng_server_t *s, ng_msg_t *m, ng_badge_t *badge, int reply, uintptr_t pc)
 {
     ng_host_thread_t *t = ng_host_current(reply ? "ng_reply_recv" : "ng_recv");
     if (reply) {
@@ -251,7 +251,7 @@ static void recv_common(ng_server_t *s, ng_msg_t *m, ng_badge_t *badge, int repl
     int err = recv_locked(t, s->ep);
     ng_host_kernel_exit(t);
     if (err) {
-        ng_host_thread_fault(t, "receive", s->ep);
+        ng_host_thread_fault(t, "receive", s->ep, pc);
     }
     give_incoming(t, m);
     *badge = t->r_badge;
@@ -260,12 +260,12 @@ static void recv_common(ng_server_t *s, ng_msg_t *m, ng_badge_t *badge, int repl
 
 void ng_recv(ng_server_t *s, ng_msg_t *m, ng_badge_t *badge)
 {
-    recv_common(s, m, badge, 0);
+    recv_common(s, m, badge, 0, (uintptr_t)__builtin_return_address(0));
 }
 
 void ng_reply_recv(ng_server_t *s, ng_msg_t *m, ng_badge_t *badge)
 {
-    recv_common(s, m, badge, 1);
+    recv_common(s, m, badge, 1, (uintptr_t)__builtin_return_address(0));
 }
 
 int ng_reply_save(ng_server_t *s, ng_reply_t *out)

@@ -60,6 +60,12 @@ struct ng_host_object {
     /* reply */
     ng_host_thread_t *caller;
     int can_grant;
+    /* IRQ handler */
+    ng_host_object_t *irq_ntfn; /* where its interrupts go (NULL: nowhere yet) */
+    ng_badge_t irq_badge;
+    int irq_line;    /* level: the line is asserted */
+    int irq_latched; /* edge: an edge came while masked */
+    int irq_masked;  /* delivered, not yet acknowledged */
 };
 
 struct ng_host_thread {
@@ -101,6 +107,7 @@ struct ng_host_thread {
     volatile int jmp_armed;
     volatile int in_kernel;
     int exit_sig;
+    ng_host_exit_t exit_info;
     void *altstack;
 };
 
@@ -132,8 +139,20 @@ void ng_host_wake(ng_host_thread_t *t, int status);
 /* Fail the caller waiting on a reply object and free it. Lock held. */
 void ng_host_reply_fail(ng_host_object_t *reply, const char *why);
 
-/* End the calling thread as seL4 would fault it (unrecoverable IPC misuse). Lock NOT held. */
-_Noreturn void ng_host_thread_fault(ng_host_thread_t *t, const char *what, ng_cptr_t cptr);
+/* The exit hook (<neptune/host.h>), or NULL. */
+extern ng_host_exit_hook_t ng_host_exit_hook;
+
+/* Signal a notification (ng_signal's effect). Lock held. */
+void ng_host_signal_locked(ng_host_object_t *n, ng_badge_t badge);
+
+/* End the calling thread as seL4 would fault it (unrecoverable IPC misuse) at pc (the server
+ * code's call into the transport). Lock NOT held. */
+_Noreturn void ng_host_thread_fault(ng_host_thread_t *t, const char *what, ng_cptr_t cptr,
+                                    uintptr_t pc);
+/* End the calling thread with a vm fault at addr (a register access no model answers), after
+ * printing why. Lock NOT held. */
+_Noreturn void ng_host_thread_vm_fault(ng_host_thread_t *t, uintptr_t addr, uintptr_t pc,
+                                       const char *why);
 
 /* Install the fault handlers and the calling thread's alternate signal stack. */
 void ng_host_fault_init_thread(ng_host_thread_t *t);

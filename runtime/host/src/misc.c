@@ -99,6 +99,24 @@ int ng_cap_move(ng_server_t *s, ng_cptr_t from, ng_cptr_t to)
     return err;
 }
 
+void ng_host_signal_locked(ng_host_object_t *n, ng_badge_t badge)
+{
+    ng_host_thread_t *w = ng_host_queue_pop(&n->waiters);
+    if (w) {
+        w->r_badge = (n->active ? n->word : 0) | badge;
+        n->word = 0;
+        n->active = 0;
+        ng_host_wake(w, NG_OK);
+    } else if (n->bound && n->bound->state == NG_HOST_BLOCKED_RECV) {
+        ng_host_deliver_signal(n->bound, (n->active ? n->word : 0) | badge);
+        n->word = 0;
+        n->active = 0;
+    } else {
+        n->active = 1;
+        n->word |= badge;
+    }
+}
+
 void ng_signal(ng_cptr_t ntfn)
 {
     ng_host_thread_t *t = ng_host_current("ng_signal");
@@ -107,21 +125,19 @@ void ng_signal(ng_cptr_t ntfn)
     /* seL4 drops the error of a signal through a bad cap. */
     if (s && s->obj && s->obj->type == NG_HOST_OBJ_NOTIFICATION &&
         (s->rights & NG_HOST_RIGHT_WRITE)) {
-        ng_host_object_t *n = s->obj;
-        ng_host_thread_t *w = ng_host_queue_pop(&n->waiters);
-        if (w) {
-            w->r_badge = s->badge;
-            ng_host_wake(w, NG_OK);
-        } else if (n->bound && n->bound->state == NG_HOST_BLOCKED_RECV) {
-            ng_host_deliver_signal(n->bound, (n->active ? n->word : 0) | s->badge);
-            n->word = 0;
-            n->active = 0;
-        } else {
-            n->active = 1;
-            n->word |= s->badge;
-        }
+        ng_host_signal_locked(s->obj, s->badge);
     }
     ng_host_kernel_exit(t);
+}
+
+void ng_host_ntfn_signal(ng_host_object_t *ntfn, ng_badge_t badge)
+{
+    if (!ntfn || ntfn->type != NG_HOST_OBJ_NOTIFICATION) {
+        return;
+    }
+    pthread_mutex_lock(&ng_host_lock);
+    ng_host_signal_locked(ntfn, badge);
+    pthread_mutex_unlock(&ng_host_lock);
 }
 
 ng_word_t ng_wait(ng_cptr_t ntfn)
@@ -132,7 +148,7 @@ ng_word_t ng_wait(ng_cptr_t ntfn)
     if (!s || !s->obj || s->obj->type != NG_HOST_OBJ_NOTIFICATION ||
         !(s->rights & NG_HOST_RIGHT_READ)) {
         ng_host_kernel_exit(t);
-        ng_host_thread_fault(t, "wait", ntfn);
+        ng_host_thread_fault(t, "wait", ntfn, (uintptr_t)__builtin_return_address(0));
     }
     ng_host_object_t *n = s->obj;
     ng_word_t word;

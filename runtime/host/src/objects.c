@@ -16,7 +16,8 @@ static ng_host_cspace_t *all_cspaces;
 
 ng_host_object_t *ng_host_object_new(ng_host_obj_type_t type)
 {
-    if (type != NG_HOST_OBJ_ENDPOINT && type != NG_HOST_OBJ_NOTIFICATION) {
+    if (type != NG_HOST_OBJ_ENDPOINT && type != NG_HOST_OBJ_NOTIFICATION &&
+        type != NG_HOST_OBJ_IRQ_HANDLER) {
         return NULL;
     }
     ng_host_object_t *o = calloc(1, sizeof *o);

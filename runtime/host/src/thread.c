@@ -7,12 +7,22 @@
  */
 #include "kernel.h"
 
+#include <dlfcn.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* What a thread's exit() passes to its exit path through fault_jmp (not a signal number). */
+#define EXIT_JMP 0x10000
+
 static __thread ng_host_thread_t *current;
+ng_host_exit_hook_t ng_host_exit_hook;
+
+void ng_host_exit_hook_set(ng_host_exit_hook_t hook)
+{
+    ng_host_exit_hook = hook;
+}
 
 ng_host_thread_t *ng_host_self(void)
 {
@@ -132,11 +142,22 @@ static void *thread_main(void *arg)
         t->entry(t->arg);
     }
     t->jmp_armed = 0;
+    if (sig == EXIT_JMP) {
+        sig = 0; /* exit_info was filled by exit() */
+    } else if (sig == 0) {
+        t->exit_info = (ng_host_exit_t){ .kind = NG_HOST_EXIT_RETURNED };
+    }
     t->exit_sig = sig;
+    t->exit_info.sig = sig;
     ng_host_kernel_enter(t);
     thread_die(t);
     ng_host_kernel_exit(t);
     ng_host_fault_fini_thread(t);
+    ng_host_exit_hook_t hook = ng_host_exit_hook;
+    if (hook) {
+        ng_host_exit_t info = t->exit_info;
+        hook(t->arg, &info);
+    }
     return NULL;
 }
 
@@ -181,12 +202,55 @@ int ng_host_thread_join(ng_host_thread_t *t)
     return t->exit_sig;
 }
 
-_Noreturn void ng_host_thread_fault(ng_host_thread_t *t, const char *what, ng_cptr_t cptr)
+_Noreturn void ng_host_thread_fault(ng_host_thread_t *t, const char *what, ng_cptr_t cptr,
+                                    uintptr_t pc)
 {
-    fprintf(stderr, "fault: server %s: %s on invalid cap %lu (seL4: cap fault)\n", t->name, what,
-            (unsigned long)cptr);
+    if (!ng_host_exit_hook || !t->started) {
+        fprintf(stderr, "fault: server %s: %s on invalid cap %lu (seL4: cap fault)\n", t->name,
+                what, (unsigned long)cptr);
+    }
+    t->exit_info = (ng_host_exit_t){
+        .kind = NG_HOST_EXIT_CAP_FAULT,
+        .addr = cptr,
+        .pc = pc,
+    };
     if (t->started && t->jmp_armed) {
         siglongjmp(t->fault_jmp, SIGABRT);
     }
     abort();
+}
+
+_Noreturn void ng_host_thread_vm_fault(ng_host_thread_t *t, uintptr_t addr, uintptr_t pc,
+                                       const char *why)
+{
+    fprintf(stderr, "neptune host: server %s: %s (seL4: vm fault)\n", t->name, why);
+    t->exit_info = (ng_host_exit_t){
+        .kind = NG_HOST_EXIT_VM_FAULT,
+        .addr = addr,
+        .pc = pc,
+    };
+    if (t->started && t->jmp_armed) {
+        siglongjmp(t->fault_jmp, SIGSEGV);
+    }
+    abort();
+}
+
+/* exit() of a supervised server thread ends that thread only (see <neptune/host.h>). */
+void exit(int status)
+{
+    ng_host_thread_t *t = current;
+    if (t && t->started && t->jmp_armed && ng_host_exit_hook) {
+        t->exit_info = (ng_host_exit_t){
+            .kind = NG_HOST_EXIT_RETURNED,
+            .called_exit = 1,
+            .status = status,
+        };
+        siglongjmp(t->fault_jmp, EXIT_JMP);
+    }
+    void (*libc_exit)(int) = (void (*)(int))dlsym(RTLD_NEXT, "exit");
+    if (!libc_exit) {
+        _Exit(status);
+    }
+    libc_exit(status);
+    _Exit(status); /* not reached */
 }

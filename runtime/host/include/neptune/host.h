@@ -13,6 +13,11 @@
  * Slot kinds "recv" and "reply" stay empty (the transport fills them); "reserved" slots are unused.
  *
  * Objects are never freed: a host system lives as long as the process.
+ *
+ * Devices: an IRQ handler object stands for one interrupt line; the root server binds it to a
+ * server's notification with a badge (seL4_IRQHandler_SetNotification), a device model raises it,
+ * and the driver acknowledges it with ng_irq_ack (<neptune/dev.h>). Device models behind MMIO
+ * windows are registered with <neptune/host_dev.h>.
  */
 #pragma once
 
@@ -22,6 +27,7 @@ typedef enum ng_host_obj_type {
     NG_HOST_OBJ_ENDPOINT = 1,
     NG_HOST_OBJ_NOTIFICATION = 2,
     NG_HOST_OBJ_REPLY = 3, /* made by the transport for each call; cannot be created */
+    NG_HOST_OBJ_IRQ_HANDLER = 4,
 } ng_host_obj_type_t;
 
 /* Cap rights, as seL4_CapRights_t (and CapRights in codegen/src/model/system.ts). */
@@ -37,7 +43,7 @@ typedef struct ng_host_object ng_host_object_t;
 typedef struct ng_host_cspace ng_host_cspace_t;
 typedef struct ng_host_thread ng_host_thread_t;
 
-/* A new endpoint or notification (NULL for any other type). */
+/* A new endpoint, notification or IRQ handler (NULL for any other type). */
 ng_host_object_t *ng_host_object_new(ng_host_obj_type_t type);
 
 /* A CSpace of 2^bits slots, all empty; slot 0 stays the null slot. */
@@ -57,6 +63,48 @@ int ng_host_cap_query(ng_host_cspace_t *cs, ng_cptr_t slot, ng_host_object_t **o
  * word (a signal sent before the bind is taken by its next receive). One notification per thread
  * and vice versa. Returns NG_OK or NG_EBADMSG. */
 int ng_host_ntfn_bind(ng_host_object_t *ntfn, ng_host_thread_t *t);
+
+/* Signal a notification from outside any thread's CSpace (a device model, the root server): ORs
+ * badge into its word and wakes a waiter or its bound thread, as ng_signal does. Any thread. */
+void ng_host_ntfn_signal(ng_host_object_t *ntfn, ng_badge_t badge);
+
+/* Deliver an IRQ handler's interrupts to ntfn with badge (seL4_IRQHandler_SetNotification).
+ * Returns NG_OK or NG_EBADMSG (wrong object types). */
+int ng_host_irq_set_notification(ng_host_object_t *irq, ng_host_object_t *ntfn, ng_badge_t badge);
+
+/* A device model drives the interrupt line, as seL4 sees it: a delivered interrupt stays masked
+ * until the driver calls ng_irq_ack on its IRQ handler cap; a level-triggered line still asserted
+ * then is delivered again. ng_host_irq_set_level sets a level-triggered line (1 asserted, 0 not);
+ * ng_host_irq_pulse latches one edge. Any thread. */
+void ng_host_irq_set_level(ng_host_object_t *irq, int asserted);
+void ng_host_irq_pulse(ng_host_object_t *irq);
+
+/* How a started thread ended, as the seL4 root server would decode it from a fault message. */
+typedef enum ng_host_exit_kind {
+    NG_HOST_EXIT_RETURNED = 0,       /* its entry returned */
+    NG_HOST_EXIT_VM_FAULT = 1,       /* SIGSEGV, SIGBUS, or a register access outside its windows */
+    NG_HOST_EXIT_CAP_FAULT = 2,      /* receive or wait on a cap it does not hold */
+    NG_HOST_EXIT_USER_EXCEPTION = 3, /* SIGILL, SIGFPE */
+} ng_host_exit_kind_t;
+
+typedef struct ng_host_exit {
+    ng_host_exit_kind_t kind;
+    int sig;        /* what ng_host_thread_join returns */
+    uintptr_t addr; /* vm fault: data address; cap fault: the cptr; exception: the signal */
+    uintptr_t pc;   /* where it happened (0 if unknown) */
+    int called_exit; /* returned: through exit(status) rather than a return from its entry */
+    int status;      /* the status it passed to exit() */
+} ng_host_exit_t;
+
+/* Called on a started thread that ends (returns or faults), after the kernel cleaned up after it
+ * and outside any lock, with the `arg` it was started with. While a hook is set the library
+ * prints no fault line of its own: the hook reports (the host root server prints faults as the
+ * seL4 one does). NULL restores the default. Set it before starting threads. */
+typedef void (*ng_host_exit_hook_t)(void *arg, const ng_host_exit_t *exit);
+/* While a hook is set, exit() called on a started thread ends only that thread (reported as
+ * returned, called_exit = 1), as a server's exit() on seL4 ends only that server; elsewhere, or
+ * without a hook, exit() ends the process as usual. */
+void ng_host_exit_hook_set(ng_host_exit_hook_t hook);
 
 /* Start a server thread running entry(arg) with CSpace cs. The name appears in fault reports. */
 ng_host_thread_t *ng_host_thread_start(const char *name, ng_host_cspace_t *cs,

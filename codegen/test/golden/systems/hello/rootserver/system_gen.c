@@ -51,8 +51,8 @@ static const rs_cap_t rs_caps_uart[] = {
     { .slot = 15u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* UART_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
 };
 static const rs_mapping_t rs_maps_uart[] = {
+    { .object = 8u, .vaddr = 0x40000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* UART_VADDR_PL011 */
     { .object = 6u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* UART_VADDR_HEAP */
-    { .object = 8u, .vaddr = 0x1030000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* UART_VADDR_PL011 */
 };
 _Static_assert(15u < (1u << 5), "uart: its caps fit its CNode");
 
@@ -146,5 +146,5 @@ const rs_system_t rs_system = {
     .fault_ep = 1u,
     .servers = rs_servers, .nservers = 4u,
     .untyped_budget = 0x4000000u,
-    .untyped_estimate = 0x177d30u,
+    .untyped_estimate = 0x178d30u,
 };

@@ -79,10 +79,10 @@ static const rs_cap_t rs_caps_virtio_blk[] = {
     { .slot = 15u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
 };
 static const rs_mapping_t rs_maps_virtio_blk[] = {
+    { .object = 24u, .vaddr = 0x40004000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* VIRTIO_BLK_VADDR_DISK */
+    { .object = 36u, .vaddr = 0x50011000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* VIRTIO_BLK_VADDR_SHM_FAT_BLOCKDEV */
+    { .object = 34u, .vaddr = 0x60022000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* VIRTIO_BLK_VADDR_DMA */
     { .object = 18u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* VIRTIO_BLK_VADDR_HEAP */
-    { .object = 24u, .vaddr = 0x1030000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* VIRTIO_BLK_VADDR_DISK */
-    { .object = 36u, .vaddr = 0x1040000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* VIRTIO_BLK_VADDR_SHM_FAT_BLOCKDEV */
-    { .object = 34u, .vaddr = 0x1080000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* VIRTIO_BLK_VADDR_DMA */
 };
 _Static_assert(15u < (1u << 5), "virtio_blk: its caps fit its CNode");
 
@@ -99,8 +99,8 @@ static const rs_cap_t rs_caps_fat[] = {
     { .slot = 16u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
 };
 static const rs_mapping_t rs_maps_fat[] = {
+    { .object = 36u, .vaddr = 0x50000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* FAT_VADDR_SHM_BLOCKDEV */
     { .object = 10u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* FAT_VADDR_HEAP */
-    { .object = 36u, .vaddr = 0x1040000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* FAT_VADDR_SHM_BLOCKDEV */
 };
 _Static_assert(16u < (1u << 6), "fat: its caps fit its CNode");
 
@@ -117,9 +117,9 @@ static const rs_cap_t rs_caps_serial[] = {
     { .slot = 16u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* SERIAL_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
 };
 static const rs_mapping_t rs_maps_serial[] = {
+    { .object = 22u, .vaddr = 0x40000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* SERIAL_VADDR_PL011 */
+    { .object = 35u, .vaddr = 0x60011000u, .perms = RS_PERM_READ, .cached = 1 }, /* SERIAL_VADDR_KLOG */
     { .object = 14u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* SERIAL_VADDR_HEAP */
-    { .object = 22u, .vaddr = 0x1030000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* SERIAL_VADDR_PL011 */
-    { .object = 35u, .vaddr = 0x1080000000ul, .perms = RS_PERM_READ, .cached = 1 }, /* SERIAL_VADDR_KLOG */
 };
 _Static_assert(16u < (1u << 6), "serial: its caps fit its CNode");
 
@@ -136,8 +136,8 @@ static const rs_cap_t rs_caps_timer[] = {
     { .slot = 16u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* TIMER_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
 };
 static const rs_mapping_t rs_maps_timer[] = {
+    { .object = 23u, .vaddr = 0x40002000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* TIMER_VADDR_RTC */
     { .object = 16u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* TIMER_VADDR_HEAP */
-    { .object = 23u, .vaddr = 0x1030000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* TIMER_VADDR_RTC */
 };
 _Static_assert(16u < (1u << 6), "timer: its caps fit its CNode");
 
@@ -169,8 +169,8 @@ static const rs_cap_t rs_caps_ntexec[] = {
     { .slot = 31u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_REPLY_15: empty: a saved reply cap (deferred reply) */
 };
 static const rs_mapping_t rs_maps_ntexec[] = {
+    { .object = 35u, .vaddr = 0x60000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* NTEXEC_VADDR_KLOG */
     { .object = 11u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* NTEXEC_VADDR_HEAP */
-    { .object = 35u, .vaddr = 0x1080000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* NTEXEC_VADDR_KLOG */
 };
 _Static_assert(31u < (1u << 6), "ntexec: its caps fit its CNode");
 

@@ -35,14 +35,14 @@ _Static_assert(FAT_CAP_REPLY_3 < (1ul << FAT_CNODE_BITS), "fat: its slots do not
 #define FAT_SLOT_FREE_END 64u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
+#define FAT_VADDR_SHM_BLOCKDEV 0x50000000ul /* shm, rw */
+#define FAT_VADDR_SHM_BLOCKDEV_SIZE 0x10000ul
 #define FAT_VADDR_IPC_BUFFER 0x1000000000ul /* ipc_buffer, rw */
 #define FAT_VADDR_IPC_BUFFER_SIZE 0x1000ul
 #define FAT_VADDR_STACK 0x101fffc000ul /* stack, rw */
 #define FAT_VADDR_STACK_SIZE 0x4000ul
 #define FAT_VADDR_HEAP 0x1020000000ul /* heap, rw */
 #define FAT_VADDR_HEAP_SIZE 0x100000ul
-#define FAT_VADDR_SHM_BLOCKDEV 0x1040000000ul /* shm, rw */
-#define FAT_VADDR_SHM_BLOCKDEV_SIZE 0x10000ul
 
 /* Badges on this server's endpoint: call->badge names the client and interface. */
 #define FAT_BADGE_NTEXEC_FS 1u /* ntexec calls fs */

@@ -32,19 +32,19 @@ _Static_assert(VIRTIO_BLK_CAP_REPLY_3 < (1ul << VIRTIO_BLK_CNODE_BITS), "virtio_
 #define VIRTIO_BLK_SLOT_FREE_END 32u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
+#define VIRTIO_BLK_VADDR_DISK 0x40004000ul /* mmio, rw, uncached */
+#define VIRTIO_BLK_VADDR_DISK_SIZE 0x1000ul
+#define VIRTIO_BLK_VADDR_DISK_OFFSET 0xe00ul /* registers start here in the window */
+#define VIRTIO_BLK_VADDR_SHM_FAT_BLOCKDEV 0x50011000ul /* shm, rw */
+#define VIRTIO_BLK_VADDR_SHM_FAT_BLOCKDEV_SIZE 0x10000ul
+#define VIRTIO_BLK_VADDR_DMA 0x60022000ul /* region, rw */
+#define VIRTIO_BLK_VADDR_DMA_SIZE 0x40000ul
 #define VIRTIO_BLK_VADDR_IPC_BUFFER 0x1000000000ul /* ipc_buffer, rw */
 #define VIRTIO_BLK_VADDR_IPC_BUFFER_SIZE 0x1000ul
 #define VIRTIO_BLK_VADDR_STACK 0x101fffc000ul /* stack, rw */
 #define VIRTIO_BLK_VADDR_STACK_SIZE 0x4000ul
 #define VIRTIO_BLK_VADDR_HEAP 0x1020000000ul /* heap, rw */
 #define VIRTIO_BLK_VADDR_HEAP_SIZE 0x10000ul
-#define VIRTIO_BLK_VADDR_DISK 0x1030000000ul /* mmio, rw, uncached */
-#define VIRTIO_BLK_VADDR_DISK_SIZE 0x1000ul
-#define VIRTIO_BLK_VADDR_DISK_OFFSET 0xe00ul /* registers start here in the window */
-#define VIRTIO_BLK_VADDR_SHM_FAT_BLOCKDEV 0x1040000000ul /* shm, rw */
-#define VIRTIO_BLK_VADDR_SHM_FAT_BLOCKDEV_SIZE 0x10000ul
-#define VIRTIO_BLK_VADDR_DMA 0x1080000000ul /* region, rw */
-#define VIRTIO_BLK_VADDR_DMA_SIZE 0x40000ul
 
 /* Badges on this server's endpoint: call->badge names the client and interface. */
 #define VIRTIO_BLK_BADGE_FAT_BLOCKDEV 1u /* fat calls blockdev */

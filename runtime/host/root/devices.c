@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The device models the host target has, by platform and physical address of the MMIO window
+ * the layout maps (as neptune-gen's platform tables place devices: codegen/src/model/platforms.ts).
+ * Adding a model: an ng_host_dev_ops_t, a create function taking the window's IRQ handler, and
+ * a line here. Still to come: virtio-blk over a disk image, timers over the host clock.
+ */
+#include <string.h>
+
+#include "models.h"
+#include "root.h"
+
+static const hr_model_t hr_models[] = {
+    { "qemu-arm-virt", 0x09000000u, "pl011", &hr_pl011_ops, hr_pl011_create },
+    { "rpi3", 0x3f201000u, "pl011", &hr_pl011_ops, hr_pl011_create },
+};
+
+const hr_model_t *hr_model_find(const char *platform, uint64_t paddr)
+{
+    for (size_t i = 0; i < sizeof hr_models / sizeof hr_models[0]; i++) {
+        const hr_model_t *m = &hr_models[i];
+        if (m->paddr == paddr && (!m->platform || (platform && strcmp(m->platform, platform) == 0))) {
+            return m;
+        }
+    }
+    return NULL;
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The host root server's private state: the objects of the generated tables as host-kernel
+ * objects (endpoints, notifications, IRQ handlers), memfd-backed frames and device windows, and
+ * one record per server (its CSpace, its loaded shared object, its thread, what happened to it),
+ * so it can be reported on and restarted as the seL4 root server does.
+ */
+#pragma once
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <neptune/host.h>
+#include <neptune/host_dev.h>
+#include <rootserver/tables.h>
+
+#define HR_PREFIX "neptune host: "
+
+/* A device model: what it emulates and how to make one for a window. */
+typedef struct hr_model {
+    const char *platform; /* NULL: any */
+    uint64_t paddr;
+    const char *name;
+    const ng_host_dev_ops_t *ops;
+    /* A new instance; irq is the window's IRQ handler (NULL if the layout gives it none). */
+    void *(*create)(ng_host_object_t *irq);
+} hr_model_t;
+
+/* A table object as the host root server holds it. */
+typedef struct hr_obj {
+    ng_host_object_t *kobj; /* endpoint, notification, IRQ handler */
+    int memfd;              /* frames: -1 if not backed (private areas, device windows) */
+    uint64_t bytes;         /* frames: pages << size_bits */
+    const hr_model_t *model; /* device window: its model, or NULL */
+    void *dev;               /* device window: the model instance */
+} hr_obj_t;
+
+typedef enum hr_status {
+    HR_NOT_STARTED = 0,
+    HR_RUNNING,
+    HR_STOPPED, /* faulted or exited, not restarted */
+} hr_status_t;
+
+typedef struct hr_server {
+    uint32_t index;
+    const rs_server_t *s;
+    ng_host_cspace_t *cs;
+    ng_host_thread_t *thread;
+    int (*entry)(int argc, char **argv);
+    int status; /* what main returned */
+    hr_status_t state;
+    uint32_t restarts;
+    uint32_t caps_installed;
+    uint32_t maps_done; /* mappings made (kept across restarts) */
+    /* Start gate: the thread waits until the root server has bound its notification. */
+    pthread_mutex_t gate_lock;
+    pthread_cond_t gate_cond;
+    bool go;
+    /* Set by the exit hook (under the supervisor's lock), taken by the supervisor. */
+    bool ended;
+    ng_host_exit_t exit;
+} hr_server_t;
+
+typedef struct hr_env {
+    const rs_system_t *sys;
+    const char *platform;
+    const char *servers_dir;
+    hr_obj_t *objects;
+    hr_server_t *servers;
+    /* ELF names already opened by path: a second instance (a shared ELF, or a restart) loads a
+     * fresh copy, so it gets globals of its own. */
+    const char **opened;
+    uint32_t nopened;
+} hr_env_t;
+
+/* validate.c: checks the tables before anything is created (0: fine). */
+int hr_tables_validate(const rs_system_t *sys);
+
+/* objects.c: endpoints, notifications, IRQ handlers, memfd frames, device windows. */
+int hr_objects_create(hr_env_t *env);
+/* Whether a frame object is one of a server's private areas (IPC buffer, stack, heap): on the
+ * host a server's thread and libc provide those, so they are not mapped. */
+bool hr_object_is_private(const rs_object_t *o);
+/* The IRQ handler object that belongs to a device window (mmio:<s>.<d> ↔ irq:<s>.<d>), or -1. */
+int hr_object_irq_of(const hr_env_t *env, uint32_t window);
+
+/* devices.c: the model registry. */
+const hr_model_t *hr_model_find(const char *platform, uint64_t paddr);
+
+/* server.c: build, load and start one server; its restart. */
+int hr_server_start(hr_env_t *env, uint32_t index);
+
+/* supervise.c: the exit hook and the supervisor loop (returns the process exit status). */
+void hr_supervise_init(hr_env_t *env);
+int hr_supervise(hr_env_t *env, double timeout_sec);

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The supervisor, as the seL4 root server's fault loop: a server thread that ends (its main()
+ * returned, or it faulted) is handed over by the host kernel's exit hook; the supervisor reports
+ * it in the seL4 root server's words
+ *   fault: server <name>: <vm fault|cap fault|user exception> at <addr> pc <pc>
+ *   neptune host: server <name> exited with status <n>
+ * and applies the server's restart policy. The process ends when no server is left running
+ * (with a final line), or when the timeout runs out.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "root.h"
+
+static pthread_mutex_t sup_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t sup_cond = PTHREAD_COND_INITIALIZER;
+
+/* On the dying server thread, outside the host kernel's lock. */
+static void on_exit_hook(void *arg, const ng_host_exit_t *e)
+{
+    hr_server_t *srv = arg;
+    pthread_mutex_lock(&sup_lock);
+    srv->exit = *e;
+    if (e->called_exit) {
+        srv->status = e->status;
+    }
+    srv->ended = true;
+    pthread_cond_signal(&sup_cond);
+    pthread_mutex_unlock(&sup_lock);
+}
+
+void hr_supervise_init(hr_env_t *env)
+{
+    (void)env;
+    ng_host_exit_hook_set(on_exit_hook);
+}
+
+static const char *fault_name(ng_host_exit_kind_t kind)
+{
+    switch (kind) {
+    case NG_HOST_EXIT_VM_FAULT:
+        return "vm fault";
+    case NG_HOST_EXIT_CAP_FAULT:
+        return "cap fault";
+    case NG_HOST_EXIT_USER_EXCEPTION:
+        return "user exception";
+    default:
+        return "unknown fault";
+    }
+}
+
+static void report(const hr_server_t *srv)
+{
+    const ng_host_exit_t *e = &srv->exit;
+    if (e->kind == NG_HOST_EXIT_RETURNED) {
+        printf(HR_PREFIX "server %s exited with status %d\n", srv->s->name, srv->status);
+    } else {
+        printf("fault: server %s: %s at 0x%lx pc 0x%lx\n", srv->s->name, fault_name(e->kind),
+               (unsigned long)e->addr, (unsigned long)e->pc);
+    }
+}
+
+static bool should_restart(const hr_server_t *srv)
+{
+    switch (srv->s->restart) {
+    case RS_RESTART_ALWAYS:
+        return true;
+    case RS_RESTART_ON_FAULT:
+        return srv->exit.kind != NG_HOST_EXIT_RETURNED && srv->restarts < srv->s->max_restarts;
+    default:
+        return false;
+    }
+}
+
+/* Perform: report, then restart or leave it stopped. */
+static void handle(hr_env_t *env, hr_server_t *srv)
+{
+    report(srv);
+    if (!should_restart(srv)) {
+        srv->state = HR_STOPPED;
+        printf(HR_PREFIX "server %s stopped\n", srv->s->name);
+        return;
+    }
+    srv->restarts++;
+    if (hr_server_start(env, srv->index) != 0) {
+        srv->state = HR_STOPPED;
+        printf(HR_PREFIX "server %s: restart failed\n", srv->s->name);
+        return;
+    }
+    printf(HR_PREFIX "server %s restarted (%u)\n", srv->s->name, (unsigned)srv->restarts);
+}
+
+static unsigned running(const hr_env_t *env)
+{
+    unsigned n = 0;
+    for (uint32_t i = 0; i < env->sys->nservers; i++) {
+        n += env->servers[i].state == HR_RUNNING;
+    }
+    return n;
+}
+
+int hr_supervise(hr_env_t *env, double timeout_sec)
+{
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += (time_t)timeout_sec;
+    deadline.tv_nsec += (long)((timeout_sec - (double)(time_t)timeout_sec) * 1e9);
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&sup_lock);
+    for (;;) {
+        bool handled = false;
+        for (uint32_t i = 0; i < env->sys->nservers; i++) {
+            hr_server_t *srv = &env->servers[i];
+            if (srv->ended) {
+                srv->ended = false;
+                pthread_mutex_unlock(&sup_lock);
+                handle(env, srv);
+                pthread_mutex_lock(&sup_lock);
+                handled = true;
+            }
+        }
+        if (handled) {
+            continue;
+        }
+        if (running(env) == 0) {
+            pthread_mutex_unlock(&sup_lock);
+            printf(HR_PREFIX "system %s: no server left running\n", env->sys->name);
+            return 0;
+        }
+        int err = timeout_sec > 0 ? pthread_cond_timedwait(&sup_cond, &sup_lock, &deadline)
+                                  : pthread_cond_wait(&sup_cond, &sup_lock);
+        if (err == ETIMEDOUT) {
+            unsigned n = running(env);
+            pthread_mutex_unlock(&sup_lock);
+            printf(HR_PREFIX "system %s: timeout after %g s, %u of %u servers still running\n",
+                   env->sys->name, timeout_sec, n, (unsigned)env->sys->nservers);
+            return 0;
+        }
+    }
+}
