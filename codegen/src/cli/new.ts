@@ -10,7 +10,7 @@ export const newCommand: CommandModule<object, { system: string; kind: string; n
   describe: "add a server: writes idl/<name>.idl, servers/<name>/ (main.c, CMakeLists.txt) and its system.ts entry",
   builder: (y) =>
     withSystem(y)
-      .positional("kind", { choices: ["server"], describe: "what to create" })
+      .positional("kind", { choices: ["server"], demandOption: true, describe: "what to create" })
       .positional("name", { type: "string", demandOption: true, describe: "the server's name (a C identifier; also its interface's)" }),
   handler: async (args) => {
     const { newServer } = await import("../scaffold/server.ts");
