@@ -108,13 +108,12 @@ describe("layout of examples/hello", async () => {
     expect(intruder.slots.some((s) => s.object === "ep:echo")).toBe(false);
   });
 
-  it("uses the fixed address map", () => {
+  it("uses the fixed address map (the loader places IPC buffer and stack, so they get no address)", () => {
     const L = server(layout, "echo");
-    expect(L.vaddrs.map((v) => [v.kind, v.vaddr, v.sizeBytes])).toEqual([
-      ["ipc_buffer", 0x10_0000_0000, 4096],
-      ["stack", 0x10_2000_0000 - 16384, 16384],
-      ["heap", 0x10_2000_0000, 65536],
-    ]);
+    expect(L.vaddrs.map((v) => [v.kind, v.vaddr, v.sizeBytes])).toEqual([["heap", 0x10_2000_0000, 65536]]);
+    // They still cost memory.
+    expect(layout.objects.find((o) => o.id === "stack:echo")?.costBytes).toBe(16384);
+    expect(layout.objects.find((o) => o.id === "ipcbuf:echo")?.costBytes).toBe(4096);
   });
 
   it("counts the untyped cost honestly", () => {

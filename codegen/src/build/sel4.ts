@@ -127,6 +127,8 @@ export async function buildSel4(opts: BuildOptions, bag: DiagnosticBag): Promise
     NEPTUNE_PLATFORM: pre.platform.name,
     NEPTUNE_GEN_DIR: genDir,
     CROSS_COMPILER_PREFIX: pre.platform.crossPrefix,
+    // sel4utils gives every process the same stack size: the largest any server asks for.
+    LibSel4UtilsStackSize: String(Math.max(...sys.model.servers.map((s) => s.stackBytes), 16 * 1024)),
     ...opts.cmakeDefs,
   });
   const upToDate = await ninja(buildDir, opts.progress ?? (process.stdout.isTTY ? "tty" : "log"));

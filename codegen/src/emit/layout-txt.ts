@@ -80,6 +80,7 @@ function serverSection(L: ServerLayout, model: SystemModel): string[] {
       [1],
     ).map((l) => "  " + l),
   );
+  out.push("  (IPC buffer and stack: placed by the process loader, sel4utils, at addresses it picks)");
   if (L.badges.length) {
     out.push("");
     out.push(

@@ -8,7 +8,7 @@
  *
  *   system.ts  server({ name: "echo", serves: ["echo"] }), server({ name: "client", uses: ["echo"] })
  *   C          #define ECHO_CAP_EP 8u                   (slots: ServerLayout.slots[].cname)
- *              #define ECHO_VADDR_IPC_BUFFER 0x…ul      (+ _SIZE)
+ *              #define ECHO_VADDR_HEAP 0x…ul            (+ _SIZE)
  *              #define ECHO_BADGE_CLIENT_ECHO 1u        (<SERVER>_BADGE_<CLIENT>_<IFACE>)
  *              typedef struct echo_server_ops { const echo_ops_t *echo; … } echo_server_ops_t;
  *              static inline void echo_server_init(ng_server_t *s);

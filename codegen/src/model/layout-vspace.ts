@@ -10,12 +10,11 @@
  *                          use (`as` order), a guard page after each (256M)
  *   0x0000_0000_6000_0000  memory regions without a fixed vaddr (mapping `as` order), aligned
  *                          to their page size, a guard page after each (up to 0x7fe0_0000)
- *   0x0000_0010_0000_0000  IPC buffer (one page)
- *   0x0000_0010_1000_0000  stack area: the stack ends at 0x10_2000_0000 and grows down; the page
- *                          below its lowest page stays unmapped (guard page)
+ *   0x0000_0000_1000_0000  IPC buffer and stack: placed by sel4utils' process loader at
+ *                          addresses it picks (so the layout names no constant for them)
  *   0x0000_0010_2000_0000  heap (grows up)
  *
- * IPC buffer, stack and heap sit at the same addresses in every server. MMIO windows, shared
+ * The heap sits at the same address in every server. MMIO windows, shared
  * buffers and regions are placed system-wide (servers in name order, one cursor per area for the
  * whole system, see SystemAreas), so no two servers use an address for them twice: the host
  * target runs every server in one Linux process and maps each at its address there (and tells a
@@ -38,9 +37,8 @@ export const VADDR = {
   regions: 0x6000_0000,
   /** End of the region area (below AddressSanitizer's shadow memory at 0x7fff_8000 on x86_64). */
   regionsEnd: 0x7fe0_0000,
-  ipcBuffer: 0x10_0000_0000,
-  stackArea: 0x10_1000_0000,
-  stackTop: 0x10_2000_0000,
+  /** Where sel4utils' process loader places the IPC buffer and stack (it picks from here up). */
+  loader: 0x1000_0000,
   heap: 0x10_2000_0000,
 } as const;
 
@@ -99,6 +97,7 @@ export function pageTablesFor(vaddrs: VaddrModel[], largePage: (v: VaddrModel) =
     if (!large) for (let b = Math.floor(start / 2 ** 21); b <= Math.floor(end / 2 ** 21); b++) l3.add(b);
   };
   add(VADDR.elf, 2 * 1024 * 1024 - 1, false);
+  add(VADDR.loader, 2 * 1024 * 1024 - 1, false); // IPC buffer and stack
   for (const v of vaddrs) add(v.vaddr, v.sizeBytes, largePage(v));
   return l1.size + l2.size + l3.size;
 }

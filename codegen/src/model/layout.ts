@@ -311,11 +311,12 @@ function checkCnames(s: ServerModel, slots: CapSlotModel[], bag: DiagnosticBag):
 function vaddrMap(s: ServerModel, x: Ctx, addOwn: (o: KernelObjectModel) => void): VaddrModel[] {
   const N = upper(s.name);
   const out: VaddrModel[] = [];
+  // The IPC buffer and the stack are placed by the process loader (sel4utils), which picks
+  // their addresses itself: they cost memory but get no address constant here. The build sizes
+  // every stack to the largest `stack` a server asks for (LibSel4UtilsStackSize).
   addOwn(x.frames(`ipcbuf:${s.name}`, PAGE_SIZE));
-  out.push({ cname: `${N}_VADDR_IPC_BUFFER`, kind: "ipc_buffer", vaddr: VADDR.ipcBuffer, sizeBytes: PAGE_SIZE, object: `ipcbuf:${s.name}`, perms: "rw", cached: true });
   if (s.stackBytes > AREA_BYTES - PAGE_SIZE) x.bag.error(s.pos, `stack of '${s.name}' is larger than the ${formatSize(AREA_BYTES - PAGE_SIZE)} stack area`);
   addOwn(x.frames(`stack:${s.name}`, s.stackBytes));
-  out.push({ cname: `${N}_VADDR_STACK`, kind: "stack", vaddr: VADDR.stackTop - s.stackBytes, sizeBytes: s.stackBytes, object: `stack:${s.name}`, perms: "rw", cached: true });
   if (s.heapBytes > 0) {
     if (s.heapBytes > AREA_BYTES) x.bag.error(s.pos, `heap of '${s.name}' is larger than the ${formatSize(AREA_BYTES)} heap area`);
     addOwn(x.frames(`heap:${s.name}`, s.heapBytes));

@@ -146,5 +146,5 @@ const rs_system_t rs_system = {
     .fault_ep = 1u,
     .servers = rs_servers, .nservers = 4u,
     .untyped_budget = 0x4000000u,
-    .untyped_estimate = 0x178d30u,
+    .untyped_estimate = 0x174d30u,
 };

@@ -368,5 +368,5 @@ const rs_system_t rs_system = {
     .fault_ep = 4u,
     .servers = rs_servers, .nservers = 9u,
     .untyped_budget = 0x8000000u,
-    .untyped_estimate = 0x3a8b6e0u,
+    .untyped_estimate = 0x3a826e0u,
 };

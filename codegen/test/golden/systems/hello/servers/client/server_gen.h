@@ -28,10 +28,6 @@ _Static_assert(CLIENT_CAP_SERIAL < (1ul << CLIENT_CNODE_BITS), "client: its slot
 #define CLIENT_SLOT_FREE_END 16u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
-#define CLIENT_VADDR_IPC_BUFFER 0x1000000000ul /* ipc_buffer, rw */
-#define CLIENT_VADDR_IPC_BUFFER_SIZE 0x1000ul
-#define CLIENT_VADDR_STACK 0x101fffc000ul /* stack, rw */
-#define CLIENT_VADDR_STACK_SIZE 0x4000ul
 #define CLIENT_VADDR_HEAP 0x1020000000ul /* heap, rw */
 #define CLIENT_VADDR_HEAP_SIZE 0x10000ul
 

@@ -31,10 +31,6 @@ _Static_assert(ECHO_CAP_REPLY_3 < (1ul << ECHO_CNODE_BITS), "echo: its slots do 
 #define ECHO_SLOT_FREE_END 32u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
-#define ECHO_VADDR_IPC_BUFFER 0x1000000000ul /* ipc_buffer, rw */
-#define ECHO_VADDR_IPC_BUFFER_SIZE 0x1000ul
-#define ECHO_VADDR_STACK 0x101fffc000ul /* stack, rw */
-#define ECHO_VADDR_STACK_SIZE 0x4000ul
 #define ECHO_VADDR_HEAP 0x1020000000ul /* heap, rw */
 #define ECHO_VADDR_HEAP_SIZE 0x10000ul
 

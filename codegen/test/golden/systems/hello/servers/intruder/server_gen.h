@@ -24,10 +24,6 @@ _Static_assert(INTRUDER_CAP_NTFN < (1ul << INTRUDER_CNODE_BITS), "intruder: its 
 #define INTRUDER_SLOT_FREE_END 16u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
-#define INTRUDER_VADDR_IPC_BUFFER 0x1000000000ul /* ipc_buffer, rw */
-#define INTRUDER_VADDR_IPC_BUFFER_SIZE 0x1000ul
-#define INTRUDER_VADDR_STACK 0x101fffc000ul /* stack, rw */
-#define INTRUDER_VADDR_STACK_SIZE 0x4000ul
 #define INTRUDER_VADDR_HEAP 0x1020000000ul /* heap, rw */
 #define INTRUDER_VADDR_HEAP_SIZE 0x10000ul
 

@@ -34,10 +34,6 @@ _Static_assert(UART_CAP_REPLY_3 < (1ul << UART_CNODE_BITS), "uart: its slots do 
 /* Address space: where the root server maps each region. */
 #define UART_VADDR_PL011 0x40000000ul /* mmio, rw, uncached */
 #define UART_VADDR_PL011_SIZE 0x1000ul
-#define UART_VADDR_IPC_BUFFER 0x1000000000ul /* ipc_buffer, rw */
-#define UART_VADDR_IPC_BUFFER_SIZE 0x1000ul
-#define UART_VADDR_STACK 0x101fffc000ul /* stack, rw */
-#define UART_VADDR_STACK_SIZE 0x4000ul
 #define UART_VADDR_HEAP 0x1020000000ul /* heap, rw */
 #define UART_VADDR_HEAP_SIZE 0x10000ul
 

@@ -37,10 +37,6 @@ _Static_assert(FAT_CAP_REPLY_3 < (1ul << FAT_CNODE_BITS), "fat: its slots do not
 /* Address space: where the root server maps each region. */
 #define FAT_VADDR_SHM_BLOCKDEV 0x50000000ul /* shm, rw */
 #define FAT_VADDR_SHM_BLOCKDEV_SIZE 0x10000ul
-#define FAT_VADDR_IPC_BUFFER 0x1000000000ul /* ipc_buffer, rw */
-#define FAT_VADDR_IPC_BUFFER_SIZE 0x1000ul
-#define FAT_VADDR_STACK 0x101fffc000ul /* stack, rw */
-#define FAT_VADDR_STACK_SIZE 0x4000ul
 #define FAT_VADDR_HEAP 0x1020000000ul /* heap, rw */
 #define FAT_VADDR_HEAP_SIZE 0x100000ul
 

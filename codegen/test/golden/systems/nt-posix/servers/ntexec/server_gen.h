@@ -54,10 +54,6 @@ _Static_assert(NTEXEC_CAP_REPLY_15 < (1ul << NTEXEC_CNODE_BITS), "ntexec: its sl
 /* Address space: where the root server maps each region. */
 #define NTEXEC_VADDR_KLOG 0x60000000ul /* region, rw */
 #define NTEXEC_VADDR_KLOG_SIZE 0x10000ul
-#define NTEXEC_VADDR_IPC_BUFFER 0x1000000000ul /* ipc_buffer, rw */
-#define NTEXEC_VADDR_IPC_BUFFER_SIZE 0x1000ul
-#define NTEXEC_VADDR_STACK 0x101fffc000ul /* stack, rw */
-#define NTEXEC_VADDR_STACK_SIZE 0x4000ul
 #define NTEXEC_VADDR_HEAP 0x1020000000ul /* heap, rw */
 #define NTEXEC_VADDR_HEAP_SIZE 0x200000ul
 

@@ -35,10 +35,6 @@ _Static_assert(PATHMGR_CAP_REPLY_7 < (1ul << PATHMGR_CNODE_BITS), "pathmgr: its 
 #define PATHMGR_SLOT_FREE_END 64u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
-#define PATHMGR_VADDR_IPC_BUFFER 0x1000000000ul /* ipc_buffer, rw */
-#define PATHMGR_VADDR_IPC_BUFFER_SIZE 0x1000ul
-#define PATHMGR_VADDR_STACK 0x101fffc000ul /* stack, rw */
-#define PATHMGR_VADDR_STACK_SIZE 0x4000ul
 #define PATHMGR_VADDR_HEAP 0x1020000000ul /* heap, rw */
 #define PATHMGR_VADDR_HEAP_SIZE 0x10000ul
 

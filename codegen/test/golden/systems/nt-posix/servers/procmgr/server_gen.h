@@ -34,10 +34,6 @@ _Static_assert(PROCMGR_CAP_REPLY_3 < (1ul << PROCMGR_CNODE_BITS), "procmgr: its 
 #define PROCMGR_SLOT_FREE_END 64u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
-#define PROCMGR_VADDR_IPC_BUFFER 0x1000000000ul /* ipc_buffer, rw */
-#define PROCMGR_VADDR_IPC_BUFFER_SIZE 0x1000ul
-#define PROCMGR_VADDR_STACK 0x101fffc000ul /* stack, rw */
-#define PROCMGR_VADDR_STACK_SIZE 0x4000ul
 #define PROCMGR_VADDR_HEAP 0x1020000000ul /* heap, rw */
 #define PROCMGR_VADDR_HEAP_SIZE 0x10000ul
 

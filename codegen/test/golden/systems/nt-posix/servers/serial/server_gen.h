@@ -37,10 +37,6 @@ _Static_assert(SERIAL_CAP_REPLY_3 < (1ul << SERIAL_CNODE_BITS), "serial: its slo
 #define SERIAL_VADDR_PL011_SIZE 0x1000ul
 #define SERIAL_VADDR_KLOG 0x60011000ul /* region, r */
 #define SERIAL_VADDR_KLOG_SIZE 0x10000ul
-#define SERIAL_VADDR_IPC_BUFFER 0x1000000000ul /* ipc_buffer, rw */
-#define SERIAL_VADDR_IPC_BUFFER_SIZE 0x1000ul
-#define SERIAL_VADDR_STACK 0x101fffc000ul /* stack, rw */
-#define SERIAL_VADDR_STACK_SIZE 0x4000ul
 #define SERIAL_VADDR_HEAP 0x1020000000ul /* heap, rw */
 #define SERIAL_VADDR_HEAP_SIZE 0x10000ul
 

@@ -35,10 +35,6 @@ _Static_assert(SHELL_CAP_RECV < (1ul << SHELL_CNODE_BITS), "shell: its slots do 
 #define SHELL_SLOT_FREE_END 32u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
-#define SHELL_VADDR_IPC_BUFFER 0x1000000000ul /* ipc_buffer, rw */
-#define SHELL_VADDR_IPC_BUFFER_SIZE 0x1000ul
-#define SHELL_VADDR_STACK 0x101fffc000ul /* stack, rw */
-#define SHELL_VADDR_STACK_SIZE 0x4000ul
 #define SHELL_VADDR_HEAP 0x1020000000ul /* heap, rw */
 #define SHELL_VADDR_HEAP_SIZE 0x10000ul
 

@@ -35,10 +35,6 @@ _Static_assert(TIMER_CAP_REPLY_3 < (1ul << TIMER_CNODE_BITS), "timer: its slots 
 /* Address space: where the root server maps each region. */
 #define TIMER_VADDR_RTC 0x40002000ul /* mmio, rw, uncached */
 #define TIMER_VADDR_RTC_SIZE 0x1000ul
-#define TIMER_VADDR_IPC_BUFFER 0x1000000000ul /* ipc_buffer, rw */
-#define TIMER_VADDR_IPC_BUFFER_SIZE 0x1000ul
-#define TIMER_VADDR_STACK 0x101fffc000ul /* stack, rw */
-#define TIMER_VADDR_STACK_SIZE 0x4000ul
 #define TIMER_VADDR_HEAP 0x1020000000ul /* heap, rw */
 #define TIMER_VADDR_HEAP_SIZE 0x10000ul
 

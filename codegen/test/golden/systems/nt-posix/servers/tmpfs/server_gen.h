@@ -33,10 +33,6 @@ _Static_assert(TMPFS_CAP_REPLY_3 < (1ul << TMPFS_CNODE_BITS), "tmpfs: its slots 
 #define TMPFS_SLOT_FREE_END 32u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
-#define TMPFS_VADDR_IPC_BUFFER 0x1000000000ul /* ipc_buffer, rw */
-#define TMPFS_VADDR_IPC_BUFFER_SIZE 0x1000ul
-#define TMPFS_VADDR_STACK 0x101fffc000ul /* stack, rw */
-#define TMPFS_VADDR_STACK_SIZE 0x4000ul
 #define TMPFS_VADDR_HEAP 0x1020000000ul /* heap, rw */
 #define TMPFS_VADDR_HEAP_SIZE 0x400000ul
 
