@@ -92,7 +92,6 @@ static inline void echo_serve(ng_server_t *s, const echo_server_ops_t *ops, void
             ng_recv(s, &m, &badge);
             continue;
         }
-        echo_server_shm(&m, badge);
         call.badge = badge;
         call.msg = &m;
         call.server = s;

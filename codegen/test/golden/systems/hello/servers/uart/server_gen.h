@@ -95,7 +95,6 @@ static inline void uart_serve(ng_server_t *s, const uart_server_ops_t *ops, void
             ng_recv(s, &m, &badge);
             continue;
         }
-        uart_server_shm(&m, badge);
         call.badge = badge;
         call.msg = &m;
         call.server = s;

@@ -112,7 +112,6 @@ static inline void fat_serve(ng_server_t *s, const fat_server_ops_t *ops, void *
             ng_recv(s, &m, &badge);
             continue;
         }
-        fat_server_shm(&m, badge);
         call.badge = badge;
         call.msg = &m;
         call.server = s;

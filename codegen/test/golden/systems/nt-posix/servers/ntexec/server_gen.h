@@ -139,7 +139,6 @@ static inline void ntexec_serve(ng_server_t *s, const ntexec_server_ops_t *ops, 
             ng_recv(s, &m, &badge);
             continue;
         }
-        ntexec_server_shm(&m, badge);
         call.badge = badge;
         call.msg = &m;
         call.server = s;

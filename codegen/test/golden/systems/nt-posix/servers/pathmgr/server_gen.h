@@ -104,7 +104,6 @@ static inline void pathmgr_serve(ng_server_t *s, const pathmgr_server_ops_t *ops
             ng_recv(s, &m, &badge);
             continue;
         }
-        pathmgr_server_shm(&m, badge);
         call.badge = badge;
         call.msg = &m;
         call.server = s;

@@ -102,7 +102,6 @@ static inline void procmgr_serve(ng_server_t *s, const procmgr_server_ops_t *ops
             ng_recv(s, &m, &badge);
             continue;
         }
-        procmgr_server_shm(&m, badge);
         call.badge = badge;
         call.msg = &m;
         call.server = s;

@@ -100,7 +100,6 @@ static inline void serial_serve(ng_server_t *s, const serial_server_ops_t *ops, 
             ng_recv(s, &m, &badge);
             continue;
         }
-        serial_server_shm(&m, badge);
         call.badge = badge;
         call.msg = &m;
         call.server = s;

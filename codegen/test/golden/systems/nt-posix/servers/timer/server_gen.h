@@ -98,7 +98,6 @@ static inline void timer_serve(ng_server_t *s, const timer_server_ops_t *ops, vo
             ng_recv(s, &m, &badge);
             continue;
         }
-        timer_server_shm(&m, badge);
         call.badge = badge;
         call.msg = &m;
         call.server = s;

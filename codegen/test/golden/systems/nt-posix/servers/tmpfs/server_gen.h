@@ -101,7 +101,6 @@ static inline void tmpfs_serve(ng_server_t *s, const tmpfs_server_ops_t *ops, vo
             ng_recv(s, &m, &badge);
             continue;
         }
-        tmpfs_server_shm(&m, badge);
         call.badge = badge;
         call.msg = &m;
         call.server = s;
