@@ -10,22 +10,49 @@ export interface BuildArgs {
   platform?: string;
   "build-dir"?: string;
   workspace?: string;
+  "cmake-def"?: string[];
 }
 
 export function withBuild<T>(y: Argv<T>) {
   return withSystem(y)
     .option("platform", { alias: "p", type: "string", describe: "seL4 platform (default: the system's, else qemu-arm-virt)" })
     .option("build-dir", { alias: "B", type: "string", describe: "build folder (default build/<platform>)" })
-    .option("workspace", { type: "string", describe: "seL4 workspace (default: NEPTUNE_SEL4_WORKSPACE, config file, ~/.local/share/neptune-gen/sel4)" });
+    .option("workspace", { type: "string", describe: "seL4 workspace (default: NEPTUNE_SEL4_WORKSPACE, config file, ~/.local/share/neptune-gen/sel4)" })
+    .option("cmake-def", {
+      alias: "D",
+      type: "string",
+      array: true,
+      describe: "extra CMake setting NAME=VALUE (repeatable), e.g. -D NEPTUNE_BUILD=release",
+    });
+}
+
+/** `NAME=VALUE` strings as CMake definitions; an error for each one without a name. */
+export function parseCmakeDefs(defs: string[] | undefined, bag: DiagnosticBag): Record<string, string> | undefined {
+  if (!defs?.length) return undefined;
+  const out: Record<string, string> = {};
+  for (const d of defs) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(d);
+    if (!m) {
+      bag.error(undefined, `--cmake-def '${d}' is not NAME=VALUE`, "for example: --cmake-def NEPTUNE_BUILD=release");
+      continue;
+    }
+    out[m[1]] = m[2];
+  }
+  return out;
 }
 
 /** Builds and reports; returns undefined after printing the errors (exit code set). */
 export async function buildOrReport(args: BuildArgs) {
   const { buildSel4, BuildFailure } = await import("../build/sel4.ts");
   const bag = new DiagnosticBag();
+  const cmakeDefs = parseCmakeDefs(args["cmake-def"], bag);
+  if (bag.hasErrors) {
+    report(bag);
+    return undefined;
+  }
   try {
     const res = await buildSel4(
-      { systemFile: args.system, platform: args.platform, buildDir: args["build-dir"], workspace: args.workspace },
+      { systemFile: args.system, platform: args.platform, buildDir: args["build-dir"], workspace: args.workspace, cmakeDefs },
       bag,
     );
     report(bag);

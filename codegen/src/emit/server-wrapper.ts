@@ -188,7 +188,8 @@ function printServe(p: CPrinter, server: ServerModel, layout: ServerLayout, ifac
           p.line("continue;");
         });
       }
-      p.line(`${prefix}_server_shm(&m, badge);`);
+      // Without shared buffers the transport's receive already left m.shm NULL.
+      if (layout.badges.some((b) => b.shm)) p.line(`${prefix}_server_shm(&m, badge);`);
       p.line("call.badge = badge;");
       p.line("call.msg = &m;");
       p.line("call.server = s;");

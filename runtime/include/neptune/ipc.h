@@ -39,6 +39,7 @@
  *                       const ng_cptr_t *reply_slots, unsigned nreply);
  *   void ng_recv(ng_server_t *s, ng_msg_t *m, ng_badge_t *badge);
  *       Wait for the next request; received caps land in the receive slot (m->caps[0]).
+ *       m->shm is NULL and m->shm_size 0 after it (and after ng_reply_recv).
  *   void ng_reply_recv(ng_server_t *s, ng_msg_t *m, ng_badge_t *badge);
  *       Reply with m to the current caller, then wait for the next request into m.
  *   void ng_recv_done(ng_server_t *s, ng_msg_t *m);

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The seL4 transport behind <neptune/ipc.h> (non-MCS kernel, 64-bit; AArch64 first): every call is
- * a static inline over libsel4, so a generated stub costs a few instructions more than a
- * hand-written seL4_Call. Message words live in the IPC buffer (ng_msg_start points mr there);
- * caps are copied to and from the IPC buffer only when a message carries some.
+ * a static inline over libsel4 (on AArch64, ng_call and ng_reply_recv trap directly, with the
+ * message registers loaded from a pointer the caller already holds), so a generated stub costs a
+ * few instructions more than a hand-written seL4_Call (scripts/bench-ipc.ts measures it).
+ * Message words live in the IPC buffer (ng_msg_start points mr there); caps are copied to and
+ * from the IPC buffer only when a message carries some.
  *
  * CSpace contract (what the layout and the root server must provide, see runtime/sel4/README.md):
  *  - a single-level CSpace whose root CNode cap is guarded to resolve a full word, so a slot's
@@ -41,9 +43,13 @@ _Static_assert(NG_MSG_MAX_CAPS == seL4_MsgMaxExtraCaps, "message caps must match
 #endif
 /* Set in every reply label; error codes stay below it (labels fit 20 bits on every seL4). */
 #define NG_SEL4_REPLY_TAG ((ng_word_t)1 << 19)
+/* seL4_MessageInfo as a word: label << 12 | capsUnwrapped (3 bits) << 9 | extraCaps << 7 | length. */
+#define NG_SEL4_INFO_LABEL_SHIFT (seL4_MsgLengthBits + seL4_MsgExtraCapBits + 3)
+#define NG_SEL4_INFO_LEN_MASK (((seL4_Word)1 << seL4_MsgLengthBits) - 1)
 
 typedef struct ng_server {
     seL4_CPtr ep;              /* endpoint it receives on */
+    ng_word_t *mr;             /* the thread's IPC buffer words (looked up once) */
     seL4_CPtr recv_slot;       /* where a cap sent to it lands (0: none) */
     const ng_cptr_t *reply_slots;
     unsigned nreply;           /* at most 64 */
@@ -58,6 +64,40 @@ typedef struct ng_reply {
 } ng_reply_t;
 
 /* --- internals ------------------------------------------------------------------------------ */
+
+/*
+ * One IPC trap with the first four message words in registers, taken from and put back to `mr`,
+ * the caller's own pointer to the IPC buffer words (libsel4's wrappers look the thread-local
+ * buffer up again on each side of the trap). When `len` is a compile-time constant (a generated
+ * stub's request), words at or beyond it are not loaded. AArch64: x7 = syscall, x0 = cap in
+ * and badge out, x1 = message info, x2..x5 = message registers; the kernel preserves the rest.
+ */
+#if defined(__aarch64__)
+#define NG_SEL4_TRAP_REGS 1
+static inline seL4_Word ng_sel4_trap(seL4_Word sys, seL4_Word cap, seL4_Word info, unsigned len,
+                                     ng_word_t *mr, seL4_Word *badge)
+{
+    register seL4_Word x0 __asm__("x0") = cap;
+    register seL4_Word x1 __asm__("x1") = info;
+#define NG_SEL4_MR_IN(i) (__builtin_constant_p(len) && len <= (i) ? 0 : mr[i])
+    register seL4_Word x2 __asm__("x2") = NG_SEL4_MR_IN(0);
+    register seL4_Word x3 __asm__("x3") = NG_SEL4_MR_IN(1);
+    register seL4_Word x4 __asm__("x4") = NG_SEL4_MR_IN(2);
+    register seL4_Word x5 __asm__("x5") = NG_SEL4_MR_IN(3);
+#undef NG_SEL4_MR_IN
+    register seL4_Word x7 __asm__("x7") = sys;
+    __asm__ volatile("svc #0"
+                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5)
+                     : "r"(x7)
+                     : "memory");
+    mr[0] = x2;
+    mr[1] = x3;
+    mr[2] = x4;
+    mr[3] = x5;
+    *badge = x0;
+    return x1;
+}
+#endif
 
 static inline seL4_MessageInfo_t ng_sel4_info(const ng_msg_t *m, ng_word_t label)
 {
@@ -97,7 +137,7 @@ static inline void ng_sel4_take(ng_server_t *s, ng_msg_t *m, seL4_MessageInfo_t 
 {
     m->label = seL4_MessageInfo_get_label(info);
     m->len = (unsigned)seL4_MessageInfo_get_length(info);
-    m->mr = (ng_word_t *)seL4_GetIPCBuffer()->msg;
+    m->mr = s->mr;
     m->shm = NULL;
     m->shm_size = 0;
     if (seL4_MessageInfo_get_extraCaps(info) == 0) {
@@ -133,7 +173,21 @@ static inline void ng_recv_path_set(ng_cptr_t recv_slot)
 
 static inline int ng_call(ng_cptr_t ep, ng_msg_t *m)
 {
+#ifdef NG_SEL4_TRAP_REGS
+    seL4_Word badge;
+    seL4_MessageInfo_t info = { { ng_sel4_trap(seL4_SysCall, ep, ng_sel4_info(m, m->label).words[0], m->len,
+                                               m->mr, &badge) } };
+    /* The usual answer: a reply (tagged), label NG_OK, no caps. Saying so with constants lets a
+     * stub's decoder drop its label and cap checks on this path. */
+    if (__builtin_expect((info.words[0] & ~NG_SEL4_INFO_LEN_MASK) == (NG_SEL4_REPLY_TAG << NG_SEL4_INFO_LABEL_SHIFT), 1)) {
+        m->label = NG_OK;
+        m->ncaps = 0;
+        m->len = (unsigned)(info.words[0] & NG_SEL4_INFO_LEN_MASK);
+        return NG_OK;
+    }
+#else
     seL4_MessageInfo_t info = seL4_Call(ep, ng_sel4_info(m, m->label));
+#endif
     ng_word_t label = seL4_MessageInfo_get_label(info);
     if (__builtin_expect(!(label & NG_SEL4_REPLY_TAG), 0)) {
         /* The kernel's error reply (empty slot, not an endpoint, no send right). */
@@ -182,6 +236,7 @@ static inline void ng_server_init(ng_server_t *s, ng_cptr_t ep, ng_cptr_t recv_s
                                   const ng_cptr_t *reply_slots, unsigned nreply)
 {
     s->ep = ep;
+    s->mr = (ng_word_t *)seL4_GetIPCBuffer()->msg;
     s->recv_slot = recv_slot;
     s->reply_slots = reply_slots;
     s->nreply = nreply > 64 ? 64 : nreply;
@@ -202,8 +257,14 @@ static inline void ng_reply_recv(ng_server_t *s, ng_msg_t *m, ng_badge_t *badge)
 {
     seL4_Word b;
     /* With no caller to answer (a oneway, or a saved reply) the kernel skips the reply. */
+#ifdef NG_SEL4_TRAP_REGS
+    seL4_MessageInfo_t info = { { ng_sel4_trap(seL4_SysReplyRecv, s->ep,
+                                               ng_sel4_info(m, m->label | NG_SEL4_REPLY_TAG).words[0],
+                                               m->len, s->mr, &b) } };
+#else
     seL4_MessageInfo_t info =
         seL4_ReplyRecv(s->ep, ng_sel4_info(m, m->label | NG_SEL4_REPLY_TAG), &b);
+#endif
     ng_sel4_take(s, m, info);
     *badge = b;
 }
