@@ -8,6 +8,10 @@
  * Resource managers (tmpfs, fat) register their prefixes with pathmgr, passing their endpoint
  * caps; clients resolve paths through pathmgr and get those caps back, so the static layout
  * only holds the caps every server needs at boot.
+ *
+ * For now this is a description only: it checks, generates and is golden-tested, but its
+ * servers' sources come with the personality and driver work, so `neptune-gen build` reports
+ * each missing source folder.
  */
 
 import { defineSystem, server, driver, memoryRegion } from "neptune-gen";
