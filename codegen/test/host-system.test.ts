@@ -76,12 +76,12 @@ describe("host target", () => {
       lit("adder: serving"),
       lit("caller: before the fault: add(1, 2) = 3 (err 0)"),
       /^crashy: run 1, started 1, scratch at 0x[0-9a-f]+$/m,
-      /^fault: server crashy: vm fault at 0x10 pc 0x[0-9a-f]+$/m,
+      /^fault: server crashy: vm fault at 0x10 pc 0x[0-9a-f]+ \(SIGSEGV\)$/m,
       lit("neptune host: server crashy restarted (1)"),
       // Fresh globals in the new run; the region (and its counter) survived.
       /^crashy: run 2, started 1, scratch at 0x[0-9a-f]+$/m,
       /^neptune host: server crashy: register write at 0x7000 is outside every device window/m,
-      /^fault: server crashy: vm fault at 0x7000 pc 0x[0-9a-f]+$/m,
+      /^fault: server crashy: vm fault at 0x7000 pc 0x[0-9a-f]+ \(SIGSEGV\)$/m,
       lit("neptune host: server crashy stopped"),
       // The region crashy writes is mapped read-only into caller (at an address of its own).
       /^caller: after the fault: add\(40, 2\) = 42 \(err 0\), scratch says [12] run\(s\)$/m,

@@ -3,12 +3,13 @@
  * The supervisor, as the seL4 root server's fault loop: a server thread that ends (its main()
  * returned, or it faulted) is handed over by the host kernel's exit hook; the supervisor reports
  * it in the seL4 root server's words
- *   fault: server <name>: <vm fault|cap fault|user exception> at <addr> pc <pc>
+ *   fault: server <name>: <vm fault|cap fault|user exception> at <addr> pc <pc> (<signal>)
  *   neptune host: server <name> exited with status <n>
  * and applies the server's restart policy. The process ends when no server is left running
  * (with a final line), or when the timeout runs out.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -51,14 +52,35 @@ static const char *fault_name(ng_host_exit_kind_t kind)
     }
 }
 
+static const char *signal_name(int sig)
+{
+    switch (sig) {
+    case SIGSEGV:
+        return "SIGSEGV";
+    case SIGBUS:
+        return "SIGBUS";
+    case SIGILL:
+        return "SIGILL";
+    case SIGFPE:
+        return "SIGFPE";
+    case SIGTRAP:
+        return "SIGTRAP";
+    case SIGABRT:
+        return "SIGABRT";
+    default:
+        return "signal";
+    }
+}
+
+/* The seL4 root server's line, plus the host signal that stood for the fault. */
 static void report(const hr_server_t *srv)
 {
     const ng_host_exit_t *e = &srv->exit;
     if (e->kind == NG_HOST_EXIT_RETURNED) {
         printf(HR_PREFIX "server %s exited with status %d\n", srv->s->name, srv->status);
     } else {
-        printf("fault: server %s: %s at 0x%lx pc 0x%lx\n", srv->s->name, fault_name(e->kind),
-               (unsigned long)e->addr, (unsigned long)e->pc);
+        printf("fault: server %s: %s at 0x%lx pc 0x%lx (%s)\n", srv->s->name, fault_name(e->kind),
+               (unsigned long)e->addr, (unsigned long)e->pc, signal_name(e->sig));
     }
 }
 
