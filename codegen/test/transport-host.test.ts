@@ -104,6 +104,13 @@ describe("host transport (libneptune_host)", () => {
     expect(r.status).toBe(0);
   });
 
+  it("serves on the register fast path: fast tags answered from the words, the rest as ordinary messages", () => {
+    const r = runProgram("fast");
+    expect(r.stderr).not.toMatch(/ERROR: AddressSanitizer|runtime error|CHECK/);
+    expect(r.stdout).toContain("PASS fast");
+    expect(r.status).toBe(0);
+  });
+
   it("isolates a faulting server: reported, its callers get NG_EIPC, the others keep running", () => {
     const r = runProgram("fault");
     expect(r.stderr).toMatch(/^fault: server crashy: signal SIGSEGV at 0x10$/m);

@@ -136,20 +136,22 @@ function printEncode(p: CPrinter, iface: Interface, m: Method, dir: Dir, l: Mess
   });
 }
 
+/** The word that carries a `word`-placed field whose value is the C expression `v`. */
+export function wordEncodeExpr(f: PlacedField, idl: IdlModel, v: string): string {
+  const int = scalarInt(f.type, idl) ?? "uint64";
+  if (int === "bool") return `(ng_word_t)(${v} ? 1 : 0)`;
+  if (int === "char") return `(ng_word_t)(unsigned char)${v}`;
+  if (INT_INFO[int].signed) return `(ng_word_t)(int64_t)${v}`; // sign-extended
+  return `(ng_word_t)${v}`;
+}
+
 function printEncodeField(p: CPrinter, f: PlacedField, idl: IdlModel): void {
   const v = `in->${cIdent(f.name)}`;
   const pl = f.placement;
   switch (pl.where) {
-    case "word": {
-      const int = scalarInt(f.type, idl) ?? "uint64";
-      let expr: string;
-      if (int === "bool") expr = `(ng_word_t)(${v} ? 1 : 0)`;
-      else if (int === "char") expr = `(ng_word_t)(unsigned char)${v}`;
-      else if (INT_INFO[int].signed) expr = `(ng_word_t)(int64_t)${v}`; // sign-extended
-      else expr = `(ng_word_t)${v}`;
-      p.line(`m->mr[${pl.word}] = ${expr};`);
+    case "word":
+      p.line(`m->mr[${pl.word}] = ${wordEncodeExpr(f, idl, v)};`);
       return;
-    }
     case "block":
       if (pl.bytes % 8 !== 0) p.line(`m->mr[${pl.word + pl.words - 1}] = 0;`);
       p.line(`memcpy(&m->mr[${pl.word}], &${v}, ${pl.bytes});`);
@@ -217,30 +219,38 @@ export function wordRangeFail(int: string, w: string): string | undefined {
   return `(int64_t)${w} < INT${info.bits}_MIN || (int64_t)${w} > INT${info.bits}_MAX`;
 }
 
+/**
+ * Decode a `word`-placed field from the word expression `w` into the lvalue `v`: the range check
+ * of its integer type (bool 0/1, enum membership included), then the assignment; `fail` is the
+ * statement run for a bad value (`return NG_EBADMSG;` in a decoder, `break;` in the serve
+ * loop's fast path).
+ */
+export function printWordDecode(p: CPrinter, f: PlacedField, idl: IdlModel, w: string, v: string, fail: string): void {
+  const int = scalarInt(f.type, idl) ?? "uint64";
+  const range = wordRangeFail(int, w);
+  if (range) p.line(`if (${range}) ${fail}`);
+  const info = INT_INFO[int];
+  if (f.type.kind === "enum") {
+    const tn = `${cBaseName(f.type.name)}_t`;
+    const val = info.signed ? `(${tn})(int64_t)${w}` : `(${tn})${w}`;
+    p.line(`if (!${cBaseName(f.type.name)}_valid(${val})) ${fail}`);
+    p.line(`${v} = ${val};`);
+  } else if (int === "bool") {
+    p.line(`${v} = ${w} != 0;`);
+  } else if (int === "char") {
+    p.line(`${v} = (char)(unsigned char)${w};`);
+  } else {
+    p.line(`${v} = ${info.signed ? `(${info.c})(int64_t)${w}` : `(${info.c})${w}`};`);
+  }
+}
+
 function printDecodeField(p: CPrinter, f: PlacedField, idl: IdlModel): void {
   const v = `out->${cIdent(f.name)}`;
   const pl = f.placement;
   switch (pl.where) {
-    case "word": {
-      const int = scalarInt(f.type, idl) ?? "uint64";
-      const w = `m->mr[${pl.word}]`;
-      const range = wordRangeFail(int, w);
-      if (range) p.line(`if (${range}) return NG_EBADMSG;`);
-      const info = INT_INFO[int];
-      if (f.type.kind === "enum") {
-        const tn = `${cBaseName(f.type.name)}_t`;
-        const val = info.signed ? `(${tn})(int64_t)${w}` : `(${tn})${w}`;
-        p.line(`if (!${cBaseName(f.type.name)}_valid(${val})) return NG_EBADMSG;`);
-        p.line(`${v} = ${val};`);
-      } else if (int === "bool") {
-        p.line(`${v} = ${w} != 0;`);
-      } else if (int === "char") {
-        p.line(`${v} = (char)(unsigned char)${w};`);
-      } else {
-        p.line(`${v} = ${info.signed ? `(${info.c})(int64_t)${w}` : `(${info.c})${w}`};`);
-      }
+    case "word":
+      printWordDecode(p, f, idl, `m->mr[${pl.word}]`, v, "return NG_EBADMSG;");
       return;
-    }
     case "block":
       p.line(`memcpy(&${v}, &m->mr[${pl.word}], ${pl.bytes});`);
       printCheck(p, f.type, v, idl, "return NG_EBADMSG;");

@@ -23,15 +23,19 @@
  * same endpoint); badges from DYNAMIC_BADGE_BASE up, which the server mints at run time, reach
  * every served interface. With a bound notification, a badge with NTFN_BADGE_MARK set is a signal
  * (IRQ or notifying server), handed to ops->notify and never answered.
+ *
+ * A server with scalar-only methods (server.ts isFastMethod: request and reply of at most four
+ * `word` fields, no caps) gets the register fast path instead (printServeFast): such requests are
+ * decoded from and answered in the message registers, the rest takes the same dispatch as above.
  */
 
-import type { Interface } from "../model/idl.ts";
+import type { IdlModel, Interface } from "../model/idl.ts";
 import { DYNAMIC_BADGE_BASE, NTFN_BADGE_MARK } from "../model/layout.ts";
 import type { BadgeModel, ServerLayout, ServerModel, SystemModel } from "../model/system.ts";
 import { banner, type GeneratedFile } from "./files.ts";
 import { CPrinter, hexLiteral, lowerIdent, upperIdent } from "./cprinter.ts";
 import { clientType } from "./client.ts";
-import { opsType } from "./server.ts";
+import { isFastMethod, opsType, printFastCase } from "./server.ts";
 
 function hexPtr(v: number): string {
   return `0x${v.toString(16)}ul`;
@@ -96,7 +100,7 @@ function printUses(p: CPrinter, server: ServerModel, layout: ServerLayout, iface
   }
 }
 
-function printServe(p: CPrinter, server: ServerModel, layout: ServerLayout, ifaces: Map<string, Interface>): void {
+function printServe(p: CPrinter, server: ServerModel, layout: ServerLayout, ifaces: Map<string, Interface>, idl: IdlModel): void {
   const prefix = lowerIdent(server.name);
   const S = upperIdent(server.name);
   const served = server.serves.map((n) => ifaces.get(n)).filter((i): i is Interface => i !== undefined);
@@ -172,6 +176,10 @@ function printServe(p: CPrinter, server: ServerModel, layout: ServerLayout, ifac
   });
   p.blank();
 
+  if (served.some((i) => i.methods.some(isFastMethod))) {
+    printServeFast(p, server, layout, served, idl);
+    return;
+  }
   p.doc(`${server.name}'s receive loop over ${served.map((i) => i.name).join(", ")}. Never returns.`);
   p.fn(`static inline void ${prefix}_serve(ng_server_t *s, const ${opsT} *ops, void *ctx)`, () => {
     p.line("ng_msg_t m;");
@@ -207,6 +215,101 @@ function printServe(p: CPrinter, server: ServerModel, layout: ServerLayout, ifac
   p.blank();
 }
 
+/**
+ * The receive loop of a server with methods on the register fast path (server.ts isFastMethod):
+ * requests arrive as a tag plus four words (ng_recv_fast, in registers on seL4 AArch64). A tag
+ * that is a fast method's, on a badge that may reach its interface, is decoded, handled and
+ * answered from the words (printFastCase); everything else, and whatever a fast case leaves
+ * (no handler, a bad value), becomes an ordinary message (ng_msg_from_fast) and goes through the
+ * same dispatch as the plain loop's.
+ *
+ *   tag = ng_recv_fast(s, w, &badge);
+ *   for (;;) {
+ *       if (badge == ECHO_BADGE_CLIENT_ECHO || badge >= ECHO_DYNAMIC_BADGE_BASE) {
+ *           switch (tag) { case NG_FAST_TAG(ECHO_ADD_LABEL, ECHO_ADD_REQ_WORDS): { … continue; } }
+ *       }
+ *       ng_msg_from_fast(s, &m, tag, w);
+ *       if (echo_serve_generic(s, ops, ctx, &m, badge) == NG_DISPATCH_REPLY)   (dispatch as the plain loop)
+ *           tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
+ *       else
+ *           tag = ng_recv_fast(s, w, &badge);
+ *   }
+ */
+function printServeFast(p: CPrinter, server: ServerModel, layout: ServerLayout, served: Interface[], idl: IdlModel): void {
+  const prefix = lowerIdent(server.name);
+  const S = upperIdent(server.name);
+  const hasNtfn = layout.slots.some((s) => s.kind === "ntfn");
+  const opsT = `${prefix}_server_ops_t`;
+  const anyFastRpc = served.some((i) => i.methods.some((m) => m.kind === "rpc" && isFastMethod(m)));
+  p.doc(
+    "The generic path of the fast loop: dispatch one ordinary message, NG_ENOSYS when no interface\n" +
+      "took it, free a received cap the handler left. Returns an NG_DISPATCH_* code. Out of line, so\n" +
+      "that the registers of the fast path need not survive its calls.",
+  );
+  p.fn(`static __attribute__((noinline, unused)) int ${prefix}_serve_generic(ng_server_t *s, const ${opsT} *ops, void *ctx, ng_msg_t *m, ng_badge_t badge)`, () => {
+    p.line("ng_call_t call;");
+    p.line("int r;");
+    p.blank();
+    // Without shared buffers the transport's receive already left m->shm NULL.
+    if (layout.badges.some((b) => b.shm)) p.line(`${prefix}_server_shm(m, badge);`);
+    p.line("call.badge = badge;");
+    p.line("call.msg = m;");
+    p.line("call.server = s;");
+    p.line(`r = ${prefix}_server_dispatch(ops, ctx, &call);`);
+    p.block("if (r == NG_DISPATCH_NONE)", () => {
+      p.line("ng_msg_set_error(m, NG_ENOSYS);");
+      p.line("r = NG_DISPATCH_REPLY;");
+    });
+    p.line("ng_recv_done(s, m);");
+    p.line("return r;");
+  });
+  p.blank();
+
+  p.doc(
+    `${server.name}'s receive loop over ${served.map((i) => i.name).join(", ")}. Never returns. Scalar-only methods\n` +
+      "take the register fast path: their handlers get call->msg == NULL.",
+  );
+  // Inlined into the caller whatever its size: with the caller's `static const` ops table the
+  // handler calls become direct calls the compiler can inline, and w stays in registers.
+  p.fn(`static inline __attribute__((always_inline)) void ${prefix}_serve(ng_server_t *s, const ${opsT} *ops, void *ctx)`, () => {
+    p.line("ng_msg_t m;");
+    p.line("ng_badge_t badge;");
+    p.line("ng_word_t w[4];");
+    p.line("ng_word_t tag;");
+    if (anyFastRpc) p.line("int err;");
+    p.blank();
+    p.line("tag = ng_recv_fast(s, w, &badge);");
+    p.block("for (;;)", () => {
+      if (hasNtfn) {
+        p.block(`if (badge & ${S}_NTFN_BADGE_MARK)`, () => {
+          p.line(`if (ops->notify != NULL) ops->notify(ctx, badge & ~(ng_badge_t)${S}_NTFN_BADGE_MARK);`);
+          p.line("tag = ng_recv_fast(s, w, &badge);");
+          p.line("continue;");
+        });
+      }
+      for (const i of served) {
+        const fast = i.methods.filter(isFastMethod);
+        if (fast.length === 0) continue;
+        const reach = layout.badges.filter((b) => b.interface === i.name).map((b) => `badge == ${badgeMacro(server, b)}`);
+        reach.push(`badge >= ${S}_DYNAMIC_BADGE_BASE`);
+        p.comment(`${i.name}: fast path for ${fast.map((m) => m.name).join(", ")}`);
+        p.block(`if (${reach.join(" || ")})`, () => {
+          p.block("switch (tag)", () => {
+            for (const m of fast) printFastCase(p, i, m, idl, `ops->${lowerIdent(i.name)}`);
+            p.line("default:");
+            p.indented(() => p.line("break;"));
+          });
+        });
+      }
+      p.line("ng_msg_from_fast(s, &m, tag, w);");
+      p.block(`if (${prefix}_serve_generic(s, ops, ctx, &m, badge) == NG_DISPATCH_REPLY)`, () => p.line("tag = ng_reply_msg_recv_fast(s, &m, w, &badge);"), " else {");
+      p.indented(() => p.line("tag = ng_recv_fast(s, w, &badge);"));
+      p.line("}");
+    });
+  });
+  p.blank();
+}
+
 /** The wrapper header of one server. */
 export function emitServerWrapper(server: ServerModel, layout: ServerLayout, sys: SystemModel): GeneratedFile[] {
   const ifaces = new Map(sys.idl.interfaces.map((i) => [i.name, i]));
@@ -229,6 +332,6 @@ export function emitServerWrapper(server: ServerModel, layout: ServerLayout, sys
   printVaddrs(p, layout);
   printBadges(p, server, layout);
   printUses(p, server, layout, ifaces);
-  if (server.serves.length > 0) printServe(p, server, layout, ifaces);
+  if (server.serves.length > 0) printServe(p, server, layout, ifaces, sys.idl);
   return [{ path: `servers/${server.name}/server_gen.h`, text: p.text() }];
 }

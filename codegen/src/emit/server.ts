@@ -26,10 +26,10 @@
  * offset in the buffer, as an echo does).
  */
 
-import type { IdlModel, Interface, Method } from "../model/idl.ts";
+import type { IdlModel, Interface, MessageLayout, Method } from "../model/idl.ts";
 import { banner, type GeneratedFile } from "./files.ts";
 import { CPrinter, cIdent, lowerIdent, upperIdent } from "./cprinter.ts";
-import { hasVar, labelMacro, msgNames } from "./marshal.ts";
+import { hasVar, labelMacro, msgNames, printWordDecode, wordEncodeExpr } from "./marshal.ts";
 
 export function opsType(iface: Interface): string {
   return `${lowerIdent(iface.name)}_ops_t`;
@@ -185,4 +185,80 @@ export function emitServerHeader(iface: Interface, _idl: IdlModel): GeneratedFil
   p.blank();
   for (const m of iface.methods) if (m.kind === "rpc") printDeferredReply(p, iface, m);
   return { path: `include/${prefix}_server_gen.h`, text: p.text() };
+}
+
+/** Words of a message the register fast path carries: scalars only (`word`), no caps, <= 4. */
+function fastLayout(l: MessageLayout): boolean {
+  return !l.shm && l.caps === 0 && l.maxWords <= 4 && l.fields.every((f) => f.placement.where === "word" && f.placement.word < 4);
+}
+
+/**
+ * A method the serve loop answers on the register fast path (ng_recv_fast): its request, and
+ * for an rpc its reply, are a few scalar words and no caps.
+ */
+export function isFastMethod(m: Method): boolean {
+  return fastLayout(m.request) && (m.kind === "oneway" || (m.reply !== undefined && fastLayout(m.reply)));
+}
+
+/**
+ * One `case` of the serve loop's fast path: the request is the tag plus the words w[0..3] (in
+ * registers on seL4 AArch64). Decodes with the decoder's checks, calls the handler (call->msg
+ * is NULL), and answers from the words with the dispatcher's rules. Anything it does not answer
+ * (no handler, a bad value) leaves the switch with `break` for the generic path, which answers
+ * as echo_dispatch would (NG_ENOSYS, NG_EBADMSG).
+ *
+ *   case NG_FAST_TAG(ECHO_ADD_LABEL, ECHO_ADD_REQ_WORDS): {
+ *       …decode w[0], w[1] into req…
+ *       err = ops->echo->add(ctx, &call, &req, &rep);
+ *       if (err == NG_OK) { w[0] = (ng_word_t)rep.sum;
+ *                           tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, ECHO_ADD_REP_WORDS), w, &badge);
+ *                           continue; }
+ *       …NG_DEFERRED: only receive; an error: checked against add's raises, then replied…
+ *   }
+ *
+ * `ops` is the C expression of the interface's ops table (`ops->echo`); the loop declares
+ * `s`, `ctx`, `w`, `tag`, `badge` and `err`.
+ */
+export function printFastCase(p: CPrinter, iface: Interface, m: Method, idl: IdlModel, ops: string): void {
+  const prefix = lowerIdent(iface.name);
+  const req = msgNames(iface, m, "req", m.request);
+  const op = `${ops}->${cIdent(m.name)}`;
+  p.line(`case NG_FAST_TAG(${labelMacro(iface, m)}, ${req.macro}_WORDS): {`);
+  p.indented(() => {
+    if (req.type) p.line(`${req.type} req;`);
+    const rep = m.kind === "rpc" ? msgNames(iface, m, "rep", m.reply!) : undefined;
+    if (rep?.type) p.line(`${rep.type} rep;`);
+    p.line(`if (${ops} == NULL || ${op} == NULL) break;`);
+    for (const f of m.request.fields) {
+      if (f.placement.where !== "word") continue;
+      printWordDecode(p, f, idl, `w[${f.placement.word}]`, `req.${cIdent(f.name)}`, "break;");
+    }
+    // A call record of the case's own: once the handler is inlined nothing needs it in memory.
+    p.line("ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };");
+    const reqArg = req.type ? ", &req" : "";
+    if (!rep) {
+      p.line(`${op}(ctx, &fcall${reqArg});`);
+      p.line("tag = ng_recv_fast(s, w, &badge);");
+      p.line("continue;");
+      return;
+    }
+    if (rep.type) p.line("memset(&rep, 0, sizeof(rep));");
+    p.line(`err = ${op}(ctx, &fcall${reqArg}${rep.type ? ", &rep" : ""});`);
+    p.block("if (err == NG_OK)", () => {
+      for (const f of m.reply!.fields) {
+        if (f.placement.where !== "word") continue;
+        p.line(`w[${f.placement.word}] = ${wordEncodeExpr(f, idl, `rep.${cIdent(f.name)}`)};`);
+      }
+      p.line(`tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, ${rep.macro}_WORDS), w, &badge);`);
+      p.line("continue;");
+    });
+    p.block("if (err == NG_DEFERRED)", () => {
+      p.line("tag = ng_recv_fast(s, w, &badge);");
+      p.line("continue;");
+    });
+    p.line(`if (!${prefix}_${m.name}_raises(err)) err = NG_EINTERNAL;`);
+    p.line("tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);");
+    p.line("continue;");
+  });
+  p.line("}");
 }

@@ -237,14 +237,16 @@ static int recv_locked(ng_host_thread_t *t, ng_cptr_t cptr)
     return 0;
 }
 
-static void recv_common(ng_server_t *s, ng_msg_t *m, ng_badge_t *badge, int reply, uintptr_t pc)
+/* Reply with `out` (NULL: only receive), then wait for the next request into `in`. */
+static void recv_common(ng_server_t *s, const ng_msg_t *out, ng_msg_t *in, ng_badge_t *badge,
+                        const char *what, uintptr_t pc)
 {
-    ng_host_thread_t *t = ng_host_current(reply ? "ng_reply_recv" : "ng_recv");
-    if (reply) {
-        take_outgoing(t, m, m->label);
+    ng_host_thread_t *t = ng_host_current(what);
+    if (out) {
+        take_outgoing(t, out, out->label);
     }
     ng_host_kernel_enter(t);
-    if (reply && t->caller) {
+    if (out && t->caller) {
         reply_locked(t, t->caller);
         t->caller = NULL;
     }
@@ -253,19 +255,76 @@ static void recv_common(ng_server_t *s, ng_msg_t *m, ng_badge_t *badge, int repl
     if (err) {
         ng_host_thread_fault(t, "receive", s->ep, pc);
     }
-    give_incoming(t, m);
+    give_incoming(t, in);
     *badge = t->r_badge;
     s->recv_full |= t->r_cap_landed;
 }
 
 void ng_recv(ng_server_t *s, ng_msg_t *m, ng_badge_t *badge)
 {
-    recv_common(s, m, badge, 0, (uintptr_t)__builtin_return_address(0));
+    recv_common(s, NULL, m, badge, "ng_recv", (uintptr_t)__builtin_return_address(0));
 }
 
 void ng_reply_recv(ng_server_t *s, ng_msg_t *m, ng_badge_t *badge)
 {
-    recv_common(s, m, badge, 1, (uintptr_t)__builtin_return_address(0));
+    recv_common(s, m, m, badge, "ng_reply_recv", (uintptr_t)__builtin_return_address(0));
+}
+
+/* --- register fast path: the request lands in s->fast, its first words are copied to w ------- */
+
+/* label << 12 | ncaps << 7 | len, as NG_FAST_TAG; what the encoding cannot hold (a label of more
+ * than 52 bits) sets bits 9..11, so such a message never equals a fast tag. */
+static ng_word_t fast_tag(const ng_msg_t *m)
+{
+    ng_word_t tag = ((ng_word_t)m->label << 12) | ((ng_word_t)m->ncaps << 7) | m->len;
+    if ((m->label >> 52) != 0) {
+        tag |= (ng_word_t)7 << 9;
+    }
+    return tag;
+}
+
+static ng_word_t fast_in(ng_server_t *s, const ng_msg_t *out, ng_word_t w[4], ng_badge_t *badge,
+                         const char *what, uintptr_t pc)
+{
+    recv_common(s, out, &s->fast, badge, what, pc);
+    for (unsigned i = 0; i < 4; i++) {
+        w[i] = s->fast.mr[i];
+    }
+    return fast_tag(&s->fast);
+}
+
+ng_word_t ng_recv_fast(ng_server_t *s, ng_word_t w[4], ng_badge_t *badge)
+{
+    return fast_in(s, NULL, w, badge, "ng_recv_fast", (uintptr_t)__builtin_return_address(0));
+}
+
+ng_word_t ng_reply_recv_fast(ng_server_t *s, ng_word_t reply_tag, ng_word_t w[4], ng_badge_t *badge)
+{
+    ng_word_t words[4];
+    ng_msg_t out;
+    memcpy(words, w, sizeof words);
+    memset(&out, 0, sizeof out);
+    out.label = reply_tag >> 12;
+    out.len = (unsigned)(reply_tag & 0x7f);
+    if (out.len > 4) {
+        out.len = 4; /* not a fast tag: at most the words w holds */
+    }
+    out.mr = words;
+    return fast_in(s, &out, w, badge, "ng_reply_recv_fast", (uintptr_t)__builtin_return_address(0));
+}
+
+ng_word_t ng_reply_msg_recv_fast(ng_server_t *s, ng_msg_t *m, ng_word_t w[4], ng_badge_t *badge)
+{
+    return fast_in(s, m, w, badge, "ng_reply_msg_recv_fast", (uintptr_t)__builtin_return_address(0));
+}
+
+void ng_msg_from_fast(ng_server_t *s, ng_msg_t *m, ng_word_t tag, const ng_word_t w[4])
+{
+    (void)tag;
+    *m = s->fast;
+    for (unsigned i = 0; i < 4; i++) {
+        m->mr[i] = w[i];
+    }
 }
 
 int ng_reply_save(ng_server_t *s, ng_reply_t *out)

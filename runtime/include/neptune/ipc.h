@@ -53,6 +53,33 @@
  *       NG_ENOMEM when every reply slot is in use.
  *   int ng_reply_send(ng_server_t *s, ng_reply_t r, ng_msg_t *m);
  *       Answer a saved reply with m (built with ng_msg_start) and free its slot.
+ *
+ * Register fast path (server side; what a generated serve loop uses when the server has a method
+ * whose request and reply are a few scalar words). A message travels as a tag plus its first
+ * four words, which on seL4 AArch64 stay in registers from trap to trap:
+ *   NG_FAST_TAG(label, len)
+ *       The tag of a message of len <= 4 words and no caps: a constant expression (switch
+ *       cases). seL4: the seL4_MessageInfo word, label << 12 | len. Host and stub: the same
+ *       encoding, with the cap count in bits 7..8, so a message that carries caps (or a label
+ *       the encoding cannot hold) never equals any NG_FAST_TAG.
+ *   ng_word_t ng_recv_fast(ng_server_t *s, ng_word_t w[4], ng_badge_t *badge);
+ *       Wait for the next request; return its tag, its first four words in w (words at or
+ *       beyond its length are unspecified) and the caller's badge in *badge. After a signal on
+ *       a bound notification only *badge is meaningful.
+ *   ng_word_t ng_reply_recv_fast(ng_server_t *s, ng_word_t reply_tag, ng_word_t w[4],
+ *                                ng_badge_t *badge);
+ *       Reply with tag reply_tag (built with NG_FAST_TAG: label = error code, len <= 4, no
+ *       caps) and words w to the current caller, then wait as ng_recv_fast.
+ *   ng_word_t ng_reply_msg_recv_fast(ng_server_t *s, ng_msg_t *m, ng_word_t w[4],
+ *                                    ng_badge_t *badge);
+ *       Reply with a general message m (its words in m->mr, caps, as ng_reply_recv sends it),
+ *       then wait as ng_recv_fast.
+ *   void ng_msg_from_fast(ng_server_t *s, ng_msg_t *m, ng_word_t tag, const ng_word_t w[4]);
+ *       Turn the request just received by one of the *_fast calls into an ordinary message, as
+ *       ng_recv would have left it (label, len, the words in m->mr, caps in the receive slot,
+ *       shm NULL). Call it before any other IPC of this thread, at most once per request.
+ *   A handler called from the fast path sees call->msg == NULL (there is no message: its
+ *   arguments are decoded from the words, its results encoded into them).
  */
 #pragma once
 

@@ -81,7 +81,9 @@ static inline size_t ng_words_for(size_t len)
 /* One incoming call as a server handler sees it. */
 typedef struct ng_call {
     ng_badge_t badge; /* names the caller: see the server's <server>_BADGE_* constants */
-    ng_msg_t *msg;    /* request on entry; the dispatcher encodes the reply into it */
+    ng_msg_t *msg;    /* request on entry; the dispatcher encodes the reply into it. NULL when
+                         the serve loop's register fast path decoded the request (scalar-only
+                         methods: see ng_recv_fast in <neptune/ipc.h>) */
     void *server;     /* the transport's ng_server_t, for ng_reply_save */
 } ng_call_t;
 

@@ -3,7 +3,8 @@
  * Drives the generated echo dispatcher and echo server's serve loop (fixtures/emit) over the stub
  * transport with handcrafted messages: good requests, unknown labels, malformed messages, a
  * missing handler, errors outside `raises`, a oneway, a deferred reply, a reply that hands back a
- * view into the request, and per-badge routing (least privilege). Prints
+ * view into the request, and per-badge routing (least privilege); in the serve loop, also which
+ * path answered (register fast path or generic dispatch) and the fast path's error rules. Prints
  *   dispatch: <checks> checks, <failed> failed
  */
 #include <stdio.h>
@@ -216,6 +217,10 @@ static void direct(struct state *st, ng_server_t *s)
 
 /* --- the serve loop --------------------------------------------------------------------------- */
 
+/* How the loop must answer a step: on the register fast path (ng_reply_recv_fast, no
+ * ng_recv_done) or through the generic dispatch (ng_msg_from_fast + ng_recv_done). */
+enum { GEN = 0, FAST = 1 };
+
 struct step {
     ng_badge_t badge;
     ng_word_t label;
@@ -223,28 +228,49 @@ struct step {
     ng_word_t w0, w1;
     int expect_reply;    /* 1: the next receive carries a reply, 0: a plain receive */
     ng_word_t expect_label;
+    int path;            /* FAST or GEN */
+    unsigned ncaps;
 };
 
 static const struct step script[] = {
-    { ECHO_BADGE_CLIENT_ECHO, ECHO_ADD_LABEL, 2, 40, 2, 1, NG_OK },
+    { ECHO_BADGE_CLIENT_ECHO, ECHO_ADD_LABEL, 2, 40, 2, 1, NG_OK, FAST, 0 },
     /* the echo client may not call proc on the same endpoint */
-    { ECHO_BADGE_CLIENT_ECHO, PROC_OWNER_LABEL, 0, 0, 0, 1, NG_ENOSYS },
+    { ECHO_BADGE_CLIENT_ECHO, PROC_OWNER_LABEL, 0, 0, 0, 1, NG_ENOSYS, GEN, 0 },
     /* the proc client reaches proc (a malformed call: EBADMSG comes from proc's decoder) */
-    { ECHO_BADGE_CLIENT_PROC, PROC_OWNER_LABEL, 0, 0, 0, 1, NG_EBADMSG },
-    { ECHO_BADGE_CLIENT_PROC, ECHO_ADD_LABEL, 2, 1, 1, 1, NG_ENOSYS },
+    { ECHO_BADGE_CLIENT_PROC, PROC_OWNER_LABEL, 0, 0, 0, 1, NG_EBADMSG, GEN, 0 },
+    /* …but not echo, not even on the fast path */
+    { ECHO_BADGE_CLIENT_PROC, ECHO_ADD_LABEL, 2, 1, 1, 1, NG_ENOSYS, GEN, 0 },
     /* a run-time badge reaches every served interface */
-    { ECHO_DYNAMIC_BADGE_BASE + 3, ECHO_ADD_LABEL, 2, 1, 1, 1, NG_OK },
-    { ECHO_DYNAMIC_BADGE_BASE + 3, PROC_OWNER_LABEL, 1, 0, 0, 1, NG_EBADMSG },
+    { ECHO_DYNAMIC_BADGE_BASE + 3, ECHO_ADD_LABEL, 2, 1, 1, 1, NG_OK, FAST, 0 },
+    { ECHO_DYNAMIC_BADGE_BASE + 3, PROC_OWNER_LABEL, 1, 0, 0, 1, NG_EBADMSG, GEN, 0 },
     /* an unknown static badge reaches nothing */
-    { 77, ECHO_ADD_LABEL, 2, 1, 1, 1, NG_ENOSYS },
-    /* a oneway and a deferred call: the loop only receives after them */
-    { ECHO_BADGE_CLIENT_ECHO, ECHO_LOG_LABEL, 2, 1, 0, 0, 0 },
-    { ECHO_BADGE_CLIENT_ECHO, ECHO_WAIT_LABEL, 1, 5, 0, 0, 0 },
-    { ECHO_BADGE_CLIENT_ECHO, ECHO_PING_LABEL, 0, 0, 0, 1, NG_OK },
+    { 77, ECHO_ADD_LABEL, 2, 1, 1, 1, NG_ENOSYS, GEN, 0 },
+    /* a oneway (a string: generic) and a deferred call (fast): the loop only receives after them */
+    { ECHO_BADGE_CLIENT_ECHO, ECHO_LOG_LABEL, 2, 1, 0, 0, 0, GEN, 0 },
+    { ECHO_BADGE_CLIENT_ECHO, ECHO_WAIT_LABEL, 1, 5, 0, 0, 0, FAST, 0 },
+    { ECHO_BADGE_CLIENT_ECHO, ECHO_PING_LABEL, 0, 0, 0, 1, NG_OK, FAST, 0 },
+    /* fast path errors, with the dispatcher's rules: raised, generic, not raised, undeclared */
+    { ECHO_BADGE_CLIENT_ECHO, ECHO_ADD_LABEL, 2, UINT64_MAX, 2, 1, ECHO_ERR_OVERFLOW, FAST, 0 },
+    { ECHO_BADGE_CLIENT_ECHO, ECHO_ADD_LABEL, 2, 8, 0, 1, NG_EDENIED, FAST, 0 },
+    { ECHO_BADGE_CLIENT_ECHO, ECHO_ADD_LABEL, 2, 7, 0, 1, NG_EINTERNAL, FAST, 0 },
+    { ECHO_BADGE_CLIENT_ECHO, ECHO_ADD_LABEL, 2, 9, 0, 1, NG_EINTERNAL, FAST, 0 },
+    /* a bad scalar leaves the fast path: the generic decoder answers NG_EBADMSG */
+    { ECHO_BADGE_CLIENT_ECHO, ECHO_WAIT_LABEL, 1, (ng_word_t)UINT32_MAX + 1, 0, 1, NG_EBADMSG, GEN, 0 },
+    /* no handler: NG_ENOSYS from the generic path (also with a value out of range) */
+    { ECHO_BADGE_CLIENT_ECHO, ECHO_MISSING_LABEL, 1, 3, 0, 1, NG_ENOSYS, GEN, 0 },
+    { ECHO_BADGE_CLIENT_ECHO, ECHO_MISSING_LABEL, 1, (ng_word_t)1 << 40, 0, 1, NG_ENOSYS, GEN, 0 },
+    /* not the fast method's shape: a cap, 5 words, 1 word */
+    { ECHO_BADGE_CLIENT_ECHO, ECHO_ADD_LABEL, 2, 1, 1, 1, NG_EBADMSG, GEN, 1 },
+    { ECHO_BADGE_CLIENT_ECHO, ECHO_ADD_LABEL, 5, 1, 1, 1, NG_EBADMSG, GEN, 0 },
+    { ECHO_BADGE_CLIENT_ECHO, ECHO_ADD_LABEL, 1, 1, 1, 1, NG_EBADMSG, GEN, 0 },
+    /* back on the fast path after the generic replies */
+    { ECHO_DYNAMIC_BADGE_BASE, ECHO_ADD_LABEL, 2, 20, 22, 1, NG_OK, FAST, 0 },
 };
 
 struct loop {
     unsigned next;
+    unsigned generic; /* steps so far that took the generic path */
+    unsigned fast_replies;
     struct state *st;
 };
 
@@ -254,25 +280,38 @@ static void recv_hook(ng_server_t *s, const ng_msg_t *reply, ng_msg_t *m, ng_bad
     if (lp->next > 0) {
         const struct step *prev = &script[lp->next - 1];
         CHECK((reply != NULL) == (prev->expect_reply != 0));
+        if (prev->path == GEN) {
+            lp->generic++;
+        } else if (prev->expect_reply) {
+            lp->fast_replies++;
+        }
         if (reply != NULL && prev->expect_reply) {
             CHECK(reply->label == prev->expect_label);
+            CHECK(reply->ncaps == 0);
             if (prev->label == ECHO_ADD_LABEL && prev->expect_label == NG_OK) {
                 CHECK(reply->len == 1 && reply->mr[0] == prev->w0 + prev->w1);
+            } else if (prev->expect_label != NG_OK) {
+                CHECK(reply->len == 0);
             }
         }
-        CHECK(s->recv_done == lp->next);
+        /* which path answered: ng_recv_done runs on the generic one only */
+        CHECK(s->recv_done == lp->generic);
+        CHECK(s->fast_replies == lp->fast_replies);
     }
     if (lp->next == sizeof(script) / sizeof(script[0])) {
-        CHECK(lp->st->logs == 2 && s->nsaved == 1);
+        CHECK(lp->st->logs == 2 && s->nsaved == 1 && lp->st->saved_ticks == 5);
+        CHECK(lp->generic == 12 && lp->fast_replies == 8);
         printf("dispatch: %u checks, %u failed\n", checks, failed);
         exit(failed != 0);
     }
     const struct step *st = &script[lp->next++];
     m->label = st->label;
     m->len = st->len;
-    m->ncaps = 0;
+    m->ncaps = st->ncaps;
+    m->caps[0] = st->ncaps ? ECHO_CAP_RECV : 0;
     m->mr[0] = st->w0;
     m->mr[1] = st->w1;
+    m->mr[2] = m->mr[3] = m->mr[4] = 0x5a5a;
     *badge = st->badge;
 }
 
@@ -287,7 +326,7 @@ int main(void)
     ng_stub_reply_hook = reply_hook;
     direct(&st, &s);
 
-    struct loop lp = { 0, &st };
+    struct loop lp = { 0, 0, 0, &st };
     const echo_server_ops_t ops = { .echo = &echo_ops, .proc = &proc_ops };
     memset(&st, 0, sizeof(st));
     st.logs = 1;

@@ -23,6 +23,7 @@ typedef struct ng_server {
     unsigned nreply;     /* at most 64 */
     uint64_t reply_used; /* bit i: reply_slots[i] holds a saved reply cap */
     int recv_full;       /* a received cap still sits in recv_slot */
+    ng_msg_t fast;       /* the request the *_fast calls received, for ng_msg_from_fast */
 } ng_server_t;
 
 typedef struct ng_reply {
@@ -51,3 +52,10 @@ void ng_recv_done(ng_server_t *s, ng_msg_t *m);
 int ng_cap_move(ng_server_t *s, ng_cptr_t from, ng_cptr_t to);
 int ng_reply_save(ng_server_t *s, ng_reply_t *out);
 int ng_reply_send(ng_server_t *s, ng_reply_t r, ng_msg_t *m);
+
+/* Register fast path (<neptune/ipc.h>): tag = label << 12 | ncaps << 7 | len. */
+#define NG_FAST_TAG(label, len) (((ng_word_t)(label) << 12) | (ng_word_t)(len))
+ng_word_t ng_recv_fast(ng_server_t *s, ng_word_t w[4], ng_badge_t *badge);
+ng_word_t ng_reply_recv_fast(ng_server_t *s, ng_word_t reply_tag, ng_word_t w[4], ng_badge_t *badge);
+ng_word_t ng_reply_msg_recv_fast(ng_server_t *s, ng_msg_t *m, ng_word_t w[4], ng_badge_t *badge);
+void ng_msg_from_fast(ng_server_t *s, ng_msg_t *m, ng_word_t tag, const ng_word_t w[4]);

@@ -16,9 +16,14 @@
  *    inactive for good) and Grant if it sends caps; a server's receive endpoint cap carries Grant
  *    if its replies carry caps (the reply cap inherits it).
  *
- * Replies are tagged: ng_reply_recv and ng_reply_send set NG_SEL4_REPLY_TAG in the label, so
- * ng_call can tell a server's reply from the kernel's error reply to an invocation of an empty
- * slot (label seL4_InvalidCapability), which it reports as NG_EIPC as the API promises.
+ * Register fast path (ng_recv_fast & co., what a generated serve loop uses for scalar-only
+ * methods): a request is its seL4_MessageInfo word plus the four message registers, kept by the
+ * serve loop in a local array; on AArch64 nothing of it touches memory from one trap to the next.
+ * Other architectures fall back to libsel4's seL4_Recv/seL4_ReplyRecv and the IPC buffer.
+ *
+ * Replies are tagged: ng_reply_recv, ng_reply_send and the fast replies set NG_SEL4_REPLY_TAG in
+ * the label, so ng_call can tell a server's reply from the kernel's error reply to an invocation
+ * of an empty slot (label seL4_InvalidCapability), which it reports as NG_EIPC as the API promises.
  */
 #pragma once
 
@@ -317,4 +322,142 @@ static inline int ng_reply_send(ng_server_t *s, ng_reply_t r, ng_msg_t *m)
     seL4_Send(r.slot, ng_sel4_info(m, m->label | NG_SEL4_REPLY_TAG));
     s->reply_used &= ~((uint64_t)1 << r.index);
     return NG_OK;
+}
+
+
+/* --- register fast path (server side; see <neptune/ipc.h>) ----------------------------------- */
+
+/* A message with no caps as its seL4_MessageInfo word: label << 12 | length. */
+#define NG_FAST_TAG(label, len) (((ng_word_t)(label) << NG_SEL4_INFO_LABEL_SHIFT) | (ng_word_t)(len))
+
+#ifdef NG_SEL4_TRAP_REGS
+/*
+ * The fast path's traps: the four message registers come from and go back to w, which a serve
+ * loop keeps as a local array indexed by constants only, so after inlining the words live in
+ * x2..x5 from one trap to the next and nothing touches memory. ng_sel4_trap_fast sends words
+ * (Call/ReplyRecv); with `len` a compile-time constant the registers at or beyond it are sent as
+ * they are (an empty asm claims each: no instruction; the templates differ so that the compiler
+ * does not merge them into one value copied around). ng_sel4_recv_fast only receives.
+ */
+static inline seL4_Word ng_sel4_trap_fast(seL4_Word sys, seL4_Word cap, seL4_Word info, unsigned len,
+                                          const ng_word_t *in, ng_word_t w[4], seL4_Word *badge)
+{
+    register seL4_Word x0 __asm__("x0") = cap;
+    register seL4_Word x1 __asm__("x1") = info;
+    register seL4_Word x2 __asm__("x2");
+    register seL4_Word x3 __asm__("x3");
+    register seL4_Word x4 __asm__("x4");
+    register seL4_Word x5 __asm__("x5");
+    register seL4_Word x7 __asm__("x7") = sys;
+#define NG_SEL4_FAST_IN(reg, i)                           \
+    do {                                                  \
+        if (__builtin_constant_p(len) && len <= (i)) {    \
+            __asm__("// " #reg " unused" : "=r"(reg));    \
+        } else {                                          \
+            reg = in[i];                                  \
+        }                                                 \
+    } while (0)
+    NG_SEL4_FAST_IN(x2, 0);
+    NG_SEL4_FAST_IN(x3, 1);
+    NG_SEL4_FAST_IN(x4, 2);
+    NG_SEL4_FAST_IN(x5, 3);
+#undef NG_SEL4_FAST_IN
+    __asm__ volatile("svc #0"
+                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5)
+                     : "r"(x7)
+                     : "memory");
+    w[0] = x2;
+    w[1] = x3;
+    w[2] = x4;
+    w[3] = x5;
+    *badge = x0;
+    return x1;
+}
+
+static inline seL4_Word ng_sel4_recv_fast(seL4_Word cap, ng_word_t w[4], seL4_Word *badge)
+{
+    register seL4_Word x0 __asm__("x0") = cap;
+    register seL4_Word x1 __asm__("x1");
+    register seL4_Word x2 __asm__("x2");
+    register seL4_Word x3 __asm__("x3");
+    register seL4_Word x4 __asm__("x4");
+    register seL4_Word x5 __asm__("x5");
+    register seL4_Word x7 __asm__("x7") = seL4_SysRecv;
+    __asm__ volatile("svc #0"
+                     : "+r"(x0), "=r"(x1), "=r"(x2), "=r"(x3), "=r"(x4), "=r"(x5)
+                     : "r"(x7)
+                     : "memory");
+    w[0] = x2;
+    w[1] = x3;
+    w[2] = x4;
+    w[3] = x5;
+    *badge = x0;
+    return x1;
+}
+#endif
+
+static inline ng_word_t ng_recv_fast(ng_server_t *s, ng_word_t w[4], ng_badge_t *badge)
+{
+    seL4_Word b;
+#ifdef NG_SEL4_TRAP_REGS
+    ng_word_t tag = ng_sel4_recv_fast(s->ep, w, &b);
+#else
+    /* libsel4 leaves the words that travelled in registers in the IPC buffer too. */
+    ng_word_t tag = seL4_Recv(s->ep, &b).words[0];
+    for (unsigned i = 0; i < 4; i++) {
+        w[i] = s->mr[i];
+    }
+#endif
+    *badge = b;
+    return tag;
+}
+
+static inline ng_word_t ng_reply_recv_fast(ng_server_t *s, ng_word_t reply_tag, ng_word_t w[4],
+                                           ng_badge_t *badge)
+{
+    seL4_Word b;
+    ng_word_t info = reply_tag | (NG_SEL4_REPLY_TAG << NG_SEL4_INFO_LABEL_SHIFT);
+#ifdef NG_SEL4_TRAP_REGS
+    ng_word_t tag = ng_sel4_trap_fast(seL4_SysReplyRecv, s->ep, info,
+                                      (unsigned)(reply_tag & NG_SEL4_INFO_LEN_MASK), w, w, &b);
+#else
+    for (unsigned i = 0; i < 4; i++) {
+        s->mr[i] = w[i];
+    }
+    seL4_MessageInfo_t mi = { { info } };
+    ng_word_t tag = seL4_ReplyRecv(s->ep, mi, &b).words[0];
+    for (unsigned i = 0; i < 4; i++) {
+        w[i] = s->mr[i];
+    }
+#endif
+    *badge = b;
+    return tag;
+}
+
+static inline ng_word_t ng_reply_msg_recv_fast(ng_server_t *s, ng_msg_t *m, ng_word_t w[4],
+                                               ng_badge_t *badge)
+{
+    seL4_Word b;
+    /* m's words are in the IPC buffer (m->mr), as for ng_reply_recv. */
+    seL4_MessageInfo_t mi = ng_sel4_info(m, m->label | NG_SEL4_REPLY_TAG);
+#ifdef NG_SEL4_TRAP_REGS
+    ng_word_t tag = ng_sel4_trap_fast(seL4_SysReplyRecv, s->ep, mi.words[0], m->len, m->mr, w, &b);
+#else
+    ng_word_t tag = seL4_ReplyRecv(s->ep, mi, &b).words[0];
+    for (unsigned i = 0; i < 4; i++) {
+        w[i] = s->mr[i];
+    }
+#endif
+    *badge = b;
+    return tag;
+}
+
+static inline void ng_msg_from_fast(ng_server_t *s, ng_msg_t *m, ng_word_t tag, const ng_word_t w[4])
+{
+    /* Words beyond the fourth are in the IPC buffer already; the first four join them. */
+    for (unsigned i = 0; i < 4; i++) {
+        s->mr[i] = w[i];
+    }
+    seL4_MessageInfo_t info = { { tag } };
+    ng_sel4_take(s, m, info);
 }

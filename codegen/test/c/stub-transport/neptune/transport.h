@@ -8,6 +8,7 @@
 #pragma once
 
 #include <stdlib.h>
+#include <string.h>
 #include <neptune/msg.h>
 
 typedef struct ng_server ng_server_t;
@@ -25,6 +26,8 @@ struct ng_server {
     unsigned recv_done;  /* ng_recv_done calls */
     ng_stub_recv_fn recv_hook;
     void *test;          /* the test's state */
+    ng_msg_t fast;       /* the request ng_recv_fast & co. received (for ng_msg_from_fast) */
+    unsigned fast_replies; /* replies sent by ng_reply_recv_fast (the register fast path) */
 };
 
 typedef struct ng_reply {
@@ -138,4 +141,72 @@ static inline int ng_reply_send(ng_server_t *s, ng_reply_t r, ng_msg_t *m)
     }
     s->nsaved--;
     return NG_OK;
+}
+
+/* --- register fast path: the same hooks, with the tag encoding of the host transport --------- */
+
+#define NG_FAST_TAG(label, len) (((ng_word_t)(label) << 12) | (ng_word_t)(len))
+#define NG_STUB_TAG_LEN(tag) ((unsigned)((tag) & 0x7f))
+#define NG_STUB_TAG_NCAPS(tag) ((unsigned)(((tag) >> 7) & 3))
+
+/* The tag of a received message: a cap count, or a length or label the encoding cannot hold,
+ * make it differ from every NG_FAST_TAG. */
+static inline ng_word_t ng_stub_tag(const ng_msg_t *m)
+{
+    ng_word_t tag = ((ng_word_t)m->label << 12) | ((ng_word_t)(m->ncaps & 3) << 7) | (m->len & 0x7f);
+    if ((m->label >> 52) != 0 || m->len > 0x7f || m->ncaps > 3) {
+        tag |= (ng_word_t)7 << 9;
+    }
+    return tag;
+}
+
+static inline ng_word_t ng_stub_fast_in(ng_server_t *s, const ng_msg_t *reply, ng_word_t w[4],
+                                        ng_badge_t *badge)
+{
+    ng_stub_next(s, reply, &s->fast, badge);
+    for (unsigned i = 0; i < 4; i++) {
+        w[i] = s->fast.mr[i];
+    }
+    return ng_stub_tag(&s->fast);
+}
+
+static inline ng_word_t ng_recv_fast(ng_server_t *s, ng_word_t w[4], ng_badge_t *badge)
+{
+    return ng_stub_fast_in(s, NULL, w, badge);
+}
+
+static inline ng_word_t ng_reply_recv_fast(ng_server_t *s, ng_word_t reply_tag, ng_word_t w[4],
+                                           ng_badge_t *badge)
+{
+    ng_word_t words[4];
+    ng_msg_t reply;
+    memset(&reply, 0, sizeof(reply));
+    for (unsigned i = 0; i < 4; i++) {
+        words[i] = w[i];
+    }
+    reply.label = reply_tag >> 12;
+    reply.len = NG_STUB_TAG_LEN(reply_tag);
+    reply.ncaps = NG_STUB_TAG_NCAPS(reply_tag);
+    reply.mr = words;
+    s->fast_replies++;
+    return ng_stub_fast_in(s, &reply, w, badge);
+}
+
+static inline ng_word_t ng_reply_msg_recv_fast(ng_server_t *s, ng_msg_t *m, ng_word_t w[4],
+                                               ng_badge_t *badge)
+{
+    ng_msg_t reply = *m;
+    return ng_stub_fast_in(s, &reply, w, badge);
+}
+
+static inline void ng_msg_from_fast(ng_server_t *s, ng_msg_t *m, ng_word_t tag, const ng_word_t w[4])
+{
+    (void)tag;
+    *m = s->fast;
+    m->mr = ng_stub_words;
+    for (unsigned i = 0; i < 4; i++) {
+        m->mr[i] = w[i];
+    }
+    m->shm = NULL;
+    m->shm_size = 0;
 }

@@ -97,34 +97,98 @@ static inline int fat_server_dispatch(const fat_server_ops_t *ops, void *ctx, ng
     }
 }
 
-/** fat's receive loop over fs. Never returns. */
-static inline void fat_serve(ng_server_t *s, const fat_server_ops_t *ops, void *ctx)
+/**
+ * The generic path of the fast loop: dispatch one ordinary message, NG_ENOSYS when no interface
+ * took it, free a received cap the handler left. Returns an NG_DISPATCH_* code. Out of line, so
+ * that the registers of the fast path need not survive its calls.
+ */
+static __attribute__((noinline, unused)) int fat_serve_generic(ng_server_t *s, const fat_server_ops_t *ops, void *ctx, ng_msg_t *m, ng_badge_t badge)
 {
-    ng_msg_t m;
     ng_call_t call;
-    ng_badge_t badge;
     int r;
 
-    ng_recv(s, &m, &badge);
+    call.badge = badge;
+    call.msg = m;
+    call.server = s;
+    r = fat_server_dispatch(ops, ctx, &call);
+    if (r == NG_DISPATCH_NONE) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        r = NG_DISPATCH_REPLY;
+    }
+    ng_recv_done(s, m);
+    return r;
+}
+
+/**
+ * fat's receive loop over fs. Never returns. Scalar-only methods
+ * take the register fast path: their handlers get call->msg == NULL.
+ */
+static inline __attribute__((always_inline)) void fat_serve(ng_server_t *s, const fat_server_ops_t *ops, void *ctx)
+{
+    ng_msg_t m;
+    ng_badge_t badge;
+    ng_word_t w[4];
+    ng_word_t tag;
+    int err;
+
+    tag = ng_recv_fast(s, w, &badge);
     for (;;) {
         if (badge & FAT_NTFN_BADGE_MARK) {
             if (ops->notify != NULL) ops->notify(ctx, badge & ~(ng_badge_t)FAT_NTFN_BADGE_MARK);
-            ng_recv(s, &m, &badge);
+            tag = ng_recv_fast(s, w, &badge);
             continue;
         }
-        call.badge = badge;
-        call.msg = &m;
-        call.server = s;
-        r = fat_server_dispatch(ops, ctx, &call);
-        if (r == NG_DISPATCH_NONE) {
-            ng_msg_set_error(&m, NG_ENOSYS);
-            r = NG_DISPATCH_REPLY;
+        /* fs: fast path for close, truncate */
+        if (badge == FAT_BADGE_NTEXEC_FS || badge >= FAT_DYNAMIC_BADGE_BASE) {
+            switch (tag) {
+                case NG_FAST_TAG(FS_CLOSE_LABEL, FS_CLOSE_REQ_WORDS): {
+                    fs_close_req_t req;
+                    if (ops->fs == NULL || ops->fs->close == NULL) break;
+                    if (w[0] > UINT32_MAX) break;
+                    req.h = (uint32_t)w[0];
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    err = ops->fs->close(ctx, &fcall, &req);
+                    if (err == NG_OK) {
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, FS_CLOSE_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_recv_fast(s, w, &badge);
+                        continue;
+                    }
+                    if (!fs_close_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
+                case NG_FAST_TAG(FS_TRUNCATE_LABEL, FS_TRUNCATE_REQ_WORDS): {
+                    fs_truncate_req_t req;
+                    if (ops->fs == NULL || ops->fs->truncate == NULL) break;
+                    if (w[0] > UINT32_MAX) break;
+                    req.h = (uint32_t)w[0];
+                    req.size = (uint64_t)w[1];
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    err = ops->fs->truncate(ctx, &fcall, &req);
+                    if (err == NG_OK) {
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, FS_TRUNCATE_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_recv_fast(s, w, &badge);
+                        continue;
+                    }
+                    if (!fs_truncate_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
+                default:
+                    break;
+            }
         }
-        ng_recv_done(s, &m);
-        if (r == NG_DISPATCH_REPLY) {
-            ng_reply_recv(s, &m, &badge);
+        ng_msg_from_fast(s, &m, tag, w);
+        if (fat_serve_generic(s, ops, ctx, &m, badge) == NG_DISPATCH_REPLY) {
+            tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
         } else {
-            ng_recv(s, &m, &badge);
+            tag = ng_recv_fast(s, w, &badge);
         }
     }
 }

@@ -124,34 +124,102 @@ static inline int ntexec_server_dispatch(const ntexec_server_ops_t *ops, void *c
     }
 }
 
-/** ntexec's receive loop over ntexec. Never returns. */
-static inline void ntexec_serve(ng_server_t *s, const ntexec_server_ops_t *ops, void *ctx)
+/**
+ * The generic path of the fast loop: dispatch one ordinary message, NG_ENOSYS when no interface
+ * took it, free a received cap the handler left. Returns an NG_DISPATCH_* code. Out of line, so
+ * that the registers of the fast path need not survive its calls.
+ */
+static __attribute__((noinline, unused)) int ntexec_serve_generic(ng_server_t *s, const ntexec_server_ops_t *ops, void *ctx, ng_msg_t *m, ng_badge_t badge)
 {
-    ng_msg_t m;
     ng_call_t call;
-    ng_badge_t badge;
     int r;
 
-    ng_recv(s, &m, &badge);
+    call.badge = badge;
+    call.msg = m;
+    call.server = s;
+    r = ntexec_server_dispatch(ops, ctx, &call);
+    if (r == NG_DISPATCH_NONE) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        r = NG_DISPATCH_REPLY;
+    }
+    ng_recv_done(s, m);
+    return r;
+}
+
+/**
+ * ntexec's receive loop over ntexec. Never returns. Scalar-only methods
+ * take the register fast path: their handlers get call->msg == NULL.
+ */
+static inline __attribute__((always_inline)) void ntexec_serve(ng_server_t *s, const ntexec_server_ops_t *ops, void *ctx)
+{
+    ng_msg_t m;
+    ng_badge_t badge;
+    ng_word_t w[4];
+    ng_word_t tag;
+    int err;
+
+    tag = ng_recv_fast(s, w, &badge);
     for (;;) {
         if (badge & NTEXEC_NTFN_BADGE_MARK) {
             if (ops->notify != NULL) ops->notify(ctx, badge & ~(ng_badge_t)NTEXEC_NTFN_BADGE_MARK);
-            ng_recv(s, &m, &badge);
+            tag = ng_recv_fast(s, w, &badge);
             continue;
         }
-        call.badge = badge;
-        call.msg = &m;
-        call.server = s;
-        r = ntexec_server_dispatch(ops, ctx, &call);
-        if (r == NG_DISPATCH_NONE) {
-            ng_msg_set_error(&m, NG_ENOSYS);
-            r = NG_DISPATCH_REPLY;
+        /* ntexec: fast path for close, duplicate_object */
+        if (badge >= NTEXEC_DYNAMIC_BADGE_BASE) {
+            switch (tag) {
+                case NG_FAST_TAG(NTEXEC_CLOSE_LABEL, NTEXEC_CLOSE_REQ_WORDS): {
+                    ntexec_close_req_t req;
+                    if (ops->ntexec == NULL || ops->ntexec->close == NULL) break;
+                    req.h = (uint64_t)w[0];
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    err = ops->ntexec->close(ctx, &fcall, &req);
+                    if (err == NG_OK) {
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, NTEXEC_CLOSE_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_recv_fast(s, w, &badge);
+                        continue;
+                    }
+                    if (!ntexec_close_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
+                case NG_FAST_TAG(NTEXEC_DUPLICATE_OBJECT_LABEL, NTEXEC_DUPLICATE_OBJECT_REQ_WORDS): {
+                    ntexec_duplicate_object_req_t req;
+                    ntexec_duplicate_object_rep_t rep;
+                    if (ops->ntexec == NULL || ops->ntexec->duplicate_object == NULL) break;
+                    req.source = (uint64_t)w[0];
+                    if (w[1] > UINT32_MAX) break;
+                    req.desired_access = (uint32_t)w[1];
+                    if (w[2] > UINT32_MAX) break;
+                    req.options = (uint32_t)w[2];
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    memset(&rep, 0, sizeof(rep));
+                    err = ops->ntexec->duplicate_object(ctx, &fcall, &req, &rep);
+                    if (err == NG_OK) {
+                        w[0] = (ng_word_t)rep.target;
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, NTEXEC_DUPLICATE_OBJECT_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_recv_fast(s, w, &badge);
+                        continue;
+                    }
+                    if (!ntexec_duplicate_object_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
+                default:
+                    break;
+            }
         }
-        ng_recv_done(s, &m);
-        if (r == NG_DISPATCH_REPLY) {
-            ng_reply_recv(s, &m, &badge);
+        ng_msg_from_fast(s, &m, tag, w);
+        if (ntexec_serve_generic(s, ops, ctx, &m, badge) == NG_DISPATCH_REPLY) {
+            tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
         } else {
-            ng_recv(s, &m, &badge);
+            tag = ng_recv_fast(s, w, &badge);
         }
     }
 }

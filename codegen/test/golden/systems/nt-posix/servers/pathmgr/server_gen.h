@@ -89,34 +89,78 @@ static inline int pathmgr_server_dispatch(const pathmgr_server_ops_t *ops, void 
     }
 }
 
-/** pathmgr's receive loop over pathmgr. Never returns. */
-static inline void pathmgr_serve(ng_server_t *s, const pathmgr_server_ops_t *ops, void *ctx)
+/**
+ * The generic path of the fast loop: dispatch one ordinary message, NG_ENOSYS when no interface
+ * took it, free a received cap the handler left. Returns an NG_DISPATCH_* code. Out of line, so
+ * that the registers of the fast path need not survive its calls.
+ */
+static __attribute__((noinline, unused)) int pathmgr_serve_generic(ng_server_t *s, const pathmgr_server_ops_t *ops, void *ctx, ng_msg_t *m, ng_badge_t badge)
 {
-    ng_msg_t m;
     ng_call_t call;
-    ng_badge_t badge;
     int r;
 
-    ng_recv(s, &m, &badge);
+    call.badge = badge;
+    call.msg = m;
+    call.server = s;
+    r = pathmgr_server_dispatch(ops, ctx, &call);
+    if (r == NG_DISPATCH_NONE) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        r = NG_DISPATCH_REPLY;
+    }
+    ng_recv_done(s, m);
+    return r;
+}
+
+/**
+ * pathmgr's receive loop over pathmgr. Never returns. Scalar-only methods
+ * take the register fast path: their handlers get call->msg == NULL.
+ */
+static inline __attribute__((always_inline)) void pathmgr_serve(ng_server_t *s, const pathmgr_server_ops_t *ops, void *ctx)
+{
+    ng_msg_t m;
+    ng_badge_t badge;
+    ng_word_t w[4];
+    ng_word_t tag;
+    int err;
+
+    tag = ng_recv_fast(s, w, &badge);
     for (;;) {
         if (badge & PATHMGR_NTFN_BADGE_MARK) {
             if (ops->notify != NULL) ops->notify(ctx, badge & ~(ng_badge_t)PATHMGR_NTFN_BADGE_MARK);
-            ng_recv(s, &m, &badge);
+            tag = ng_recv_fast(s, w, &badge);
             continue;
         }
-        call.badge = badge;
-        call.msg = &m;
-        call.server = s;
-        r = pathmgr_server_dispatch(ops, ctx, &call);
-        if (r == NG_DISPATCH_NONE) {
-            ng_msg_set_error(&m, NG_ENOSYS);
-            r = NG_DISPATCH_REPLY;
+        /* pathmgr: fast path for unregister_prefix */
+        if (badge == PATHMGR_BADGE_FAT_PATHMGR || badge == PATHMGR_BADGE_NTEXEC_PATHMGR || badge == PATHMGR_BADGE_PROCMGR_PATHMGR || badge == PATHMGR_BADGE_SHELL_PATHMGR || badge == PATHMGR_BADGE_TMPFS_PATHMGR || badge >= PATHMGR_DYNAMIC_BADGE_BASE) {
+            switch (tag) {
+                case NG_FAST_TAG(PATHMGR_UNREGISTER_PREFIX_LABEL, PATHMGR_UNREGISTER_PREFIX_REQ_WORDS): {
+                    pathmgr_unregister_prefix_req_t req;
+                    if (ops->pathmgr == NULL || ops->pathmgr->unregister_prefix == NULL) break;
+                    if (w[0] > UINT32_MAX) break;
+                    req.id = (uint32_t)w[0];
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    err = ops->pathmgr->unregister_prefix(ctx, &fcall, &req);
+                    if (err == NG_OK) {
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, PATHMGR_UNREGISTER_PREFIX_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_recv_fast(s, w, &badge);
+                        continue;
+                    }
+                    if (!pathmgr_unregister_prefix_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
+                default:
+                    break;
+            }
         }
-        ng_recv_done(s, &m);
-        if (r == NG_DISPATCH_REPLY) {
-            ng_reply_recv(s, &m, &badge);
+        ng_msg_from_fast(s, &m, tag, w);
+        if (pathmgr_serve_generic(s, ops, ctx, &m, badge) == NG_DISPATCH_REPLY) {
+            tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
         } else {
-            ng_recv(s, &m, &badge);
+            tag = ng_recv_fast(s, w, &badge);
         }
     }
 }

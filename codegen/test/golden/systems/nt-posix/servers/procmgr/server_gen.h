@@ -87,34 +87,130 @@ static inline int procmgr_server_dispatch(const procmgr_server_ops_t *ops, void 
     }
 }
 
-/** procmgr's receive loop over procmgr. Never returns. */
-static inline void procmgr_serve(ng_server_t *s, const procmgr_server_ops_t *ops, void *ctx)
+/**
+ * The generic path of the fast loop: dispatch one ordinary message, NG_ENOSYS when no interface
+ * took it, free a received cap the handler left. Returns an NG_DISPATCH_* code. Out of line, so
+ * that the registers of the fast path need not survive its calls.
+ */
+static __attribute__((noinline, unused)) int procmgr_serve_generic(ng_server_t *s, const procmgr_server_ops_t *ops, void *ctx, ng_msg_t *m, ng_badge_t badge)
 {
-    ng_msg_t m;
     ng_call_t call;
-    ng_badge_t badge;
     int r;
 
-    ng_recv(s, &m, &badge);
+    call.badge = badge;
+    call.msg = m;
+    call.server = s;
+    r = procmgr_server_dispatch(ops, ctx, &call);
+    if (r == NG_DISPATCH_NONE) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        r = NG_DISPATCH_REPLY;
+    }
+    ng_recv_done(s, m);
+    return r;
+}
+
+/**
+ * procmgr's receive loop over procmgr. Never returns. Scalar-only methods
+ * take the register fast path: their handlers get call->msg == NULL.
+ */
+static inline __attribute__((always_inline)) void procmgr_serve(ng_server_t *s, const procmgr_server_ops_t *ops, void *ctx)
+{
+    ng_msg_t m;
+    ng_badge_t badge;
+    ng_word_t w[4];
+    ng_word_t tag;
+    int err;
+
+    tag = ng_recv_fast(s, w, &badge);
     for (;;) {
         if (badge & PROCMGR_NTFN_BADGE_MARK) {
             if (ops->notify != NULL) ops->notify(ctx, badge & ~(ng_badge_t)PROCMGR_NTFN_BADGE_MARK);
-            ng_recv(s, &m, &badge);
+            tag = ng_recv_fast(s, w, &badge);
             continue;
         }
-        call.badge = badge;
-        call.msg = &m;
-        call.server = s;
-        r = procmgr_server_dispatch(ops, ctx, &call);
-        if (r == NG_DISPATCH_NONE) {
-            ng_msg_set_error(&m, NG_ENOSYS);
-            r = NG_DISPATCH_REPLY;
+        /* procmgr: fast path for resume, kill, exit, getpid */
+        if (badge == PROCMGR_BADGE_SHELL_PROCMGR || badge >= PROCMGR_DYNAMIC_BADGE_BASE) {
+            switch (tag) {
+                case NG_FAST_TAG(PROCMGR_RESUME_LABEL, PROCMGR_RESUME_REQ_WORDS): {
+                    procmgr_resume_req_t req;
+                    if (ops->procmgr == NULL || ops->procmgr->resume == NULL) break;
+                    if ((int64_t)w[0] < INT32_MIN || (int64_t)w[0] > INT32_MAX) break;
+                    req.pid = (int32_t)(int64_t)w[0];
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    err = ops->procmgr->resume(ctx, &fcall, &req);
+                    if (err == NG_OK) {
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, PROCMGR_RESUME_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_recv_fast(s, w, &badge);
+                        continue;
+                    }
+                    if (!procmgr_resume_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
+                case NG_FAST_TAG(PROCMGR_KILL_LABEL, PROCMGR_KILL_REQ_WORDS): {
+                    procmgr_kill_req_t req;
+                    if (ops->procmgr == NULL || ops->procmgr->kill == NULL) break;
+                    if ((int64_t)w[0] < INT32_MIN || (int64_t)w[0] > INT32_MAX) break;
+                    req.pid = (int32_t)(int64_t)w[0];
+                    if (w[1] > UINT8_MAX) break;
+                    if (!procmgr_sig_valid((procmgr_sig_t)w[1])) break;
+                    req.signal = (procmgr_sig_t)w[1];
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    err = ops->procmgr->kill(ctx, &fcall, &req);
+                    if (err == NG_OK) {
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, PROCMGR_KILL_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_recv_fast(s, w, &badge);
+                        continue;
+                    }
+                    if (!procmgr_kill_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
+                case NG_FAST_TAG(PROCMGR_EXIT_LABEL, PROCMGR_EXIT_REQ_WORDS): {
+                    procmgr_exit_req_t req;
+                    if (ops->procmgr == NULL || ops->procmgr->exit == NULL) break;
+                    if ((int64_t)w[0] < INT32_MIN || (int64_t)w[0] > INT32_MAX) break;
+                    req.code = (int32_t)(int64_t)w[0];
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    ops->procmgr->exit(ctx, &fcall, &req);
+                    tag = ng_recv_fast(s, w, &badge);
+                    continue;
+                }
+                case NG_FAST_TAG(PROCMGR_GETPID_LABEL, PROCMGR_GETPID_REQ_WORDS): {
+                    procmgr_getpid_rep_t rep;
+                    if (ops->procmgr == NULL || ops->procmgr->getpid == NULL) break;
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    memset(&rep, 0, sizeof(rep));
+                    err = ops->procmgr->getpid(ctx, &fcall, &rep);
+                    if (err == NG_OK) {
+                        w[0] = (ng_word_t)(int64_t)rep.pid;
+                        w[1] = (ng_word_t)(int64_t)rep.parent;
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, PROCMGR_GETPID_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_recv_fast(s, w, &badge);
+                        continue;
+                    }
+                    if (!procmgr_getpid_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
+                default:
+                    break;
+            }
         }
-        ng_recv_done(s, &m);
-        if (r == NG_DISPATCH_REPLY) {
-            ng_reply_recv(s, &m, &badge);
+        ng_msg_from_fast(s, &m, tag, w);
+        if (procmgr_serve_generic(s, ops, ctx, &m, badge) == NG_DISPATCH_REPLY) {
+            tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
         } else {
-            ng_recv(s, &m, &badge);
+            tag = ng_recv_fast(s, w, &badge);
         }
     }
 }

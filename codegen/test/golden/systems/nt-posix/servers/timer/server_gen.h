@@ -83,34 +83,193 @@ static inline int timer_server_dispatch(const timer_server_ops_t *ops, void *ctx
     }
 }
 
-/** timer's receive loop over timer. Never returns. */
-static inline void timer_serve(ng_server_t *s, const timer_server_ops_t *ops, void *ctx)
+/**
+ * The generic path of the fast loop: dispatch one ordinary message, NG_ENOSYS when no interface
+ * took it, free a received cap the handler left. Returns an NG_DISPATCH_* code. Out of line, so
+ * that the registers of the fast path need not survive its calls.
+ */
+static __attribute__((noinline, unused)) int timer_serve_generic(ng_server_t *s, const timer_server_ops_t *ops, void *ctx, ng_msg_t *m, ng_badge_t badge)
 {
-    ng_msg_t m;
     ng_call_t call;
-    ng_badge_t badge;
     int r;
 
-    ng_recv(s, &m, &badge);
+    call.badge = badge;
+    call.msg = m;
+    call.server = s;
+    r = timer_server_dispatch(ops, ctx, &call);
+    if (r == NG_DISPATCH_NONE) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        r = NG_DISPATCH_REPLY;
+    }
+    ng_recv_done(s, m);
+    return r;
+}
+
+/**
+ * timer's receive loop over timer. Never returns. Scalar-only methods
+ * take the register fast path: their handlers get call->msg == NULL.
+ */
+static inline __attribute__((always_inline)) void timer_serve(ng_server_t *s, const timer_server_ops_t *ops, void *ctx)
+{
+    ng_msg_t m;
+    ng_badge_t badge;
+    ng_word_t w[4];
+    ng_word_t tag;
+    int err;
+
+    tag = ng_recv_fast(s, w, &badge);
     for (;;) {
         if (badge & TIMER_NTFN_BADGE_MARK) {
             if (ops->notify != NULL) ops->notify(ctx, badge & ~(ng_badge_t)TIMER_NTFN_BADGE_MARK);
-            ng_recv(s, &m, &badge);
+            tag = ng_recv_fast(s, w, &badge);
             continue;
         }
-        call.badge = badge;
-        call.msg = &m;
-        call.server = s;
-        r = timer_server_dispatch(ops, ctx, &call);
-        if (r == NG_DISPATCH_NONE) {
-            ng_msg_set_error(&m, NG_ENOSYS);
-            r = NG_DISPATCH_REPLY;
+        /* timer: fast path for now, resolution, sleep, oneshot, periodic, cancel, fired */
+        if (badge == TIMER_BADGE_NTEXEC_TIMER || badge == TIMER_BADGE_SHELL_TIMER || badge >= TIMER_DYNAMIC_BADGE_BASE) {
+            switch (tag) {
+                case NG_FAST_TAG(TIMER_NOW_LABEL, TIMER_NOW_REQ_WORDS): {
+                    timer_now_rep_t rep;
+                    if (ops->timer == NULL || ops->timer->now == NULL) break;
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    memset(&rep, 0, sizeof(rep));
+                    err = ops->timer->now(ctx, &fcall, &rep);
+                    if (err == NG_OK) {
+                        w[0] = (ng_word_t)rep.ns;
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, TIMER_NOW_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_recv_fast(s, w, &badge);
+                        continue;
+                    }
+                    if (!timer_now_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
+                case NG_FAST_TAG(TIMER_RESOLUTION_LABEL, TIMER_RESOLUTION_REQ_WORDS): {
+                    timer_resolution_rep_t rep;
+                    if (ops->timer == NULL || ops->timer->resolution == NULL) break;
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    memset(&rep, 0, sizeof(rep));
+                    err = ops->timer->resolution(ctx, &fcall, &rep);
+                    if (err == NG_OK) {
+                        w[0] = (ng_word_t)rep.ns;
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, TIMER_RESOLUTION_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_recv_fast(s, w, &badge);
+                        continue;
+                    }
+                    if (!timer_resolution_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
+                case NG_FAST_TAG(TIMER_SLEEP_LABEL, TIMER_SLEEP_REQ_WORDS): {
+                    timer_sleep_req_t req;
+                    if (ops->timer == NULL || ops->timer->sleep == NULL) break;
+                    req.ns = (uint64_t)w[0];
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    err = ops->timer->sleep(ctx, &fcall, &req);
+                    if (err == NG_OK) {
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, TIMER_SLEEP_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_recv_fast(s, w, &badge);
+                        continue;
+                    }
+                    if (!timer_sleep_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
+                case NG_FAST_TAG(TIMER_ONESHOT_LABEL, TIMER_ONESHOT_REQ_WORDS): {
+                    timer_oneshot_req_t req;
+                    if (ops->timer == NULL || ops->timer->oneshot == NULL) break;
+                    if (w[0] > UINT32_MAX) break;
+                    req.id = (uint32_t)w[0];
+                    req.deadline = (uint64_t)w[1];
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    err = ops->timer->oneshot(ctx, &fcall, &req);
+                    if (err == NG_OK) {
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, TIMER_ONESHOT_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_recv_fast(s, w, &badge);
+                        continue;
+                    }
+                    if (!timer_oneshot_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
+                case NG_FAST_TAG(TIMER_PERIODIC_LABEL, TIMER_PERIODIC_REQ_WORDS): {
+                    timer_periodic_req_t req;
+                    if (ops->timer == NULL || ops->timer->periodic == NULL) break;
+                    if (w[0] > UINT32_MAX) break;
+                    req.id = (uint32_t)w[0];
+                    req.period = (uint64_t)w[1];
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    err = ops->timer->periodic(ctx, &fcall, &req);
+                    if (err == NG_OK) {
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, TIMER_PERIODIC_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_recv_fast(s, w, &badge);
+                        continue;
+                    }
+                    if (!timer_periodic_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
+                case NG_FAST_TAG(TIMER_CANCEL_LABEL, TIMER_CANCEL_REQ_WORDS): {
+                    timer_cancel_req_t req;
+                    if (ops->timer == NULL || ops->timer->cancel == NULL) break;
+                    if (w[0] > UINT32_MAX) break;
+                    req.id = (uint32_t)w[0];
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    err = ops->timer->cancel(ctx, &fcall, &req);
+                    if (err == NG_OK) {
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, TIMER_CANCEL_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_recv_fast(s, w, &badge);
+                        continue;
+                    }
+                    if (!timer_cancel_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
+                case NG_FAST_TAG(TIMER_FIRED_LABEL, TIMER_FIRED_REQ_WORDS): {
+                    timer_fired_rep_t rep;
+                    if (ops->timer == NULL || ops->timer->fired == NULL) break;
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    memset(&rep, 0, sizeof(rep));
+                    err = ops->timer->fired(ctx, &fcall, &rep);
+                    if (err == NG_OK) {
+                        w[0] = (ng_word_t)rep.mask;
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, TIMER_FIRED_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_recv_fast(s, w, &badge);
+                        continue;
+                    }
+                    if (!timer_fired_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
+                default:
+                    break;
+            }
         }
-        ng_recv_done(s, &m);
-        if (r == NG_DISPATCH_REPLY) {
-            ng_reply_recv(s, &m, &badge);
+        ng_msg_from_fast(s, &m, tag, w);
+        if (timer_serve_generic(s, ops, ctx, &m, badge) == NG_DISPATCH_REPLY) {
+            tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
         } else {
-            ng_recv(s, &m, &badge);
+            tag = ng_recv_fast(s, w, &badge);
         }
     }
 }

@@ -91,35 +91,76 @@ static inline int virtio_blk_server_dispatch(const virtio_blk_server_ops_t *ops,
     }
 }
 
-/** virtio_blk's receive loop over blockdev. Never returns. */
-static inline void virtio_blk_serve(ng_server_t *s, const virtio_blk_server_ops_t *ops, void *ctx)
+/**
+ * The generic path of the fast loop: dispatch one ordinary message, NG_ENOSYS when no interface
+ * took it, free a received cap the handler left. Returns an NG_DISPATCH_* code. Out of line, so
+ * that the registers of the fast path need not survive its calls.
+ */
+static __attribute__((noinline, unused)) int virtio_blk_serve_generic(ng_server_t *s, const virtio_blk_server_ops_t *ops, void *ctx, ng_msg_t *m, ng_badge_t badge)
 {
-    ng_msg_t m;
     ng_call_t call;
-    ng_badge_t badge;
     int r;
 
-    ng_recv(s, &m, &badge);
+    virtio_blk_server_shm(m, badge);
+    call.badge = badge;
+    call.msg = m;
+    call.server = s;
+    r = virtio_blk_server_dispatch(ops, ctx, &call);
+    if (r == NG_DISPATCH_NONE) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        r = NG_DISPATCH_REPLY;
+    }
+    ng_recv_done(s, m);
+    return r;
+}
+
+/**
+ * virtio_blk's receive loop over blockdev. Never returns. Scalar-only methods
+ * take the register fast path: their handlers get call->msg == NULL.
+ */
+static inline __attribute__((always_inline)) void virtio_blk_serve(ng_server_t *s, const virtio_blk_server_ops_t *ops, void *ctx)
+{
+    ng_msg_t m;
+    ng_badge_t badge;
+    ng_word_t w[4];
+    ng_word_t tag;
+    int err;
+
+    tag = ng_recv_fast(s, w, &badge);
     for (;;) {
         if (badge & VIRTIO_BLK_NTFN_BADGE_MARK) {
             if (ops->notify != NULL) ops->notify(ctx, badge & ~(ng_badge_t)VIRTIO_BLK_NTFN_BADGE_MARK);
-            ng_recv(s, &m, &badge);
+            tag = ng_recv_fast(s, w, &badge);
             continue;
         }
-        virtio_blk_server_shm(&m, badge);
-        call.badge = badge;
-        call.msg = &m;
-        call.server = s;
-        r = virtio_blk_server_dispatch(ops, ctx, &call);
-        if (r == NG_DISPATCH_NONE) {
-            ng_msg_set_error(&m, NG_ENOSYS);
-            r = NG_DISPATCH_REPLY;
+        /* blockdev: fast path for flush */
+        if (badge == VIRTIO_BLK_BADGE_FAT_BLOCKDEV || badge >= VIRTIO_BLK_DYNAMIC_BADGE_BASE) {
+            switch (tag) {
+                case NG_FAST_TAG(BLOCKDEV_FLUSH_LABEL, BLOCKDEV_FLUSH_REQ_WORDS): {
+                    if (ops->blockdev == NULL || ops->blockdev->flush == NULL) break;
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    err = ops->blockdev->flush(ctx, &fcall);
+                    if (err == NG_OK) {
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, BLOCKDEV_FLUSH_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_recv_fast(s, w, &badge);
+                        continue;
+                    }
+                    if (!blockdev_flush_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
+                default:
+                    break;
+            }
         }
-        ng_recv_done(s, &m);
-        if (r == NG_DISPATCH_REPLY) {
-            ng_reply_recv(s, &m, &badge);
+        ng_msg_from_fast(s, &m, tag, w);
+        if (virtio_blk_serve_generic(s, ops, ctx, &m, badge) == NG_DISPATCH_REPLY) {
+            tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
         } else {
-            ng_recv(s, &m, &badge);
+            tag = ng_recv_fast(s, w, &badge);
         }
     }
 }
