@@ -12,7 +12,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { emitAllInterfaces } from "../src/emit/interface.ts";
 import { emitServerWrapper } from "../src/emit/server-wrapper.ts";
-import { C_FLAGS, ROOT, RUNTIME_INCLUDE, STUB_TRANSPORT, fixtureSystem, run, scratchDir, writeFiles } from "./emit-helpers.ts";
+import { ROOT, fixtureSystem, runCheckProgram, scratchDir, writeFiles } from "./emit-helpers.ts";
 
 let dir: string;
 
@@ -27,26 +27,15 @@ beforeAll(async () => {
 
 describe("dispatch and serve loop", () => {
   it("answers every handcrafted message as specified", () => {
-    const exe = path.join(dir, "echo_dispatch");
-    run("gcc", [
-      ...C_FLAGS,
-      "-O1",
-      "-g",
-      "-fsanitize=address,undefined",
-      "-fno-sanitize-recover=all",
-      `-I${path.join(dir, "servers/echo")}`,
-      `-I${path.join(dir, "include")}`,
-      `-I${RUNTIME_INCLUDE}`,
-      `-I${STUB_TRANSPORT}`,
-      path.join(ROOT, "codegen/test/c/dispatch/echo_dispatch.c"),
-      "-o",
-      exe,
-    ]);
-    const out = run(exe, []);
-    expect(out).not.toMatch(/FAIL/);
-    const m = /dispatch: (\d+) checks, (\d+) failed/.exec(out);
-    expect(m, out).not.toBeNull();
-    expect(Number(m![2])).toBe(0);
-    expect(Number(m![1])).toBe(150);
+    const r = runCheckProgram({
+      exe: path.join(dir, "echo_dispatch"),
+      source: path.join(ROOT, "codegen/test/c/dispatch/echo_dispatch.c"),
+      serverDir: path.join(dir, "servers/echo"),
+      includeDir: path.join(dir, "include"),
+      tag: "dispatch",
+    });
+    expect(r.out).not.toMatch(/FAIL/);
+    expect(r.failed).toBe(0);
+    expect(r.checks).toBe(150);
   });
 });

@@ -20,7 +20,7 @@ import type { CompiledSystem } from "../src/model/system.ts";
 import { emitAllInterfaces } from "../src/emit/interface.ts";
 import { emitServerWrapper } from "../src/emit/server-wrapper.ts";
 import { isFastMethod } from "../src/emit/server.ts";
-import { C_FLAGS, ROOT, RUNTIME_INCLUDE, STUB_TRANSPORT, run, scratchDir, writeFiles } from "./emit-helpers.ts";
+import { ROOT, runCheckProgram, scratchDir, writeFiles } from "./emit-helpers.ts";
 
 const IDL = `/// The register fast path's test interface: every scalar check, the word limits, a cap.
 namespace fp {
@@ -96,26 +96,15 @@ describe("register fast path of the serve loop", () => {
   });
 
   it("answers every scripted request on the right path, as the generic dispatch would", () => {
-    const exe = path.join(dir, "fast_serve");
-    run("gcc", [
-      ...C_FLAGS,
-      "-O1",
-      "-g",
-      "-fsanitize=address,undefined",
-      "-fno-sanitize-recover=all",
-      `-I${path.join(dir, "out/servers/fsrv")}`,
-      `-I${path.join(dir, "out/include")}`,
-      `-I${RUNTIME_INCLUDE}`,
-      `-I${STUB_TRANSPORT}`,
-      path.join(ROOT, "codegen/test/c/dispatch/fast_serve.c"),
-      "-o",
-      exe,
-    ]);
-    const out = run(exe, []);
-    expect(out).not.toMatch(/FAIL/);
-    const m = /fast: (\d+) checks, (\d+) failed/.exec(out);
-    expect(m, out).not.toBeNull();
-    expect(Number(m![2])).toBe(0);
-    expect(Number(m![1])).toBeGreaterThan(100);
+    const r = runCheckProgram({
+      exe: path.join(dir, "fast_serve"),
+      source: path.join(ROOT, "codegen/test/c/dispatch/fast_serve.c"),
+      serverDir: path.join(dir, "out/servers/fsrv"),
+      includeDir: path.join(dir, "out/include"),
+      tag: "fast",
+    });
+    expect(r.out).not.toMatch(/FAIL/);
+    expect(r.failed).toBe(0);
+    expect(r.checks).toBeGreaterThan(100);
   });
 });

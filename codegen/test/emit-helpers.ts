@@ -141,3 +141,29 @@ export function instructionCounts(obj: string): Map<string, { total: number; fas
   }
   return counts;
 }
+
+/**
+ * Compiles a C check program against generated headers (server folder first, then the interface
+ * headers, the portable runtime and the stub transport) under ASan/UBSan, runs it, and returns
+ * the counts of its closing `<tag>: N checks, M failed` line.
+ */
+export function runCheckProgram(opts: { exe: string; source: string; serverDir: string; includeDir: string; tag: string }): { checks: number; failed: number; out: string } {
+  run("gcc", [
+    ...C_FLAGS,
+    "-O1",
+    "-g",
+    "-fsanitize=address,undefined",
+    "-fno-sanitize-recover=all",
+    `-I${opts.serverDir}`,
+    `-I${opts.includeDir}`,
+    `-I${RUNTIME_INCLUDE}`,
+    `-I${STUB_TRANSPORT}`,
+    opts.source,
+    "-o",
+    opts.exe,
+  ]);
+  const out = run(opts.exe, []);
+  const m = new RegExp(`${opts.tag}: (\\d+) checks, (\\d+) failed`).exec(out);
+  if (!m) throw new Error(`no '${opts.tag}: N checks, M failed' line in:\n${out}`);
+  return { checks: Number(m[1]), failed: Number(m[2]), out };
+}
