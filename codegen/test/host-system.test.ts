@@ -5,8 +5,9 @@
  * with runConsole and match its console, as the seL4 boot tests match QEMU's serial output.
  *
  * - examples/hello: the same console lines as on seL4, including the line the client sends
- *   through the PL011 driver (which reaches stdout through the PL011 device model) and the
- *   intruder's failed calls (least privilege).
+ *   through the PL011 driver (which reaches stdout through the PL011 device model), the time the
+ *   PL031 driver reads from the PL031 model (the host's clock) and the second the client sleeps
+ *   on its match interrupt, and the intruder's failed calls (least privilege).
  * - fixtures/host/faults: a server faults, is reported in the seL4 root server's format,
  *   restarted once with fresh globals, faults again through a register access outside every
  *   device window, and is stopped; the other servers keep running and a later call succeeds.
@@ -48,9 +49,10 @@ describe("host target", () => {
   it("runs examples/hello with the same console as on seL4", async () => {
     const exe = await build("examples/hello/system.ts", "hello");
     const r = await run(exe, [
-      /^neptune host: system hello: 4 servers started, 13 objects, \d+ caps installed$/m,
+      /^neptune host: system hello: 5 servers started, 18 objects, \d+ caps installed$/m,
       lit("echo: serving echo on slot 8"),
       /^uart: PL011 registers at 0x[0-9a-f]+, IRQ handler in slot 10$/m,
+      /^rtc: PL031 registers at 0x[0-9a-f]+, IRQ handler in slot 10$/m,
       lit("client: echo.add(40, 2) = 42 (ok)"),
       lit('client: echo.echo_str("hello, seL4") = "hello, seL4" (ok)'),
       lit("client: echo.echo_bytes(64 bytes) = 64 bytes, identical (ok)"),
@@ -61,6 +63,8 @@ describe("host target", () => {
       lit("client: echo signalled our notification through the transferred cap"),
       lit("client: this line went through the uart driver's PL011 registers"),
       lit("client: serial.write: 65 bytes (ok)"),
+      /^client: timer\.now\(\) = \d+ s \(ok\)$/m,
+      lit("client: slept 1 s on the rtc (ok)"),
       /^intruder: cannot reach echo: \d+ calls through slots \d+\.\.\d+ all failed with NG_EIPC \(no capability\)$/m,
       lit("client: done"),
       lit("neptune host: server client exited with status 0"),
@@ -68,6 +72,10 @@ describe("host target", () => {
     ]);
     expect(r.ok, `${r.reason}\n--- console ---\n${r.log}`).toBe(true);
     expect(r.log).not.toMatch(/REACHED|DIFFERENT|fault: server/);
+    // timer.now() is time since boot (the driver subtracts the PL031 counter's start): seconds.
+    const now = Number(/^client: timer\.now\(\) = (\d+) s/m.exec(r.log)?.[1]);
+    expect(now).toBeGreaterThanOrEqual(0);
+    expect(now).toBeLessThan(30);
   });
 
   it("reports a faulting server as the seL4 root server does, restarts it, and keeps the others running", async () => {

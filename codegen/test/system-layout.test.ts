@@ -29,7 +29,7 @@ describe("layout of examples/hello", async () => {
 
   it("compiles without diagnostics", () => {
     expect(c.bag.items).toEqual([]);
-    expect(layout.servers.map((s) => s.name)).toEqual(["client", "echo", "intruder", "uart"]);
+    expect(layout.servers.map((s) => s.name)).toEqual(["client", "echo", "intruder", "rtc", "uart"]);
   });
 
   it("gives client one badged endpoint to echo", () => {
@@ -38,6 +38,7 @@ describe("layout of examples/hello", async () => {
       [8, "ntfn", "CLIENT_CAP_NTFN", "ntfn:client", "-"],
       [9, "use_ep", "CLIENT_CAP_ECHO", "ep:echo", 1],
       [10, "use_ep", "CLIENT_CAP_SERIAL", "ep:uart", 1],
+      [11, "use_ep", "CLIENT_CAP_TIMER", "ep:rtc", 1],
     ]);
     expect(L.slots[9].rights).toEqual({ read: false, write: true, grant: false, grantReply: true });
     expect(L.cnodeBits).toBe(4);
@@ -73,10 +74,12 @@ describe("layout of examples/hello", async () => {
       [14, "reply", "UART_CAP_REPLY_2", "-", "-"],
       [15, "reply", "UART_CAP_REPLY_3", "-", "-"],
     ]);
+    // MMIO windows are placed system-wide in server-name order, each followed by a guard page:
+    // rtc's PL031 first, then this one.
     expect(L.vaddrs.find((v) => v.kind === "mmio")).toEqual({
       cname: "UART_VADDR_PL011",
       kind: "mmio",
-      vaddr: VADDR.mmio,
+      vaddr: VADDR.mmio + 0x2000,
       sizeBytes: 4096,
       object: "mmio:uart.pl011",
       perms: "rw",
@@ -84,6 +87,19 @@ describe("layout of examples/hello", async () => {
     });
     expect(layout.objects.find((o) => o.id === "mmio:uart.pl011")).toMatchObject({ paddr: 0x09000000, pages: 1, costBytes: 0 });
     expect(layout.objects.find((o) => o.id === "irq:uart.pl011")).toMatchObject({ irq: 33, irqTrigger: "level" });
+  });
+
+  it("gives the rtc driver the PL031's window and IRQ 34 and reply slots for sleepers", () => {
+    const L = server(layout, "rtc");
+    expect(slotsOf(L).slice(0, 3)).toEqual([
+      [8, "serve_ep", "RTC_CAP_EP", "ep:rtc", "-"],
+      [9, "ntfn", "RTC_CAP_NTFN", "ntfn:rtc", "-"],
+      [10, "irq_handler", "RTC_CAP_IRQ_PL031", "irq:rtc.pl031", NTFN_BADGE_MARK | 1],
+    ]);
+    expect(L.replySlots).toHaveLength(4);
+    expect(L.vaddrs.find((v) => v.kind === "mmio")).toMatchObject({ cname: "RTC_VADDR_PL031", vaddr: VADDR.mmio, cached: false });
+    expect(layout.objects.find((o) => o.id === "mmio:rtc.pl031")).toMatchObject({ paddr: 0x09010000, pages: 1, costBytes: 0 });
+    expect(layout.objects.find((o) => o.id === "irq:rtc.pl031")).toMatchObject({ irq: 34, irqTrigger: "level" });
   });
 
   it("fills only slots 1 (own CNode) and 2 (fault endpoint, badged by server order) of the reserved ones", () => {
@@ -100,7 +116,7 @@ describe("layout of examples/hello", async () => {
     for (const L of layout.servers) {
       const model = c.model!.servers.find((s) => s.name === L.name)!;
       const eps = L.slots.filter((s) => s.kind === "use_ep").map((s) => s.object);
-      expect(eps).toEqual(model.uses.map((u) => `ep:${u.server}`).sort());
+      expect([...eps].sort()).toEqual(model.uses.map((u) => `ep:${u.server}`).sort());
     }
     const intruder = server(layout, "intruder");
     // Its own notification and nothing else: no endpoint to anyone.
@@ -135,8 +151,8 @@ describe("layout of examples/hello", async () => {
       return { layout: JSON.stringify(l), json: emitSystemJson(model, l)[0].text, txt: emitLayoutTxt(model, l)[0].text };
     };
     const base = emit(spec.servers);
-    const [a, b, cc, d] = spec.servers;
-    for (const order of [[d, cc, b, a], [b, d, a, cc], [cc, a, d, b]]) expect(emit(order)).toEqual(base);
+    const [a, b, cc, d, e] = spec.servers;
+    for (const order of [[e, d, cc, b, a], [b, d, e, a, cc], [cc, a, d, b, e]]) expect(emit(order)).toEqual(base);
     expect(base.layout).toBe(JSON.stringify(layout));
   });
 });

@@ -26,6 +26,9 @@ export const HELLO_EXPECT = [
   /client: echo signalled our notification through the transferred cap/,
   /client: this line went through the uart driver's PL011 registers/,
   /client: serial\.write: 65 bytes \(ok\)/,
+  /rtc: PL031 registers at 0x[0-9a-f]+, IRQ handler in slot \d+/,
+  /client: timer\.now\(\) = \d+ s \(ok\)/,
+  /client: slept 1 s on the rtc \(ok\)/,
   /client: done/,
   /intruder: cannot reach echo: \d+ calls through slots \d+\.\.\d+ all failed with NG_EIPC \(no capability\)/,
 ];
@@ -42,8 +45,12 @@ describe.skipIf(!workspace)(`hello on seL4 in QEMU${skipReason ? ` (skipped: ${s
     for (const re of HELLO_EXPECT) args.push("--expect", re.source);
     const run = await execa("node", [CLI, ...args], { cwd: ROOT, reject: false, all: true });
     expect(run.exitCode, run.all).toBe(0);
-    expect(run.stdout).toMatch(/neptune rootserver: system hello: 4 servers started/);
+    expect(run.stdout).toMatch(/neptune rootserver: system hello: 5 servers started/);
     expect(run.stdout).toMatch(/Attempted to invoke a null cap/);
+    // timer.now() is time since boot (the driver subtracts the PL031 counter's start): seconds.
+    const now = Number(/client: timer\.now\(\) = (\d+) s/.exec(run.stdout)?.[1]);
+    expect(now).toBeGreaterThanOrEqual(0);
+    expect(now).toBeLessThan(60);
   });
 
   it("rebuilds nothing when nothing changed", async () => {

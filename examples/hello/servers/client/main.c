@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The client: calls each kind of echo method through the generated stubs (scalars, a string,
- * bytes, a oneway, a capability) and prints each result, then writes a line through the serial
- * driver.
+ * bytes, a oneway, a capability) and prints each result, writes a line through the serial
+ * driver, then reads the PL031 real-time clock through the rtc driver and sleeps a second on it
+ * (a deferred reply: the call blocks until the clock's match interrupt).
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +25,7 @@ int main(void)
 {
     echo_client_t echo = client_use_echo();
     serial_client_t serial = client_use_serial();
+    timer_client_t timer = client_use_timer();
     int err;
 
     uint64_t sum = 0;
@@ -60,6 +62,18 @@ int main(void)
     uint32_t written = 0;
     err = serial_write(&serial, ng_bytes(line, sizeof(line) - 1), &written);
     printf("client: serial.write: %u bytes (%s)\n", (unsigned)written, err_name(err));
+
+    uint64_t before = 0, after = 0;
+    err = timer_now(&timer, &before);
+    printf("client: timer.now() = %lu s (%s)\n", (unsigned long)(before / 1000000000u), err_name(err));
+    err = timer_sleep(&timer, 1000000000u);
+    int err_after = timer_now(&timer, &after);
+    if (err == NG_OK && err_after == NG_OK && after >= before + 1000000000u) {
+        printf("client: slept 1 s on the rtc (ok)\n");
+    } else {
+        printf("client: timer.sleep(1 s) = %s, clock went from %lu to %lu s\n", err_name(err),
+               (unsigned long)(before / 1000000000u), (unsigned long)(after / 1000000000u));
+    }
 
     printf("client: done\n");
     return 0;

@@ -11,23 +11,28 @@ _Static_assert(RS_TABLES_VERSION == 1u, "generated for version 1 of rootserver/t
 static const rs_object_t rs_objects[] = {
     [0] = { .id = "ep:echo", .type = RS_OBJ_ENDPOINT },
     [1] = { .id = "ep:root.fault", .type = RS_OBJ_ENDPOINT },
-    [2] = { .id = "ep:uart", .type = RS_OBJ_ENDPOINT },
-    [3] = { .id = "heap:client", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
-    [4] = { .id = "heap:echo", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
-    [5] = { .id = "heap:intruder", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
-    [6] = { .id = "heap:uart", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
-    [7] = { .id = "irq:uart.pl011", .type = RS_OBJ_IRQ_HANDLER, .irq = 33u, .irq_edge = 0 },
-    [8] = { .id = "mmio:uart.pl011", .type = RS_OBJ_FRAMES_AT, .size_bits = 12, .pages = 1u, .paddr = 0x9000000u },
-    [9] = { .id = "ntfn:client", .type = RS_OBJ_NOTIFICATION },
-    [10] = { .id = "ntfn:echo", .type = RS_OBJ_NOTIFICATION },
-    [11] = { .id = "ntfn:intruder", .type = RS_OBJ_NOTIFICATION },
-    [12] = { .id = "ntfn:uart", .type = RS_OBJ_NOTIFICATION },
+    [2] = { .id = "ep:rtc", .type = RS_OBJ_ENDPOINT },
+    [3] = { .id = "ep:uart", .type = RS_OBJ_ENDPOINT },
+    [4] = { .id = "heap:client", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [5] = { .id = "heap:echo", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [6] = { .id = "heap:intruder", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [7] = { .id = "heap:rtc", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [8] = { .id = "heap:uart", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [9] = { .id = "irq:rtc.pl031", .type = RS_OBJ_IRQ_HANDLER, .irq = 34u, .irq_edge = 0 },
+    [10] = { .id = "irq:uart.pl011", .type = RS_OBJ_IRQ_HANDLER, .irq = 33u, .irq_edge = 0 },
+    [11] = { .id = "mmio:rtc.pl031", .type = RS_OBJ_FRAMES_AT, .size_bits = 12, .pages = 1u, .paddr = 0x9010000u },
+    [12] = { .id = "mmio:uart.pl011", .type = RS_OBJ_FRAMES_AT, .size_bits = 12, .pages = 1u, .paddr = 0x9000000u },
+    [13] = { .id = "ntfn:client", .type = RS_OBJ_NOTIFICATION },
+    [14] = { .id = "ntfn:echo", .type = RS_OBJ_NOTIFICATION },
+    [15] = { .id = "ntfn:intruder", .type = RS_OBJ_NOTIFICATION },
+    [16] = { .id = "ntfn:rtc", .type = RS_OBJ_NOTIFICATION },
+    [17] = { .id = "ntfn:uart", .type = RS_OBJ_NOTIFICATION },
 };
 
 /* echo: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_echo[] = {
     { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 0u, .rights = RS_RIGHT_READ }, /* ECHO_CAP_EP: receive echo requests (1 client badge) */
-    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 10u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* ECHO_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
+    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 14u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* ECHO_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
     { .slot = 10u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* ECHO_CAP_RECV: empty: a received cap lands here */
     { .slot = 11u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* ECHO_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
     { .slot = 12u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* ECHO_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
@@ -35,15 +40,32 @@ static const rs_cap_t rs_caps_echo[] = {
     { .slot = 14u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* ECHO_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
 };
 static const rs_mapping_t rs_maps_echo[] = {
-    { .object = 4u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* ECHO_VADDR_HEAP */
+    { .object = 5u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* ECHO_VADDR_HEAP */
 };
 _Static_assert(14u < (1u << 5), "echo: its caps fit its CNode");
 
+/* rtc: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
+static const rs_cap_t rs_caps_rtc[] = {
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 2u, .rights = RS_RIGHT_READ }, /* RTC_CAP_EP: receive timer requests (1 client badge) */
+    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 16u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* RTC_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
+    { .slot = 10u, .kind = RS_SLOT_IRQ_HANDLER, .object = 9u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* RTC_CAP_IRQ_PL031: IRQ 34 (level) of pl031; signals own notification with badge 0x8000001 */
+    { .slot = 11u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* RTC_CAP_RECV: empty: a received cap lands here */
+    { .slot = 12u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* RTC_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
+    { .slot = 13u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* RTC_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
+    { .slot = 14u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* RTC_CAP_REPLY_2: empty: a saved reply cap (deferred reply) */
+    { .slot = 15u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* RTC_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
+};
+static const rs_mapping_t rs_maps_rtc[] = {
+    { .object = 11u, .vaddr = 0x40000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* RTC_VADDR_PL031 */
+    { .object = 7u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* RTC_VADDR_HEAP */
+};
+_Static_assert(15u < (1u << 5), "rtc: its caps fit its CNode");
+
 /* uart: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_uart[] = {
-    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 2u, .rights = RS_RIGHT_READ }, /* UART_CAP_EP: receive serial requests (1 client badge) */
-    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 12u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* UART_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
-    { .slot = 10u, .kind = RS_SLOT_IRQ_HANDLER, .object = 7u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* UART_CAP_IRQ_PL011: IRQ 33 (level) of pl011; signals own notification with badge 0x8000001 */
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 3u, .rights = RS_RIGHT_READ }, /* UART_CAP_EP: receive serial requests (1 client badge) */
+    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 17u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* UART_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
+    { .slot = 10u, .kind = RS_SLOT_IRQ_HANDLER, .object = 10u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* UART_CAP_IRQ_PL011: IRQ 33 (level) of pl011; signals own notification with badge 0x8000001 */
     { .slot = 11u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* UART_CAP_RECV: empty: a received cap lands here */
     { .slot = 12u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* UART_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
     { .slot = 13u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* UART_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
@@ -51,28 +73,29 @@ static const rs_cap_t rs_caps_uart[] = {
     { .slot = 15u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* UART_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
 };
 static const rs_mapping_t rs_maps_uart[] = {
-    { .object = 8u, .vaddr = 0x40000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* UART_VADDR_PL011 */
-    { .object = 6u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* UART_VADDR_HEAP */
+    { .object = 12u, .vaddr = 0x40002000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* UART_VADDR_PL011 */
+    { .object = 8u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* UART_VADDR_HEAP */
 };
 _Static_assert(15u < (1u << 5), "uart: its caps fit its CNode");
 
 /* client: CNode of 4 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_client[] = {
-    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 9u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* CLIENT_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
+    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 13u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* CLIENT_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
     { .slot = 9u, .kind = RS_SLOT_USE_EP, .object = 0u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* CLIENT_CAP_ECHO: call echo on echo (badge 1 names client to echo) */
-    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 2u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* CLIENT_CAP_SERIAL: call serial on uart (badge 1 names client to uart) */
+    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 3u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* CLIENT_CAP_SERIAL: call serial on uart (badge 1 names client to uart) */
+    { .slot = 11u, .kind = RS_SLOT_USE_EP, .object = 2u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* CLIENT_CAP_TIMER: call timer on rtc (badge 1 names client to rtc) */
 };
 static const rs_mapping_t rs_maps_client[] = {
-    { .object = 3u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* CLIENT_VADDR_HEAP */
+    { .object = 4u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* CLIENT_VADDR_HEAP */
 };
-_Static_assert(10u < (1u << 4), "client: its caps fit its CNode");
+_Static_assert(11u < (1u << 4), "client: its caps fit its CNode");
 
 /* intruder: CNode of 4 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_intruder[] = {
-    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 11u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* INTRUDER_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
+    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 15u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* INTRUDER_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
 };
 static const rs_mapping_t rs_maps_intruder[] = {
-    { .object = 5u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* INTRUDER_VADDR_HEAP */
+    { .object = 6u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* INTRUDER_VADDR_HEAP */
 };
 _Static_assert(8u < (1u << 4), "intruder: its caps fit its CNode");
 
@@ -93,6 +116,21 @@ static const rs_server_t rs_servers[] = {
         .argv = 0, .argc = 0u,
     },
     {
+        .name = "rtc",
+        .elf = "rtc",
+        .priority = 190,
+        .cnode_bits = 5,
+        .restart = RS_RESTART_NEVER,
+        .max_restarts = 0u,
+        .stack_bytes = 16384u,
+        .heap_bytes = 65536u,
+        .keep_reserved = 0x6u,
+        .fault_badge = 0x4u,
+        .caps = rs_caps_rtc, .ncaps = 8u,
+        .maps = rs_maps_rtc, .nmaps = 2u,
+        .argv = 0, .argc = 0u,
+    },
+    {
         .name = "uart",
         .elf = "uart",
         .priority = 200,
@@ -102,7 +140,7 @@ static const rs_server_t rs_servers[] = {
         .stack_bytes = 16384u,
         .heap_bytes = 65536u,
         .keep_reserved = 0x6u,
-        .fault_badge = 0x4u,
+        .fault_badge = 0x5u,
         .caps = rs_caps_uart, .ncaps = 8u,
         .maps = rs_maps_uart, .nmaps = 2u,
         .argv = 0, .argc = 0u,
@@ -118,7 +156,7 @@ static const rs_server_t rs_servers[] = {
         .heap_bytes = 65536u,
         .keep_reserved = 0x6u,
         .fault_badge = 0x1u,
-        .caps = rs_caps_client, .ncaps = 3u,
+        .caps = rs_caps_client, .ncaps = 4u,
         .maps = rs_maps_client, .nmaps = 1u,
         .argv = 0, .argc = 0u,
     },
@@ -142,9 +180,9 @@ static const rs_server_t rs_servers[] = {
 const rs_system_t rs_system = {
     .version = RS_TABLES_VERSION,
     .name = "hello",
-    .objects = rs_objects, .nobjects = 13u,
+    .objects = rs_objects, .nobjects = 18u,
     .fault_ep = 1u,
-    .servers = rs_servers, .nservers = 4u,
+    .servers = rs_servers, .nservers = 5u,
     .untyped_budget = 0x4000000u,
-    .untyped_estimate = 0x174d30u,
+    .untyped_estimate = 0x1d3980u,
 };

@@ -5,24 +5,30 @@
 #include <rootserver/tables.h>
 
 #define RS_SYSTEM_NAME "hello"
-#define RS_NSERVERS 4u
-#define RS_NOBJECTS 13u
+#define RS_NSERVERS 5u
+#define RS_NOBJECTS 18u
 
 #define RS_SERVER_ECHO 0u /* start order */
-#define RS_SERVER_UART 1u /* start order */
-#define RS_SERVER_CLIENT 2u /* start order */
-#define RS_SERVER_INTRUDER 3u /* start order */
+#define RS_SERVER_RTC 1u /* start order */
+#define RS_SERVER_UART 2u /* start order */
+#define RS_SERVER_CLIENT 3u /* start order */
+#define RS_SERVER_INTRUDER 4u /* start order */
 
 #define RS_OBJECT_EP_ECHO 0u
 #define RS_OBJECT_EP_ROOT_FAULT 1u
-#define RS_OBJECT_EP_UART 2u
-#define RS_OBJECT_HEAP_CLIENT 3u
-#define RS_OBJECT_HEAP_ECHO 4u
-#define RS_OBJECT_HEAP_INTRUDER 5u
-#define RS_OBJECT_HEAP_UART 6u
-#define RS_OBJECT_IRQ_UART_PL011 7u
-#define RS_OBJECT_MMIO_UART_PL011 8u
-#define RS_OBJECT_NTFN_CLIENT 9u
-#define RS_OBJECT_NTFN_ECHO 10u
-#define RS_OBJECT_NTFN_INTRUDER 11u
-#define RS_OBJECT_NTFN_UART 12u
+#define RS_OBJECT_EP_RTC 2u
+#define RS_OBJECT_EP_UART 3u
+#define RS_OBJECT_HEAP_CLIENT 4u
+#define RS_OBJECT_HEAP_ECHO 5u
+#define RS_OBJECT_HEAP_INTRUDER 6u
+#define RS_OBJECT_HEAP_RTC 7u
+#define RS_OBJECT_HEAP_UART 8u
+#define RS_OBJECT_IRQ_RTC_PL031 9u
+#define RS_OBJECT_IRQ_UART_PL011 10u
+#define RS_OBJECT_MMIO_RTC_PL031 11u
+#define RS_OBJECT_MMIO_UART_PL011 12u
+#define RS_OBJECT_NTFN_CLIENT 13u
+#define RS_OBJECT_NTFN_ECHO 14u
+#define RS_OBJECT_NTFN_INTRUDER 15u
+#define RS_OBJECT_NTFN_RTC 16u
+#define RS_OBJECT_NTFN_UART 17u

@@ -9,6 +9,7 @@
 #include <neptune/ipc.h>
 #include <echo_client_gen.h>
 #include <serial_client_gen.h>
+#include <timer_client_gen.h>
 
 /* CSpace: 16 slots (a slot's number is its cptr). */
 #define CLIENT_CNODE_BITS 4
@@ -23,8 +24,9 @@
 #define CLIENT_CAP_NTFN 8u /* own notification, bound to its TCB (signals; can be handed out) */
 #define CLIENT_CAP_ECHO 9u /* call echo on echo (badge 1 names client to echo) */
 #define CLIENT_CAP_SERIAL 10u /* call serial on uart (badge 1 names client to uart) */
-_Static_assert(CLIENT_CAP_SERIAL < (1ul << CLIENT_CNODE_BITS), "client: its slots do not fit its CNode");
-#define CLIENT_SLOT_FREE_FIRST 11u /* first slot the layout leaves empty for caps the server keeps */
+#define CLIENT_CAP_TIMER 11u /* call timer on rtc (badge 1 names client to rtc) */
+_Static_assert(CLIENT_CAP_TIMER < (1ul << CLIENT_CNODE_BITS), "client: its slots do not fit its CNode");
+#define CLIENT_SLOT_FREE_FIRST 12u /* first slot the layout leaves empty for caps the server keeps */
 #define CLIENT_SLOT_FREE_END 16u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
@@ -45,6 +47,13 @@ static inline echo_client_t client_use_echo(void)
 static inline serial_client_t client_use_serial(void)
 {
     serial_client_t c = { CLIENT_CAP_SERIAL, NULL, 0 };
+    return c;
+}
+
+/** Calls timer on rtc. */
+static inline timer_client_t client_use_timer(void)
+{
+    timer_client_t c = { CLIENT_CAP_TIMER, NULL, 0 };
     return c;
 }
 

@@ -13,7 +13,7 @@
 #define UART_CNODE_BITS 5
 #define UART_CAP_NULL 0u /* null: empty (not granted) */
 #define UART_CAP_CNODE 1u /* own CNode (cap moves, saved replies) */
-#define UART_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 4 names uart) */
+#define UART_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 5 names uart) */
 #define UART_CAP_VSPACE 3u /* own VSpace: empty (not granted) */
 #define UART_CAP_ASID_POOL 4u /* ASID pool: empty (not granted) */
 #define UART_CAP_TCB 5u /* own TCB: empty (not granted) */
@@ -32,7 +32,7 @@ _Static_assert(UART_CAP_REPLY_3 < (1ul << UART_CNODE_BITS), "uart: its slots do 
 #define UART_SLOT_FREE_END 32u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
-#define UART_VADDR_PL011 0x40000000ul /* mmio, rw, uncached */
+#define UART_VADDR_PL011 0x40002000ul /* mmio, rw, uncached */
 #define UART_VADDR_PL011_SIZE 0x1000ul
 #define UART_VADDR_HEAP 0x1020000000ul /* heap, rw */
 #define UART_VADDR_HEAP_SIZE 0x10000ul
