@@ -108,6 +108,19 @@ describe("neptune-gen build: errors before CMake", () => {
     expectNoStackTrace(r.stderr);
   });
 
+  it("points at a server with no build target on the host target too", async () => {
+    const dir = await tempDir();
+    await writeFile(
+      path.join(dir, "system.ts"),
+      `import { defineSystem, server } from "neptune-gen";\nexport default defineSystem({\n  name: "nosrc",\n  idl: ["${path.join(ROOT, "idl")}"],\n  servers: [\n    server({ name: "ghost", serves: ["echo"] }),\n  ],\n});\n`,
+    );
+    const r = await cli(["run", "--target", "host", "-s", path.join(dir, "system.ts"), "-B", path.join(dir, "b"), "--expect", "x"]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/system\.ts:6:5: error: server 'ghost' has no build target: its source folder .*servers\/ghost does not exist\nhint: create it with 'neptune-gen new server ghost'/);
+    expect(r.stderr).not.toMatch(/CMake/);
+    expectNoStackTrace(r.stderr);
+  });
+
   it("says the untyped budget is too small and what it must be", async () => {
     const dir = await tempDir();
     await writeFile(

@@ -20,6 +20,7 @@ import { execa } from "execa";
 import type { DiagnosticBag } from "../diag/diagnostics.ts";
 import { compileSystem, emitSystem, writeGenerated } from "../compile.ts";
 import { emitServersCmake } from "../emit/servers-cmake.ts";
+import { serverSourceDirs } from "./sources.ts";
 import type { GeneratedFile } from "../emit/files.ts";
 import type { CompiledSystem } from "../model/system.ts";
 import { PROJECT_ROOT } from "./workspace.ts";
@@ -40,12 +41,10 @@ export const HOST_SANITIZERS = "address,undefined";
 export const HOST_EXECUTABLE = "neptune-host";
 
 /** The generated files plus servers.cmake (each server's folder, absolute). */
-export function hostGeneratedFiles(sys: CompiledSystem, systemFile: string): GeneratedFile[] {
-  const files = emitSystem(sys);
-  if (files.some((f) => f.path === "servers.cmake")) return files;
-  const base = path.dirname(path.resolve(systemFile));
-  const serverDirs = Object.fromEntries(sys.model.servers.map((s) => [s.name, path.resolve(base, s.src)]));
-  return [...files, ...emitServersCmake(sys.model, sys.layout, { serverDirs })];
+export async function hostGeneratedFiles(sys: CompiledSystem, bag: DiagnosticBag): Promise<GeneratedFile[] | undefined> {
+  const serverDirs = await serverSourceDirs(sys, bag);
+  if (bag.hasErrors) return undefined;
+  return [...emitSystem(sys), ...emitServersCmake(sys.model, sys.layout, { serverDirs })];
 }
 
 /** A value from CMakeCache.txt, or undefined. */
@@ -66,7 +65,9 @@ export async function buildHost(opts: HostBuildOptions): Promise<{ executable: s
   if (!sys) return undefined;
   const buildDir = path.resolve(opts.buildDir);
   const genDir = path.join(buildDir, "gen");
-  await writeGenerated(genDir, hostGeneratedFiles(sys, opts.systemFile));
+  const files = await hostGeneratedFiles(sys, bag);
+  if (!files) return undefined;
+  await writeGenerated(genDir, files);
 
   const sanitize = opts.sanitize ? HOST_SANITIZERS : "";
   const configured =

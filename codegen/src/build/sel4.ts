@@ -9,7 +9,7 @@
  * rest, so a no-op rebuild regenerates and relinks nothing.
  */
 
-import { access, readFile, readdir, stat, writeFile, mkdir } from "node:fs/promises";
+import { access, readFile, readdir, writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { execa } from "execa";
 import { DiagnosticBag } from "../diag/diagnostics.ts";
@@ -17,6 +17,7 @@ import type { CompiledSystem } from "../model/system.ts";
 import { compileSystem, displayPath, emitSystem, writeGenerated } from "../compile.ts";
 import { emitServersCmake } from "../emit/servers-cmake.ts";
 import { PROJECT_ROOT, requireWorkspace } from "./workspace.ts";
+import { serverSourceDirs } from "./sources.ts";
 
 export interface Sel4Platform {
   name: string;
@@ -52,33 +53,6 @@ export interface BuildResult {
   regenerated: string[];
   /** ninja had nothing to do. */
   upToDate: boolean;
-}
-
-/** Server name → absolute source folder; an error for each server whose folder is missing. */
-export async function serverSourceDirs(sys: CompiledSystem, bag: DiagnosticBag): Promise<Record<string, string>> {
-  const base = path.dirname(path.resolve(sys.model.file));
-  const dirs: Record<string, string> = {};
-  for (const s of sys.model.servers) {
-    const dir = path.resolve(base, s.src);
-    const ok = await stat(dir).then(
-      (st) => st.isDirectory(),
-      () => false,
-    );
-    if (!ok) {
-      bag.error(
-        s.pos,
-        `server '${s.name}' has no build target: its source folder ${displayPath(dir)} does not exist`,
-        `create it with 'neptune-gen new server ${s.name}', or point \`src\` at the folder with its sources`,
-      );
-      continue;
-    }
-    const files = await readdir(dir);
-    if (!files.includes("CMakeLists.txt") && !files.some((f) => f.endsWith(".c"))) {
-      bag.error(s.pos, `server '${s.name}' has no build target: ${displayPath(dir)} has neither a CMakeLists.txt nor .c files`, `add its main.c there (see 'neptune-gen new server')`);
-    }
-    dirs[s.elf] = dir;
-  }
-  return dirs;
 }
 
 async function which(cmd: string): Promise<boolean> {
