@@ -9,7 +9,6 @@
  * (with a final line), or when the timeout runs out.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -52,26 +51,6 @@ static const char *fault_name(ng_host_exit_kind_t kind)
     }
 }
 
-static const char *signal_name(int sig)
-{
-    switch (sig) {
-    case SIGSEGV:
-        return "SIGSEGV";
-    case SIGBUS:
-        return "SIGBUS";
-    case SIGILL:
-        return "SIGILL";
-    case SIGFPE:
-        return "SIGFPE";
-    case SIGTRAP:
-        return "SIGTRAP";
-    case SIGABRT:
-        return "SIGABRT";
-    default:
-        return "signal";
-    }
-}
-
 /* The seL4 root server's line, plus the host signal that stood for the fault. */
 static void report(const hr_server_t *srv)
 {
@@ -80,7 +59,7 @@ static void report(const hr_server_t *srv)
         printf(HR_PREFIX "server %s exited with status %d\n", srv->s->name, srv->status);
     } else {
         printf("fault: server %s: %s at 0x%lx pc 0x%lx (%s)\n", srv->s->name, fault_name(e->kind),
-               (unsigned long)e->addr, (unsigned long)e->pc, signal_name(e->sig));
+               (unsigned long)e->addr, (unsigned long)e->pc, ng_host_signal_name(e->sig));
     }
 }
 

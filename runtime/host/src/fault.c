@@ -24,7 +24,7 @@
 static const int fault_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE };
 static pthread_once_t handlers_once = PTHREAD_ONCE_INIT;
 
-static const char *signal_name(int sig)
+const char *ng_host_signal_name(int sig)
 {
     switch (sig) {
     case SIGSEGV:
@@ -35,6 +35,10 @@ static const char *signal_name(int sig)
         return "SIGILL";
     case SIGFPE:
         return "SIGFPE";
+    case SIGTRAP:
+        return "SIGTRAP";
+    case SIGABRT:
+        return "SIGABRT";
     default:
         return "signal";
     }
@@ -94,7 +98,7 @@ static void on_fault(int sig, siginfo_t *info, void *uctx)
         put("fault: server ");
         put(t->name);
         put(": signal ");
-        put(signal_name(sig));
+        put(ng_host_signal_name(sig));
         put(" at ");
         put_hex((uintptr_t)info->si_addr);
         put("\n");

@@ -87,6 +87,9 @@ typedef enum ng_host_exit_kind {
     NG_HOST_EXIT_USER_EXCEPTION = 3, /* SIGILL, SIGFPE */
 } ng_host_exit_kind_t;
 
+/* "SIGSEGV", "SIGBUS", … for the signals that stand for faults ("signal" for others). */
+const char *ng_host_signal_name(int sig);
+
 typedef struct ng_host_exit {
     ng_host_exit_kind_t kind;
     int sig;        /* what ng_host_thread_join returns */
