@@ -16,6 +16,7 @@
 #include <vka/vka.h>
 #include <vspace/vspace.h>
 
+#include <rootserver/common.h>
 #include <rootserver/tables.h>
 
 /* A kernel object of the tables, as the root server holds it. */
@@ -39,7 +40,7 @@ typedef struct rs_server_state {
     uint32_t nframe_copies;
     seL4_CPtr fault_ep;                   /* badged copy: badge = server index + 1 */
     rs_server_status_t status;
-    uint32_t restarts;
+    rs_restart_state_t restart; /* common/restart.c's count and window */
     uint32_t caps_installed;
 } rs_server_state_t;
 
@@ -62,10 +63,8 @@ typedef struct rs_env {
 void rs_env_init(rs_env_t *env, const rs_system_t *sys);
 uint64_t rs_env_untyped_free_at_boot(const rs_env_t *env);
 
-/* validate.c: checks the tables without side effects; prints every problem, returns their count */
-int rs_tables_validate(const rs_system_t *sys);
-/* The server's own notification slot (RS_SLOT_NTFN), or NULL */
-const rs_cap_t *rs_own_ntfn(const rs_server_t *s);
+/* The table check (rs_tables_validate), restart policy and report wording are shared with the
+ * host root server: common/include/rootserver/common.h. */
 
 /* objects.c */
 int rs_objects_create(rs_env_t *env);

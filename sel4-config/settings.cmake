@@ -49,6 +49,9 @@ endif()
 if(KernelArchARM)
     # Cycle counter readable from user mode (the IPC benchmark).
     set(KernelArmExportPMUUser ON CACHE BOOL "" FORCE)
+    # Generic timer's virtual counter readable from user mode: the root server's clock for its
+    # restart rate limit (rootserver/target.c).
+    set(KernelArmExportVCNTUser ON CACHE BOOL "" FORCE)
 endif()
 
 if(NEPTUNE_BUILD STREQUAL "release")

@@ -115,7 +115,7 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
 
     printf(HR_PREFIX "hello\n");
-    if (hr_tables_validate(env->sys) != 0) {
+    if (rs_tables_validate(env->sys) != 0) {
         printf(HR_PREFIX "boot failed: the generated tables are inconsistent\n");
         hr_exit(1);
     }

@@ -13,6 +13,7 @@
 
 #include <neptune/host.h>
 #include <neptune/host_dev.h>
+#include <rootserver/common.h>
 #include <rootserver/tables.h>
 
 #define HR_PREFIX "neptune host: "
@@ -48,9 +49,12 @@ typedef struct hr_server {
     ng_host_cspace_t *cs;
     ng_host_thread_t *thread;
     int (*entry)(int argc, char **argv);
+    /* Every copy of its ELF it was loaded from (one per start; never unloaded). */
+    void **handles;
+    uint32_t nhandles;
     int status; /* what main returned */
     hr_status_t state;
-    uint32_t restarts;
+    rs_restart_state_t restart; /* rootserver/common/restart.c's count and window */
     uint32_t caps_installed;
     uint32_t maps_done; /* mappings made (kept across restarts) */
     /* Start gate: the thread waits until the root server has bound its notification. */
@@ -74,8 +78,8 @@ typedef struct hr_env {
     uint32_t nopened;
 } hr_env_t;
 
-/* validate.c: checks the tables before anything is created (0: fine). */
-int hr_tables_validate(const rs_system_t *sys);
+/* The table check (rs_tables_validate), restart policy and report wording are shared with the
+ * seL4 root server: rootserver/common/include/rootserver/common.h. */
 
 /* objects.c: endpoints, notifications, IRQ handlers, memfd frames, device windows. */
 int hr_objects_create(hr_env_t *env);

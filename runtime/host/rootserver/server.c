@@ -10,7 +10,7 @@
  *
  * A server is loaded from <servers dir>/<elf>.so the first time; a second instance of the same
  * ELF (two servers sharing it, or a restart) loads a fresh copy of the file, so every instance
- * starts with globals of its own, as a freshly loaded ELF does on seL4.
+ * starts with globals of its own, as a freshly loaded ELF does on seL4 (see load()).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -162,28 +162,65 @@ static bool opened_before(hr_env_t *env, const char *elf)
     return false;
 }
 
+/* Whether h is a copy some server runs, or ran (its own earlier incarnation included). */
+static bool handle_in_use(const hr_env_t *env, const void *h)
+{
+    for (uint32_t i = 0; i < env->sys->nservers; i++) {
+        const hr_server_t *other = &env->servers[i];
+        for (uint32_t j = 0; j < other->nhandles; j++) {
+            if (other->handles[j] == h) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/*
+ * The first instance of an ELF is loaded from its file; every later one (a second server of the
+ * same ELF, every restart) from a private copy in a memfd, named /proc/self/fd/<n>. The memfd
+ * stays open as long as the process: glibc finds an already loaded object by its name, so a
+ * closed memfd's number, reused for the next copy, would hand back the copy loaded under that
+ * name before — another server's code, which is what a restart used to run. Each handle is
+ * checked to be new.
+ */
 static int load(hr_env_t *env, hr_server_t *srv)
 {
     const rs_server_t *s = srv->s;
     char path[4096];
     snprintf(path, sizeof path, "%s/%s.so", env->servers_dir, s->elf);
     void *h = NULL;
+    int fd = -1;
     if (!opened_before(env, s->elf)) {
         h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     } else {
-        int fd = copy_to_memfd(path, s->elf);
+        fd = copy_to_memfd(path, s->elf);
         if (fd >= 0) {
             char alias[64];
             snprintf(alias, sizeof alias, "/proc/self/fd/%d", fd);
             h = dlopen(alias, RTLD_NOW | RTLD_LOCAL);
-            close(fd);
         }
     }
     if (!h) {
         const char *why = dlerror();
         printf(HR_PREFIX "%s: cannot load %s: %s\n", s->name, path, why ? why : strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+        }
         return -1;
     }
+    if (handle_in_use(env, h)) {
+        printf(HR_PREFIX "%s: loading %s gave a copy already in use, not a fresh one\n", s->name,
+               path);
+        return -1;
+    }
+    void **grown = realloc(srv->handles, (srv->nhandles + 1) * sizeof *grown);
+    if (!grown) {
+        printf(HR_PREFIX "%s: out of memory\n", s->name);
+        return -1;
+    }
+    srv->handles = grown;
+    srv->handles[srv->nhandles++] = h;
     srv->entry = (int (*)(int, char **))dlsym(h, "main");
     if (!srv->entry) {
         printf(HR_PREFIX "%s: %s has no main()\n", s->name, path);

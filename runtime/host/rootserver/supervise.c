@@ -5,8 +5,9 @@
  * it in the seL4 root server's words
  *   fault: server <name>: <vm fault|cap fault|user exception> at <addr> pc <pc> (<signal>)
  *   neptune host: server <name> exited with status <n>
- * and applies the server's restart policy. The process ends when no server is left running
- * (with a final line), or when the timeout runs out.
+ * and applies the server's restart policy; the words, and the policy with its rate limit, are
+ * the seL4 root server's own code (rootserver/common/). The process ends when no server is left
+ * running (with a final line), or when the timeout runs out.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -37,60 +38,49 @@ void hr_supervise_init(hr_env_t *env)
     ng_host_exit_hook_set(on_exit_hook);
 }
 
-static const char *fault_name(ng_host_exit_kind_t kind)
+/* Decode: the host kernel's exit record as the seL4 root server decodes a fault message, plus
+ * the host signal that stood for the fault. */
+static rs_end_t decode(const hr_server_t *srv)
 {
-    switch (kind) {
+    const ng_host_exit_t *x = &srv->exit;
+    rs_end_t e = { .kind = RS_END_OTHER, .addr = x->addr, .pc = x->pc };
+    switch (x->kind) {
+    case NG_HOST_EXIT_RETURNED:
+        e.kind = RS_END_EXIT;
+        e.status = srv->status;
+        return e;
     case NG_HOST_EXIT_VM_FAULT:
-        return "vm fault";
+        e.kind = RS_END_VM_FAULT;
+        break;
     case NG_HOST_EXIT_CAP_FAULT:
-        return "cap fault";
+        e.kind = RS_END_CAP_FAULT;
+        break;
     case NG_HOST_EXIT_USER_EXCEPTION:
-        return "user exception";
+        e.kind = RS_END_USER_EXCEPTION;
+        break;
     default:
-        return "unknown fault";
+        break;
     }
+    e.detail = ng_host_signal_name(x->sig);
+    return e;
 }
 
-/* The seL4 root server's line, plus the host signal that stood for the fault. */
-static void report(const hr_server_t *srv)
-{
-    const ng_host_exit_t *e = &srv->exit;
-    if (e->kind == NG_HOST_EXIT_RETURNED) {
-        printf(HR_PREFIX "server %s exited with status %d\n", srv->s->name, srv->status);
-    } else {
-        printf("fault: server %s: %s at 0x%lx pc 0x%lx (%s)\n", srv->s->name, fault_name(e->kind),
-               (unsigned long)e->addr, (unsigned long)e->pc, ng_host_signal_name(e->sig));
-    }
-}
-
-static bool should_restart(const hr_server_t *srv)
-{
-    switch (srv->s->restart) {
-    case RS_RESTART_ALWAYS:
-        return true;
-    case RS_RESTART_ON_FAULT:
-        return srv->exit.kind != NG_HOST_EXIT_RETURNED && srv->restarts < srv->s->max_restarts;
-    default:
-        return false;
-    }
-}
-
-/* Perform: report, then restart or leave it stopped. */
+/* Perform: report, then restart or leave it stopped, as the shared policy decides. */
 static void handle(hr_env_t *env, hr_server_t *srv)
 {
-    report(srv);
-    if (!should_restart(srv)) {
+    rs_end_t e = decode(srv);
+    rs_report_end(srv->s, &e);
+    rs_decision_t d = rs_restart_decide(srv->s, &srv->restart, &e, rs_clock_ms());
+    if (d != RS_DECIDE_RESTART) {
         srv->state = HR_STOPPED;
-        printf(HR_PREFIX "server %s stopped\n", srv->s->name);
+        rs_report_decision(srv->s, &srv->restart, d, false);
         return;
     }
-    srv->restarts++;
-    if (hr_server_start(env, srv->index) != 0) {
+    bool ok = hr_server_start(env, srv->index) == 0;
+    if (!ok) {
         srv->state = HR_STOPPED;
-        printf(HR_PREFIX "server %s: restart failed\n", srv->s->name);
-        return;
     }
-    printf(HR_PREFIX "server %s restarted (%u)\n", srv->s->name, (unsigned)srv->restarts);
+    rs_report_decision(srv->s, &srv->restart, d, ok);
 }
 
 static unsigned running(const hr_env_t *env)

@@ -1,22 +1,22 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Checks the generated tables before anything is created: object indices in range and of the
- * right type, slots inside each CNode and clear of the reserved ones, no slot used twice,
- * mappings page aligned. neptune-gen's layout already guarantees all of this; the check keeps a
- * stale or hand-edited system_gen.c from turning into a half-built system.
+ * Checks the generated tables before anything is created, for both root servers: the version,
+ * object indices in range and of the right type, slots inside each CNode and clear of the
+ * reserved ones, no slot used twice, badges only where they mean something, fault badges unique,
+ * mappings aligned to their page size, frame sizes the target has. neptune-gen's layout already
+ * guarantees all of this; the check keeps a stale or hand-edited system_gen.c from turning into a
+ * half-built system.
  */
 #include <stdio.h>
 
-#include <sel4/sel4.h>
-
-#include "env.h"
+#include <rootserver/common.h>
 
 #define RS_RESERVED_SLOTS 8u
-#define RS_MAX_CNODE_BITS 16u
 
-static int rs_bad(const char *server, const char *what, uint64_t value)
+static int rs_bad(const char *who, const char *what, uint64_t value)
 {
-    printf("neptune rootserver: tables: %s: %s (%llu)\n", server, what, (unsigned long long)value);
+    printf("%stables: %s: %s (%llu)\n", rs_target.prefix, who ? who : "?", what,
+           (unsigned long long)value);
     return 1;
 }
 
@@ -65,7 +65,8 @@ static int rs_validate_caps(const rs_system_t *sys, const rs_server_t *s)
         if (t == RS_OBJ_FRAMES || t == RS_OBJ_FRAMES_AT) {
             errors += rs_bad(s->name, "frames are mapped, not installed as caps", c->slot);
         }
-        if (c->badge != 0 && t != RS_OBJ_ENDPOINT && t != RS_OBJ_NOTIFICATION && t != RS_OBJ_IRQ_HANDLER) {
+        if (c->badge != 0 && t != RS_OBJ_ENDPOINT && t != RS_OBJ_NOTIFICATION &&
+            t != RS_OBJ_IRQ_HANDLER) {
             errors += rs_bad(s->name, "badge on an object that takes none", c->slot);
         }
         if (t == RS_OBJ_IRQ_HANDLER && c->badge != 0 && rs_own_ntfn(s) == NULL) {
@@ -89,24 +90,52 @@ static int rs_validate_maps(const rs_system_t *sys, const rs_server_t *s)
             errors += rs_bad(s->name, "mapping of an object that is not frames", m->object);
             continue;
         }
-        if (m->vaddr & ((1ull << o->size_bits) - 1)) {
+        if (o->size_bits < 64 && (m->vaddr & ((1ull << o->size_bits) - 1))) {
             errors += rs_bad(s->name, "mapping vaddr not page aligned", m->vaddr);
         }
     }
     return errors;
 }
 
+static int rs_validate_server(const rs_system_t *sys, uint32_t index)
+{
+    const rs_server_t *s = &sys->servers[index];
+    int errors = 0;
+    if (s->fault_badge == 0) {
+        errors += rs_bad(s->name, "fault badge 0 (unbadged faults name nobody)", 0);
+    }
+    for (uint32_t j = 0; j < index; j++) {
+        if (sys->servers[j].fault_badge == s->fault_badge) {
+            errors += rs_bad(s->name, "fault badge used twice", s->fault_badge);
+        }
+    }
+    if (s->cnode_bits < 4 || s->cnode_bits > rs_target.max_cnode_bits) {
+        return errors + rs_bad(s->name, "cnode_bits out of range", s->cnode_bits);
+    }
+    if (s->priority > rs_target.max_priority) {
+        errors += rs_bad(s->name, "priority above the root server's", s->priority);
+    }
+    if (s->restart != RS_RESTART_NEVER && s->restart != RS_RESTART_ALWAYS &&
+        s->restart != RS_RESTART_ON_FAULT) {
+        errors += rs_bad(s->name, "unknown restart policy", (uint64_t)s->restart);
+    }
+    errors += rs_validate_caps(sys, s);
+    errors += rs_validate_maps(sys, s);
+    return errors;
+}
+
 int rs_tables_validate(const rs_system_t *sys)
 {
-    int errors = 0;
     if (sys->version != RS_TABLES_VERSION) {
         return rs_bad(sys->name, "tables version differs from the root server's", sys->version);
     }
+    int errors = 0;
     for (uint32_t i = 0; i < sys->nobjects; i++) {
         const rs_object_t *o = &sys->objects[i];
         if ((o->type == RS_OBJ_FRAMES || o->type == RS_OBJ_FRAMES_AT) &&
-            (o->pages == 0 || (o->size_bits != seL4_PageBits && o->size_bits != seL4_LargePageBits))) {
-            errors += rs_bad(o->id, "frames need pages > 0 of 4K or 2M", o->size_bits);
+            (o->pages == 0 ||
+             (o->size_bits != rs_target.page_bits && o->size_bits != rs_target.large_page_bits))) {
+            errors += rs_bad(o->id, "frames need pages > 0 of a small or large page", o->size_bits);
         }
     }
     if (sys->fault_ep != RS_NO_OBJECT &&
@@ -114,24 +143,7 @@ int rs_tables_validate(const rs_system_t *sys)
         errors += rs_bad(sys->name, "fault endpoint is not an endpoint object", sys->fault_ep);
     }
     for (uint32_t i = 0; i < sys->nservers; i++) {
-        const rs_server_t *s = &sys->servers[i];
-        if (s->fault_badge == 0) {
-            errors += rs_bad(s->name, "fault badge 0 (unbadged faults name nobody)", 0);
-        }
-        for (uint32_t j = 0; j < i; j++) {
-            if (sys->servers[j].fault_badge == s->fault_badge) {
-                errors += rs_bad(s->name, "fault badge used twice", s->fault_badge);
-            }
-        }
-        if (s->cnode_bits < 4 || s->cnode_bits > RS_MAX_CNODE_BITS) {
-            errors += rs_bad(s->name, "cnode_bits out of range", s->cnode_bits);
-            continue;
-        }
-        if (s->priority > seL4_MaxPrio - 1) {
-            errors += rs_bad(s->name, "priority above the root server's", s->priority);
-        }
-        errors += rs_validate_caps(sys, s);
-        errors += rs_validate_maps(sys, s);
+        errors += rs_validate_server(sys, i);
     }
     return errors;
 }
