@@ -13,9 +13,10 @@
 
 import { readFile, readdir, stat, mkdir, writeFile, rm } from "node:fs/promises";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { DiagnosticBag } from "./diag/diagnostics.ts";
 import type { IdlModel } from "./model/idl.ts";
-import type { CompiledSystem } from "./model/system.ts";
+import { type CompiledSystem, allProcesses } from "./model/system.ts";
 import { compileIdl } from "./model/resolve-idl.ts";
 import { loadSystemFile } from "./parse/system/loader.ts";
 import { resolveSystem } from "./model/resolve-system.ts";
@@ -65,6 +66,18 @@ export function displayPath(p: string): string {
   return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel.split(path.sep).join("/") : p;
 }
 
+/**
+ * The root server's process service (idl/root.idl): part of every system, so the root server
+ * and every spawner have its stubs, whatever the system's `idl` paths list.
+ */
+export const ROOT_IDL = fileURLToPath(new URL("../../idl/root.idl", import.meta.url));
+
+/** The system's IDL files plus the built-in ones it does not list already. */
+export function withBuiltinIdl(files: string[]): string[] {
+  const have = new Set(files.map((f) => path.resolve(f)));
+  return have.has(ROOT_IDL) ? files : [...files, displayPath(ROOT_IDL)].sort();
+}
+
 export async function compileIdlFiles(files: string[], bag: DiagnosticBag): Promise<IdlModel> {
   const sources = await Promise.all(
     files.map(async (file) => ({ file: displayPath(file), text: await readFile(file, "utf8") })),
@@ -77,7 +90,7 @@ export async function compileSystem(systemFile: string, bag: DiagnosticBag): Pro
   if (!loaded || bag.hasErrors) return undefined;
   const idlFiles = await findIdlFiles(loaded.spec.idl ?? ["idl"], bag, path.dirname(systemFile));
   if (bag.hasErrors) return undefined;
-  const idl = await compileIdlFiles(idlFiles, bag);
+  const idl = await compileIdlFiles(withBuiltinIdl(idlFiles), bag);
   if (bag.hasErrors) return undefined;
   const model = resolveSystem(loaded, idl, bag);
   if (!model || bag.hasErrors) return undefined;
@@ -89,10 +102,10 @@ export async function compileSystem(systemFile: string, bag: DiagnosticBag): Pro
 /** Everything generated for a system, in a stable order. */
 export function emitSystem(sys: CompiledSystem): GeneratedFile[] {
   const files: GeneratedFile[] = [...emitAllInterfaces(sys.model.idl)];
-  for (const server of sys.model.servers) {
-    const layout = sys.layout.servers.find((s) => s.name === server.name);
+  for (const server of allProcesses(sys.model)) {
+    const layout = [...sys.layout.servers, ...sys.layout.programs].find((s) => s.name === server.name);
     if (!layout) throw new Error(`internal: no layout for server ${server.name}`);
-    files.push(...emitServerWrapper(server, layout, sys.model));
+    files.push(...emitServerWrapper(server, layout, sys.model, sys.layout.programs));
   }
   files.push(...emitRootTables(sys.model, sys.layout));
   files.push(...emitLayoutTxt(sys.model, sys.layout));

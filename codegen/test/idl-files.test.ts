@@ -9,6 +9,7 @@ import { compileIdl } from "../src/model/resolve-idl.ts";
 import { findInterface } from "../src/model/lookup.ts";
 import { deriveLabel } from "../src/model/labels.ts";
 import { typeName } from "../src/model/idl-scope.ts";
+import { isFastMethod } from "../src/emit/server.ts";
 
 const root = path.join(import.meta.dirname, "../../idl");
 const files = readdirSync(root).filter((f) => f.endsWith(".idl")).sort();
@@ -24,8 +25,8 @@ function signature(iface: string, method: string): string {
 
 describe("idl/", () => {
   it("holds the system's interfaces", () => {
-    expect(files).toEqual(["blockdev.idl", "echo.idl", "fs.idl", "ntexec.idl", "pathmgr.idl", "procmgr.idl", "serial.idl", "timer.idl"]);
-    expect(model.interfaces.map((i) => i.name)).toEqual(["blockdev", "echo", "fs", "ntexec", "pathmgr", "procmgr", "serial", "timer"]);
+    expect(files).toEqual(["blockdev.idl", "echo.idl", "fs.idl", "ntexec.idl", "pathmgr.idl", "procmgr.idl", "root.idl", "serial.idl", "timer.idl"]);
+    expect(model.interfaces.map((i) => i.name)).toEqual(["blockdev", "echo", "fs", "ntexec", "pathmgr", "procmgr", "root", "serial", "timer"]);
   });
 
   it("compiles with no errors and no warnings", () => {
@@ -35,6 +36,13 @@ describe("idl/", () => {
   it("documents every interface and method", () => {
     const undocumented = model.interfaces.flatMap((i) => [...(i.doc ? [] : [i.name]), ...i.methods.filter((m) => !m.doc).map((m) => `${i.name}.${m.name}`)]);
     expect(undocumented).toEqual([]);
+  });
+
+  it("keeps the root service's scalar calls on the register fast path", () => {
+    expect(signature("root", "wait")).toBe("rpc wait(pid: int32, nohang: bool) -> (child: int32, how: root.end, code: int64, addr: uint64)");
+    const root = findInterface(model, "root")!;
+    const fast = root.methods.filter((m) => isFastMethod(m)).map((m) => m.name);
+    expect(fast).toEqual(["wait", "kill", "exit", "stats"]);
   });
 
   it("keeps echo's methods as the boot example and the benchmark use them", () => {

@@ -81,6 +81,7 @@ export function pingPongModel(): SystemModel {
         devices: [{ name: "mmio0", paddr: 0xa000000, size: 4096, irq: 48, irqTrigger: "edge", pos }],
       }),
     ],
+    programs: [],
     memory: [],
     idl,
   };
@@ -153,6 +154,7 @@ export function handLayout(): SystemLayout {
     ],
     untypedBytesUsed: 0x4_0000,
     untypedBytesBudget: 64 * 1024 * 1024,
+    programs: [],
   };
 }
 

@@ -97,7 +97,7 @@ describe("emitRootTables", () => {
   it("says in C exactly what the layout says", () => {
     const out = dumpTables(files);
     const objects = ["ep:pong", "ep:root.fault", "irq:pong.timer", "mmio:pong.uart", "ntfn:pong", "shm:pong.ping.echo"];
-    expect(out).toContain(`system pingpong v1 objects 6 servers 3 fault_ep 1 budget ${64 * 1024 * 1024} estimate ${0x40000}`);
+    expect(out).toContain(`system pingpong v2 objects 6 servers 3 fault_ep 1 budget ${64 * 1024 * 1024} estimate ${0x40000}`);
     expect(out).toContain("object 2 irq:pong.timer type 4 bits 0 pages 0 paddr 0x0 irq 30 edge 0");
     expect(out).toContain("object 3 mmio:pong.uart type 3 bits 12 pages 1 paddr 0x9000000");
     expect(out).toContain("object 5 shm:pong.ping.echo type 2 bits 12 pages 2 paddr 0x0");

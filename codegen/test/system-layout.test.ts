@@ -11,7 +11,7 @@ import { DiagnosticBag } from "../src/diag/diagnostics.ts";
 import { defineSystem } from "../src/api/index.ts";
 import { loadedFromSpec } from "../src/parse/system/loader.ts";
 import { resolveSystem } from "../src/model/resolve-system.ts";
-import { NTFN_BADGE_MARK, computeLayout } from "../src/model/layout.ts";
+import { NTFN_BADGE_MARK, ROOT_SERVICE_BADGE, computeLayout } from "../src/model/layout.ts";
 import { VADDR } from "../src/model/layout-vspace.ts";
 import type { ServerLayout, SystemLayout } from "../src/model/system.ts";
 import { emitLayoutTxt } from "../src/emit/layout-txt.ts";
@@ -197,7 +197,7 @@ describe("layout of examples/nt-posix", async () => {
       [11, "use_ep", "NTEXEC_CAP_PATHMGR", "ep:pathmgr", 2],
       [12, "use_ep", "NTEXEC_CAP_SERIAL", "ep:serial", 1],
       [13, "use_ep", "NTEXEC_CAP_TIMER", "ep:timer", 1],
-      [14, "spawn_ep", "NTEXEC_CAP_SPAWN", "ep:root.spawn", 1],
+      [14, "spawn_ep", "NTEXEC_CAP_SPAWN", "ep:root.fault", 0x1000000 | server(layout, "ntexec").slots[2].badge!],
       [15, "recv", "NTEXEC_CAP_RECV", "-", "-"],
     ]);
     expect(server(layout, "ntexec").replySlots).toHaveLength(16);
@@ -252,8 +252,10 @@ describe("layout of examples/nt-posix", async () => {
     expect(emitSystemJson(model, computeLayout(model, bag))).toEqual(emitSystemJson(c.model!, layout));
   });
 
-  it("gives spawn badges in server-name order and counts spawn pools", () => {
-    expect(server(layout, "procmgr").slots.find((s) => s.kind === "spawn_ep")?.badge).toBe(2);
+  it("gives spawn caps on the fault endpoint, badged as the process service plus the fault badge, and counts spawn pools", () => {
+    const procmgr = server(layout, "procmgr");
+    expect(procmgr.slots.find((s) => s.kind === "spawn_ep")).toMatchObject({ object: "ep:root.fault", badge: ROOT_SERVICE_BADGE | procmgr.slots[2].badge! });
+    expect(procmgr.serviceBadge).toBe(ROOT_SERVICE_BADGE | procmgr.slots[2].badge!);
     expect(server(layout, "procmgr").costBytes).toBeGreaterThan(32 * 1024 * 1024);
     expect(layout.untypedBytesUsed).toBeLessThanOrEqual(layout.untypedBytesBudget);
   });

@@ -2,7 +2,7 @@
 /**
  * The system-description API: what a `system.ts` imports from "neptune-gen".
  *
- *   import { defineSystem, server, driver, memoryRegion } from "neptune-gen";
+ *   import { defineSystem, server, driver, program, memoryRegion } from "neptune-gen";
  *   export default defineSystem({
  *     name: "hello",
  *     servers: [
@@ -89,6 +89,37 @@ export interface ServerSpec {
   args?: string[];
 }
 
+/**
+ * A program: not started at boot, but spawned at run time by a server (or program) with `spawn`
+ * through the root server's process service (idl/root.idl). Its ELF is in the image; the layout
+ * gives it a fixed CSpace shape whose `uses` and `notifies` slots start empty and are filled
+ * with the caps its spawner passes; it holds nothing else. It serves no interface.
+ */
+export interface ProgramSpec {
+  /** C identifier; also the CMake target and ELF name unless `elf` says otherwise. */
+  name: string;
+  /** CMake target producing its ELF (default: `name`). */
+  elf?: string;
+  /** Folder with its sources, relative to system.ts (default: `programs/<name>`). */
+  src?: string;
+  /** seL4 priority, 1..254 (default 100). */
+  priority?: number;
+  /** Stack size (default 16K). */
+  stack?: Size;
+  /** Heap size for malloc (default 64K); fresh memory for every process, from the spawner's budget. */
+  heap?: Size;
+  /** Interfaces it may call: one empty slot each, filled by the spawner at spawn. */
+  uses?: Use[];
+  /** Servers it may signal: one empty slot each, filled by the spawner at spawn. */
+  notifies?: string[];
+  /** May itself spawn programs (its own quota, within the root server's memory). */
+  spawn?: boolean | { maxProcesses?: number; memory?: Size };
+  /** Arguments passed to main() after argv[0] when the spawner passes none. */
+  args?: string[];
+  /** log2 of its CNode size; the smallest that fits is chosen when omitted. */
+  cnodeBits?: number;
+}
+
 export interface DeviceSpec {
   /** C identifier for the slot/address constants. */
   name: string;
@@ -124,6 +155,8 @@ export interface SystemSpec {
   /** Untyped memory the system may use beyond the kernel's own (default "64M"). */
   untyped?: Size;
   servers: (Server | Driver)[];
+  /** Programs servers may spawn at run time (see ProgramSpec). */
+  programs?: Program[];
   memory?: MemoryRegion[];
 }
 
@@ -140,6 +173,7 @@ type Tagged<K extends string, T> = T & { readonly kind: K; [ORIGIN]?: Origin };
 
 export type Server = Tagged<"server", ServerSpec>;
 export type Driver = Tagged<"driver", DriverSpec>;
+export type Program = Tagged<"program", ProgramSpec>;
 export type MemoryRegion = Tagged<"memory", MemoryRegionSpec>;
 export type System = Tagged<"system", SystemSpec>;
 
@@ -164,6 +198,10 @@ export function server(spec: ServerSpec): Server {
 
 export function driver(spec: DriverSpec): Driver {
   return tag("driver", spec);
+}
+
+export function program(spec: ProgramSpec): Program {
+  return tag("program", spec);
 }
 
 export function memoryRegion(spec: MemoryRegionSpec): MemoryRegion {

@@ -13,7 +13,7 @@ import { access, readFile, readdir, writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { execa } from "execa";
 import { DiagnosticBag } from "../diag/diagnostics.ts";
-import type { CompiledSystem } from "../model/system.ts";
+import { type CompiledSystem, allProcesses } from "../model/system.ts";
 import { compileSystem, displayPath, emitSystem, writeGenerated } from "../compile.ts";
 import { emitServersCmake } from "../emit/servers-cmake.ts";
 import { PROJECT_ROOT, requireWorkspace } from "./workspace.ts";
@@ -102,7 +102,7 @@ export async function buildSel4(opts: BuildOptions, bag: DiagnosticBag): Promise
     NEPTUNE_GEN_DIR: genDir,
     CROSS_COMPILER_PREFIX: pre.platform.crossPrefix,
     // sel4utils gives every process the same stack size: the largest any server asks for.
-    LibSel4UtilsStackSize: String(Math.max(...sys.model.servers.map((s) => s.stackBytes), 16 * 1024)),
+    LibSel4UtilsStackSize: String(Math.max(...allProcesses(sys.model).map((s) => s.stackBytes), 16 * 1024)),
     ...opts.cmakeDefs,
   });
   const upToDate = await ninja(buildDir, opts.progress ?? (process.stdout.isTTY ? "tty" : "log"));

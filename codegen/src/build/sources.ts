@@ -4,7 +4,7 @@
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import type { DiagnosticBag } from "../diag/diagnostics.ts";
-import type { CompiledSystem } from "../model/system.ts";
+import { type CompiledSystem, allProcesses } from "../model/system.ts";
 import { displayPath } from "../compile.ts";
 
 /**
@@ -15,7 +15,7 @@ import { displayPath } from "../compile.ts";
 export async function serverSourceDirs(sys: CompiledSystem, bag: DiagnosticBag): Promise<Record<string, string>> {
   const base = path.dirname(path.resolve(sys.model.file));
   const dirs: Record<string, string> = {};
-  for (const s of sys.model.servers) {
+  for (const s of allProcesses(sys.model)) {
     const dir = path.resolve(base, s.src);
     const ok = await stat(dir).then(
       (st) => st.isDirectory(),
@@ -24,8 +24,8 @@ export async function serverSourceDirs(sys: CompiledSystem, bag: DiagnosticBag):
     if (!ok) {
       bag.error(
         s.pos,
-        `server '${s.name}' has no build target: its source folder ${displayPath(dir)} does not exist`,
-        `create it with 'neptune-gen new server ${s.name}', or point \`src\` at the folder with its sources`,
+        `${s.kind === "program" ? "program" : "server"} '${s.name}' has no build target: its source folder ${displayPath(dir)} does not exist`,
+        s.kind === "program" ? "create it with a main.c, or point `src` at the folder with its sources" : `create it with 'neptune-gen new server ${s.name}', or point \`src\` at the folder with its sources`,
       );
       continue;
     }

@@ -38,16 +38,18 @@ function vhex(n: number): string {
 }
 
 function serverSection(L: ServerLayout, model: SystemModel): string[] {
-  const s = model.servers.find((x) => x.name === L.name)!;
+  const s = [...model.servers, ...model.programs].find((x) => x.name === L.name)!;
   const out: string[] = [];
   out.push(`== ${s.kind} ${s.name} ==`);
+  if (s.kind === "program") out.push("spawned at run time; empty slots are filled with the caps its spawner passes");
   out.push(
     `priority ${s.priority}, stack ${formatSize(s.stackBytes)}, heap ${formatSize(s.heapBytes)}, ` +
       `CNode 2^${L.cnodeBits} = ${2 ** L.cnodeBits} slots (${L.slots.length} used), cost ${approxSize(L.costBytes)} (${L.costBytes} bytes)`,
   );
   if (s.serves.length) out.push(`serves: ${s.serves.join(", ")}`);
   if (s.uses.length) out.push(`uses: ${s.uses.map((u) => `${u.interface}@${u.server}${u.as !== u.interface ? ` as ${u.as}` : ""}`).join(", ")}`);
-  out.push(`restart: ${s.restart.policy === "on-fault" ? `on-fault (at most ${s.restart.maxRestarts})` : s.restart.policy}`);
+  if (s.spawn) out.push(`spawn: at most ${s.spawn.maxProcesses} live children, ${formatSize(s.spawn.memoryBytes)} of untyped memory`);
+  if (s.kind !== "program") out.push(`restart: ${s.restart.policy === "on-fault" ? `on-fault (at most ${s.restart.maxRestarts})` : s.restart.policy}`);
   out.push("");
   out.push(
     ...table(
@@ -116,12 +118,12 @@ export function diagram(model: SystemModel): string[] {
 
 export function layoutText(model: SystemModel, layout: SystemLayout): string {
   const out: string[] = [banner(model.file, "text").trimEnd(), ""];
-  out.push(`system ${model.name} on ${model.platform}: ${model.servers.length} servers`);
+  out.push(`system ${model.name} on ${model.platform}: ${model.servers.length} servers${model.programs.length ? `, ${model.programs.length} programs` : ""}`);
   out.push("rights: R read, W write, G grant, P grant-reply; notification badges carry bit 27 plus one bit per source");
   out.push("");
   out.push("calls:");
   out.push(...diagram(model));
-  for (const L of layout.servers) {
+  for (const L of [...layout.servers, ...layout.programs]) {
     out.push("");
     out.push(...serverSection(L, model));
   }

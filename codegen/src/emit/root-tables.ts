@@ -35,6 +35,7 @@
 import type { GeneratedFile } from "./files.ts";
 import { banner } from "./files.ts";
 import { CPrinter, hexLiteral, upperIdent } from "./cprinter.ts";
+import { ROOT_SERVICE_BADGE } from "../model/layout.ts";
 import type {
   CapRights,
   CapSlotModel,
@@ -192,6 +193,10 @@ function serverInit(s: ServerModel, L: ServerLayout, t: ServerTables): string[] 
     t.caps.length ? `.caps = rs_caps_${n}, .ncaps = ${t.caps.length}u,` : `.caps = 0, .ncaps = 0u,`,
     t.maps.length ? `.maps = rs_maps_${n}, .nmaps = ${t.maps.length}u,` : `.maps = 0, .nmaps = 0u,`,
     s.args.length ? `.argv = rs_argv_${n}, .argc = ${s.args.length}u,` : `.argv = 0, .argc = 0u,`,
+    `.heap_vaddr = ${hexLiteral(L.vaddrs.find((v) => v.kind === "heap")?.vaddr ?? 0)},`,
+    `.spawn_max_processes = ${s.spawn?.maxProcesses ?? 0}u,`,
+    `.spawn_memory = ${hexLiteral(s.spawn?.memoryBytes ?? 0)},`,
+    `.spawn_cost = ${hexLiteral(s.kind === "program" ? L.costBytes : 0)},`,
   ];
 }
 
@@ -205,6 +210,7 @@ function emitHeader(sys: SystemModel, order: ServerModel[], objects: KernelObjec
   p.define("RS_NSERVERS", `${order.length}u`);
   p.define("RS_NOBJECTS", `${objects.length}u`).blank();
   order.forEach((s, i) => p.define(upperIdent("RS_SERVER", s.name), `${i}u`, "start order"));
+  [...sys.programs].sort((a, b) => (a.name < b.name ? -1 : 1)).forEach((s, i) => p.define(upperIdent("RS_PROGRAM", s.name), `${i}u`));
   p.blank();
   objects.forEach((o, i) => p.define(upperIdent("RS_OBJECT", o.id), `${i}u`));
   return p.text();
@@ -227,7 +233,7 @@ export function emitRootTables(sys: SystemModel, layout: SystemLayout): Generate
   );
   p.include("rootserver/tables.h");
   p.include("system_gen.h", false).blank();
-  p.staticAssert("RS_TABLES_VERSION == 1u", "generated for version 1 of rootserver/tables.h");
+  p.staticAssert("RS_TABLES_VERSION == 2u", "generated for version 2 of rootserver/tables.h");
   p.blank();
   if (objects.length) {
     p.block("static const rs_object_t rs_objects[] =", () => {
@@ -243,6 +249,18 @@ export function emitRootTables(sys: SystemModel, layout: SystemLayout): Generate
       }
     }, ";");
   }
+  const programs = [...sys.programs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const progLayouts = new Map(layout.programs.map((L) => [L.name, L]));
+  for (const s of programs) emitServerArrays(p, s, progLayouts.get(s.name)!, serverTables(progLayouts.get(s.name)!, index), index);
+  if (programs.length) {
+    p.blank().comment("Programs: spawned at run time through the root server's process service (idl/root.idl).");
+    p.block("static const rs_server_t rs_programs[] =", () => {
+      for (const s of programs) {
+        const L = progLayouts.get(s.name)!;
+        p.line("{").indented(() => p.lines(serverInit(s, L, serverTables(L, index)))).line("},");
+      }
+    }, ";");
+  }
   p.blank();
   const faultEp = index.get("ep:root.fault");
   p.block("const rs_system_t rs_system =", () => {
@@ -252,6 +270,8 @@ export function emitRootTables(sys: SystemModel, layout: SystemLayout): Generate
       objects.length ? `.objects = rs_objects, .nobjects = ${objects.length}u,` : ".objects = 0, .nobjects = 0u,",
       `.fault_ep = ${faultEp !== undefined ? `${faultEp}u` : "RS_NO_OBJECT"},`,
       order.length ? `.servers = rs_servers, .nservers = ${order.length}u,` : ".servers = 0, .nservers = 0u,",
+      programs.length ? `.programs = rs_programs, .nprograms = ${programs.length}u,` : ".programs = 0, .nprograms = 0u,",
+      `.service_badge = ${hexLiteral(ROOT_SERVICE_BADGE)},`,
       `.untyped_budget = ${hexLiteral(layout.untypedBytesBudget)},`,
       `.untyped_estimate = ${hexLiteral(layout.untypedBytesUsed)},`,
     ]);

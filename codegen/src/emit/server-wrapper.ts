@@ -310,8 +310,48 @@ function printServeFast(p: CPrinter, server: ServerModel, layout: ServerLayout, 
   p.blank();
 }
 
+/**
+ * A spawner's access to the root server's process service and the programs it may spawn: the
+ * client context on its spawn slot, and each program's name and the slots a spawn may fill
+ * (the same constants as in the program's own server_gen.h).
+ *
+ *   static inline root_client_t launcher_use_root(void);   (calls on LAUNCHER_CAP_SPAWN)
+ *   #define CHILD_PROGRAM "child"
+ *   #define CHILD_CAP_ECHO 10u                              (a `uses` slot of program child)
+ */
+function printSpawn(p: CPrinter, server: ServerModel, layout: ServerLayout, sys: SystemModel): void {
+  const slot = layout.slots.find((s) => s.kind === "spawn_ep");
+  if (!slot) return;
+  p.doc("Calls the root server's process service (idl/root.idl).");
+  p.fn(`static inline root_client_t ${lowerIdent(server.name)}_use_root(void)`, () => {
+    p.line(`root_client_t c = { ${slot.cname}, NULL, 0 };`);
+    p.line("return c;");
+  });
+  p.blank();
+  const progs = sys.programs.filter((x) => x.name !== server.name);
+  if (progs.length === 0) return;
+  p.comment("Programs it may spawn: names, and the slots of each that a spawn may fill (root_grant_t.to).");
+  for (const prog of progs) {
+    const P = upperIdent(prog.name);
+    p.define(`${P}_PROGRAM`, `"${prog.name}"`);
+  }
+  p.blank();
+}
+
+/** The slot constants a spawner needs of each program (its fillable slots). */
+function printProgramSlots(p: CPrinter, server: ServerModel, layouts: ServerLayout[], sys: SystemModel): void {
+  if (!server.spawn) return;
+  for (const prog of sys.programs) {
+    if (prog.name === server.name) continue;
+    const L = layouts.find((x) => x.name === prog.name);
+    if (!L) continue;
+    for (const s of L.slots) if ((s.kind === "use_ep" || s.kind === "signal") && s.object === undefined) p.define(s.cname, `${s.slot}u`, `${prog.name}: ${s.comment}`);
+  }
+  p.blank();
+}
+
 /** The wrapper header of one server. */
-export function emitServerWrapper(server: ServerModel, layout: ServerLayout, sys: SystemModel): GeneratedFile[] {
+export function emitServerWrapper(server: ServerModel, layout: ServerLayout, sys: SystemModel, programLayouts: ServerLayout[] = []): GeneratedFile[] {
   const ifaces = new Map(sys.idl.interfaces.map((i) => [i.name, i]));
   const p = new CPrinter();
   const prefix = lowerIdent(server.name);
@@ -324,7 +364,7 @@ export function emitServerWrapper(server: ServerModel, layout: ServerLayout, sys
   p.blank();
   p.include("stdint.h");
   p.include("neptune/ipc.h");
-  const used = [...new Set(server.uses.map((u) => u.interface))].sort();
+  const used = [...new Set([...server.uses.map((u) => u.interface), ...(server.spawn ? ["root"] : [])])].sort();
   for (const i of server.serves) p.include(`${lowerIdent(i)}_server_gen.h`);
   for (const i of used) p.include(`${lowerIdent(i)}_client_gen.h`);
   p.blank();
@@ -332,6 +372,8 @@ export function emitServerWrapper(server: ServerModel, layout: ServerLayout, sys
   printVaddrs(p, layout);
   printBadges(p, server, layout);
   printUses(p, server, layout, ifaces);
+  printSpawn(p, server, layout, sys);
+  printProgramSlots(p, server, programLayouts, sys);
   if (server.serves.length > 0) printServe(p, server, layout, ifaces, sys.idl);
   return [{ path: `servers/${server.name}/server_gen.h`, text: p.text() }];
 }

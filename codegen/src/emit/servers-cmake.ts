@@ -20,7 +20,7 @@
 
 import type { GeneratedFile } from "./files.ts";
 import { banner } from "./files.ts";
-import type { SystemLayout, SystemModel } from "../model/system.ts";
+import { type SystemLayout, type SystemModel, allProcesses } from "../model/system.ts";
 
 export interface ServersCmakeOptions {
   /** Source folder per server name (or per ELF name, for servers sharing an ELF). */
@@ -34,7 +34,7 @@ function cmakeQuote(s: string): string {
 
 /** HEAP_VADDR/HEAP_BYTES arguments: where the layout maps the server's malloc heap. */
 function heapArgs(layout: SystemLayout, server: string): string {
-  const heap = layout.servers.find((L) => L.name === server)?.vaddrs.find((v) => v.kind === "heap");
+  const heap = [...layout.servers, ...layout.programs].find((L) => L.name === server)?.vaddrs.find((v) => v.kind === "heap");
   return heap ? ` HEAP_VADDR 0x${heap.vaddr.toString(16)} HEAP_BYTES ${heap.sizeBytes}` : "";
 }
 
@@ -42,7 +42,7 @@ export function emitServersCmake(sys: SystemModel, layout: SystemLayout, opts: S
   const elfs = new Map<string, string>(); // elf -> folder
   const heaps = new Map<string, string>(); // elf -> heap arguments
   const missing: string[] = [];
-  for (const s of [...sys.servers].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+  for (const s of allProcesses(sys).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (elfs.has(s.elf)) continue;
     const dir = opts.serverDirs[s.name] ?? opts.serverDirs[s.elf];
     if (dir === undefined) missing.push(s.name);

@@ -29,8 +29,16 @@
  * NTFN_BADGE_MARK (bit 27, never set in an endpoint badge, so a server waiting on its endpoint
  * with a bound notification can tell the two apart) plus one bit per source: bit 0.. for the
  * device IRQs (device-name order), then one bit per notifying server (name order). The root
- * server's fault and spawn endpoints are badged 1, 2… in server-name order (fault: every server;
- * spawn: servers with `spawn`).
+ * server's fault endpoint is badged 1, 2… in server-name order; a server with `spawn` holds a
+ * second cap to the same endpoint for the process service (idl/root.idl), badged
+ * ROOT_SERVICE_BADGE | its fault badge, so one receive loop in the root server takes faults and
+ * service calls and tells them apart by badge.
+ *
+ * ## Programs
+ * A program (kind "program") gets the same CSpace shape as a server, but nothing is created for
+ * it at boot: its fault badge, notification and (with `spawn`) service badge are given when it is
+ * spawned, and its `uses`/`notifies` slots stay empty until its spawner fills them. Its
+ * costBytes is what one process of it costs, charged to the spawner's `spawn.memory`.
  *
  * ## Untyped cost (estimate, counted from what is created)
  * TCB 2^11, endpoint 2^4, notification 2^6, CNode 2^(bits+5), 4K per frame (2M per large
@@ -66,7 +74,8 @@ export const SPARE_SLOTS_WITH_RECV = 16;
 export const COST = { tcb: 2 ** 11, endpoint: 2 ** 4, notification: 2 ** 6, slotBits: 5, page: PAGE_SIZE, table: PAGE_SIZE } as const;
 
 export const FAULT_EP = "ep:root.fault";
-export const SPAWN_EP = "ep:root.spawn";
+/** Set in the badge of a cap to the root server's process service (on FAULT_EP). */
+export const ROOT_SERVICE_BADGE = 0x100_0000;
 
 const R = (read: boolean, write: boolean, grant: boolean, grantReply: boolean): CapRights => ({ read, write, grant, grantReply });
 export const RIGHTS = {
@@ -98,7 +107,6 @@ export function computeLayout(model: SystemModel, bag: DiagnosticBag): SystemLay
 
   if (servers.length) add({ id: FAULT_EP, type: "endpoint", costBytes: COST.endpoint });
   const spawners = servers.filter((s) => s.spawn);
-  if (spawners.length) add({ id: SPAWN_EP, type: "endpoint", costBytes: COST.endpoint });
   for (const r of model.memory) add(frames(`region:${r.name}`, r.sizeBytes, r.pageBits, r.paddr));
 
   // Badges on each server's endpoint, and the shared buffers that go with them.
@@ -164,9 +172,15 @@ export function computeLayout(model: SystemModel, bag: DiagnosticBag): SystemLay
     );
   }
 
+  // Programs: the same shape, nothing created (their processes are charged to their spawners).
+  const programs = [...model.programs].sort((a, b) => cmp(a.name, b.name)).map((p, k) =>
+    serverLayout(p, servers.length + k, { model, byName, ifaces, badgeTables, badgeOf, ntfnBit, spawners, areas, add: () => {}, frames, bag }),
+  );
+
   return {
     objects: [...objects.values()].sort((a, b) => cmp(a.id, b.id)),
     servers: layouts,
+    programs,
     untypedBytesUsed: total,
     untypedBytesBudget: model.untypedBytes,
   };
@@ -206,7 +220,10 @@ function serverLayout(s: ServerModel, index: number, x: Ctx): ServerLayout {
     comment: `${what}: empty (not granted)`,
   }));
   slots[1] = { ...slots[1], object: `cnode:${s.name}`, rights: RIGHTS.all, comment: "own CNode (cap moves, saved replies)" };
-  slots[2] = { ...slots[2], object: FAULT_EP, badge: FIRST_BADGE + index, rights: RIGHTS.callGrant, comment: `fault endpoint (root server; badge ${FIRST_BADGE + index} names ${s.name})` };
+  const program = s.kind === "program";
+  slots[2] = program
+    ? { ...slots[2], object: FAULT_EP, rights: RIGHTS.callGrant, comment: "fault endpoint (root server; badge given at spawn)" }
+    : { ...slots[2], object: FAULT_EP, badge: FIRST_BADGE + index, rights: RIGHTS.callGrant, comment: `fault endpoint (root server; badge ${FIRST_BADGE + index} names ${s.name})` };
   const push = (slot: Omit<CapSlotModel, "slot">) => slots.push({ slot: slots.length, ...slot });
 
   const served = s.serves.length > 0;
@@ -223,10 +240,14 @@ function serverLayout(s: ServerModel, index: number, x: Ctx): ServerLayout {
   // Every server has its own notification, bound to its TCB, as every Microkit PD does: IRQs
   // and signals arrive there, and it is the cap a server hands out to be signalled.
   addOwn({ id: `ntfn:${s.name}`, type: "notification", costBytes: COST.notification });
-  push({ kind: "ntfn", cname: `${N}_CAP_NTFN`, object: `ntfn:${s.name}`, rights: RIGHTS.ntfnOwn, comment: `own notification, bound to its TCB (${irqs.length || notified ? "IRQs and signals" : "signals; can be handed out"})` });
+  push({ kind: "ntfn", cname: `${N}_CAP_NTFN`, object: `ntfn:${s.name}`, rights: RIGHTS.ntfnOwn, comment: program ? "own notification, bound to its TCB (a fresh one per process)" : `own notification, bound to its TCB (${irqs.length || notified ? "IRQs and signals" : "signals; can be handed out"})` });
   for (const u of [...s.uses].sort((a, b) => cmp(a.as, b.as))) {
     const f = x.ifaces.get(u.interface);
     const grant = f?.methods.some((m) => m.request.caps > 0) ?? false;
+    if (program) {
+      push({ kind: "use_ep", cname: `${N}_CAP_${upper(u.as)}`, rights: grant ? RIGHTS.callGrant : RIGHTS.call, comment: `call ${u.interface} on ${u.server}: empty until the spawner passes a cap` });
+      continue;
+    }
     const badge = x.badgeOf.get(`${s.name}|${u.as}`)!;
     push({
       kind: "use_ep",
@@ -238,6 +259,10 @@ function serverLayout(s: ServerModel, index: number, x: Ctx): ServerLayout {
     });
   }
   for (const t of [...s.notifies].sort(cmp)) {
+    if (program) {
+      push({ kind: "signal", cname: `${N}_CAP_SIGNAL_${upper(t)}`, rights: RIGHTS.signal, comment: `signal ${t}: empty until the spawner passes a cap` });
+      continue;
+    }
     const badge = x.ntfnBit.get(`${t}|from:${s.name}`)!;
     push({ kind: "signal", cname: `${N}_CAP_SIGNAL_${upper(t)}`, object: `ntfn:${t}`, badge, rights: RIGHTS.signal, comment: `signal ${t} (badge ${hex(badge)})` });
   }
@@ -247,9 +272,12 @@ function serverLayout(s: ServerModel, index: number, x: Ctx): ServerLayout {
     const badge = x.ntfnBit.get(`${s.name}|irq:${d.name}`)!;
     push({ kind: "irq_handler", cname: `${N}_CAP_IRQ_${upper(d.name)}`, object: id, badge, rights: RIGHTS.all, comment: `IRQ ${d.irq} (${d.irqTrigger}) of ${d.name}; signals own notification with badge ${hex(badge)}` });
   }
-  if (s.spawn) {
-    const badge = FIRST_BADGE + x.spawners.indexOf(s);
-    push({ kind: "spawn_ep", cname: `${N}_CAP_SPAWN`, object: SPAWN_EP, badge, rights: RIGHTS.callGrant, comment: `root server process service (badge ${badge})` });
+  let serviceBadge: number | undefined;
+  if (s.spawn && program) {
+    push({ kind: "spawn_ep", cname: `${N}_CAP_SPAWN`, object: FAULT_EP, rights: RIGHTS.call, comment: "root server process service (badge given at spawn)" });
+  } else if (s.spawn) {
+    serviceBadge = ROOT_SERVICE_BADGE | (FIRST_BADGE + index);
+    push({ kind: "spawn_ep", cname: `${N}_CAP_SPAWN`, object: FAULT_EP, badge: serviceBadge, rights: RIGHTS.call, comment: `root server process service (badge ${hex(serviceBadge)})` });
   }
   const replyCaps = s.uses.some((u) => x.ifaces.get(u.interface)?.methods.some((m) => (m.reply?.caps ?? 0) > 0));
   let recvSlot: number | undefined;
@@ -291,7 +319,9 @@ function serverLayout(s: ServerModel, index: number, x: Ctx): ServerLayout {
   const tables = pageTablesFor(vaddrs, (v) => v.object !== undefined && largeIds.has(v.object));
   const costBytes = own.reduce((a, o) => a + o.costBytes, 0) + tables * COST.table + ELF_ESTIMATE_BYTES + (s.spawn?.memoryBytes ?? 0);
 
-  return { name: s.name, cnodeBits, slots, vaddrs, badges: x.badgeTables.get(s.name) ?? [], recvSlot, replySlots, costBytes };
+  const L: ServerLayout = { name: s.name, cnodeBits, slots, vaddrs, badges: x.badgeTables.get(s.name) ?? [], recvSlot, replySlots, costBytes };
+  if (serviceBadge !== undefined) L.serviceBadge = serviceBadge;
+  return L;
 }
 
 const RESERVED_CNAMES = ["NULL", "CNODE", "FAULT_EP", "VSPACE", "ASID_POOL", "TCB", "SCHED_CONTEXT", "REPLY_OBJ"];
@@ -341,7 +371,8 @@ function vaddrMap(s: ServerModel, x: Ctx, addOwn: (o: KernelObjectModel) => void
   for (const b of x.badgeTables.get(s.name) ?? []) {
     if (b.shm) placeShm(`${N}_VADDR_SHM_${upper(b.client)}_${upper(b.interface)}`, b.shm.object, b.shm.sizeBytes);
   }
-  for (const u of [...s.uses].sort((a, b) => cmp(a.as, b.as))) {
+  // A program's uses have no static shared buffer (its spawner's caps are not known here).
+  for (const u of s.kind === "program" ? [] : [...s.uses].sort((a, b) => cmp(a.as, b.as))) {
     const bytes = x.ifaces.get(u.interface)?.shmBytes ?? 0;
     if (bytes > 0) placeShm(`${N}_VADDR_SHM_${upper(u.as)}`, `shm:${u.server}.${s.name}.${u.interface}`, pagesOf(bytes) * PAGE_SIZE, u.pos);
   }

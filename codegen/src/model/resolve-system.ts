@@ -9,7 +9,7 @@
  */
 
 import { type DiagnosticBag, type SourcePos, suggestionHint, formatPos } from "../diag/diagnostics.ts";
-import type { Driver, MemoryMapping, Server, Use } from "../api/index.ts";
+import type { Driver, MemoryMapping, Program, Server, Use } from "../api/index.ts";
 import { positionOf, type LoadedSystem, type PathKey } from "../parse/system/loader.ts";
 import type { IdlModel, Interface } from "./idl.ts";
 import type { MemoryRegionModel, RestartPolicyModel, ServerModel, SystemModel, UseModel, MappingModel } from "./system.ts";
@@ -156,6 +156,8 @@ export function resolveSystem(loaded: LoadedSystem, idl: IdlModel, bag: Diagnost
     servers.push(m);
   }
 
+  const programs = resolvePrograms(spec.programs ?? [], specs, firstIndex, providers, ifaces, idl, at, bag);
+
   if (bag.errors.length > before) return undefined;
   servers.sort((a, b) => cmp(a.name, b.name));
   const propPos: Record<string, SourcePos> = {};
@@ -166,11 +168,79 @@ export function resolveSystem(loaded: LoadedSystem, idl: IdlModel, bag: Diagnost
     platform: platform!.name,
     untypedBytes: bytes(spec.untyped ?? DEFAULTS.untyped),
     servers,
+    programs,
     memory: memory.sort((a, b) => cmp(a.name, b.name)),
     idl,
     pos: at([]),
     propPos,
   };
+}
+
+/**
+ * Programs: names unique among servers and programs; `uses` and `notifies` resolved as a
+ * server's are (they type the slots a spawner fills); no endpoint, devices or mappings.
+ */
+function resolvePrograms(
+  progs: Program[],
+  specs: (Server | Driver)[],
+  serverIndex: Map<string, number>,
+  providers: Map<string, string[]>,
+  ifaces: Map<string, Interface>,
+  idl: IdlModel,
+  at: (path: PathKey[]) => SourcePos,
+  bag: DiagnosticBag,
+): ServerModel[] {
+  const out: ServerModel[] = [];
+  const seen = new Map<string, number>();
+  progs.forEach((p, k) => {
+    const pp = (_i: number, path: PathKey[] = []) => at(["programs", k, ...path]);
+    const server = serverIndex.get(p.name);
+    if (server !== undefined) {
+      bag.error(pp(k, ["name"]), `program '${p.name}' has the name of a server (at ${formatPos(at(["servers", server, "name"]))})`, "give the program its own name");
+      return;
+    }
+    if (seen.has(p.name)) {
+      bag.error(pp(k, ["name"]), `program '${p.name}' is declared twice (first at ${formatPos(pp(seen.get(p.name)!, ["name"]))})`, "give each program its own name");
+      return;
+    }
+    seen.set(p.name, k);
+    const asServer = { ...p, kind: "server" } as unknown as Server;
+    const uses = resolveUses(asServer, k, specs, providers, ifaces, idl, pp, bag);
+    const notifies = resolveNotifies(asServer, k, serverIndex, pp, bag);
+    const m: ServerModel = {
+      name: p.name,
+      kind: "program",
+      elf: p.elf ?? p.name,
+      src: p.src ?? `programs/${p.name}`,
+      priority: p.priority ?? DEFAULTS.priority,
+      stackBytes: bytes(p.stack ?? DEFAULTS.stack),
+      heapBytes: bytes(p.heap ?? DEFAULTS.heap),
+      serves: [],
+      uses,
+      notifies,
+      maps: [],
+      devices: [],
+      restart: { policy: "never" },
+      spawn: spawnModel(p.spawn),
+      deferredReplies: 0,
+      args: p.args ?? [],
+      pos: pp(k),
+      propPos: {},
+    };
+    if (p.cnodeBits !== undefined) {
+      m.cnodeBitsRequested = p.cnodeBits;
+      m.propPos!.cnodeBits = pp(k, ["cnodeBits"]);
+    }
+    if (m.stackBytes % PAGE_SIZE !== 0 || m.stackBytes === 0)
+      bag.error(pp(k, ["stack"]), `stack ${p.stack} is not a whole number of 4K pages`, "round it up, e.g. \"16K\"");
+    if (m.heapBytes % PAGE_SIZE !== 0)
+      bag.error(pp(k, ["heap"]), `heap ${p.heap} is not a whole number of 4K pages`, "round it up, e.g. \"64K\"");
+    out.push(m);
+  });
+  if (out.length > 0 && !specs.some((s) => s.spawn)) {
+    bag.error(at(["programs"]), `the system declares programs, but no server may spawn them`, `give the server that starts them spawn: { maxProcesses, memory }`);
+  }
+  return out.sort((a, b) => cmp(a.name, b.name));
 }
 
 export function cmp(a: string, b: string): number {

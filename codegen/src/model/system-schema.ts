@@ -137,6 +137,21 @@ const serverShape = {
   args: z.array(z.string()).optional(),
 };
 
+export const programSchema = strict({
+  kind: z.literal("program"),
+  name: cIdent("program name"),
+  elf: z.string().min(1).optional(),
+  src: z.string().min(1).optional(),
+  priority: serverShape.priority,
+  stack: size("stack").optional(),
+  heap: size("heap").optional(),
+  uses: z.array(useSchema).optional(),
+  notifies: z.array(z.string()).optional(),
+  spawn: spawnSchema.optional(),
+  args: z.array(z.string()).optional(),
+  cnodeBits: serverShape.cnodeBits,
+});
+
 export const deviceSchema = strict({
   name: cIdent("device name"),
   compatible: z.string().optional(),
@@ -168,6 +183,9 @@ export const systemSchema = strict({
       error: () => `servers holds server(...) and driver(...) results only\nwrap each entry in server({...}) or driver({...})`,
     }),
   ),
+  programs: z
+    .array(programSchema, { error: () => `programs holds program(...) results only\nwrap each entry in program({...})` })
+    .optional(),
   memory: z
     .array(memoryRegionSchema, { error: () => `memory holds memoryRegion(...) results\nwrap each entry in memoryRegion({...})` })
     .optional(),

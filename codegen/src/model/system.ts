@@ -49,7 +49,8 @@ export interface MappingModel {
 
 export interface ServerModel {
   name: string;
-  kind: "server" | "driver";
+  /** "program": not started at boot, spawned at run time (SystemModel.programs). */
+  kind: "server" | "driver" | "program";
   elf: string;
   /** Folder of its sources, relative to system.ts, with forward slashes (default servers/<name>). */
   src: string;
@@ -86,6 +87,8 @@ export interface SystemModel {
   platform: string;
   untypedBytes: number;
   servers: ServerModel[];
+  /** Programs spawned at run time (kind "program"), sorted by name. */
+  programs: ServerModel[];
   memory: MemoryRegionModel[];
   idl: IdlModel;
   /** Position of defineSystem(...) and of individual properties (e.g. "untyped"), for later stages. */
@@ -193,11 +196,15 @@ export interface ServerLayout {
   replySlots: number[];
   /** Untyped bytes its objects (TCB, CNode, VSpace, frames) cost. */
   costBytes: number;
+  /** Badge of its cap to the root server's process service (servers with `spawn`). */
+  serviceBadge?: number;
 }
 
 export interface SystemLayout {
   objects: KernelObjectModel[];
   servers: ServerLayout[];
+  /** The CSpace shape of every program (no objects of their own: created at spawn). */
+  programs: ServerLayout[];
   /** Sum of costBytes over every object, plus page-table overhead estimate. */
   untypedBytesUsed: number;
   untypedBytesBudget: number;
@@ -218,6 +225,11 @@ export const FIRST_FREE_SLOT = 8;
 
 /** Badge 0 is never given out: an unbadged cap cannot be told from a badged one. */
 export const FIRST_BADGE = 1;
+
+/** Every process image of the system: boot servers, then programs. */
+export function allProcesses(model: SystemModel): ServerModel[] {
+  return [...model.servers, ...model.programs];
+}
 
 /** The result of compiling a system: model + layout, ready for emitters. */
 export interface CompiledSystem {

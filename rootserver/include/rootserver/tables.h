@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RS_TABLES_VERSION 1u
+#define RS_TABLES_VERSION 2u
 
 /* "No object": a slot that is left empty (receive and reply slots) or a reserved slot. */
 #define RS_NO_OBJECT 0xffffffffu
@@ -109,6 +109,16 @@ typedef struct rs_server {
     uint32_t nmaps;
     const char *const *argv;
     uint32_t argc;
+    /* Where its heap is mapped (heap_bytes of fresh frames; a program gets fresh ones per
+     * process, a server those of its `heap:` object among its mappings). */
+    uint64_t heap_vaddr;
+    /* `spawn` in system.ts: how many live children it may have and how many bytes of untyped
+     * memory they may use; 0 processes: it may not spawn. */
+    uint32_t spawn_max_processes;
+    uint64_t spawn_memory;
+    /* Programs: the layout's estimate of what one process costs (checked against the budget
+     * before creating it; the real cost is what is charged). */
+    uint64_t spawn_cost;
 } rs_server_t;
 
 typedef struct rs_system {
@@ -122,6 +132,14 @@ typedef struct rs_system {
     /* In start order: a server comes after every server it uses. */
     const rs_server_t *servers;
     uint32_t nservers;
+    /* Programs spawned at run time (idl/root.idl), by name. Same record as a server: the caps
+     * with RS_NO_OBJECT in kinds RS_SLOT_USE_EP and RS_SLOT_SIGNAL are the slots a spawner
+     * fills; RS_SLOT_NTFN gets a fresh notification; RS_SLOT_SPAWN_EP a fresh service badge. */
+    const rs_server_t *programs;
+    uint32_t nprograms;
+    /* Set in the badge of every cap to the process service (on the fault endpoint); the rest
+     * of the badge is the caller's fault badge. */
+    uint64_t service_badge;
     uint64_t untyped_budget; /* bytes the layout may use */
     uint64_t untyped_estimate; /* bytes the layout expects to use */
 } rs_system_t;

@@ -6,7 +6,7 @@
 #include <rootserver/tables.h>
 #include "system_gen.h"
 
-_Static_assert(RS_TABLES_VERSION == 1u, "generated for version 1 of rootserver/tables.h");
+_Static_assert(RS_TABLES_VERSION == 2u, "generated for version 2 of rootserver/tables.h");
 
 static const rs_object_t rs_objects[] = {
     [0] = { .id = "ep:echo", .type = RS_OBJ_ENDPOINT },
@@ -114,6 +114,10 @@ static const rs_server_t rs_servers[] = {
         .caps = rs_caps_echo, .ncaps = 7u,
         .maps = rs_maps_echo, .nmaps = 1u,
         .argv = 0, .argc = 0u,
+        .heap_vaddr = 0x1020000000ul,
+        .spawn_max_processes = 0u,
+        .spawn_memory = 0x0u,
+        .spawn_cost = 0x0u,
     },
     {
         .name = "rtc",
@@ -129,6 +133,10 @@ static const rs_server_t rs_servers[] = {
         .caps = rs_caps_rtc, .ncaps = 8u,
         .maps = rs_maps_rtc, .nmaps = 2u,
         .argv = 0, .argc = 0u,
+        .heap_vaddr = 0x1020000000ul,
+        .spawn_max_processes = 0u,
+        .spawn_memory = 0x0u,
+        .spawn_cost = 0x0u,
     },
     {
         .name = "uart",
@@ -144,6 +152,10 @@ static const rs_server_t rs_servers[] = {
         .caps = rs_caps_uart, .ncaps = 8u,
         .maps = rs_maps_uart, .nmaps = 2u,
         .argv = 0, .argc = 0u,
+        .heap_vaddr = 0x1020000000ul,
+        .spawn_max_processes = 0u,
+        .spawn_memory = 0x0u,
+        .spawn_cost = 0x0u,
     },
     {
         .name = "client",
@@ -159,6 +171,10 @@ static const rs_server_t rs_servers[] = {
         .caps = rs_caps_client, .ncaps = 4u,
         .maps = rs_maps_client, .nmaps = 1u,
         .argv = 0, .argc = 0u,
+        .heap_vaddr = 0x1020000000ul,
+        .spawn_max_processes = 0u,
+        .spawn_memory = 0x0u,
+        .spawn_cost = 0x0u,
     },
     {
         .name = "intruder",
@@ -174,6 +190,10 @@ static const rs_server_t rs_servers[] = {
         .caps = rs_caps_intruder, .ncaps = 1u,
         .maps = rs_maps_intruder, .nmaps = 1u,
         .argv = 0, .argc = 0u,
+        .heap_vaddr = 0x1020000000ul,
+        .spawn_max_processes = 0u,
+        .spawn_memory = 0x0u,
+        .spawn_cost = 0x0u,
     },
 };
 
@@ -183,6 +203,8 @@ const rs_system_t rs_system = {
     .objects = rs_objects, .nobjects = 18u,
     .fault_ep = 1u,
     .servers = rs_servers, .nservers = 5u,
+    .programs = 0, .nprograms = 0u,
+    .service_badge = 0x1000000u,
     .untyped_budget = 0x4000000u,
     .untyped_estimate = 0x1d3980u,
 };

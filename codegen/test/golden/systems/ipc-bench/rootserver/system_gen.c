@@ -6,7 +6,7 @@
 #include <rootserver/tables.h>
 #include "system_gen.h"
 
-_Static_assert(RS_TABLES_VERSION == 1u, "generated for version 1 of rootserver/tables.h");
+_Static_assert(RS_TABLES_VERSION == 2u, "generated for version 2 of rootserver/tables.h");
 
 static const rs_object_t rs_objects[] = {
     [0] = { .id = "ep:gensrv", .type = RS_OBJ_ENDPOINT },
@@ -70,6 +70,10 @@ static const rs_server_t rs_servers[] = {
         .caps = rs_caps_gensrv, .ncaps = 4u,
         .maps = rs_maps_gensrv, .nmaps = 1u,
         .argv = 0, .argc = 0u,
+        .heap_vaddr = 0x1020000000ul,
+        .spawn_max_processes = 0u,
+        .spawn_memory = 0x0u,
+        .spawn_cost = 0x0u,
     },
     {
         .name = "rawsrv",
@@ -85,6 +89,10 @@ static const rs_server_t rs_servers[] = {
         .caps = rs_caps_rawsrv, .ncaps = 4u,
         .maps = rs_maps_rawsrv, .nmaps = 1u,
         .argv = 0, .argc = 0u,
+        .heap_vaddr = 0x1020000000ul,
+        .spawn_max_processes = 0u,
+        .spawn_memory = 0x0u,
+        .spawn_cost = 0x0u,
     },
     {
         .name = "bench",
@@ -100,6 +108,10 @@ static const rs_server_t rs_servers[] = {
         .caps = rs_caps_bench, .ncaps = 3u,
         .maps = rs_maps_bench, .nmaps = 1u,
         .argv = 0, .argc = 0u,
+        .heap_vaddr = 0x1020000000ul,
+        .spawn_max_processes = 0u,
+        .spawn_memory = 0x0u,
+        .spawn_cost = 0x0u,
     },
 };
 
@@ -109,6 +121,8 @@ const rs_system_t rs_system = {
     .objects = rs_objects, .nobjects = 9u,
     .fault_ep = 2u,
     .servers = rs_servers, .nservers = 3u,
+    .programs = 0, .nprograms = 0u,
+    .service_badge = 0x1000000u,
     .untyped_budget = 0x4000000u,
     .untyped_estimate = 0x1162f0u,
 };

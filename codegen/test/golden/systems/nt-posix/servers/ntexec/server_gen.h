@@ -10,6 +10,7 @@
 #include <ntexec_server_gen.h>
 #include <fs_client_gen.h>
 #include <pathmgr_client_gen.h>
+#include <root_client_gen.h>
 #include <serial_client_gen.h>
 #include <timer_client_gen.h>
 
@@ -29,7 +30,7 @@
 #define NTEXEC_CAP_PATHMGR 11u /* call pathmgr on pathmgr (badge 2 names ntexec to pathmgr) */
 #define NTEXEC_CAP_SERIAL 12u /* call serial on serial (badge 1 names ntexec to serial) */
 #define NTEXEC_CAP_TIMER 13u /* call timer on timer (badge 1 names ntexec to timer) */
-#define NTEXEC_CAP_SPAWN 14u /* root server process service (badge 1) */
+#define NTEXEC_CAP_SPAWN 14u /* root server process service (badge 0x1000002) */
 #define NTEXEC_CAP_RECV 15u /* empty: a received cap lands here */
 #define NTEXEC_CAP_REPLY_0 16u /* empty: a saved reply cap (deferred reply) */
 #define NTEXEC_CAP_REPLY_1 17u /* empty: a saved reply cap (deferred reply) */
@@ -85,6 +86,13 @@ static inline timer_client_t ntexec_use_timer(void)
 static inline fs_client_t ntexec_use_fatfs(void)
 {
     fs_client_t c = { NTEXEC_CAP_FATFS, NULL, 0 };
+    return c;
+}
+
+/** Calls the root server's process service (idl/root.idl). */
+static inline root_client_t ntexec_use_root(void)
+{
+    root_client_t c = { NTEXEC_CAP_SPAWN, NULL, 0 };
     return c;
 }
 

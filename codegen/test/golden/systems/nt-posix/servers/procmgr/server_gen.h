@@ -9,6 +9,7 @@
 #include <neptune/ipc.h>
 #include <procmgr_server_gen.h>
 #include <pathmgr_client_gen.h>
+#include <root_client_gen.h>
 
 /* CSpace: 64 slots (a slot's number is its cptr). */
 #define PROCMGR_CNODE_BITS 6
@@ -23,7 +24,7 @@
 #define PROCMGR_CAP_EP 8u /* receive procmgr requests (1 client badge) */
 #define PROCMGR_CAP_NTFN 9u /* own notification, bound to its TCB (signals; can be handed out) */
 #define PROCMGR_CAP_PATHMGR 10u /* call pathmgr on pathmgr (badge 3 names procmgr to pathmgr) */
-#define PROCMGR_CAP_SPAWN 11u /* root server process service (badge 2) */
+#define PROCMGR_CAP_SPAWN 11u /* root server process service (badge 0x1000004) */
 #define PROCMGR_CAP_RECV 12u /* empty: a received cap lands here */
 #define PROCMGR_CAP_REPLY_0 13u /* empty: a saved reply cap (deferred reply) */
 #define PROCMGR_CAP_REPLY_1 14u /* empty: a saved reply cap (deferred reply) */
@@ -46,6 +47,13 @@ _Static_assert(PROCMGR_CAP_REPLY_3 < (1ul << PROCMGR_CNODE_BITS), "procmgr: its 
 static inline pathmgr_client_t procmgr_use_pathmgr(void)
 {
     pathmgr_client_t c = { PROCMGR_CAP_PATHMGR, NULL, 0 };
+    return c;
+}
+
+/** Calls the root server's process service (idl/root.idl). */
+static inline root_client_t procmgr_use_root(void)
+{
+    root_client_t c = { PROCMGR_CAP_SPAWN, NULL, 0 };
     return c;
 }
 
