@@ -67,15 +67,22 @@ export function displayPath(p: string): string {
 }
 
 /**
- * The root server's process service (idl/root.idl): part of every system, so the root server
- * and every spawner have its stubs, whatever the system's `idl` paths list.
+ * The root server's services: processes (idl/root.idl) and run-time shared memory
+ * (idl/rootmem.idl). Part of every system, so the root server, every spawner and every server
+ * with run-time connections have their stubs, whatever the system's `idl` paths list.
  */
 export const ROOT_IDL = fileURLToPath(new URL("../../idl/root.idl", import.meta.url));
+export const ROOTMEM_IDL = fileURLToPath(new URL("../../idl/rootmem.idl", import.meta.url));
 
-/** The system's IDL files plus the built-in ones it does not list already. */
+/**
+ * The system's IDL files plus the built-in ones it does not list already. A listed file with a
+ * built-in's name (a copy of the toolkit's idl/ folder, as `new server` projects hold) stands
+ * for it.
+ */
 export function withBuiltinIdl(files: string[]): string[] {
-  const have = new Set(files.map((f) => path.resolve(f)));
-  return have.has(ROOT_IDL) ? files : [...files, displayPath(ROOT_IDL)].sort();
+  const have = new Set(files.map((f) => path.basename(f)));
+  const missing = [ROOT_IDL, ROOTMEM_IDL].filter((f) => !have.has(path.basename(f))).map(displayPath);
+  return missing.length === 0 ? files : [...files, ...missing].sort();
 }
 
 export async function compileIdlFiles(files: string[], bag: DiagnosticBag): Promise<IdlModel> {

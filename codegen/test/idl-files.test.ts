@@ -25,8 +25,8 @@ function signature(iface: string, method: string): string {
 
 describe("idl/", () => {
   it("holds the system's interfaces", () => {
-    expect(files).toEqual(["blockdev.idl", "echo.idl", "fs.idl", "ntexec.idl", "pathmgr.idl", "procmgr.idl", "root.idl", "serial.idl", "timer.idl"]);
-    expect(model.interfaces.map((i) => i.name)).toEqual(["blockdev", "echo", "fs", "ntexec", "pathmgr", "procmgr", "root", "serial", "timer"]);
+    expect(files).toEqual(["blockdev.idl", "echo.idl", "fs.idl", "ntexec.idl", "pathmgr.idl", "procmgr.idl", "root.idl", "rootmem.idl", "serial.idl", "timer.idl"]);
+    expect(model.interfaces.map((i) => i.name)).toEqual(["blockdev", "echo", "fs", "ntexec", "pathmgr", "procmgr", "root", "rootmem", "serial", "timer"]);
   });
 
   it("compiles with no errors and no warnings", () => {

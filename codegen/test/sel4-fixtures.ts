@@ -43,6 +43,8 @@ function server(name: string, over: Partial<ServerModel>): ServerModel {
     serves: [],
     uses: [],
     notifies: [],
+    connections: 0,
+    sharedMemoryBytes: 0,
     maps: [],
     devices: [],
     restart: { policy: "never" },

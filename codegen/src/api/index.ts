@@ -81,6 +81,15 @@ export interface ServerSpec {
   restart?: RestartPolicy;
   /** May ask the root server to create processes at run time. */
   spawn?: boolean | { maxProcesses?: number; memory?: Size };
+  /**
+   * Run-time bulk connections this server keeps open at once: clients the layout does not know
+   * (spawned processes) that call methods whose payloads travel in a shared buffer hand it one
+   * of theirs once and get a connection cap back (docs/idl.md). Default 8 when it serves such a
+   * method, else 0; at most 256.
+   */
+  connections?: number;
+  /** Shared memory it may create at run time (idl/rootmem.idl), e.g. "1M"; default none. */
+  sharedMemory?: Size;
   /** Replies this server can hold back at once (deferred replies); default 4 if it serves anything. */
   deferredReplies?: number;
   /** log2 of its CNode size; the smallest that fits is chosen when omitted. */
@@ -114,6 +123,11 @@ export interface ProgramSpec {
   notifies?: string[];
   /** May itself spawn programs (its own quota, within the root server's memory). */
   spawn?: boolean | { maxProcesses?: number; memory?: Size };
+  /**
+   * Shared memory it may create at run time (idl/rootmem.idl). Default: enough to open one
+   * run-time bulk connection (a shared buffer) per interface it uses whose methods need one.
+   */
+  sharedMemory?: Size;
   /** Arguments passed to main() after argv[0] when the spawner passes none. */
   args?: string[];
   /** log2 of its CNode size; the smallest that fits is chosen when omitted. */

@@ -62,6 +62,10 @@ const SLOT_KIND: Record<SlotKind, string> = {
   recv: "RS_SLOT_RECV",
   reply: "RS_SLOT_REPLY",
   spawn_ep: "RS_SLOT_SPAWN_EP",
+  mint_ep: "RS_SLOT_MINT_EP",
+  root_ep: "RS_SLOT_ROOT_EP",
+  conn_ep: "RS_SLOT_CONN",
+  conn_obj: "RS_SLOT_CONN",
 };
 
 /** The objects the root server creates, in layout (id) order, and their table indices. */

@@ -36,6 +36,7 @@ import { banner, type GeneratedFile } from "./files.ts";
 import { CPrinter, hexLiteral, lowerIdent, upperIdent } from "./cprinter.ts";
 import { clientType } from "./client.ts";
 import { isFastMethod, opsType, printFastCase } from "./server.ts";
+import { connSlots, printClientConnect, printConnections } from "./server-conn.ts";
 
 function hexPtr(v: number): string {
   return `0x${v.toString(16)}ul`;
@@ -107,7 +108,10 @@ function printServe(p: CPrinter, server: ServerModel, layout: ServerLayout, ifac
   const hasNtfn = layout.slots.some((s) => s.kind === "ntfn");
   const serveEp = layout.slots.find((s) => s.kind === "serve_ep");
   const opsT = `${prefix}_server_ops_t`;
+  const conn = connSlots(layout);
+  const anyShm = conn !== undefined || layout.badges.some((b) => b.shm);
 
+  if (conn) printConnections(p, server, conn);
   p.doc(`Handlers of every interface ${server.name} serves; a NULL table answers NG_ENOSYS.`);
   p.block(`typedef struct ${prefix}_server_ops`, () => {
     for (const i of served) p.line(`const ${opsType(i)} *${lowerIdent(i.name)};`);
@@ -133,6 +137,7 @@ function printServe(p: CPrinter, server: ServerModel, layout: ServerLayout, ifac
   p.doc("Point m at the shared buffer of the client the badge names (none: NULL).");
   p.fn(`static inline void ${prefix}_server_shm(ng_msg_t *m, ng_badge_t badge)`, () => {
     const withShm = layout.badges.filter((b) => b.shm);
+    if (conn) p.line(`if (badge >= ${S}_DYNAMIC_BADGE_BASE && ${prefix}_conn_shm(m, badge)) return;`);
     if (withShm.length === 0) {
       p.line("(void)badge;");
       p.line("ng_msg_set_shm(m, NULL, 0);");
@@ -159,6 +164,11 @@ function printServe(p: CPrinter, server: ServerModel, layout: ServerLayout, ifac
   p.fn(`static inline int ${prefix}_server_dispatch(const ${opsT} *ops, void *ctx, ng_call_t *call)`, () => {
     const dispatchOne = (i: Interface) => `ops->${lowerIdent(i.name)} != NULL ? ${lowerIdent(i.name)}_dispatch(ops->${lowerIdent(i.name)}, ctx, call) : NG_DISPATCH_NONE`;
     p.line("int r = NG_DISPATCH_NONE;");
+    if (conn) {
+      p.block("if (call->msg != NULL && (call->msg->label == NG_LABEL_CONNECT || call->msg->label == NG_LABEL_DISCONNECT))", () =>
+        p.line(`return ${prefix}_conn_dispatch((ng_server_t *)call->server, call->msg, call->badge);`),
+      );
+    }
     p.block("switch (call->badge)", () => {
       for (const i of served) {
         const bs = layout.badges.filter((b) => b.interface === i.name);
@@ -197,7 +207,7 @@ function printServe(p: CPrinter, server: ServerModel, layout: ServerLayout, ifac
         });
       }
       // Without shared buffers the transport's receive already left m.shm NULL.
-      if (layout.badges.some((b) => b.shm)) p.line(`${prefix}_server_shm(&m, badge);`);
+      if (anyShm) p.line(`${prefix}_server_shm(&m, badge);`);
       p.line("call.badge = badge;");
       p.line("call.msg = &m;");
       p.line("call.server = s;");
@@ -240,6 +250,7 @@ function printServeFast(p: CPrinter, server: ServerModel, layout: ServerLayout, 
   const S = upperIdent(server.name);
   const hasNtfn = layout.slots.some((s) => s.kind === "ntfn");
   const opsT = `${prefix}_server_ops_t`;
+  const anyShm = connSlots(layout) !== undefined || layout.badges.some((b) => b.shm);
   const anyFastRpc = served.some((i) => i.methods.some((m) => m.kind === "rpc" && isFastMethod(m)));
   p.doc(
     "The generic path of the fast loop: dispatch one ordinary message, NG_ENOSYS when no interface\n" +
@@ -251,7 +262,7 @@ function printServeFast(p: CPrinter, server: ServerModel, layout: ServerLayout, 
     p.line("int r;");
     p.blank();
     // Without shared buffers the transport's receive already left m->shm NULL.
-    if (layout.badges.some((b) => b.shm)) p.line(`${prefix}_server_shm(m, badge);`);
+    if (anyShm) p.line(`${prefix}_server_shm(m, badge);`);
     p.line("call.badge = badge;");
     p.line("call.msg = m;");
     p.line("call.server = s;");
@@ -366,6 +377,9 @@ export function emitServerWrapper(server: ServerModel, layout: ServerLayout, sys
   p.include("neptune/ipc.h");
   const used = [...new Set([...server.uses.map((u) => u.interface), ...(server.spawn ? ["root"] : [])])].sort();
   for (const i of server.serves) p.include(`${lowerIdent(i)}_server_gen.h`);
+  const rootSlot = layout.slots.find((x) => x.kind === "root_ep" || x.kind === "spawn_ep");
+  const hasRootmem = ifaces.has("rootmem");
+  if ((connSlots(layout) || (rootSlot && hasRootmem)) && !used.includes("rootmem")) p.include("rootmem_client_gen.h");
   for (const i of used) p.include(`${lowerIdent(i)}_client_gen.h`);
   p.blank();
   printSlots(p, server, layout);
@@ -374,6 +388,10 @@ export function emitServerWrapper(server: ServerModel, layout: ServerLayout, sys
   printUses(p, server, layout, ifaces);
   printSpawn(p, server, layout, sys);
   printProgramSlots(p, server, programLayouts, sys);
+  if (rootSlot && hasRootmem) {
+    const recv = layout.slots.find((x) => x.kind === "recv");
+    printClientConnect(p, server, rootSlot.cname, recv?.cname);
+  }
   if (server.serves.length > 0) printServe(p, server, layout, ifaces, sys.idl);
   return [{ path: `servers/${server.name}/server_gen.h`, text: p.text() }];
 }

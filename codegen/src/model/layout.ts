@@ -69,6 +69,8 @@ import { PAGE_SIZE, formatSize, hex, pagesOf } from "./sizes.ts";
 export const NTFN_BADGE_MARK = 1 << 27;
 export const MAX_NTFN_SOURCES = 27;
 export const DYNAMIC_BADGE_BASE = 0x10000;
+/** Badges of run-time bulk connections (server-conn.ts): base | generation << 8 | index; below NTFN_BADGE_MARK. */
+export const CONN_BADGE_BASE = 0x400_0000;
 export const MIN_CNODE_BITS = 4;
 export const SPARE_SLOTS_WITH_RECV = 16;
 export const COST = { tcb: 2 ** 11, endpoint: 2 ** 4, notification: 2 ** 6, slotBits: 5, page: PAGE_SIZE, table: PAGE_SIZE } as const;
@@ -234,7 +236,9 @@ function serverLayout(s: ServerModel, index: number, x: Ctx): ServerLayout {
     const table = x.badgeTables.get(s.name) ?? [];
     // A non-MCS reply cap can grant caps only if the endpoint cap the server received on has
     // Grant, so a server whose replies carry caps (pathmgr.resolve) needs it.
-    const grantsInReplies = s.serves.some((i) => x.ifaces.get(i)?.methods.some((m) => (m.reply?.caps ?? 0) > 0));
+    // So does one that answers run-time connections with their caps (server-conn.ts).
+    const grantsInReplies =
+      s.serves.some((i) => x.ifaces.get(i)?.methods.some((m) => (m.reply?.caps ?? 0) > 0)) || bulkConnections(s, x.ifaces) > 0;
     push({ kind: "serve_ep", cname: `${N}_CAP_EP`, object: `ep:${s.name}`, rights: grantsInReplies ? RIGHTS.recvGrant : RIGHTS.recv, comment: `receive ${s.serves.join(", ")} requests (${table.length} client badge${table.length === 1 ? "" : "s"})` });
   }
   // Every server has its own notification, bound to its TCB, as every Microkit PD does: IRQs
@@ -243,7 +247,9 @@ function serverLayout(s: ServerModel, index: number, x: Ctx): ServerLayout {
   push({ kind: "ntfn", cname: `${N}_CAP_NTFN`, object: `ntfn:${s.name}`, rights: RIGHTS.ntfnOwn, comment: program ? "own notification, bound to its TCB (a fresh one per process)" : `own notification, bound to its TCB (${irqs.length || notified ? "IRQs and signals" : "signals; can be handed out"})` });
   for (const u of [...s.uses].sort((a, b) => cmp(a.as, b.as))) {
     const f = x.ifaces.get(u.interface);
-    const grant = f?.methods.some((m) => m.request.caps > 0) ?? false;
+    // Grant when a request carries caps, or when the interface moves payloads in a shared buffer:
+    // a run-time connection hands the server a shared-memory object (server-conn.ts).
+    const grant = (f?.methods.some((m) => m.request.caps > 0) ?? false) || (f?.shmBytes ?? 0) > 0;
     if (program) {
       push({ kind: "use_ep", cname: `${N}_CAP_${upper(u.as)}`, rights: grant ? RIGHTS.callGrant : RIGHTS.call, comment: `call ${u.interface} on ${u.server}: empty until the spawner passes a cap` });
       continue;
@@ -273,15 +279,23 @@ function serverLayout(s: ServerModel, index: number, x: Ctx): ServerLayout {
     push({ kind: "irq_handler", cname: `${N}_CAP_IRQ_${upper(d.name)}`, object: id, badge, rights: RIGHTS.all, comment: `IRQ ${d.irq} (${d.irqTrigger}) of ${d.name}; signals own notification with badge ${hex(badge)}` });
   }
   let serviceBadge: number | undefined;
-  if (s.spawn && program) {
-    push({ kind: "spawn_ep", cname: `${N}_CAP_SPAWN`, object: FAULT_EP, rights: RIGHTS.call, comment: "root server process service (badge given at spawn)" });
-  } else if (s.spawn) {
+  // Run-time shared memory (idl/rootmem.idl) goes through the same service cap; mapping an object
+  // means sending its cap, which takes Grant.
+  const conns = bulkConnections(s, x.ifaces);
+  const usesRootmem = conns > 0 || s.sharedMemoryBytes > 0;
+  const rootRights = usesRootmem ? RIGHTS.callGrant : RIGHTS.call;
+  const rootKind = s.spawn ? "spawn_ep" : "root_ep";
+  const rootCname = s.spawn ? `${N}_CAP_SPAWN` : `${N}_CAP_ROOT`;
+  const rootWhat = s.spawn ? (usesRootmem ? "process and shared-memory services" : "process service") : "shared-memory service";
+  if ((s.spawn || usesRootmem) && program) {
+    push({ kind: rootKind, cname: rootCname, object: FAULT_EP, rights: rootRights, comment: `root server ${rootWhat} (badge given at spawn)` });
+  } else if (s.spawn || usesRootmem) {
     serviceBadge = ROOT_SERVICE_BADGE | (FIRST_BADGE + index);
-    push({ kind: "spawn_ep", cname: `${N}_CAP_SPAWN`, object: FAULT_EP, badge: serviceBadge, rights: RIGHTS.call, comment: `root server process service (badge ${hex(serviceBadge)})` });
+    push({ kind: rootKind, cname: rootCname, object: FAULT_EP, badge: serviceBadge, rights: rootRights, comment: `root server ${rootWhat} (badge ${hex(serviceBadge)})` });
   }
   const replyCaps = s.uses.some((u) => x.ifaces.get(u.interface)?.methods.some((m) => (m.reply?.caps ?? 0) > 0));
   let recvSlot: number | undefined;
-  if (served || s.spawn || replyCaps) {
+  if (served || s.spawn || replyCaps || s.sharedMemoryBytes > 0) {
     recvSlot = slots.length;
     push({ kind: "recv", cname: `${N}_CAP_RECV`, rights: RIGHTS.none, comment: "empty: a received cap lands here" });
   }
@@ -289,6 +303,22 @@ function serverLayout(s: ServerModel, index: number, x: Ctx): ServerLayout {
   for (let k = 0; k < s.deferredReplies; k++) {
     replySlots.push(slots.length);
     push({ kind: "reply", cname: `${N}_CAP_REPLY_${k}`, rights: RIGHTS.none, comment: "empty: a saved reply cap (deferred reply)" });
+  }
+  let connShmBytes: number | undefined;
+  if (conns > 0) {
+    connShmBytes = Math.max(...s.serves.map((i) => x.ifaces.get(i)?.shmBytes ?? 0));
+    if (s.deferredReplies === 0) {
+      x.bag.error(
+        s.propPos?.deferredReplies ?? s.pos,
+        `'${s.name}' takes run-time connections but holds no deferred reply (it saves the caller's reply while the root server maps the buffer)`,
+        "leave deferredReplies out (default 4), or set connections: 0",
+      );
+    }
+    push({ kind: "mint_ep", cname: `${N}_CAP_EP_MINT`, object: `ep:${s.name}`, rights: RIGHTS.all, comment: "own endpoint, unbadged: mints run-time connection caps" });
+    for (let k = 0; k < conns; k++) {
+      push({ kind: "conn_ep", cname: `${N}_CAP_CONN_EP_${k}`, rights: RIGHTS.none, comment: `empty: run-time connection ${k}'s cap` });
+      push({ kind: "conn_obj", cname: `${N}_CAP_CONN_OBJ_${k}`, rights: RIGHTS.none, comment: `empty: run-time connection ${k}'s shared-memory object` });
+    }
   }
   checkCnames(s, slots, x.bag);
 
@@ -321,7 +351,18 @@ function serverLayout(s: ServerModel, index: number, x: Ctx): ServerLayout {
 
   const L: ServerLayout = { name: s.name, cnodeBits, slots, vaddrs, badges: x.badgeTables.get(s.name) ?? [], recvSlot, replySlots, costBytes };
   if (serviceBadge !== undefined) L.serviceBadge = serviceBadge;
+  if (connShmBytes !== undefined) L.connShmBytes = connShmBytes;
   return L;
+}
+
+/**
+ * Run-time connections a server keeps: only for interfaces with shared-buffer methods, and only
+ * where the root server's shared-memory service exists (every compiled system has it; models
+ * built by hand in tests may not).
+ */
+function bulkConnections(s: ServerModel, ifaces: Map<string, Interface>): number {
+  if (!ifaces.has("rootmem")) return 0;
+  return s.serves.some((i) => (ifaces.get(i)?.shmBytes ?? 0) > 0) ? s.connections : 0;
 }
 
 const RESERVED_CNAMES = ["NULL", "CNODE", "FAULT_EP", "VSPACE", "ASID_POOL", "TCB", "SCHED_CONTEXT", "REPLY_OBJ"];

@@ -15,7 +15,7 @@ import type { IdlModel, Interface } from "./idl.ts";
 import type { MemoryRegionModel, RestartPolicyModel, ServerModel, SystemModel, UseModel, MappingModel } from "./system.ts";
 import { schemaIssues } from "./system-schema.ts";
 import { findPlatform, platformNames } from "./platforms.ts";
-import { parseSize, PAGE_SIZE, hex, isPageAligned } from "./sizes.ts";
+import { parseSize, PAGE_SIZE, hex, isPageAligned, pagesOf } from "./sizes.ts";
 import { checkDeviceConflicts, resolveDevices, type DeviceInput, type ResolvedDevice } from "./resolve-system-devices.ts";
 
 export const DEFAULTS = {
@@ -27,6 +27,7 @@ export const DEFAULTS = {
   deferredRepliesIfServing: 4,
   spawnMaxProcesses: 16,
   spawnMemory: "16M",
+  connectionsIfBulk: 8,
 } as const;
 
 const bytes = (v: unknown): number => (parseSize(v) as { bytes: number }).bytes;
@@ -139,6 +140,8 @@ export function resolveSystem(loaded: LoadedSystem, idl: IdlModel, bag: Diagnost
       devices,
       restart: restartModel(s.restart),
       spawn: spawnModel(s.spawn),
+      connections: s.connections ?? (serves.some((n) => (ifaces.get(n)?.shmBytes ?? 0) > 0) ? DEFAULTS.connectionsIfBulk : 0),
+      sharedMemoryBytes: s.sharedMemory === undefined ? 0 : bytes(s.sharedMemory),
       deferredReplies: s.deferredReplies ?? (serves.length > 0 ? DEFAULTS.deferredRepliesIfServing : 0),
       args: s.args ?? [],
       pos: sp(i),
@@ -151,6 +154,9 @@ export function resolveSystem(loaded: LoadedSystem, idl: IdlModel, bag: Diagnost
     if (s.deferredReplies !== undefined) m.propPos!.deferredReplies = sp(i, ["deferredReplies"]);
     if (m.stackBytes % PAGE_SIZE !== 0 || m.stackBytes === 0)
       bag.error(sp(i, ["stack"]), `stack ${s.stack} is not a whole number of 4K pages`, "round it up, e.g. \"16K\"");
+    if (m.sharedMemoryBytes % PAGE_SIZE !== 0)
+      bag.error(sp(i, ["sharedMemory"]), `sharedMemory ${s.sharedMemory} is not a whole number of 4K pages`, "round it up, e.g. \"64K\"");
+    if (s.connections !== undefined) m.propPos!.connections = sp(i, ["connections"]);
     if (m.heapBytes % PAGE_SIZE !== 0)
       bag.error(sp(i, ["heap"]), `heap ${s.heap} is not a whole number of 4K pages`, "round it up, e.g. \"64K\"");
     servers.push(m);
@@ -222,6 +228,11 @@ function resolvePrograms(
       devices: [],
       restart: { policy: "never" },
       spawn: spawnModel(p.spawn),
+      connections: 0,
+      sharedMemoryBytes:
+        p.sharedMemory !== undefined
+          ? bytes(p.sharedMemory)
+          : uses.reduce((n, u) => n + pagesOf(ifaces.get(u.interface)?.shmBytes ?? 0) * PAGE_SIZE, 0),
       deferredReplies: 0,
       args: p.args ?? [],
       pos: pp(k),
@@ -235,6 +246,8 @@ function resolvePrograms(
       bag.error(pp(k, ["stack"]), `stack ${p.stack} is not a whole number of 4K pages`, "round it up, e.g. \"16K\"");
     if (m.heapBytes % PAGE_SIZE !== 0)
       bag.error(pp(k, ["heap"]), `heap ${p.heap} is not a whole number of 4K pages`, "round it up, e.g. \"64K\"");
+    if (m.sharedMemoryBytes % PAGE_SIZE !== 0)
+      bag.error(pp(k, ["sharedMemory"]), `sharedMemory ${p.sharedMemory} is not a whole number of 4K pages`, "round it up, e.g. \"64K\"");
     out.push(m);
   });
   if (out.length > 0 && !specs.some((s) => s.spawn)) {

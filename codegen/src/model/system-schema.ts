@@ -127,6 +127,8 @@ const serverShape = {
   maps: z.array(mappingSchema).optional(),
   restart: restartSchema.optional(),
   spawn: spawnSchema.optional(),
+  connections: intIn("connections", 0, 256, "each connection costs two CNode slots and a mapping of the client's buffer").optional(),
+  sharedMemory: size("sharedMemory").optional(),
   deferredReplies: intIn(
     "deferredReplies",
     0,
@@ -148,6 +150,7 @@ export const programSchema = strict({
   uses: z.array(useSchema).optional(),
   notifies: z.array(z.string()).optional(),
   spawn: spawnSchema.optional(),
+  sharedMemory: serverShape.sharedMemory,
   args: z.array(z.string()).optional(),
   cnodeBits: serverShape.cnodeBits,
 });

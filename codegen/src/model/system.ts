@@ -64,6 +64,10 @@ export interface ServerModel {
   devices: DeviceModel[];
   restart: RestartPolicyModel;
   spawn: { maxProcesses: number; memoryBytes: number } | undefined;
+  /** Run-time bulk connections (server-conn.ts); 0: none. */
+  connections: number;
+  /** Bytes of run-time shared memory it may create (idl/rootmem.idl); 0: none. */
+  sharedMemoryBytes: number;
   deferredReplies: number;
   cnodeBitsRequested?: number;
   args: string[];
@@ -145,7 +149,14 @@ export type SlotKind =
   /** Empty slots for saved reply caps (deferred replies). */
   | "reply"
   /** Endpoint to the root server's process service (for servers with `spawn`). */
-  | "spawn_ep";
+  | "spawn_ep"
+  /** Its own endpoint, unbadged with every right: what it mints run-time connection caps from. */
+  | "mint_ep"
+  /** The root server's services (idl/rootmem.idl) for a server without `spawn`. */
+  | "root_ep"
+  /** Empty: the cap minted for a run-time connection / the client's shared-memory object. */
+  | "conn_ep"
+  | "conn_obj";
 
 export interface CapSlotModel {
   slot: number;
@@ -194,6 +205,8 @@ export interface ServerLayout {
   /** Slot constants the transport needs. */
   recvSlot?: number;
   replySlots: number[];
+  /** Run-time connections: bytes the largest shared buffer of a method it serves needs. */
+  connShmBytes?: number;
   /** Untyped bytes its objects (TCB, CNode, VSpace, frames) cost. */
   costBytes: number;
   /** Badge of its cap to the root server's process service (servers with `spawn`). */

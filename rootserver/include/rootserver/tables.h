@@ -51,6 +51,12 @@ typedef enum rs_slot_kind {
     RS_SLOT_RECV = 6,
     RS_SLOT_REPLY = 7,
     RS_SLOT_SPAWN_EP = 8,
+    /* its own endpoint, unbadged (it mints run-time connection caps from it) */
+    RS_SLOT_MINT_EP = 9,
+    /* the root server's shared-memory service, for a server without RS_SLOT_SPAWN_EP */
+    RS_SLOT_ROOT_EP = 10,
+    /* empty: a run-time connection's minted cap or its client's shared-memory object */
+    RS_SLOT_CONN = 11,
 } rs_slot_kind_t;
 
 /* Rights bits of an installed cap (seL4_CapRights_t). */

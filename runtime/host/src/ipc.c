@@ -36,6 +36,7 @@ static void give_incoming(ng_host_thread_t *t, ng_msg_t *m)
     m->ncaps = t->r_ncaps;
     for (unsigned i = 0; i < t->r_ncaps; i++) {
         m->caps[i] = t->r_caps[i];
+        m->cap_badges[i] = t->r_cap_badges[i];
     }
     m->mr = t->buf;
     m->shm = NULL;
@@ -62,8 +63,11 @@ static void transfer_caps(ng_host_thread_t *from, ng_host_thread_t *to, ng_host_
         if (!s->obj || s->obj->type == NG_HOST_OBJ_REPLY) {
             break; /* empty slot or a cap that cannot be copied */
         }
-        if (ep && s->obj == ep) {
+        to->r_cap_badges[i] = 0;
+        if (ep && s->obj == ep && s->badge != 0) {
+            /* seL4 unwraps only a badged cap: its badge travels instead of the cap */
             to->r_caps[i] = 0;
+            to->r_cap_badges[i] = s->badge;
             continue;
         }
         if (!dest) {

@@ -95,6 +95,7 @@ struct ng_host_thread {
     ng_word_t r_label;
     unsigned r_len, r_ncaps;
     ng_cptr_t r_caps[NG_MSG_MAX_CAPS];
+    ng_badge_t r_cap_badges[NG_MSG_MAX_CAPS]; /* unwrapped caps: their badges */
     ng_badge_t r_badge;
     int r_status;     /* NG_OK or NG_EIPC */
     int r_cap_landed; /* a cap was written into recv_slot */

@@ -80,6 +80,25 @@ int ng_cap_delete(ng_cptr_t slot)
     return err;
 }
 
+/* seL4_CNode_Mint of an unbadged endpoint or notification cap with a badge, same rights; a cap
+ * that already has a badge cannot take another (seL4 refuses it too). */
+int ng_cap_mint(ng_cptr_t from, ng_cptr_t to, ng_badge_t badge)
+{
+    ng_host_thread_t *t = ng_host_current("ng_cap_mint");
+    int err = NG_EIPC;
+    ng_host_kernel_enter(t);
+    ng_host_slot_t *src = ng_host_lookup(t, from);
+    ng_host_slot_t *dst = ng_host_lookup(t, to);
+    if (src && dst && src != dst && src->obj && !dst->obj && src->badge == 0 &&
+        (src->obj->type == NG_HOST_OBJ_ENDPOINT || src->obj->type == NG_HOST_OBJ_NOTIFICATION)) {
+        *dst = *src;
+        dst->badge = badge;
+        err = NG_OK;
+    }
+    ng_host_kernel_exit(t);
+    return err;
+}
+
 int ng_cap_move(ng_server_t *s, ng_cptr_t from, ng_cptr_t to)
 {
     ng_host_thread_t *t = ng_host_current("ng_cap_move");

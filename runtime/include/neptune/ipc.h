@@ -28,6 +28,15 @@
  *       badged cap to the very endpoint the message travels on is unwrapped (caps[i] = 0).
  *   int ng_cap_delete(ng_cptr_t slot);
  *       Empty a slot of this thread's CSpace (e.g. a cap received in a reply, once used).
+ *   int ng_cap_mint(ng_cptr_t from, ng_cptr_t to, ng_badge_t badge);
+ *       Put a badged copy (same rights) of the unbadged endpoint or notification cap in `from`
+ *       into the empty slot `to` (seL4_CNode_Mint). How a server names run-time connections:
+ *       it mints caps of its own endpoint with badges from <server>_DYNAMIC_BADGE_BASE up.
+ *       NG_EIPC if `from` is empty or already badged, or `to` is occupied.
+ *   int ng_cap_revoke(ng_cptr_t slot);
+ *       Delete every cap derived from the one in `slot` (the copies a server's clients got of a
+ *       cap it minted), keeping that one (seL4_CNode_Revoke). The host test bench keeps no
+ *       derivation tree: there it does nothing, and stale copies are told apart by badge.
  *
  * Shared buffers
  *   void ng_msg_set_shm(ng_msg_t *m, uint8_t *base, size_t size);

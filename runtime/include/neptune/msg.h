@@ -35,6 +35,12 @@ enum {
     NG_ERR_USER_BASE = 16,
 };
 
+/* Runtime labels (below 0x100, which no IDL method takes): a client the layout does not know
+ * opens a bulk connection to a server by handing it a shared-memory object (caps[0]), and gets a
+ * cap with a badge of its own back; DISCONNECT through that cap closes it (docs/idl.md). */
+#define NG_LABEL_CONNECT 0x10u
+#define NG_LABEL_DISCONNECT 0x11u
+
 /* A handler returns this instead of an error code when it will answer later (ng_reply_save). */
 #define NG_DEFERRED (-1)
 
@@ -44,6 +50,9 @@ typedef struct ng_msg {
     unsigned ncaps;                  /* caps in caps[] */
     ng_word_t *mr;                   /* message words (the IPC buffer on seL4) */
     ng_cptr_t caps[NG_MSG_MAX_CAPS]; /* send: slots to transfer; receive: slots where they landed */
+    /* receive: for a cap the kernel unwrapped (caps[i] == 0: a badged cap to the very endpoint
+     * the message travelled on), the badge it carried; 0 otherwise */
+    ng_badge_t cap_badges[NG_MSG_MAX_CAPS];
     uint8_t *shm;                    /* shared buffer for payloads beyond the IPC buffer, or NULL */
     size_t shm_size;
 } ng_msg_t;

@@ -133,7 +133,9 @@ static inline int ng_sel4_take_caps(ng_msg_t *m, seL4_MessageInfo_t info)
     unsigned unwrapped = (unsigned)seL4_MessageInfo_get_capsUnwrapped(info);
     seL4_CPtr slot = seL4_GetIPCBuffer()->receiveIndex;
     for (unsigned i = 0; i < n; i++) {
-        m->caps[i] = (unwrapped >> i) & 1 ? seL4_CapNull : slot;
+        unsigned u = (unwrapped >> i) & 1;
+        m->caps[i] = u ? seL4_CapNull : slot;
+        m->cap_badges[i] = u ? seL4_GetBadge((int)i) : 0;
     }
     return ((~unwrapped) & ((1u << n) - 1)) != 0;
 }
@@ -227,6 +229,21 @@ static inline ng_word_t ng_wait(ng_cptr_t ntfn)
     seL4_Word badge;
     seL4_Wait(ntfn, &badge);
     return badge;
+}
+
+/* A badged copy (same rights) of an unbadged cap of this thread's CSpace, into an empty slot. */
+static inline int ng_cap_mint(ng_cptr_t from, ng_cptr_t to, ng_badge_t badge)
+{
+    return seL4_CNode_Mint(NG_SEL4_CNODE, to, NG_SEL4_CNODE_DEPTH, NG_SEL4_CNODE, from,
+                           NG_SEL4_CNODE_DEPTH, seL4_AllRights, badge) == seL4_NoError
+               ? NG_OK
+               : NG_EIPC;
+}
+
+static inline int ng_cap_revoke(ng_cptr_t slot)
+{
+    return seL4_CNode_Revoke(NG_SEL4_CNODE, slot, NG_SEL4_CNODE_DEPTH) == seL4_NoError ? NG_OK
+                                                                                       : NG_EIPC;
 }
 
 static inline int ng_cap_delete(ng_cptr_t slot)

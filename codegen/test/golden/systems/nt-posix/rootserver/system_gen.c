@@ -66,16 +66,34 @@ static const rs_mapping_t rs_maps_pathmgr[] = {
 };
 _Static_assert(18u < (1u << 6), "pathmgr: its caps fit its CNode");
 
-/* virtio_blk: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
+/* virtio_blk: CNode of 6 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_virtio_blk[] = {
-    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 8u, .rights = RS_RIGHT_READ }, /* VIRTIO_BLK_CAP_EP: receive blockdev requests (1 client badge) */
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 8u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* VIRTIO_BLK_CAP_EP: receive blockdev requests (1 client badge) */
     { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 32u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* VIRTIO_BLK_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
     { .slot = 10u, .kind = RS_SLOT_IRQ_HANDLER, .object = 20u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK: IRQ 79 (edge) of disk; signals own notification with badge 0x8000001 */
-    { .slot = 11u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_RECV: empty: a received cap lands here */
-    { .slot = 12u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
-    { .slot = 13u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
-    { .slot = 14u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_2: empty: a saved reply cap (deferred reply) */
-    { .slot = 15u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
+    { .slot = 11u, .kind = RS_SLOT_ROOT_EP, .object = 4u, .badge = 0x1000009u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_ROOT: root server shared-memory service (badge 0x1000009) */
+    { .slot = 12u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_RECV: empty: a received cap lands here */
+    { .slot = 13u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
+    { .slot = 14u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
+    { .slot = 15u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_2: empty: a saved reply cap (deferred reply) */
+    { .slot = 16u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
+    { .slot = 17u, .kind = RS_SLOT_MINT_EP, .object = 8u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
+    { .slot = 18u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_0: empty: run-time connection 0's cap */
+    { .slot = 19u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_0: empty: run-time connection 0's shared-memory object */
+    { .slot = 20u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_1: empty: run-time connection 1's cap */
+    { .slot = 21u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_1: empty: run-time connection 1's shared-memory object */
+    { .slot = 22u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_2: empty: run-time connection 2's cap */
+    { .slot = 23u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_2: empty: run-time connection 2's shared-memory object */
+    { .slot = 24u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_3: empty: run-time connection 3's cap */
+    { .slot = 25u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_3: empty: run-time connection 3's shared-memory object */
+    { .slot = 26u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_4: empty: run-time connection 4's cap */
+    { .slot = 27u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_4: empty: run-time connection 4's shared-memory object */
+    { .slot = 28u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_5: empty: run-time connection 5's cap */
+    { .slot = 29u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_5: empty: run-time connection 5's shared-memory object */
+    { .slot = 30u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_6: empty: run-time connection 6's cap */
+    { .slot = 31u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_6: empty: run-time connection 6's shared-memory object */
+    { .slot = 32u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_7: empty: run-time connection 7's cap */
+    { .slot = 33u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_7: empty: run-time connection 7's shared-memory object */
 };
 static const rs_mapping_t rs_maps_virtio_blk[] = {
     { .object = 23u, .vaddr = 0x40004000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* VIRTIO_BLK_VADDR_DISK */
@@ -83,13 +101,13 @@ static const rs_mapping_t rs_maps_virtio_blk[] = {
     { .object = 33u, .vaddr = 0x60022000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* VIRTIO_BLK_VADDR_DMA */
     { .object = 17u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* VIRTIO_BLK_VADDR_HEAP */
 };
-_Static_assert(15u < (1u << 5), "virtio_blk: its caps fit its CNode");
+_Static_assert(33u < (1u << 6), "virtio_blk: its caps fit its CNode");
 
 /* fat: CNode of 6 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_fat[] = {
     { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 0u, .rights = RS_RIGHT_READ }, /* FAT_CAP_EP: receive fs requests (1 client badge) */
     { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 24u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* FAT_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
-    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 8u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_BLOCKDEV: call blockdev on virtio_blk (badge 1 names fat to virtio_blk) */
+    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 8u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_BLOCKDEV: call blockdev on virtio_blk (badge 1 names fat to virtio_blk) */
     { .slot = 11u, .kind = RS_SLOT_USE_EP, .object = 2u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_PATHMGR: call pathmgr on pathmgr (badge 1 names fat to pathmgr) */
     { .slot = 12u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_RECV: empty: a received cap lands here */
     { .slot = 13u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
@@ -140,15 +158,15 @@ static const rs_mapping_t rs_maps_timer[] = {
 };
 _Static_assert(16u < (1u << 6), "timer: its caps fit its CNode");
 
-/* ntexec: CNode of 6 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
+/* ntexec: CNode of 7 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_ntexec[] = {
-    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 1u, .rights = RS_RIGHT_READ }, /* NTEXEC_CAP_EP: receive ntexec requests (0 client badges) */
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 1u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* NTEXEC_CAP_EP: receive ntexec requests (0 client badges) */
     { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 25u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* NTEXEC_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
     { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 0u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_FATFS: call fs on fat (badge 1 names ntexec to fat) */
     { .slot = 11u, .kind = RS_SLOT_USE_EP, .object = 2u, .badge = 0x2u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_PATHMGR: call pathmgr on pathmgr (badge 2 names ntexec to pathmgr) */
     { .slot = 12u, .kind = RS_SLOT_USE_EP, .object = 5u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_SERIAL: call serial on serial (badge 1 names ntexec to serial) */
     { .slot = 13u, .kind = RS_SLOT_USE_EP, .object = 6u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_TIMER: call timer on timer (badge 1 names ntexec to timer) */
-    { .slot = 14u, .kind = RS_SLOT_SPAWN_EP, .object = 4u, .badge = 0x1000002u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_SPAWN: root server process service (badge 0x1000002) */
+    { .slot = 14u, .kind = RS_SLOT_SPAWN_EP, .object = 4u, .badge = 0x1000002u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_SPAWN: root server process and shared-memory services (badge 0x1000002) */
     { .slot = 15u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_RECV: empty: a received cap lands here */
     { .slot = 16u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
     { .slot = 17u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
@@ -166,12 +184,29 @@ static const rs_cap_t rs_caps_ntexec[] = {
     { .slot = 29u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_REPLY_13: empty: a saved reply cap (deferred reply) */
     { .slot = 30u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_REPLY_14: empty: a saved reply cap (deferred reply) */
     { .slot = 31u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_REPLY_15: empty: a saved reply cap (deferred reply) */
+    { .slot = 32u, .kind = RS_SLOT_MINT_EP, .object = 1u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
+    { .slot = 33u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_CONN_EP_0: empty: run-time connection 0's cap */
+    { .slot = 34u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_CONN_OBJ_0: empty: run-time connection 0's shared-memory object */
+    { .slot = 35u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_CONN_EP_1: empty: run-time connection 1's cap */
+    { .slot = 36u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_CONN_OBJ_1: empty: run-time connection 1's shared-memory object */
+    { .slot = 37u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_CONN_EP_2: empty: run-time connection 2's cap */
+    { .slot = 38u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_CONN_OBJ_2: empty: run-time connection 2's shared-memory object */
+    { .slot = 39u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_CONN_EP_3: empty: run-time connection 3's cap */
+    { .slot = 40u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_CONN_OBJ_3: empty: run-time connection 3's shared-memory object */
+    { .slot = 41u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_CONN_EP_4: empty: run-time connection 4's cap */
+    { .slot = 42u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_CONN_OBJ_4: empty: run-time connection 4's shared-memory object */
+    { .slot = 43u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_CONN_EP_5: empty: run-time connection 5's cap */
+    { .slot = 44u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_CONN_OBJ_5: empty: run-time connection 5's shared-memory object */
+    { .slot = 45u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_CONN_EP_6: empty: run-time connection 6's cap */
+    { .slot = 46u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_CONN_OBJ_6: empty: run-time connection 6's shared-memory object */
+    { .slot = 47u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_CONN_EP_7: empty: run-time connection 7's cap */
+    { .slot = 48u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_CONN_OBJ_7: empty: run-time connection 7's shared-memory object */
 };
 static const rs_mapping_t rs_maps_ntexec[] = {
     { .object = 34u, .vaddr = 0x60000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* NTEXEC_VADDR_KLOG */
     { .object = 10u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* NTEXEC_VADDR_HEAP */
 };
-_Static_assert(31u < (1u << 6), "ntexec: its caps fit its CNode");
+_Static_assert(48u < (1u << 7), "ntexec: its caps fit its CNode");
 
 /* procmgr: CNode of 6 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_procmgr[] = {
@@ -246,14 +281,14 @@ static const rs_server_t rs_servers[] = {
         .name = "virtio_blk",
         .elf = "virtio_blk",
         .priority = 200,
-        .cnode_bits = 5,
+        .cnode_bits = 6,
         .restart = RS_RESTART_NEVER,
         .max_restarts = 0u,
         .stack_bytes = 16384u,
         .heap_bytes = 65536u,
         .keep_reserved = 0x6u,
         .fault_badge = 0x9u,
-        .caps = rs_caps_virtio_blk, .ncaps = 8u,
+        .caps = rs_caps_virtio_blk, .ncaps = 26u,
         .maps = rs_maps_virtio_blk, .nmaps = 4u,
         .argv = 0, .argc = 0u,
         .heap_vaddr = 0x1020000000ul,
@@ -322,14 +357,14 @@ static const rs_server_t rs_servers[] = {
         .name = "ntexec",
         .elf = "ntexec",
         .priority = 160,
-        .cnode_bits = 6,
+        .cnode_bits = 7,
         .restart = RS_RESTART_NEVER,
         .max_restarts = 0u,
         .stack_bytes = 16384u,
         .heap_bytes = 2097152u,
         .keep_reserved = 0x6u,
         .fault_badge = 0x2u,
-        .caps = rs_caps_ntexec, .ncaps = 24u,
+        .caps = rs_caps_ntexec, .ncaps = 41u,
         .maps = rs_maps_ntexec, .nmaps = 2u,
         .argv = 0, .argc = 0u,
         .heap_vaddr = 0x1020000000ul,
@@ -405,5 +440,5 @@ const rs_system_t rs_system = {
     .programs = 0, .nprograms = 0u,
     .service_badge = 0x1000000u,
     .untyped_budget = 0x8000000u,
-    .untyped_estimate = 0x3a826d0u,
+    .untyped_estimate = 0x3a832d0u,
 };

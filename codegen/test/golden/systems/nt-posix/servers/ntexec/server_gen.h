@@ -8,14 +8,15 @@
 #include <stdint.h>
 #include <neptune/ipc.h>
 #include <ntexec_server_gen.h>
+#include <rootmem_client_gen.h>
 #include <fs_client_gen.h>
 #include <pathmgr_client_gen.h>
 #include <root_client_gen.h>
 #include <serial_client_gen.h>
 #include <timer_client_gen.h>
 
-/* CSpace: 64 slots (a slot's number is its cptr). */
-#define NTEXEC_CNODE_BITS 6
+/* CSpace: 128 slots (a slot's number is its cptr). */
+#define NTEXEC_CNODE_BITS 7
 #define NTEXEC_CAP_NULL 0u /* null: empty (not granted) */
 #define NTEXEC_CAP_CNODE 1u /* own CNode (cap moves, saved replies) */
 #define NTEXEC_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 2 names ntexec) */
@@ -30,7 +31,7 @@
 #define NTEXEC_CAP_PATHMGR 11u /* call pathmgr on pathmgr (badge 2 names ntexec to pathmgr) */
 #define NTEXEC_CAP_SERIAL 12u /* call serial on serial (badge 1 names ntexec to serial) */
 #define NTEXEC_CAP_TIMER 13u /* call timer on timer (badge 1 names ntexec to timer) */
-#define NTEXEC_CAP_SPAWN 14u /* root server process service (badge 0x1000002) */
+#define NTEXEC_CAP_SPAWN 14u /* root server process and shared-memory services (badge 0x1000002) */
 #define NTEXEC_CAP_RECV 15u /* empty: a received cap lands here */
 #define NTEXEC_CAP_REPLY_0 16u /* empty: a saved reply cap (deferred reply) */
 #define NTEXEC_CAP_REPLY_1 17u /* empty: a saved reply cap (deferred reply) */
@@ -48,9 +49,26 @@
 #define NTEXEC_CAP_REPLY_13 29u /* empty: a saved reply cap (deferred reply) */
 #define NTEXEC_CAP_REPLY_14 30u /* empty: a saved reply cap (deferred reply) */
 #define NTEXEC_CAP_REPLY_15 31u /* empty: a saved reply cap (deferred reply) */
-_Static_assert(NTEXEC_CAP_REPLY_15 < (1ul << NTEXEC_CNODE_BITS), "ntexec: its slots do not fit its CNode");
-#define NTEXEC_SLOT_FREE_FIRST 32u /* first slot the layout leaves empty for caps the server keeps */
-#define NTEXEC_SLOT_FREE_END 64u /* one past the last slot */
+#define NTEXEC_CAP_EP_MINT 32u /* own endpoint, unbadged: mints run-time connection caps */
+#define NTEXEC_CAP_CONN_EP_0 33u /* empty: run-time connection 0's cap */
+#define NTEXEC_CAP_CONN_OBJ_0 34u /* empty: run-time connection 0's shared-memory object */
+#define NTEXEC_CAP_CONN_EP_1 35u /* empty: run-time connection 1's cap */
+#define NTEXEC_CAP_CONN_OBJ_1 36u /* empty: run-time connection 1's shared-memory object */
+#define NTEXEC_CAP_CONN_EP_2 37u /* empty: run-time connection 2's cap */
+#define NTEXEC_CAP_CONN_OBJ_2 38u /* empty: run-time connection 2's shared-memory object */
+#define NTEXEC_CAP_CONN_EP_3 39u /* empty: run-time connection 3's cap */
+#define NTEXEC_CAP_CONN_OBJ_3 40u /* empty: run-time connection 3's shared-memory object */
+#define NTEXEC_CAP_CONN_EP_4 41u /* empty: run-time connection 4's cap */
+#define NTEXEC_CAP_CONN_OBJ_4 42u /* empty: run-time connection 4's shared-memory object */
+#define NTEXEC_CAP_CONN_EP_5 43u /* empty: run-time connection 5's cap */
+#define NTEXEC_CAP_CONN_OBJ_5 44u /* empty: run-time connection 5's shared-memory object */
+#define NTEXEC_CAP_CONN_EP_6 45u /* empty: run-time connection 6's cap */
+#define NTEXEC_CAP_CONN_OBJ_6 46u /* empty: run-time connection 6's shared-memory object */
+#define NTEXEC_CAP_CONN_EP_7 47u /* empty: run-time connection 7's cap */
+#define NTEXEC_CAP_CONN_OBJ_7 48u /* empty: run-time connection 7's shared-memory object */
+_Static_assert(NTEXEC_CAP_CONN_OBJ_7 < (1ul << NTEXEC_CNODE_BITS), "ntexec: its slots do not fit its CNode");
+#define NTEXEC_SLOT_FREE_FIRST 49u /* first slot the layout leaves empty for caps the server keeps */
+#define NTEXEC_SLOT_FREE_END 128u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
 #define NTEXEC_VADDR_KLOG 0x60000000ul /* region, rw */
@@ -94,6 +112,59 @@ static inline root_client_t ntexec_use_root(void)
 {
     root_client_t c = { NTEXEC_CAP_SPAWN, NULL, 0 };
     return c;
+}
+
+/**
+ * Open a run-time bulk connection through `ep`: create a shared buffer of at least `bytes` from
+ * this process's shared-memory quota, hand it to the server, and get the connection cap (in
+ * conn_slot) and the buffer back for an <iface>_client_t. NG_OK or an error code.
+ */
+static inline int ntexec_connect(ng_cptr_t ep, size_t bytes, ng_cptr_t obj_slot, ng_cptr_t conn_slot, ng_cptr_t *conn_ep, uint8_t **shm, size_t *shm_size)
+{
+    rootmem_client_t root = { NTEXEC_CAP_SPAWN, NULL, 0 };
+    ng_cptr_t obj = 0;
+    uint64_t vaddr = 0, got = 0;
+    ng_msg_t m;
+    int err;
+
+    if (bytes == 0 || bytes > (size_t)ROOTMEM_MAX_PAGES * 4096u) return NG_EBADMSG;
+    ng_recv_path_set(obj_slot);
+    err = rootmem_create(&root, (uint32_t)((bytes + 4095u) / 4096u), &obj, &vaddr, &got);
+    if (err == NG_OK) {
+        ng_recv_path_set(conn_slot);
+        ng_msg_start(&m, NG_LABEL_CONNECT);
+        m.ncaps = 1;
+        m.caps[0] = obj_slot;
+        err = ng_call(ep, &m);
+        if (err == NG_OK && m.label != NG_OK) err = ng_reply_error(&m);
+        else if (err == NG_OK && (m.ncaps != 1 || m.caps[0] != conn_slot)) err = NG_EBADMSG;
+        if (err != NG_OK) {
+            (void)rootmem_destroy(&root, obj_slot);
+            (void)ng_cap_delete(obj_slot);
+            (void)ng_cap_delete(conn_slot);
+        }
+    }
+    ng_recv_path_set(NTEXEC_CAP_RECV);
+    if (err != NG_OK) return err;
+    *conn_ep = conn_slot;
+    *shm = (uint8_t *)(uintptr_t)vaddr;
+    *shm_size = (size_t)got;
+    return NG_OK;
+}
+
+/** Close a connection opened with _connect: the server unmaps the buffer, then it is destroyed. */
+static inline int ntexec_disconnect(ng_cptr_t conn_ep, ng_cptr_t obj_slot)
+{
+    rootmem_client_t root = { NTEXEC_CAP_SPAWN, NULL, 0 };
+    ng_msg_t m;
+    int err;
+
+    ng_msg_start(&m, NG_LABEL_DISCONNECT);
+    err = ng_call(conn_ep, &m);
+    if (err == NG_OK && m.label != NG_OK) err = ng_reply_error(&m);
+    (void)ng_cap_delete(conn_ep);
+    if (rootmem_destroy(&root, obj_slot) == NG_OK) (void)ng_cap_delete(obj_slot);
+    return err;
 }
 
 /** Handlers of every interface ntexec serves; a NULL table answers NG_ENOSYS. */

@@ -8,9 +8,10 @@
 #include <stdint.h>
 #include <neptune/ipc.h>
 #include <blockdev_server_gen.h>
+#include <rootmem_client_gen.h>
 
-/* CSpace: 32 slots (a slot's number is its cptr). */
-#define VIRTIO_BLK_CNODE_BITS 5
+/* CSpace: 64 slots (a slot's number is its cptr). */
+#define VIRTIO_BLK_CNODE_BITS 6
 #define VIRTIO_BLK_CAP_NULL 0u /* null: empty (not granted) */
 #define VIRTIO_BLK_CAP_CNODE 1u /* own CNode (cap moves, saved replies) */
 #define VIRTIO_BLK_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 9 names virtio_blk) */
@@ -22,14 +23,32 @@
 #define VIRTIO_BLK_CAP_EP 8u /* receive blockdev requests (1 client badge) */
 #define VIRTIO_BLK_CAP_NTFN 9u /* own notification, bound to its TCB (IRQs and signals) */
 #define VIRTIO_BLK_CAP_IRQ_DISK 10u /* IRQ 79 (edge) of disk; signals own notification with badge 0x8000001 */
-#define VIRTIO_BLK_CAP_RECV 11u /* empty: a received cap lands here */
-#define VIRTIO_BLK_CAP_REPLY_0 12u /* empty: a saved reply cap (deferred reply) */
-#define VIRTIO_BLK_CAP_REPLY_1 13u /* empty: a saved reply cap (deferred reply) */
-#define VIRTIO_BLK_CAP_REPLY_2 14u /* empty: a saved reply cap (deferred reply) */
-#define VIRTIO_BLK_CAP_REPLY_3 15u /* empty: a saved reply cap (deferred reply) */
-_Static_assert(VIRTIO_BLK_CAP_REPLY_3 < (1ul << VIRTIO_BLK_CNODE_BITS), "virtio_blk: its slots do not fit its CNode");
-#define VIRTIO_BLK_SLOT_FREE_FIRST 16u /* first slot the layout leaves empty for caps the server keeps */
-#define VIRTIO_BLK_SLOT_FREE_END 32u /* one past the last slot */
+#define VIRTIO_BLK_CAP_ROOT 11u /* root server shared-memory service (badge 0x1000009) */
+#define VIRTIO_BLK_CAP_RECV 12u /* empty: a received cap lands here */
+#define VIRTIO_BLK_CAP_REPLY_0 13u /* empty: a saved reply cap (deferred reply) */
+#define VIRTIO_BLK_CAP_REPLY_1 14u /* empty: a saved reply cap (deferred reply) */
+#define VIRTIO_BLK_CAP_REPLY_2 15u /* empty: a saved reply cap (deferred reply) */
+#define VIRTIO_BLK_CAP_REPLY_3 16u /* empty: a saved reply cap (deferred reply) */
+#define VIRTIO_BLK_CAP_EP_MINT 17u /* own endpoint, unbadged: mints run-time connection caps */
+#define VIRTIO_BLK_CAP_CONN_EP_0 18u /* empty: run-time connection 0's cap */
+#define VIRTIO_BLK_CAP_CONN_OBJ_0 19u /* empty: run-time connection 0's shared-memory object */
+#define VIRTIO_BLK_CAP_CONN_EP_1 20u /* empty: run-time connection 1's cap */
+#define VIRTIO_BLK_CAP_CONN_OBJ_1 21u /* empty: run-time connection 1's shared-memory object */
+#define VIRTIO_BLK_CAP_CONN_EP_2 22u /* empty: run-time connection 2's cap */
+#define VIRTIO_BLK_CAP_CONN_OBJ_2 23u /* empty: run-time connection 2's shared-memory object */
+#define VIRTIO_BLK_CAP_CONN_EP_3 24u /* empty: run-time connection 3's cap */
+#define VIRTIO_BLK_CAP_CONN_OBJ_3 25u /* empty: run-time connection 3's shared-memory object */
+#define VIRTIO_BLK_CAP_CONN_EP_4 26u /* empty: run-time connection 4's cap */
+#define VIRTIO_BLK_CAP_CONN_OBJ_4 27u /* empty: run-time connection 4's shared-memory object */
+#define VIRTIO_BLK_CAP_CONN_EP_5 28u /* empty: run-time connection 5's cap */
+#define VIRTIO_BLK_CAP_CONN_OBJ_5 29u /* empty: run-time connection 5's shared-memory object */
+#define VIRTIO_BLK_CAP_CONN_EP_6 30u /* empty: run-time connection 6's cap */
+#define VIRTIO_BLK_CAP_CONN_OBJ_6 31u /* empty: run-time connection 6's shared-memory object */
+#define VIRTIO_BLK_CAP_CONN_EP_7 32u /* empty: run-time connection 7's cap */
+#define VIRTIO_BLK_CAP_CONN_OBJ_7 33u /* empty: run-time connection 7's shared-memory object */
+_Static_assert(VIRTIO_BLK_CAP_CONN_OBJ_7 < (1ul << VIRTIO_BLK_CNODE_BITS), "virtio_blk: its slots do not fit its CNode");
+#define VIRTIO_BLK_SLOT_FREE_FIRST 34u /* first slot the layout leaves empty for caps the server keeps */
+#define VIRTIO_BLK_SLOT_FREE_END 64u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
 #define VIRTIO_BLK_VADDR_DISK 0x40004000ul /* mmio, rw, uncached */
@@ -46,6 +65,170 @@ _Static_assert(VIRTIO_BLK_CAP_REPLY_3 < (1ul << VIRTIO_BLK_CNODE_BITS), "virtio_
 #define VIRTIO_BLK_BADGE_FAT_BLOCKDEV 1u /* fat calls blockdev */
 #define VIRTIO_BLK_DYNAMIC_BADGE_BASE 0x10000u /* badges minted at run time start here */
 #define VIRTIO_BLK_NTFN_BADGE_MARK 0x8000000u /* set in every notification badge */
+
+/**
+ * Open a run-time bulk connection through `ep`: create a shared buffer of at least `bytes` from
+ * this process's shared-memory quota, hand it to the server, and get the connection cap (in
+ * conn_slot) and the buffer back for an <iface>_client_t. NG_OK or an error code.
+ */
+static inline int virtio_blk_connect(ng_cptr_t ep, size_t bytes, ng_cptr_t obj_slot, ng_cptr_t conn_slot, ng_cptr_t *conn_ep, uint8_t **shm, size_t *shm_size)
+{
+    rootmem_client_t root = { VIRTIO_BLK_CAP_ROOT, NULL, 0 };
+    ng_cptr_t obj = 0;
+    uint64_t vaddr = 0, got = 0;
+    ng_msg_t m;
+    int err;
+
+    if (bytes == 0 || bytes > (size_t)ROOTMEM_MAX_PAGES * 4096u) return NG_EBADMSG;
+    ng_recv_path_set(obj_slot);
+    err = rootmem_create(&root, (uint32_t)((bytes + 4095u) / 4096u), &obj, &vaddr, &got);
+    if (err == NG_OK) {
+        ng_recv_path_set(conn_slot);
+        ng_msg_start(&m, NG_LABEL_CONNECT);
+        m.ncaps = 1;
+        m.caps[0] = obj_slot;
+        err = ng_call(ep, &m);
+        if (err == NG_OK && m.label != NG_OK) err = ng_reply_error(&m);
+        else if (err == NG_OK && (m.ncaps != 1 || m.caps[0] != conn_slot)) err = NG_EBADMSG;
+        if (err != NG_OK) {
+            (void)rootmem_destroy(&root, obj_slot);
+            (void)ng_cap_delete(obj_slot);
+            (void)ng_cap_delete(conn_slot);
+        }
+    }
+    ng_recv_path_set(VIRTIO_BLK_CAP_RECV);
+    if (err != NG_OK) return err;
+    *conn_ep = conn_slot;
+    *shm = (uint8_t *)(uintptr_t)vaddr;
+    *shm_size = (size_t)got;
+    return NG_OK;
+}
+
+/** Close a connection opened with _connect: the server unmaps the buffer, then it is destroyed. */
+static inline int virtio_blk_disconnect(ng_cptr_t conn_ep, ng_cptr_t obj_slot)
+{
+    rootmem_client_t root = { VIRTIO_BLK_CAP_ROOT, NULL, 0 };
+    ng_msg_t m;
+    int err;
+
+    ng_msg_start(&m, NG_LABEL_DISCONNECT);
+    err = ng_call(conn_ep, &m);
+    if (err == NG_OK && m.label != NG_OK) err = ng_reply_error(&m);
+    (void)ng_cap_delete(conn_ep);
+    if (rootmem_destroy(&root, obj_slot) == NG_OK) (void)ng_cap_delete(obj_slot);
+    return err;
+}
+
+/*
+ * Run-time connections (8): clients the layout does not know (spawned processes) hand over a
+ * shared-memory object once (NG_LABEL_CONNECT) and get a cap with a badge of their own.
+ */
+#define VIRTIO_BLK_CONNECTIONS 8u
+#define VIRTIO_BLK_CONN_BADGE_BASE 0x4000000u /* connection badges: base | generation << 8 | index */
+#define VIRTIO_BLK_CONN_SHM_MIN 65536ul /* bytes the largest shared buffer of a served method needs */
+static const ng_cptr_t virtio_blk_conn_ep_slots[VIRTIO_BLK_CONNECTIONS] = { VIRTIO_BLK_CAP_CONN_EP_0, VIRTIO_BLK_CAP_CONN_EP_1, VIRTIO_BLK_CAP_CONN_EP_2, VIRTIO_BLK_CAP_CONN_EP_3, VIRTIO_BLK_CAP_CONN_EP_4, VIRTIO_BLK_CAP_CONN_EP_5, VIRTIO_BLK_CAP_CONN_EP_6, VIRTIO_BLK_CAP_CONN_EP_7 };
+static const ng_cptr_t virtio_blk_conn_obj_slots[VIRTIO_BLK_CONNECTIONS] = { VIRTIO_BLK_CAP_CONN_OBJ_0, VIRTIO_BLK_CAP_CONN_OBJ_1, VIRTIO_BLK_CAP_CONN_OBJ_2, VIRTIO_BLK_CAP_CONN_OBJ_3, VIRTIO_BLK_CAP_CONN_OBJ_4, VIRTIO_BLK_CAP_CONN_OBJ_5, VIRTIO_BLK_CAP_CONN_OBJ_6, VIRTIO_BLK_CAP_CONN_OBJ_7 };
+typedef struct virtio_blk_conn {
+    ng_badge_t badge; /* 0: free */
+    uint8_t *shm;
+    size_t size;
+    uint8_t gen;
+} virtio_blk_conn_t;
+static virtio_blk_conn_t virtio_blk_conns[VIRTIO_BLK_CONNECTIONS];
+static unsigned virtio_blk_conn_evict;
+
+/** The shared buffer of a run-time connection's badge; 0 if the badge names none. */
+static inline int virtio_blk_conn_shm(ng_msg_t *m, ng_badge_t badge)
+{
+    unsigned k = (unsigned)(badge & 0xffu);
+    if ((badge & ~(ng_badge_t)0xffffu) == VIRTIO_BLK_CONN_BADGE_BASE && k < VIRTIO_BLK_CONNECTIONS && virtio_blk_conns[k].badge == badge) {
+        ng_msg_set_shm(m, virtio_blk_conns[k].shm, virtio_blk_conns[k].size);
+        return 1;
+    }
+    return 0;
+}
+
+/** Close connection k: unmap its buffer, revoke the client's cap, free both slots. */
+static void virtio_blk_conn_drop(unsigned k)
+{
+    rootmem_client_t root = { VIRTIO_BLK_CAP_ROOT, NULL, 0 };
+    (void)rootmem_unmap(&root, virtio_blk_conn_obj_slots[k]);
+    (void)ng_cap_revoke(virtio_blk_conn_ep_slots[k]);
+    (void)ng_cap_delete(virtio_blk_conn_ep_slots[k]);
+    (void)ng_cap_delete(virtio_blk_conn_obj_slots[k]);
+    virtio_blk_conns[k].badge = 0;
+    virtio_blk_conns[k].shm = NULL;
+    virtio_blk_conns[k].size = 0;
+}
+
+/**
+ * NG_LABEL_CONNECT: map the client's object, mint its connection cap and answer with it (the
+ * reply is saved across the call to the root server). NG_LABEL_DISCONNECT: close the caller's.
+ * Returns an NG_DISPATCH_* code; NG_DISPATCH_NONE for any other label.
+ */
+static __attribute__((noinline, unused)) int virtio_blk_conn_dispatch(ng_server_t *s, ng_msg_t *m, ng_badge_t badge)
+{
+    rootmem_client_t root = { VIRTIO_BLK_CAP_ROOT, NULL, 0 };
+    ng_reply_t r;
+    ng_msg_t out;
+    uint64_t vaddr = 0, bytes = 0;
+    unsigned k;
+    int err;
+
+    if (m->label == NG_LABEL_DISCONNECT) {
+        k = (unsigned)(badge & 0xffu);
+        if (m->len != 0 || m->ncaps != 0 || (badge & ~(ng_badge_t)0xffffu) != VIRTIO_BLK_CONN_BADGE_BASE || k >= VIRTIO_BLK_CONNECTIONS || virtio_blk_conns[k].badge != badge) {
+            ng_msg_set_error(m, NG_EBADMSG);
+            return NG_DISPATCH_REPLY;
+        }
+        virtio_blk_conn_drop(k);
+        ng_msg_set_error(m, NG_OK);
+        return NG_DISPATCH_REPLY;
+    }
+    if (m->label != NG_LABEL_CONNECT) return NG_DISPATCH_NONE;
+    if (m->len != 0 || m->ncaps != 1 || m->caps[0] == 0) {
+        /* Decode: one real cap (an unwrapped badge of our own endpoint is no buffer). */
+        ng_msg_set_error(m, NG_EBADMSG);
+        return NG_DISPATCH_REPLY;
+    }
+    for (k = 0; k < VIRTIO_BLK_CONNECTIONS && virtio_blk_conns[k].badge != 0; k++) {}
+    if (k == VIRTIO_BLK_CONNECTIONS) {
+        k = virtio_blk_conn_evict++ % VIRTIO_BLK_CONNECTIONS;
+        virtio_blk_conn_drop(k);
+    }
+    if (ng_cap_move(s, m->caps[0], virtio_blk_conn_obj_slots[k]) != NG_OK) {
+        ng_msg_set_error(m, NG_EBADMSG);
+        return NG_DISPATCH_REPLY;
+    }
+    if (ng_reply_save(s, &r) != NG_OK) {
+        (void)ng_cap_delete(virtio_blk_conn_obj_slots[k]);
+        ng_msg_set_error(m, NG_EAGAIN);
+        return NG_DISPATCH_REPLY;
+    }
+    err = rootmem_map(&root, virtio_blk_conn_obj_slots[k], true, &vaddr, &bytes);
+    if (err == NG_OK && bytes < VIRTIO_BLK_CONN_SHM_MIN) {
+        (void)rootmem_unmap(&root, virtio_blk_conn_obj_slots[k]);
+        err = NG_EBADMSG;
+    }
+    virtio_blk_conns[k].gen = (uint8_t)(virtio_blk_conns[k].gen + 1u);
+    badge = VIRTIO_BLK_CONN_BADGE_BASE | ((ng_badge_t)virtio_blk_conns[k].gen << 8) | k;
+    if (err == NG_OK && ng_cap_mint(VIRTIO_BLK_CAP_EP_MINT, virtio_blk_conn_ep_slots[k], badge) != NG_OK) {
+        (void)rootmem_unmap(&root, virtio_blk_conn_obj_slots[k]);
+        err = NG_ENOMEM;
+    }
+    ng_msg_start(&out, (ng_word_t)(err == NG_OK ? NG_OK : (err == NG_EBADMSG || err == NG_ENOMEM ? err : NG_EDENIED)));
+    if (err == NG_OK) {
+        virtio_blk_conns[k].badge = badge;
+        virtio_blk_conns[k].shm = (uint8_t *)(uintptr_t)vaddr;
+        virtio_blk_conns[k].size = (size_t)bytes;
+        out.ncaps = 1;
+        out.caps[0] = virtio_blk_conn_ep_slots[k];
+    } else {
+        (void)ng_cap_delete(virtio_blk_conn_obj_slots[k]);
+    }
+    (void)ng_reply_send(s, r, &out);
+    return NG_DISPATCH_NOREPLY;
+}
 
 /** Handlers of every interface virtio_blk serves; a NULL table answers NG_ENOSYS. */
 typedef struct virtio_blk_server_ops {
@@ -64,6 +247,7 @@ static inline void virtio_blk_server_init(ng_server_t *s)
 /** Point m at the shared buffer of the client the badge names (none: NULL). */
 static inline void virtio_blk_server_shm(ng_msg_t *m, ng_badge_t badge)
 {
+    if (badge >= VIRTIO_BLK_DYNAMIC_BADGE_BASE && virtio_blk_conn_shm(m, badge)) return;
     switch (badge) {
         case VIRTIO_BLK_BADGE_FAT_BLOCKDEV:
             ng_msg_set_shm(m, (uint8_t *)(uintptr_t)VIRTIO_BLK_VADDR_SHM_FAT_BLOCKDEV, VIRTIO_BLK_VADDR_SHM_FAT_BLOCKDEV_SIZE);
@@ -81,6 +265,9 @@ static inline void virtio_blk_server_shm(ng_msg_t *m, ng_badge_t badge)
 static inline int virtio_blk_server_dispatch(const virtio_blk_server_ops_t *ops, void *ctx, ng_call_t *call)
 {
     int r = NG_DISPATCH_NONE;
+    if (call->msg != NULL && (call->msg->label == NG_LABEL_CONNECT || call->msg->label == NG_LABEL_DISCONNECT)) {
+        return virtio_blk_conn_dispatch((ng_server_t *)call->server, call->msg, call->badge);
+    }
     switch (call->badge) {
         case VIRTIO_BLK_BADGE_FAT_BLOCKDEV:
             return ops->blockdev != NULL ? blockdev_dispatch(ops->blockdev, ctx, call) : NG_DISPATCH_NONE;
