@@ -184,7 +184,11 @@ static void rs_spawn_stats(rs_procs_t *t, uint64_t *untyped_free, uint64_t *slot
 {
     rs_env_t *env = t->env;
     const seL4_BootInfo *bi = env->bootinfo;
-    *untyped_free = rs_env_untyped_free_at_boot(env) - env->untyped_used;
+    static uint64_t at_boot; /* the boot info's untyped list, summed once */
+    if (at_boot == 0) {
+        at_boot = rs_env_untyped_free_at_boot(env);
+    }
+    *untyped_free = at_boot - env->untyped_used;
     *slots_free = (uint64_t)(bi->empty.end - bi->empty.start) - env->slots_used;
 }
 

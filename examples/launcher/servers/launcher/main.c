@@ -5,7 +5,10 @@
  * and its index as argv[1], each waited for and its exit status checked against its index; a
  * child that dereferences NULL, reported as a vm fault; a child given no caps (it reports that
  * every call failed); the typed errors, with the root server's free untyped memory and slots
- * unchanged after them; 1000 spawn/reap cycles, free memory and slots printed before and after.
+ * unchanged after them; 1000 spawn/reap cycles, free memory and slots printed before and after;
+ * then (on seL4, AArch64) the cost of spawn+wait of a trivial program next to two plain round
+ * trips of the same boot, counted with PMCCNTR_EL0 (= guest instructions under QEMU -icount;
+ * scripts/bench-spawn.ts).
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +20,28 @@
 #endif
 #ifndef LAUNCHER_CYCLES
 #define LAUNCHER_CYCLES 1000
+#endif
+#define BENCH_SPAWNS 20u
+#define BENCH_ROUNDS 1000u
+
+#if defined(__aarch64__) && __has_include(<sel4/sel4.h>)
+#define LAUNCHER_BENCH 1
+static inline uint64_t ccnt(void)
+{
+    uint64_t v;
+    __asm__ volatile("isb\n\tmrs %0, pmccntr_el0" : "=r"(v)::"memory");
+    return v;
+}
+
+/* PMCR_EL0.E and PMCNTENSET_EL0.C (the kernel lets EL0 at them: KernelArmExportPMUUser). */
+static void ccnt_enable(void)
+{
+    uint64_t pmcr;
+    __asm__ volatile("mrs %0, pmcr_el0" : "=r"(pmcr));
+    pmcr |= 1u;
+    pmcr &= ~(uint64_t)(1u << 3);
+    __asm__ volatile("msr pmcr_el0, %0\n\tmsr pmcntenset_el0, %1\n\tisb" ::"r"(pmcr), "r"((uint64_t)1 << 31));
+}
 #endif
 
 static root_client_t root;
@@ -194,6 +219,55 @@ static void cycles(void)
     failures += !same || ok != LAUNCHER_CYCLES;
 }
 
+#ifdef LAUNCHER_BENCH
+/* Counts per operation: spawn+wait of `trivial`, echo.add (2 words in, 1 out), root.stats (none
+ * in, 4 out: the root server's fast path). Integers with two decimals, no floating point. */
+static void bench(void)
+{
+    ccnt_enable();
+    if (ccnt() == ccnt()) {
+        printf("launcher: bench: the cycle counter PMCCNTR_EL0 does not count\n");
+        return;
+    }
+    echo_client_t echo = launcher_use_echo();
+    uint64_t sum = 0, x, y;
+    int32_t me;
+    uint32_t z;
+    for (unsigned i = 0; i < 100; i++) {
+        echo_add(&echo, i, 1, &sum);
+        root_stats(&root, &me, &x, &y, &z);
+    }
+    uint64_t t0 = ccnt();
+    for (unsigned i = 0; i < BENCH_ROUNDS; i++) {
+        echo_add(&echo, i, 1, &sum);
+    }
+    uint64_t t1 = ccnt();
+    for (unsigned i = 0; i < BENCH_ROUNDS; i++) {
+        root_stats(&root, &me, &x, &y, &z);
+    }
+    uint64_t t2 = ccnt();
+    unsigned ok = 0;
+    for (unsigned i = 0; i < BENCH_SPAWNS; i++) {
+        int32_t pid = 0, child = 0;
+        root_end_t how = 0;
+        int64_t code = 0;
+        uint64_t addr = 0;
+        if (spawn(TRIVIAL_PROGRAM, "", NULL, 0, &pid) == NG_OK &&
+            root_wait(&root, pid, false, &child, &how, &code, &addr) == NG_OK && code == 7) {
+            ok++;
+        }
+    }
+    uint64_t t3 = ccnt();
+    uint64_t rt = (t1 - t0) * 100 / BENCH_ROUNDS, st = (t2 - t1) * 100 / BENCH_ROUNDS;
+    uint64_t sp = (t3 - t2) * 100 / BENCH_SPAWNS;
+    printf("launcher: bench: spawn+wait (trivial, %u of %u ok): %lu.%02lu\n", ok, BENCH_SPAWNS,
+           (unsigned long)(sp / 100), (unsigned long)(sp % 100));
+    printf("launcher: bench: echo.add round trip: %lu.%02lu\n", (unsigned long)(rt / 100), (unsigned long)(rt % 100));
+    printf("launcher: bench: root.stats round trip: %lu.%02lu\n", (unsigned long)(st / 100), (unsigned long)(st % 100));
+    failures += ok != BENCH_SPAWNS;
+}
+#endif
+
 int main(void)
 {
     root = launcher_use_root();
@@ -207,6 +281,9 @@ int main(void)
     probe();
     negative();
     cycles();
+#ifdef LAUNCHER_BENCH
+    bench();
+#endif
     printf("launcher: done (%u failures)\n", failures);
     return failures ? 1 : 0;
 }
