@@ -42,6 +42,7 @@ typedef struct rs_server_state {
     rs_server_status_t status;
     rs_restart_state_t restart; /* common/restart.c's count and window */
     uint32_t caps_installed;
+    bool built;                 /* sel4utils created the process (it must be destroyed) */
 } rs_server_state_t;
 
 typedef struct rs_env {
@@ -57,6 +58,8 @@ typedef struct rs_env {
     rs_obj_state_t *objects;
     rs_server_state_t *servers;
     uint64_t untyped_used;
+    uint64_t slots_used;        /* root CNode slots handed out through vka (spawn.c stats) */
+    void *procs;                /* service.c: the process table (rootserver/procs.h) */
 } rs_env_t;
 
 /* init.c */
@@ -69,9 +72,22 @@ uint64_t rs_env_untyped_free_at_boot(const rs_env_t *env);
 /* objects.c */
 int rs_objects_create(rs_env_t *env);
 
-/* server.c */
+/* server.c: one process from a table record (a boot server, or a program: spawn.c) */
+int rs_process_build(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st, seL4_Word fault_badge);
+int rs_process_run(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st, int argc, char **argv);
+void rs_process_destroy(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st);
+void rs_process_release_fault_ep(rs_env_t *env, rs_server_state_t *st);
 int rs_server_start(rs_env_t *env, uint32_t index);
 void rs_server_destroy(rs_env_t *env, uint32_t index);
 
-/* fault.c: never returns */
+/* fault.c */
+/* Decode a fault or exit message (its words in the message registers); no side effects. */
+rs_end_t rs_fault_decode(seL4_MessageInfo_t info);
+/* A boot server ended: report, apply its restart policy. */
+void rs_fault_handle(rs_env_t *env, uint32_t index, const rs_end_t *e);
+/* The fault loop of a system without the process service (never returns). */
 void rs_supervise(rs_env_t *env);
+
+/* service.c (systems with a generated root service): faults and root-service calls on one
+ * endpoint (never returns). */
+void rs_service_run(rs_env_t *env);

@@ -17,7 +17,7 @@
 #include "neptune_exit.h"
 
 /* Decode: reads the message registers of the fault just received, changes nothing. */
-static rs_end_t rs_fault_decode(seL4_MessageInfo_t info)
+rs_end_t rs_fault_decode(seL4_MessageInfo_t info)
 {
     seL4_Word label = seL4_MessageInfo_get_label(info);
     rs_end_t e = { .kind = RS_END_OTHER, .label = label };
@@ -54,7 +54,7 @@ static rs_end_t rs_fault_decode(seL4_MessageInfo_t info)
 
 /* Perform: report, then stop the server or rebuild it from its ELF, as the shared policy
  * (common/restart.c) decides. */
-static void rs_fault_handle(rs_env_t *env, uint32_t index, const rs_end_t *e)
+void rs_fault_handle(rs_env_t *env, uint32_t index, const rs_end_t *e)
 {
     const rs_server_t *s = &env->sys->servers[index];
     rs_server_state_t *st = &env->servers[index];

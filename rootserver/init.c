@@ -56,6 +56,21 @@ static void rs_count_free(void *data, seL4_Word type, seL4_Word size_bits, seL4_
     rs_counting_env->untyped_used -= BIT(vka_get_object_size(type, size_bits));
 }
 
+static int rs_count_cspace_alloc(void *data, seL4_CPtr *res)
+{
+    int err = rs_counting_env->raw_vka.cspace_alloc(data, res);
+    if (!err) {
+        rs_counting_env->slots_used++;
+    }
+    return err;
+}
+
+static void rs_count_cspace_free(void *data, seL4_CPtr slot)
+{
+    rs_counting_env->raw_vka.cspace_free(data, slot);
+    rs_counting_env->slots_used--;
+}
+
 void rs_env_init(rs_env_t *env, const rs_system_t *sys)
 {
     env->sys = sys;
@@ -85,6 +100,8 @@ void rs_env_init(rs_env_t *env, const rs_system_t *sys)
     env->vka.utspace_alloc = rs_count_alloc;
     env->vka.utspace_alloc_maybe_device = rs_count_alloc_maybe_device;
     env->vka.utspace_free = rs_count_free;
+    env->vka.cspace_alloc = rs_count_cspace_alloc;
+    env->vka.cspace_free = rs_count_cspace_free;
     rs_counting_env = env;
     env->untyped_used = 0;
 }

@@ -82,6 +82,10 @@ int main(void)
         }
     }
     rs_print_summary(env);
+#ifdef RS_HAVE_SERVICE
+    rs_service_run(env);
+#else
     rs_supervise(env);
+#endif
     return 0;
 }

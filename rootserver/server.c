@@ -32,7 +32,7 @@ static seL4_CapRights_t rs_map_rights(uint8_t perms)
 
 /* The badged cap a server's faults arrive through: send + grant-reply only (the kernel needs
  * one of the grant rights to deliver a fault). */
-static int rs_fault_ep_mint(rs_env_t *env, const rs_server_t *s, seL4_CPtr *out)
+static int rs_fault_ep_mint(rs_env_t *env, seL4_Word badge, seL4_CPtr *out)
 {
     cspacepath_t src, dest;
     vka_cspace_make_path(&env->vka, env->fault_ep, &src);
@@ -40,9 +40,13 @@ static int rs_fault_ep_mint(rs_env_t *env, const rs_server_t *s, seL4_CPtr *out)
     if (err) {
         return err;
     }
-    err = vka_cnode_mint(&dest, &src, seL4_CapRights_new(1, 0, 0, 1), (seL4_Word)s->fault_badge);
+    err = vka_cnode_mint(&dest, &src, seL4_CapRights_new(1, 0, 0, 1), badge);
+    if (err) {
+        vka_cspace_free(&env->vka, dest.capPtr);
+        return err;
+    }
     *out = dest.capPtr;
-    return err;
+    return 0;
 }
 
 static int rs_map_frames(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st)
@@ -97,6 +101,11 @@ static int rs_irq_bind(rs_env_t *env, const rs_server_t *s, const rs_cap_t *c)
     }
     if (!err) {
         err = seL4_IRQHandler_SetNotification(env->objects[c->object].cap, dest.capPtr);
+    }
+    /* The kernel keeps its own copy: ours goes, so a restart does not leak a slot. */
+    if (dest.capPtr != 0) {
+        vka_cnode_delete(&dest);
+        vka_cspace_free(&env->vka, dest.capPtr);
     }
     return err;
 }
@@ -165,13 +174,13 @@ static int rs_drop_reserved(const rs_server_t *s, rs_server_state_t *st)
     return 0;
 }
 
-int rs_server_start(rs_env_t *env, uint32_t index)
+/* Everything but the start: process, mappings, the table's caps, reserved slots dropped.
+ * Shared by boot servers and spawned programs (spawn.c), whose empty slots are filled after. */
+int rs_process_build(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st, seL4_Word fault_badge)
 {
-    const rs_server_t *s = &env->sys->servers[index];
-    rs_server_state_t *st = &env->servers[index];
     int err;
 
-    if (st->fault_ep == 0 && (err = rs_fault_ep_mint(env, s, &st->fault_ep))) {
+    if (st->fault_ep == 0 && (err = rs_fault_ep_mint(env, fault_badge, &st->fault_ep))) {
         return err;
     }
     st->reservations = calloc(s->nmaps ? s->nmaps : 1, sizeof(*st->reservations));
@@ -199,6 +208,7 @@ int rs_server_start(rs_env_t *env, uint32_t index)
         printf("neptune rootserver: %s: cannot create the process for ELF '%s'\n", s->name, s->elf);
         return err;
     }
+    st->built = true;
     if ((err = rs_map_frames(env, s, st)) || (err = rs_install_caps(env, s, st)) ||
         (err = rs_drop_reserved(s, st))) {
         return err;
@@ -206,15 +216,12 @@ int rs_server_start(rs_env_t *env, uint32_t index)
 #ifdef CONFIG_DEBUG_BUILD
     seL4_DebugNameThread(st->process.thread.tcb.cptr, s->name);
 #endif
+    return 0;
+}
 
-    char *argv[RS_MAX_ARGS + 1];
-    int argc = 0;
-    argv[argc++] = (char *)s->name;
-    for (uint32_t i = 0; i < s->argc && argc < RS_MAX_ARGS; i++) {
-        argv[argc++] = (char *)s->argv[i];
-    }
-    argv[argc] = NULL;
-    err = sel4utils_spawn_process_v(&st->process, &env->vka, &env->vspace, argc, argv, 1);
+int rs_process_run(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st, int argc, char **argv)
+{
+    int err = sel4utils_spawn_process_v(&st->process, &env->vka, &env->vspace, argc, argv, 1);
     if (err) {
         printf("neptune rootserver: %s: cannot start\n", s->name);
         return err;
@@ -223,17 +230,34 @@ int rs_server_start(rs_env_t *env, uint32_t index)
     return 0;
 }
 
-void rs_server_destroy(rs_env_t *env, uint32_t index)
+int rs_server_start(rs_env_t *env, uint32_t index)
 {
     const rs_server_t *s = &env->sys->servers[index];
     rs_server_state_t *st = &env->servers[index];
+    int err = rs_process_build(env, s, st, (seL4_Word)s->fault_badge);
+    if (err) {
+        return err;
+    }
+    char *argv[RS_MAX_ARGS + 1];
+    int argc = 0;
+    argv[argc++] = (char *)s->name;
+    for (uint32_t i = 0; i < s->argc && argc < RS_MAX_ARGS; i++) {
+        argv[argc++] = (char *)s->argv[i];
+    }
+    argv[argc] = NULL;
+    return rs_process_run(env, s, st, argc, argv);
+}
 
-    /* Unmap the table's frames first, keeping them: they are shared with other servers or are
-     * device memory, and the vspace teardown below must not free them. */
-    for (uint32_t i = 0; i < s->nmaps; i++) {
-        const rs_object_t *o = &env->sys->objects[s->maps[i].object];
-        vspace_unmap_pages(&st->process.vspace, (void *)(uintptr_t)s->maps[i].vaddr, o->pages,
-                           o->size_bits, VSPACE_PRESERVE);
+void rs_process_destroy(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st)
+{
+    if (st->built) {
+        /* Unmap the table's frames first, keeping them: they are shared with other servers or
+         * are device memory, and the vspace teardown below must not free them. */
+        for (uint32_t i = 0; i < s->nmaps; i++) {
+            const rs_object_t *o = &env->sys->objects[s->maps[i].object];
+            vspace_unmap_pages(&st->process.vspace, (void *)(uintptr_t)s->maps[i].vaddr, o->pages,
+                               o->size_bits, VSPACE_PRESERVE);
+        }
     }
     for (uint32_t i = 0; i < st->nframe_copies; i++) {
         cspacepath_t path;
@@ -244,9 +268,30 @@ void rs_server_destroy(rs_env_t *env, uint32_t index)
     free(st->frame_copies);
     st->frame_copies = NULL;
     st->nframe_copies = 0;
-    /* Deleting its CNode deletes every cap the root server minted into it. */
-    sel4utils_destroy_process(&st->process, &env->vka);
+    if (st->built) {
+        /* Deleting its CNode deletes every cap the root server minted into it; the vspace
+         * teardown frees its page tables and the frames it allocated (ELF, stack, IPC buffer,
+         * a program's heap). */
+        sel4utils_destroy_process(&st->process, &env->vka);
+        st->built = false;
+    }
     free(st->reservations);
     st->reservations = NULL;
     st->status = RS_SERVER_STOPPED;
+}
+
+void rs_server_destroy(rs_env_t *env, uint32_t index)
+{
+    rs_process_destroy(env, &env->sys->servers[index], &env->servers[index]);
+}
+
+void rs_process_release_fault_ep(rs_env_t *env, rs_server_state_t *st)
+{
+    if (st->fault_ep != 0) {
+        cspacepath_t path;
+        vka_cspace_make_path(&env->vka, st->fault_ep, &path);
+        vka_cnode_delete(&path);
+        vka_cspace_free(&env->vka, st->fault_ep);
+        st->fault_ep = 0;
+    }
 }

@@ -25,6 +25,7 @@ import type { GeneratedFile } from "./emit/files.ts";
 import { emitAllInterfaces } from "./emit/interface.ts";
 import { emitServerWrapper } from "./emit/server-wrapper.ts";
 import { emitRootTables } from "./emit/root-tables.ts";
+import { emitRootService } from "./emit/root-service.ts";
 import { emitLayoutTxt } from "./emit/layout-txt.ts";
 import { emitSystemJson } from "./emit/system-json.ts";
 
@@ -73,6 +74,8 @@ export function displayPath(p: string): string {
  */
 export const ROOT_IDL = fileURLToPath(new URL("../../idl/root.idl", import.meta.url));
 export const ROOTMEM_IDL = fileURLToPath(new URL("../../idl/rootmem.idl", import.meta.url));
+/** The root server's services (emit/root-service.ts ROOT_SERVICE_INTERFACES), in every system. */
+export const BUILTIN_IDL: readonly string[] = [ROOT_IDL, ROOTMEM_IDL];
 
 /**
  * The system's IDL files plus the built-in ones it does not list already. A listed file with a
@@ -81,8 +84,8 @@ export const ROOTMEM_IDL = fileURLToPath(new URL("../../idl/rootmem.idl", import
  */
 export function withBuiltinIdl(files: string[]): string[] {
   const have = new Set(files.map((f) => path.basename(f)));
-  const missing = [ROOT_IDL, ROOTMEM_IDL].filter((f) => !have.has(path.basename(f))).map(displayPath);
-  return missing.length === 0 ? files : [...files, ...missing].sort();
+  const add = BUILTIN_IDL.filter((f) => !have.has(path.basename(f))).map(displayPath);
+  return add.length ? [...files, ...add].sort() : files;
 }
 
 export async function compileIdlFiles(files: string[], bag: DiagnosticBag): Promise<IdlModel> {
@@ -115,6 +118,7 @@ export function emitSystem(sys: CompiledSystem): GeneratedFile[] {
     files.push(...emitServerWrapper(server, layout, sys.model, sys.layout.programs));
   }
   files.push(...emitRootTables(sys.model, sys.layout));
+  files.push(...emitRootService(sys.model));
   files.push(...emitLayoutTxt(sys.model, sys.layout));
   files.push(...emitSystemJson(sys.model, sys.layout));
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

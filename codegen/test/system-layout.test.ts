@@ -261,6 +261,40 @@ describe("layout of examples/nt-posix", async () => {
   });
 });
 
+describe("layout of examples/launcher (programs)", async () => {
+  const c = await compileFixture(example("launcher"));
+  const layout = c.layout!;
+  const program = (name: string) => layout.programs.find((p) => p.name === name)!;
+
+  it("lays out programs beside the servers, creating nothing for them", () => {
+    expect(c.bag.items).toEqual([]);
+    expect(layout.servers.map((s) => s.name)).toEqual(["echo", "launcher"]);
+    expect(layout.programs.map((p) => p.name)).toEqual(["big", "blocker", "child", "crasher", "probe", "trivial"]);
+    expect(layout.objects.map((o) => o.id).filter((id) => /child|probe|trivial/.test(id))).toEqual([]);
+  });
+
+  it("leaves a program's uses empty for its spawner, its fault badge and notification for the root server", () => {
+    const L = program("child");
+    expect(slotsOf(L)).toEqual([
+      [8, "ntfn", "CHILD_CAP_NTFN", "ntfn:child", "-"],
+      [9, "use_ep", "CHILD_CAP_ECHO", "-", "-"],
+    ]);
+    expect(L.slots[2].object).toBe("ep:root.fault");
+    expect(L.slots[2].badge).toBeUndefined();
+    expect(L.vaddrs.map((v) => [v.kind, v.vaddr])).toEqual([["heap", VADDR.heap]]);
+    expect(L.costBytes).toBeGreaterThan(64 * 1024);
+  });
+
+  it("gives the spawner a service cap on the fault endpoint and charges its pool", () => {
+    const L = server(layout, "launcher");
+    const spawn = L.slots.find((s) => s.kind === "spawn_ep")!;
+    expect(spawn).toMatchObject({ cname: "LAUNCHER_CAP_SPAWN", object: "ep:root.fault", badge: ROOT_SERVICE_BADGE | L.slots[2].badge! });
+    expect(spawn.rights).toEqual({ read: false, write: true, grant: false, grantReply: true });
+    expect(L.costBytes).toBeGreaterThan(4 * 1024 * 1024);
+    expect(program("big").costBytes).toBeGreaterThan(4 * 1024 * 1024);
+  });
+});
+
 describe("emitters", async () => {
   const c = await compileFixture(example("hello"));
 

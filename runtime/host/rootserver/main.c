@@ -138,6 +138,10 @@ int main(int argc, char **argv)
         pthread_cond_init(&srv->gate_cond, NULL);
     }
     hr_supervise_init(env);
+    if (hr_service_start(env) != 0) {
+        printf(HR_PREFIX "boot failed: cannot start the process service\n");
+        hr_exit(1);
+    }
 
     printf(HR_PREFIX "booting system %s (%u servers) on the host, %s devices\n", env->sys->name,
            (unsigned)n, env->platform);

@@ -64,6 +64,14 @@ typedef struct hr_server {
     /* Set by the exit hook (under the supervisor's lock), taken by the supervisor. */
     bool ended;
     ng_host_exit_t exit;
+    /* A spawned program (procs.c): its pid and fault badge, its private copy of the ELF. Its end
+     * goes to the process service, not to the supervisor. */
+    bool spawned;
+    int32_t pid;
+    uint32_t pno;
+    void *dl;
+    int argc;
+    char **argv;
 } hr_server_t;
 
 typedef struct hr_env {
@@ -95,6 +103,14 @@ const hr_model_t *hr_model_find(const char *platform, uint64_t paddr);
 /* server.c: build, load and start one server; its restart. */
 int hr_server_start(hr_env_t *env, uint32_t index);
 
+/* server.c: pieces procs.c builds a program from. */
+void hr_server_thread(void *arg);
+
+/* procs.c: the process service (idl/root.idl) on its own thread; a spawned program ended. */
+int hr_service_start(hr_env_t *env);
+void hr_service_ended(hr_server_t *srv);
+
 /* supervise.c: the exit hook and the supervisor loop (returns the process exit status). */
+rs_end_t hr_end_decode(const hr_server_t *srv);
 void hr_supervise_init(hr_env_t *env);
 int hr_supervise(hr_env_t *env, double timeout_sec);

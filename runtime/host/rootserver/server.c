@@ -229,7 +229,7 @@ static int load(hr_env_t *env, hr_server_t *srv)
     return 0;
 }
 
-static void server_thread(void *arg)
+void hr_server_thread(void *arg)
 {
     hr_server_t *srv = arg;
     pthread_mutex_lock(&srv->gate_lock);
@@ -240,6 +240,10 @@ static void server_thread(void *arg)
 
     char *argv[HR_MAX_ARGS + 1];
     int argc = 0;
+    if (srv->spawned) {
+        srv->status = srv->entry(srv->argc, srv->argv); /* procs.c set them */
+        return;
+    }
     argv[argc++] = (char *)srv->s->name;
     for (uint32_t i = 0; i < srv->s->argc && argc < HR_MAX_ARGS; i++) {
         argv[argc++] = (char *)srv->s->argv[i];
@@ -289,7 +293,7 @@ int hr_server_start(hr_env_t *env, uint32_t index)
         return -1;
     }
     srv->go = false;
-    srv->thread = ng_host_thread_start(s->name, srv->cs, server_thread, srv);
+    srv->thread = ng_host_thread_start(s->name, srv->cs, hr_server_thread, srv);
     if (!srv->thread) {
         printf(HR_PREFIX "%s: cannot start its thread\n", s->name);
         return -1;

@@ -22,6 +22,14 @@ static pthread_cond_t sup_cond = PTHREAD_COND_INITIALIZER;
 static void on_exit_hook(void *arg, const ng_host_exit_t *e)
 {
     hr_server_t *srv = arg;
+    if (srv->spawned) {
+        srv->exit = *e;
+        if (e->called_exit) {
+            srv->status = e->status;
+        }
+        hr_service_ended(srv);
+        return;
+    }
     pthread_mutex_lock(&sup_lock);
     srv->exit = *e;
     if (e->called_exit) {
@@ -40,7 +48,7 @@ void hr_supervise_init(hr_env_t *env)
 
 /* Decode: the host kernel's exit record as the seL4 root server decodes a fault message, plus
  * the host signal that stood for the fault. */
-static rs_end_t decode(const hr_server_t *srv)
+rs_end_t hr_end_decode(const hr_server_t *srv)
 {
     const ng_host_exit_t *x = &srv->exit;
     rs_end_t e = { .kind = RS_END_OTHER, .addr = x->addr, .pc = x->pc };
@@ -68,7 +76,7 @@ static rs_end_t decode(const hr_server_t *srv)
 /* Perform: report, then restart or leave it stopped, as the shared policy decides. */
 static void handle(hr_env_t *env, hr_server_t *srv)
 {
-    rs_end_t e = decode(srv);
+    rs_end_t e = hr_end_decode(srv);
     rs_report_end(srv->s, &e);
     rs_decision_t d = rs_restart_decide(srv->s, &srv->restart, &e, rs_clock_ms());
     if (d != RS_DECIDE_RESTART) {

@@ -103,6 +103,9 @@ struct ng_host_thread {
     int recv_grant;             /* its receive cap has Grant: its replies may carry caps */
     ng_host_object_t *caller;   /* reply object of the call being served */
 
+    /* ng_host_thread_kill: end at the next return from the host kernel. */
+    int kill_pending;
+
     /* Fault isolation. */
     sigjmp_buf fault_jmp;
     volatile int jmp_armed;

@@ -50,6 +50,27 @@ ng_host_cspace_t *ng_host_cspace_new(unsigned bits)
     return cs;
 }
 
+void ng_host_cspace_free(ng_host_cspace_t *cs)
+{
+    if (!cs) {
+        return;
+    }
+    pthread_mutex_lock(&ng_host_lock);
+    for (ng_host_cspace_t **pp = &all_cspaces; *pp; pp = &(*pp)->all_next) {
+        if (*pp == cs) {
+            *pp = cs->all_next;
+            break;
+        }
+    }
+    for (ng_host_thread_t *t = ng_host_all_threads; t; t = t->all_next) {
+        if (t->cspace == cs) {
+            t->cspace = NULL;
+        }
+    }
+    pthread_mutex_unlock(&ng_host_lock);
+    free(cs);
+}
+
 int ng_host_cap_mint(ng_host_cspace_t *cs, ng_cptr_t slot, ng_host_object_t *obj, ng_badge_t badge,
                      unsigned rights)
 {

@@ -15,6 +15,8 @@
 
 /* What a thread's exit() passes to its exit path through fault_jmp (not a signal number). */
 #define EXIT_JMP 0x10000
+/* What ng_host_thread_kill's victim passes to it. */
+#define KILL_JMP 0x10001
 
 static __thread ng_host_thread_t *current;
 ng_host_exit_hook_t ng_host_exit_hook;
@@ -50,7 +52,12 @@ void ng_host_kernel_enter(ng_host_thread_t *t)
 void ng_host_kernel_exit(ng_host_thread_t *t)
 {
     t->in_kernel = 0;
+    int killed = t->kill_pending && t->started && t->jmp_armed;
     pthread_mutex_unlock(&ng_host_lock);
+    if (killed) {
+        t->exit_info = (ng_host_exit_t){ .kind = NG_HOST_EXIT_KILLED };
+        siglongjmp(t->fault_jmp, KILL_JMP);
+    }
 }
 
 void ng_host_block(ng_host_thread_t *t)
@@ -142,8 +149,8 @@ static void *thread_main(void *arg)
         t->entry(t->arg);
     }
     t->jmp_armed = 0;
-    if (sig == EXIT_JMP) {
-        sig = 0; /* exit_info was filled by exit() */
+    if (sig == EXIT_JMP || sig == KILL_JMP) {
+        sig = 0; /* exit_info was filled by exit() or the kill */
     } else if (sig == 0) {
         t->exit_info = (ng_host_exit_t){ .kind = NG_HOST_EXIT_RETURNED };
     }
@@ -191,6 +198,30 @@ ng_host_thread_t *ng_host_thread_adopt(const char *name, ng_host_cspace_t *cs)
         current = t;
     }
     return t;
+}
+
+int ng_host_thread_kill(ng_host_thread_t *t)
+{
+    if (!t || !t->started || t == current) {
+        return NG_EBADMSG;
+    }
+    pthread_mutex_lock(&ng_host_lock);
+    if (t->state == NG_HOST_DEAD || t->kill_pending) {
+        pthread_mutex_unlock(&ng_host_lock);
+        return t->state == NG_HOST_DEAD ? NG_EBADMSG : NG_OK;
+    }
+    t->kill_pending = 1;
+    if (t->state != NG_HOST_RUNNING) {
+        /* Out of whatever queue it waits in; it wakes, and its kernel exit ends it. */
+        for (ng_host_object_t *o = ng_host_all_objects; o; o = o->all_next) {
+            ng_host_queue_remove(&o->senders, t);
+            ng_host_queue_remove(&o->receivers, t);
+            ng_host_queue_remove(&o->waiters, t);
+        }
+        ng_host_wake(t, NG_EIPC);
+    }
+    pthread_mutex_unlock(&ng_host_lock);
+    return NG_OK;
 }
 
 int ng_host_thread_join(ng_host_thread_t *t)

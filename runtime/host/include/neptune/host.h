@@ -85,6 +85,7 @@ typedef enum ng_host_exit_kind {
     NG_HOST_EXIT_VM_FAULT = 1,       /* SIGSEGV, SIGBUS, or a register access outside its windows */
     NG_HOST_EXIT_CAP_FAULT = 2,      /* receive or wait on a cap it does not hold */
     NG_HOST_EXIT_USER_EXCEPTION = 3, /* SIGILL, SIGFPE */
+    NG_HOST_EXIT_KILLED = 4,         /* ng_host_thread_kill */
 } ng_host_exit_kind_t;
 
 /* "SIGSEGV", "SIGBUS", … for the signals that stand for faults ("signal" for others). */
@@ -121,6 +122,16 @@ ng_host_thread_t *ng_host_thread_adopt(const char *name, ng_host_cspace_t *cs);
  * (SIGSEGV, SIGBUS, SIGILL, SIGFPE; or SIGABRT after an IPC on an invalid cap that seL4 would
  * treat as a cap fault). */
 int ng_host_thread_join(ng_host_thread_t *t);
+
+/* End a started thread from outside (seL4: its TCB suspended and destroyed). A thread blocked in
+ * the host kernel (a receive, wait, send or call) ends at once; one running its own code ends at
+ * its next host-kernel call (threads cannot be stopped safely anywhere else). It ends as any
+ * thread does (exit hook with NG_HOST_EXIT_KILLED; ng_host_thread_join returns 0). Returns NG_OK,
+ * or NG_EBADMSG if t is not a started thread or has ended. Any thread but t. */
+int ng_host_thread_kill(ng_host_thread_t *t);
+
+/* Free a CSpace nobody uses any more (its thread has ended): its caps are dropped. */
+void ng_host_cspace_free(ng_host_cspace_t *cs);
 
 /* The calling thread's host thread, or NULL. */
 ng_host_thread_t *ng_host_self(void);

@@ -128,8 +128,8 @@ static inline int root_exit(const root_client_t *c, int64_t code)
 }
 
 /**
- * The caller's pid (0 for a boot server) and the root server's free resources: untyped
- * bytes, free slots of its CSpace, live processes in the whole system.
+ * The caller's pid and the root server's free resources: untyped bytes, free slots of its
+ * CSpace, spawned processes alive or unreaped in the whole system.
  */
 static inline int root_stats(const root_client_t *c, int32_t *pid, uint64_t *untyped_free, uint64_t *slots_free, uint32_t *processes)
 {

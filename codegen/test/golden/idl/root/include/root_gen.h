@@ -92,7 +92,10 @@ _Static_assert(_Alignof(root_grant_t) == 4, "root_grant_t: alignment differs fro
 _Static_assert(offsetof(root_grant_t, to) == 0, "root_grant_t.to: offset differs from the wire layout");
 _Static_assert(offsetof(root_grant_t, from) == 4, "root_grant_t.from: offset differs from the wire layout");
 
-/** Process id: > 0, never reused while the root server runs. `wait` takes 0 for "any child". */
+/**
+ * Process id: > 0, never reused while the root server runs (a boot server's is its place in
+ * the root server's tables plus one). `wait` takes 0 for "any child".
+ */
 typedef int32_t root_pid_t;
 
 #define ROOT_SPAWN_LABEL 0xe3882u /* rpc spawn */

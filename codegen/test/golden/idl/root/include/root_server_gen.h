@@ -28,8 +28,8 @@ typedef struct root_ops {
      */
     void (*exit)(void *ctx, ng_call_t *call, const root_exit_req_t *req);
     /**
-     * The caller's pid (0 for a boot server) and the root server's free resources: untyped
-     * bytes, free slots of its CSpace, live processes in the whole system.
+     * The caller's pid and the root server's free resources: untyped bytes, free slots of its
+     * CSpace, spawned processes alive or unreaped in the whole system.
      */
     int (*stats)(void *ctx, ng_call_t *call, root_stats_rep_t *rep);
 } root_ops_t;
