@@ -19,6 +19,8 @@
 #include <rootserver/common.h>
 #include <rootserver/tables.h>
 
+#include "shm.h"
+
 /* A kernel object of the tables, as the root server holds it. */
 typedef struct rs_obj_state {
     /* endpoints, notifications, IRQ handlers: the original cap in the root CNode */
@@ -43,6 +45,7 @@ typedef struct rs_server_state {
     rs_restart_state_t restart; /* common/restart.c's count and window */
     uint32_t caps_installed;
     bool built;                 /* sel4utils created the process (it must be destroyed) */
+    rs_mem_client_t mem;        /* its run-time shared memory (shm.c) */
 } rs_server_state_t;
 
 typedef struct rs_env {
@@ -76,6 +79,8 @@ int rs_objects_create(rs_env_t *env);
 int rs_process_build(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st, seL4_Word fault_badge);
 int rs_process_run(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st, int argc, char **argv);
 void rs_process_destroy(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st);
+/* Whether the layout gives it a cap to the root services (process or shared-memory service). */
+bool rs_holds_service_cap(const rs_server_t *s);
 void rs_process_release_fault_ep(rs_env_t *env, rs_server_state_t *st);
 int rs_server_start(rs_env_t *env, uint32_t index);
 void rs_server_destroy(rs_env_t *env, uint32_t index);

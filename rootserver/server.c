@@ -209,6 +209,8 @@ int rs_process_build(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st,
         return err;
     }
     st->built = true;
+    rs_mem_client_init(&st->mem, s->name, &st->process.vspace, (uint32_t)(s->shared_memory >> seL4_PageBits),
+                       rs_holds_service_cap(s));
     if ((err = rs_map_frames(env, s, st)) || (err = rs_install_caps(env, s, st)) ||
         (err = rs_drop_reserved(s, st))) {
         return err;
@@ -248,9 +250,22 @@ int rs_server_start(rs_env_t *env, uint32_t index)
     return rs_process_run(env, s, st, argc, argv);
 }
 
+bool rs_holds_service_cap(const rs_server_t *s)
+{
+    for (uint32_t i = 0; i < s->ncaps; i++) {
+        if (s->caps[i].kind == RS_SLOT_SPAWN_EP || s->caps[i].kind == RS_SLOT_ROOT_EP) {
+            return true;
+        }
+    }
+    return false;
+}
+
 void rs_process_destroy(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st)
 {
     if (st->built) {
+        /* Its run-time shared memory first: mappings into it out, objects it made destroyed
+         * (unmapped from every other holder, their caps revoked). */
+        rs_shm_client_gone(env, &st->mem);
         /* Unmap the table's frames first, keeping them: they are shared with other servers or
          * are device memory, and the vspace teardown below must not free them. */
         for (uint32_t i = 0; i < s->nmaps; i++) {

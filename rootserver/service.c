@@ -49,12 +49,14 @@ static void rs_service_fault(void *ctx, ng_badge_t badge, ng_word_t tag, const n
 
 static const rs_service_ops_t rs_services = {
     .root = &rs_root_ops,
+    .rootmem = &rs_rootmem_ops,
     .fault = rs_service_fault,
 };
 
 void rs_service_run(rs_env_t *env)
 {
     rs_service_env = env;
+    rs_shm_init(env, env->fault_ep);
     rs_procs_init(&rs_procs, env->sys, &rs_spawn_ops, env);
     env->procs = &rs_procs;
     for (unsigned i = 0; i < RS_SERVICE_REPLY_SLOTS; i++) {

@@ -16,8 +16,9 @@
 #include <vka/object.h>
 
 #include "env.h"
-#include "rootmem_gen.h"
+#include "rootmem_server_gen.h"
 #include "shm.h"
+#include "spawn.h"
 
 #define RS_SHM_MAX_OBJECTS 256u
 #define RS_SHM_MAX_MAPS 8u
@@ -348,3 +349,80 @@ void rs_shm_client_gone(rs_env_t *env, rs_mem_client_t *c)
     }
     c->next_vaddr = RS_SHM_VADDR_BASE;
 }
+
+/* --- the service (idl/rootmem.idl): ctx is the process table, the badge names the caller --- */
+
+static rs_mem_client_t *rs_mem_caller(rs_procs_t *t, ng_badge_t badge)
+{
+    rs_proc_t *p = rs_procs_by_pno(t, badge & ~(ng_badge_t)t->sys->service_badge);
+    return p != NULL && p->state == RS_PROC_RUNNING ? &rs_proc_state(t, p)->mem : NULL;
+}
+
+/* The object a request names: the badge the kernel unwrapped from the cap it carries (a cap to
+ * anything else arrives as a cap, or not at all, and names no object). */
+static seL4_Word rs_mem_object_badge(const ng_call_t *call)
+{
+    const ng_msg_t *m = call->msg;
+    return m != NULL && m->ncaps == 1 && m->caps[0] == 0 ? m->cap_badges[0] : 0;
+}
+
+static int rs_rootmem_create(void *ctx, ng_call_t *call, const rootmem_create_req_t *req, rootmem_create_rep_t *rep)
+{
+    rs_procs_t *t = ctx;
+    rs_mem_client_t *c = rs_mem_caller(t, call->badge);
+    if (c == NULL) {
+        return ROOTMEM_ERR_PERMISSION;
+    }
+    seL4_CPtr cap;
+    int err = rs_shm_create(t->env, c, req->pages, &cap, &rep->vaddr, &rep->bytes);
+    if (err == NG_OK) {
+        rep->obj = cap;
+    }
+    return err;
+}
+
+static int rs_rootmem_map(void *ctx, ng_call_t *call, const rootmem_map_req_t *req, rootmem_map_rep_t *rep)
+{
+    rs_procs_t *t = ctx;
+    rs_mem_client_t *c = rs_mem_caller(t, call->badge);
+    if (c == NULL) {
+        return ROOTMEM_ERR_PERMISSION;
+    }
+    (void)req->obj;
+    return rs_shm_map(t->env, c, rs_mem_object_badge(call), req->writable, &rep->vaddr, &rep->bytes);
+}
+
+static int rs_rootmem_unmap(void *ctx, ng_call_t *call, const rootmem_unmap_req_t *req)
+{
+    rs_procs_t *t = ctx;
+    rs_mem_client_t *c = rs_mem_caller(t, call->badge);
+    (void)req;
+    return c == NULL ? ROOTMEM_ERR_BAD_OBJECT : rs_shm_unmap(t->env, c, rs_mem_object_badge(call));
+}
+
+static int rs_rootmem_destroy(void *ctx, ng_call_t *call, const rootmem_destroy_req_t *req)
+{
+    rs_procs_t *t = ctx;
+    rs_mem_client_t *c = rs_mem_caller(t, call->badge);
+    (void)req;
+    return c == NULL ? ROOTMEM_ERR_PERMISSION : rs_shm_destroy(t->env, c, rs_mem_object_badge(call));
+}
+
+static int rs_rootmem_stats(void *ctx, ng_call_t *call, rootmem_stats_rep_t *rep)
+{
+    rs_procs_t *t = ctx;
+    rs_mem_client_t *c = rs_mem_caller(t, call->badge);
+    if (c == NULL) {
+        return ROOTMEM_ERR_PERMISSION;
+    }
+    rs_shm_stats(c, &rep->objects, &rep->pages_used, &rep->pages_quota);
+    return NG_OK;
+}
+
+const rootmem_ops_t rs_rootmem_ops = {
+    .create = rs_rootmem_create,
+    .map = rs_rootmem_map,
+    .unmap = rs_rootmem_unmap,
+    .destroy = rs_rootmem_destroy,
+    .stats = rs_rootmem_stats,
+};

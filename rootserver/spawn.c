@@ -33,6 +33,12 @@ static rs_spawned_t *rs_spawned_of(rs_procs_t *t, const rs_proc_t *p)
     return &rs_spawned[p->pno - t->sys->nservers - 1];
 }
 
+rs_server_state_t *rs_proc_state(rs_procs_t *t, const rs_proc_t *p)
+{
+    rs_env_t *env = t->env;
+    return p->boot ? &env->servers[p->pno - 1] : &rs_spawned_of(t, p)->st;
+}
+
 /* The CNode (root's cap to it, and its size) of a process. */
 static void rs_cnode_of(rs_procs_t *t, const rs_proc_t *p, seL4_CPtr *cnode, uint8_t *bits)
 {
@@ -93,7 +99,10 @@ static int rs_own_objects(rs_env_t *env, rs_proc_t *p, rs_spawned_t *sp)
         }
     }
     const rs_cap_t *svc = rs_slot_of_kind(s, RS_SLOT_SPAWN_EP);
-    if (svc != NULL && s->spawn_max_processes > 0) {
+    if (svc == NULL) {
+        svc = rs_slot_of_kind(s, RS_SLOT_ROOT_EP);
+    }
+    if (svc != NULL && (s->spawn_max_processes > 0 || s->shared_memory > 0)) {
         cspacepath_t src, dest = { .root = proc->cspace.cptr, .capPtr = svc->slot, .capDepth = s->cnode_bits };
         vka_cspace_make_path(&env->vka, env->fault_ep, &src);
         int err = vka_cnode_mint(&dest, &src, rs_rights(svc->rights),

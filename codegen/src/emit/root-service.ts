@@ -26,7 +26,7 @@ import { CPrinter, hexLiteral, lowerIdent } from "./cprinter.ts";
 import { isFastMethod, opsType, printFastCase } from "./server.ts";
 
 /** The IDL namespaces the root server serves after boot, in dispatch order. */
-export const ROOT_SERVICE_INTERFACES = ["root"] as const;
+export const ROOT_SERVICE_INTERFACES = ["root", "rootmem"] as const;
 
 function printLoop(p: CPrinter, served: Interface[], idl: IdlModel): void {
   const anyFastRpc = served.some((i) => i.methods.some((m) => m.kind === "rpc" && isFastMethod(m)));

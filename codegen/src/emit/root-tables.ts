@@ -201,6 +201,7 @@ function serverInit(s: ServerModel, L: ServerLayout, t: ServerTables): string[] 
     `.spawn_max_processes = ${s.spawn?.maxProcesses ?? 0}u,`,
     `.spawn_memory = ${hexLiteral(s.spawn?.memoryBytes ?? 0)},`,
     `.spawn_cost = ${hexLiteral(s.kind === "program" ? L.costBytes : 0)},`,
+    `.shared_memory = ${hexLiteral(s.sharedMemoryBytes)},`,
   ];
 }
 

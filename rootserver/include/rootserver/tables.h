@@ -125,6 +125,9 @@ typedef struct rs_server {
     /* Programs: the layout's estimate of what one process costs (checked against the budget
      * before creating it; the real cost is what is charged). */
     uint64_t spawn_cost;
+    /* Bytes of run-time shared memory (idl/rootmem.idl) it may create; 0: none. It may map
+     * objects it is handed whenever it holds a service cap. */
+    uint64_t shared_memory;
 } rs_server_t;
 
 typedef struct rs_system {
