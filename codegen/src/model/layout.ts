@@ -288,7 +288,8 @@ function serverLayout(s: ServerModel, index: number, x: Ctx): ServerLayout {
   const rootCname = s.spawn ? `${N}_CAP_SPAWN` : `${N}_CAP_ROOT`;
   const rootWhat = s.spawn ? (usesRootmem ? "process and shared-memory services" : "process service") : "shared-memory service";
   if ((s.spawn || usesRootmem) && program) {
-    push({ kind: rootKind, cname: rootCname, object: FAULT_EP, rights: rootRights, comment: `root server ${rootWhat} (badge given at spawn)` });
+    // No object in the tables: the root server mints it per process with that process's badge.
+    push({ kind: rootKind, cname: rootCname, rights: rootRights, comment: `root server ${rootWhat} (${FAULT_EP}, badge given at spawn)` });
   } else if (s.spawn || usesRootmem) {
     serviceBadge = ROOT_SERVICE_BADGE | (FIRST_BADGE + index);
     push({ kind: rootKind, cname: rootCname, object: FAULT_EP, badge: serviceBadge, rights: rootRights, comment: `root server ${rootWhat} (badge ${hex(serviceBadge)})` });

@@ -30,8 +30,9 @@
 #include <rootserver/procs.h>
 #include "root_service_gen.h"
 
-/* The service thread's CSpace: its endpoint cap, then the slots for saved replies (waits). */
-#define HR_SERVICE_BITS 7u
+/* The service thread's CSpace: its endpoint cap, then the slots for saved replies (waits), then
+ * the original caps of shared-memory objects (shm.c). */
+#define HR_SERVICE_BITS 8u
 #define HR_SERVICE_EP 1u
 #define HR_SERVICE_REPLIES 64u
 /* The bound notification's badge that says "processes have ended" (no service badge bit). */
@@ -142,7 +143,8 @@ static int hr_install(rs_proc_t *p, hr_server_t *srv, uint32_t i, const rs_proc_
             }
             err = hr_ntfns[i] ? ng_host_cap_mint(srv->cs, c->slot, hr_ntfns[i], 0, host_rights(c->rights))
                               : NG_ENOMEM;
-        } else if (c->kind == RS_SLOT_SPAWN_EP && s->spawn_max_processes > 0) {
+        } else if ((c->kind == RS_SLOT_SPAWN_EP || c->kind == RS_SLOT_ROOT_EP) &&
+                   (s->spawn_max_processes > 0 || s->shared_memory > 0)) {
             err = ng_host_cap_mint(srv->cs, c->slot, hr_env->objects[hr_env->sys->fault_ep].kobj,
                                    (ng_badge_t)(hr_env->sys->service_badge | p->pno), host_rights(c->rights));
         }
@@ -237,6 +239,7 @@ static void hr_reap(rs_procs_t *t, rs_proc_t *p)
 {
     (void)t;
     hr_charged -= p->charged;
+    hr_shm_client_gone(p->pno);
     hr_free_srv(hr_srv_of(p));
 }
 
@@ -305,6 +308,7 @@ static void hr_service_fault(void *ctx, ng_badge_t badge, ng_word_t tag, const n
 
 static const rs_service_ops_t hr_services = {
     .root = &rs_root_ops,
+    .rootmem = &hr_rootmem_ops,
     .fault = hr_service_fault,
 };
 
@@ -326,9 +330,12 @@ int hr_service_start(hr_env_t *env)
 {
     hr_env = env;
     rs_procs_init(&hr_procs, env->sys, &hr_procs_ops, env);
-    bool spawners = false;
+    bool spawners = false; /* anything holding a cap to the root services */
     for (uint32_t i = 0; i < env->sys->nservers; i++) {
-        spawners |= env->sys->servers[i].spawn_max_processes > 0;
+        const rs_server_t *s = &env->sys->servers[i];
+        for (uint32_t k = 0; k < s->ncaps; k++) {
+            spawners |= s->caps[k].kind == RS_SLOT_SPAWN_EP || s->caps[k].kind == RS_SLOT_ROOT_EP;
+        }
     }
     if (env->sys->fault_ep == RS_NO_OBJECT || !spawners) {
         return 0; /* nobody holds a service cap */
@@ -337,9 +344,11 @@ int hr_service_start(hr_env_t *env)
     hr_service_ntfn = ng_host_object_new(NG_HOST_OBJ_NOTIFICATION);
     if (!hr_service_cs || !hr_service_ntfn ||
         ng_host_cap_mint(hr_service_cs, HR_SERVICE_EP, env->objects[env->sys->fault_ep].kobj, 0,
-                         NG_HOST_RIGHT_READ) != NG_OK) {
+                         NG_HOST_RIGHT_READ | NG_HOST_RIGHT_GRANT) != NG_OK) {
         return -1;
     }
+    /* Grant on the receive cap: replies carry caps (rootmem.create's object). */
+    hr_shm_init(env, hr_service_cs, HR_SERVICE_EP + 1 + HR_SERVICE_REPLIES);
     for (unsigned i = 0; i < HR_SERVICE_REPLIES; i++) {
         hr_reply_slots[i] = HR_SERVICE_EP + 1 + i;
     }

@@ -86,6 +86,12 @@ typedef struct hr_env {
     uint32_t nopened;
 } hr_env_t;
 
+/* shm.c: run-time shared memory (idl/rootmem.idl) on the process service's thread. */
+struct rootmem_ops;
+extern const struct rootmem_ops hr_rootmem_ops;
+void hr_shm_init(hr_env_t *env, ng_host_cspace_t *service_cs, ng_cptr_t first_free_slot);
+void hr_shm_client_gone(uint32_t pno);
+
 /* The table check (rs_tables_validate), restart policy and report wording are shared with the
  * seL4 root server: rootserver/common/include/rootserver/common.h. */
 

@@ -78,6 +78,8 @@ static void handle(hr_env_t *env, hr_server_t *srv)
 {
     rs_end_t e = hr_end_decode(srv);
     rs_report_end(srv->s, &e);
+    /* Its run-time shared memory goes with it (restarted or not), as on seL4. */
+    hr_shm_client_gone(srv->index + 1);
     rs_decision_t d = rs_restart_decide(srv->s, &srv->restart, &e, rs_clock_ms());
     if (d != RS_DECIDE_RESTART) {
         srv->state = HR_STOPPED;

@@ -90,6 +90,16 @@ int ng_host_cap_mint(ng_host_cspace_t *cs, ng_cptr_t slot, ng_host_object_t *obj
     return err;
 }
 
+void ng_host_cap_delete(ng_host_cspace_t *cs, ng_cptr_t slot)
+{
+    if (!cs || slot == 0 || slot >= cs->nslots) {
+        return;
+    }
+    pthread_mutex_lock(&ng_host_lock);
+    memset(&cs->slots[slot], 0, sizeof cs->slots[slot]);
+    pthread_mutex_unlock(&ng_host_lock);
+}
+
 int ng_host_cap_query(ng_host_cspace_t *cs, ng_cptr_t slot, ng_host_object_t **obj,
                       ng_badge_t *badge, unsigned *rights)
 {

@@ -22,6 +22,14 @@ static int store_transform(void *ctx, ng_call_t *call, const bulk_transform_req_
     return NG_OK;
 }
 
+static int store_echo(void *ctx, ng_call_t *call, const bulk_echo_req_t *req, bulk_echo_rep_t *rep)
+{
+    (void)ctx;
+    (void)call;
+    rep->data = req->data;
+    return NG_OK;
+}
+
 static int store_sum(void *ctx, ng_call_t *call, const bulk_sum_req_t *req, bulk_sum_rep_t *rep)
 {
     (void)ctx;
@@ -42,7 +50,7 @@ static int store_nop(void *ctx, ng_call_t *call, const bulk_nop_req_t *req, bulk
     return NG_OK;
 }
 
-static const bulk_ops_t bulk_ops = { .transform = store_transform, .sum = store_sum, .nop = store_nop };
+static const bulk_ops_t bulk_ops = { .transform = store_transform, .echo = store_echo, .sum = store_sum, .nop = store_nop };
 static const store_server_ops_t ops = { .bulk = &bulk_ops };
 
 int main(void)

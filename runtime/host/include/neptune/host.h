@@ -54,6 +54,9 @@ ng_host_cspace_t *ng_host_cspace_new(unsigned bits);
 int ng_host_cap_mint(ng_host_cspace_t *cs, ng_cptr_t slot, ng_host_object_t *obj, ng_badge_t badge,
                      unsigned rights);
 
+/* Empty a slot from outside any thread (the root server taking back a cap it handed out). */
+void ng_host_cap_delete(ng_host_cspace_t *cs, ng_cptr_t slot);
+
 /* What a slot holds: returns 1 and fills the non-NULL out-arguments, or 0 if the slot is empty. */
 int ng_host_cap_query(ng_host_cspace_t *cs, ng_cptr_t slot, ng_host_object_t **obj,
                       ng_badge_t *badge, unsigned *rights);

@@ -9,26 +9,45 @@
 _Static_assert(RS_TABLES_VERSION == 2u, "generated for version 2 of rootserver/tables.h");
 
 static const rs_object_t rs_objects[] = {
-    [0] = { .id = "ep:root.fault", .type = RS_OBJ_ENDPOINT },
-    [1] = { .id = "ep:store", .type = RS_OBJ_ENDPOINT },
-    [2] = { .id = "heap:store", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
-    [3] = { .id = "heap:writer", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 64u },
-    [4] = { .id = "ntfn:store", .type = RS_OBJ_NOTIFICATION },
-    [5] = { .id = "ntfn:writer", .type = RS_OBJ_NOTIFICATION },
-    [6] = { .id = "shm:store.writer.bulk", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [0] = { .id = "ep:peer", .type = RS_OBJ_ENDPOINT },
+    [1] = { .id = "ep:root.fault", .type = RS_OBJ_ENDPOINT },
+    [2] = { .id = "ep:store", .type = RS_OBJ_ENDPOINT },
+    [3] = { .id = "heap:peer", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [4] = { .id = "heap:store", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [5] = { .id = "heap:writer", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 64u },
+    [6] = { .id = "ntfn:peer", .type = RS_OBJ_NOTIFICATION },
+    [7] = { .id = "ntfn:store", .type = RS_OBJ_NOTIFICATION },
+    [8] = { .id = "ntfn:writer", .type = RS_OBJ_NOTIFICATION },
+    [9] = { .id = "shm:store.writer.bulk", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
 };
+
+/* peer: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
+static const rs_cap_t rs_caps_peer[] = {
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 0u, .rights = RS_RIGHT_READ }, /* PEER_CAP_EP: receive holder requests (1 client badge) */
+    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 6u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* PEER_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
+    { .slot = 10u, .kind = RS_SLOT_ROOT_EP, .object = 1u, .badge = 0x1000001u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* PEER_CAP_ROOT: root server shared-memory service (badge 0x1000001) */
+    { .slot = 11u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* PEER_CAP_RECV: empty: a received cap lands here */
+    { .slot = 12u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* PEER_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
+    { .slot = 13u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* PEER_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
+    { .slot = 14u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* PEER_CAP_REPLY_2: empty: a saved reply cap (deferred reply) */
+    { .slot = 15u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* PEER_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
+};
+static const rs_mapping_t rs_maps_peer[] = {
+    { .object = 3u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* PEER_VADDR_HEAP */
+};
+_Static_assert(15u < (1u << 5), "peer: its caps fit its CNode");
 
 /* store: CNode of 6 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_store[] = {
-    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 1u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* STORE_CAP_EP: receive bulk requests (1 client badge) */
-    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 4u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* STORE_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
-    { .slot = 10u, .kind = RS_SLOT_ROOT_EP, .object = 0u, .badge = 0x1000001u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* STORE_CAP_ROOT: root server shared-memory service (badge 0x1000001) */
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 2u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* STORE_CAP_EP: receive bulk requests (1 client badge) */
+    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 7u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* STORE_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
+    { .slot = 10u, .kind = RS_SLOT_ROOT_EP, .object = 1u, .badge = 0x1000002u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* STORE_CAP_ROOT: root server shared-memory service (badge 0x1000002) */
     { .slot = 11u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* STORE_CAP_RECV: empty: a received cap lands here */
     { .slot = 12u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* STORE_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
     { .slot = 13u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* STORE_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
     { .slot = 14u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* STORE_CAP_REPLY_2: empty: a saved reply cap (deferred reply) */
     { .slot = 15u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* STORE_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
-    { .slot = 16u, .kind = RS_SLOT_MINT_EP, .object = 1u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* STORE_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
+    { .slot = 16u, .kind = RS_SLOT_MINT_EP, .object = 2u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* STORE_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
     { .slot = 17u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* STORE_CAP_CONN_EP_0: empty: run-time connection 0's cap */
     { .slot = 18u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* STORE_CAP_CONN_OBJ_0: empty: run-time connection 0's shared-memory object */
     { .slot = 19u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* STORE_CAP_CONN_EP_1: empty: run-time connection 1's cap */
@@ -39,25 +58,46 @@ static const rs_cap_t rs_caps_store[] = {
     { .slot = 24u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* STORE_CAP_CONN_OBJ_3: empty: run-time connection 3's shared-memory object */
 };
 static const rs_mapping_t rs_maps_store[] = {
-    { .object = 6u, .vaddr = 0x50000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* STORE_VADDR_SHM_WRITER_BULK */
-    { .object = 2u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* STORE_VADDR_HEAP */
+    { .object = 9u, .vaddr = 0x50000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* STORE_VADDR_SHM_WRITER_BULK */
+    { .object = 4u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* STORE_VADDR_HEAP */
 };
 _Static_assert(24u < (1u << 6), "store: its caps fit its CNode");
 
 /* writer: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_writer[] = {
-    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 5u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* WRITER_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
-    { .slot = 9u, .kind = RS_SLOT_USE_EP, .object = 1u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* WRITER_CAP_BULK: call bulk on store (badge 1 names writer to store) */
-    { .slot = 10u, .kind = RS_SLOT_ROOT_EP, .object = 0u, .badge = 0x1000002u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* WRITER_CAP_ROOT: root server shared-memory service (badge 0x1000002) */
-    { .slot = 11u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* WRITER_CAP_RECV: empty: a received cap lands here */
+    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 8u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* WRITER_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
+    { .slot = 9u, .kind = RS_SLOT_USE_EP, .object = 2u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* WRITER_CAP_BULK: call bulk on store (badge 1 names writer to store) */
+    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 0u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* WRITER_CAP_HOLDER: call holder on peer (badge 1 names writer to peer) */
+    { .slot = 11u, .kind = RS_SLOT_SPAWN_EP, .object = 1u, .badge = 0x1000003u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* WRITER_CAP_SPAWN: root server process and shared-memory services (badge 0x1000003) */
+    { .slot = 12u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* WRITER_CAP_RECV: empty: a received cap lands here */
 };
 static const rs_mapping_t rs_maps_writer[] = {
-    { .object = 6u, .vaddr = 0x50011000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* WRITER_VADDR_SHM_BULK */
-    { .object = 3u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* WRITER_VADDR_HEAP */
+    { .object = 9u, .vaddr = 0x50011000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* WRITER_VADDR_SHM_BULK */
+    { .object = 5u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* WRITER_VADDR_HEAP */
 };
-_Static_assert(11u < (1u << 5), "writer: its caps fit its CNode");
+_Static_assert(12u < (1u << 5), "writer: its caps fit its CNode");
 
 static const rs_server_t rs_servers[] = {
+    {
+        .name = "peer",
+        .elf = "peer",
+        .priority = 140,
+        .cnode_bits = 5,
+        .restart = RS_RESTART_NEVER,
+        .max_restarts = 0u,
+        .stack_bytes = 16384u,
+        .heap_bytes = 65536u,
+        .keep_reserved = 0x6u,
+        .fault_badge = 0x1u,
+        .caps = rs_caps_peer, .ncaps = 8u,
+        .maps = rs_maps_peer, .nmaps = 1u,
+        .argv = 0, .argc = 0u,
+        .heap_vaddr = 0x1020000000ul,
+        .spawn_max_processes = 0u,
+        .spawn_memory = 0x0u,
+        .spawn_cost = 0x0u,
+        .shared_memory = 0x1000u,
+    },
     {
         .name = "store",
         .elf = "store",
@@ -68,7 +108,7 @@ static const rs_server_t rs_servers[] = {
         .stack_bytes = 16384u,
         .heap_bytes = 65536u,
         .keep_reserved = 0x6u,
-        .fault_badge = 0x1u,
+        .fault_badge = 0x2u,
         .caps = rs_caps_store, .ncaps = 17u,
         .maps = rs_maps_store, .nmaps = 2u,
         .argv = 0, .argc = 0u,
@@ -76,6 +116,7 @@ static const rs_server_t rs_servers[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x0u,
+        .shared_memory = 0x0u,
     },
     {
         .name = "writer",
@@ -87,25 +128,59 @@ static const rs_server_t rs_servers[] = {
         .stack_bytes = 16384u,
         .heap_bytes = 262144u,
         .keep_reserved = 0x6u,
-        .fault_badge = 0x2u,
-        .caps = rs_caps_writer, .ncaps = 4u,
+        .fault_badge = 0x3u,
+        .caps = rs_caps_writer, .ncaps = 5u,
         .maps = rs_maps_writer, .nmaps = 2u,
+        .argv = 0, .argc = 0u,
+        .heap_vaddr = 0x1020000000ul,
+        .spawn_max_processes = 1u,
+        .spawn_memory = 0x200000u,
+        .spawn_cost = 0x0u,
+        .shared_memory = 0x40000u,
+    },
+};
+
+/* kid: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
+static const rs_cap_t rs_caps_kid[] = {
+    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = RS_NO_OBJECT, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* KID_CAP_NTFN: own notification, bound to its TCB (a fresh one per process) */
+    { .slot = 9u, .kind = RS_SLOT_USE_EP, .object = RS_NO_OBJECT, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* KID_CAP_BULK: call bulk on store: empty until the spawner passes a cap */
+    { .slot = 10u, .kind = RS_SLOT_ROOT_EP, .object = RS_NO_OBJECT, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* KID_CAP_ROOT: root server shared-memory service (ep:root.fault, badge given at spawn) */
+    { .slot = 11u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* KID_CAP_RECV: empty: a received cap lands here */
+};
+_Static_assert(11u < (1u << 5), "kid: its caps fit its CNode");
+
+/* Programs: spawned at run time through the root server's process service (idl/root.idl). */
+static const rs_server_t rs_programs[] = {
+    {
+        .name = "kid",
+        .elf = "kid",
+        .priority = 90,
+        .cnode_bits = 5,
+        .restart = RS_RESTART_NEVER,
+        .max_restarts = 0u,
+        .stack_bytes = 16384u,
+        .heap_bytes = 65536u,
+        .keep_reserved = 0x6u,
+        .fault_badge = 0x0u,
+        .caps = rs_caps_kid, .ncaps = 4u,
+        .maps = 0, .nmaps = 0u,
         .argv = 0, .argc = 0u,
         .heap_vaddr = 0x1020000000ul,
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
-        .spawn_cost = 0x0u,
+        .spawn_cost = 0x5cc40u,
+        .shared_memory = 0x10000u,
     },
 };
 
 const rs_system_t rs_system = {
     .version = RS_TABLES_VERSION,
     .name = "bulk",
-    .objects = rs_objects, .nobjects = 7u,
-    .fault_ep = 0u,
-    .servers = rs_servers, .nservers = 2u,
-    .programs = 0, .nprograms = 0u,
+    .objects = rs_objects, .nobjects = 10u,
+    .fault_ep = 1u,
+    .servers = rs_servers, .nservers = 3u,
+    .programs = rs_programs, .nprograms = 1u,
     .service_badge = 0x1000000u,
     .untyped_budget = 0x4000000u,
-    .untyped_estimate = 0xfdca0u,
+    .untyped_estimate = 0x35a8f0u,
 };

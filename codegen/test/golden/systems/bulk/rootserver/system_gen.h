@@ -5,16 +5,21 @@
 #include <rootserver/tables.h>
 
 #define RS_SYSTEM_NAME "bulk"
-#define RS_NSERVERS 2u
-#define RS_NOBJECTS 7u
+#define RS_NSERVERS 3u
+#define RS_NOBJECTS 10u
 
-#define RS_SERVER_STORE 0u /* start order */
-#define RS_SERVER_WRITER 1u /* start order */
+#define RS_SERVER_PEER 0u /* start order */
+#define RS_SERVER_STORE 1u /* start order */
+#define RS_SERVER_WRITER 2u /* start order */
+#define RS_PROGRAM_KID 0u
 
-#define RS_OBJECT_EP_ROOT_FAULT 0u
-#define RS_OBJECT_EP_STORE 1u
-#define RS_OBJECT_HEAP_STORE 2u
-#define RS_OBJECT_HEAP_WRITER 3u
-#define RS_OBJECT_NTFN_STORE 4u
-#define RS_OBJECT_NTFN_WRITER 5u
-#define RS_OBJECT_SHM_STORE_WRITER_BULK 6u
+#define RS_OBJECT_EP_PEER 0u
+#define RS_OBJECT_EP_ROOT_FAULT 1u
+#define RS_OBJECT_EP_STORE 2u
+#define RS_OBJECT_HEAP_PEER 3u
+#define RS_OBJECT_HEAP_STORE 4u
+#define RS_OBJECT_HEAP_WRITER 5u
+#define RS_OBJECT_NTFN_PEER 6u
+#define RS_OBJECT_NTFN_STORE 7u
+#define RS_OBJECT_NTFN_WRITER 8u
+#define RS_OBJECT_SHM_STORE_WRITER_BULK 9u

@@ -14,7 +14,7 @@
 #define STORE_CNODE_BITS 6
 #define STORE_CAP_NULL 0u /* null: empty (not granted) */
 #define STORE_CAP_CNODE 1u /* own CNode (cap moves, saved replies) */
-#define STORE_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 1 names store) */
+#define STORE_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 2 names store) */
 #define STORE_CAP_VSPACE 3u /* own VSpace: empty (not granted) */
 #define STORE_CAP_ASID_POOL 4u /* ASID pool: empty (not granted) */
 #define STORE_CAP_TCB 5u /* own TCB: empty (not granted) */
@@ -22,7 +22,7 @@
 #define STORE_CAP_REPLY_OBJ 7u /* reply object: empty (not granted) */
 #define STORE_CAP_EP 8u /* receive bulk requests (1 client badge) */
 #define STORE_CAP_NTFN 9u /* own notification, bound to its TCB (signals; can be handed out) */
-#define STORE_CAP_ROOT 10u /* root server shared-memory service (badge 0x1000001) */
+#define STORE_CAP_ROOT 10u /* root server shared-memory service (badge 0x1000002) */
 #define STORE_CAP_RECV 11u /* empty: a received cap lands here */
 #define STORE_CAP_REPLY_0 12u /* empty: a saved reply cap (deferred reply) */
 #define STORE_CAP_REPLY_1 13u /* empty: a saved reply cap (deferred reply) */

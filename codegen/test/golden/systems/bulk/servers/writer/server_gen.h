@@ -9,12 +9,14 @@
 #include <neptune/ipc.h>
 #include <rootmem_client_gen.h>
 #include <bulk_client_gen.h>
+#include <holder_client_gen.h>
+#include <root_client_gen.h>
 
 /* CSpace: 32 slots (a slot's number is its cptr). */
 #define WRITER_CNODE_BITS 5
 #define WRITER_CAP_NULL 0u /* null: empty (not granted) */
 #define WRITER_CAP_CNODE 1u /* own CNode (cap moves, saved replies) */
-#define WRITER_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 2 names writer) */
+#define WRITER_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 3 names writer) */
 #define WRITER_CAP_VSPACE 3u /* own VSpace: empty (not granted) */
 #define WRITER_CAP_ASID_POOL 4u /* ASID pool: empty (not granted) */
 #define WRITER_CAP_TCB 5u /* own TCB: empty (not granted) */
@@ -22,10 +24,11 @@
 #define WRITER_CAP_REPLY_OBJ 7u /* reply object: empty (not granted) */
 #define WRITER_CAP_NTFN 8u /* own notification, bound to its TCB (signals; can be handed out) */
 #define WRITER_CAP_BULK 9u /* call bulk on store (badge 1 names writer to store) */
-#define WRITER_CAP_ROOT 10u /* root server shared-memory service (badge 0x1000002) */
-#define WRITER_CAP_RECV 11u /* empty: a received cap lands here */
+#define WRITER_CAP_HOLDER 10u /* call holder on peer (badge 1 names writer to peer) */
+#define WRITER_CAP_SPAWN 11u /* root server process and shared-memory services (badge 0x1000003) */
+#define WRITER_CAP_RECV 12u /* empty: a received cap lands here */
 _Static_assert(WRITER_CAP_RECV < (1ul << WRITER_CNODE_BITS), "writer: its slots do not fit its CNode");
-#define WRITER_SLOT_FREE_FIRST 12u /* first slot the layout leaves empty for caps the server keeps */
+#define WRITER_SLOT_FREE_FIRST 13u /* first slot the layout leaves empty for caps the server keeps */
 #define WRITER_SLOT_FREE_END 32u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
@@ -44,6 +47,25 @@ static inline bulk_client_t writer_use_bulk(void)
     return c;
 }
 
+/** Calls holder on peer. */
+static inline holder_client_t writer_use_holder(void)
+{
+    holder_client_t c = { WRITER_CAP_HOLDER, NULL, 0 };
+    return c;
+}
+
+/** Calls the root server's process service (idl/root.idl). */
+static inline root_client_t writer_use_root(void)
+{
+    root_client_t c = { WRITER_CAP_SPAWN, NULL, 0 };
+    return c;
+}
+
+/* Programs it may spawn: names, and the slots of each that a spawn may fill (root_grant_t.to). */
+#define KID_PROGRAM "kid"
+
+#define KID_CAP_BULK 9u /* kid: call bulk on store: empty until the spawner passes a cap */
+
 /**
  * Open a run-time bulk connection through `ep`: create a shared buffer of at least `bytes` from
  * this process's shared-memory quota, hand it to the server, and get the connection cap (in
@@ -51,7 +73,7 @@ static inline bulk_client_t writer_use_bulk(void)
  */
 static inline int writer_connect(ng_cptr_t ep, size_t bytes, ng_cptr_t obj_slot, ng_cptr_t conn_slot, ng_cptr_t *conn_ep, uint8_t **shm, size_t *shm_size)
 {
-    rootmem_client_t root = { WRITER_CAP_ROOT, NULL, 0 };
+    rootmem_client_t root = { WRITER_CAP_SPAWN, NULL, 0 };
     ng_cptr_t obj = 0;
     uint64_t vaddr = 0, got = 0;
     ng_msg_t m;
@@ -85,7 +107,7 @@ static inline int writer_connect(ng_cptr_t ep, size_t bytes, ng_cptr_t obj_slot,
 /** Close a connection opened with _connect: the server unmaps the buffer, then it is destroyed. */
 static inline int writer_disconnect(ng_cptr_t conn_ep, ng_cptr_t obj_slot)
 {
-    rootmem_client_t root = { WRITER_CAP_ROOT, NULL, 0 };
+    rootmem_client_t root = { WRITER_CAP_SPAWN, NULL, 0 };
     ng_msg_t m;
     int err;
 
