@@ -177,6 +177,47 @@ static void spawned_client(void)
     check(err == NG_OK && how == ROOT_END_EXITED && code == 0, "a spawned client's 64 KiB round trip");
 }
 
+/* Every typed error of rootmem, and nothing left behind by them. */
+static void negative(void)
+{
+    rootmem_client_t root = { WRITER_CAP_SPAWN, NULL, 0 };
+    const ng_cptr_t slot = WRITER_SLOT_FREE_FIRST;
+    ng_cptr_t obj = 0;
+    uint64_t vaddr = 0, bytes = 0, ut0, slots0, ut1, slots1;
+    uint32_t objects0, pages0, objects1, pages1, quota;
+    rootmem_stats(&root, &objects0, &pages0, &quota);
+    root_free(&ut0, &slots0);
+    ng_recv_path_set(slot);
+    int e1 = rootmem_create(&root, 0, &obj, &vaddr, &bytes);
+    int e2 = rootmem_create(&root, quota + 1, &obj, &vaddr, &bytes);
+    ng_recv_path_set(WRITER_CAP_RECV);
+    int e3 = rootmem_map(&root, WRITER_CAP_NTFN, false, &vaddr, &bytes);
+    ng_recv_path_set(slot);
+    int ok = rootmem_create(&root, 1, &obj, &vaddr, &bytes) == NG_OK;
+    ng_recv_path_set(WRITER_CAP_RECV);
+    int e4 = rootmem_map(&root, obj, true, &vaddr, &bytes);
+    ok &= rootmem_unmap(&root, obj) == NG_OK;
+    int e5 = rootmem_unmap(&root, obj);
+    ok &= rootmem_destroy(&root, obj) == NG_OK;
+    (void)ng_cap_delete(obj);
+    printf("writer: rootmem errors: 0 pages %d, past the quota %d, a cap that is no object %d, mapped twice %d, "
+           "unmapped twice %d (%s)\n", e1, e2, e3, e4, e5,
+           ok && e1 == ROOTMEM_ERR_BAD_SIZE && e2 == ROOTMEM_ERR_NO_MEMORY && e3 == NG_EBADMSG &&
+                   e4 == ROOTMEM_ERR_MAPPED && e5 == ROOTMEM_ERR_NOT_MAPPED
+               ? "ok"
+               : "WRONG");
+    check(ok && e1 == ROOTMEM_ERR_BAD_SIZE && e2 == ROOTMEM_ERR_NO_MEMORY && e3 == NG_EBADMSG &&
+              e4 == ROOTMEM_ERR_MAPPED && e5 == ROOTMEM_ERR_NOT_MAPPED,
+          "rootmem's typed errors");
+    rootmem_stats(&root, &objects1, &pages1, &quota);
+    root_free(&ut1, &slots1);
+    int same = objects0 == objects1 && pages0 == pages1 && ut0 == ut1 && slots0 == slots1;
+    printf("writer: after the rootmem errors: untyped free %llu -> %llu, slots free %llu -> %llu, %u -> %u objects (%s)\n",
+           (unsigned long long)ut0, (unsigned long long)ut1, (unsigned long long)slots0, (unsigned long long)slots1,
+           objects0, objects1, same ? "nothing leaked" : "LEAKED");
+    check(same, "nothing left by the rootmem errors");
+}
+
 static void revoked_holder(void)
 {
     rootmem_client_t root = { WRITER_CAP_SPAWN, NULL, 0 };
@@ -252,6 +293,7 @@ int main(void)
 {
     layout_buffer();
     connections();
+    negative();
     spawned_client();
 #ifdef WRITER_BENCH
     bench();
