@@ -15,6 +15,7 @@ import { Node, Project, SyntaxKind, type ArrayLiteralExpression, type ObjectLite
 import type { DiagnosticBag } from "../diag/diagnostics.ts";
 import { cNameProblem } from "../model/cnames.ts";
 import { displayPath } from "../compile.ts";
+import type { GeneratedFile } from "../emit/files.ts";
 
 export interface NewServerResult {
   written: string[];
@@ -80,6 +81,15 @@ export function cmakeTemplate(name: string): string {
 # headers on the include path.
 neptune_server(${name} SOURCES main.c)
 `;
+}
+
+/** The files `new server NAME` writes, relative to system.ts's folder (`idlDir` relative too). */
+export function scaffoldFiles(name: string, idlDir: string): GeneratedFile[] {
+  return [
+    { path: `${idlDir}/${name}.idl`, text: idlTemplate(name) },
+    { path: `servers/${name}/main.c`, text: mainTemplate(name) },
+    { path: `servers/${name}/CMakeLists.txt`, text: cmakeTemplate(name) },
+  ];
 }
 
 /**
@@ -154,11 +164,8 @@ export async function newServer(systemFile: string, name: string, bag: Diagnosti
   }
 
   const base = path.dirname(systemFile);
-  const files: [string, string][] = [
-    [path.join(await idlDir(systemFile, spec), `${name}.idl`), idlTemplate(name)],
-    [path.join(base, "servers", name, "main.c"), mainTemplate(name)],
-    [path.join(base, "servers", name, "CMakeLists.txt"), cmakeTemplate(name)],
-  ];
+  const idlRel = path.relative(base, await idlDir(systemFile, spec)) || ".";
+  const files: [string, string][] = scaffoldFiles(name, idlRel.split(path.sep).join("/")).map((f) => [path.join(base, f.path), f.text]);
   for (const [p] of files) {
     if (await exists(p)) {
       bag.error(undefined, `${displayPath(p)} already exists`, "remove it or pick another name; nothing was written");
