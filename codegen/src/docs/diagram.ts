@@ -47,7 +47,7 @@ export function systemDot(sys: CompiledSystem, ext: PageExt): string {
   const out: string[] = [];
   out.push(`digraph ${q(model.name)} {`);
   out.push(
-    `  graph ${attrs({ rankdir: "LR", fontname: "Helvetica", fontsize: "16", labelloc: "t", labeljust: "l", nodesep: "0.35", ranksep: "1.1", pad: "0.3", bgcolor: "white", label: `system ${model.name} on ${model.platform}` })};`,
+    `  graph ${attrs({ rankdir: "TB", fontname: "Helvetica", fontsize: "16", labelloc: "t", labeljust: "l", nodesep: "0.35", ranksep: "0.8", pad: "0.3", bgcolor: "white", label: `system ${model.name} on ${model.platform}` })};`,
   );
   out.push(`  node ${attrs({ fontname: "Helvetica", fontsize: "12", shape: "box", style: "rounded,filled", color: COLORS.ink, penwidth: "1.2", margin: "0.15,0.08" })};`);
   out.push(`  edge ${attrs({ fontname: "Helvetica", fontsize: "10", color: COLORS.ink, fontcolor: COLORS.ink, arrowsize: "0.8" })};`);
@@ -111,7 +111,7 @@ export function systemDot(sys: CompiledSystem, ext: PageExt): string {
     }
     for (const t of s.notifies) {
       out.push(
-        `  ${q(`server:${s.name}`)} -> ${q(`server:${t}`)} ${attrs({ id: `signal:${s.name}.${t}`, class: "signal", label: "signal", style: "dashed", color: COLORS.signal, fontcolor: COLORS.signal })};`,
+        `  ${q(`server:${s.name}`)} -> ${q(`server:${t}`)} ${attrs({ id: `signal:${s.name}.${t}`, class: "signal", label: "signal", style: "dashed", constraint: "false", color: COLORS.signal, fontcolor: COLORS.signal })};`,
       );
     }
     for (const d of s.devices) {
