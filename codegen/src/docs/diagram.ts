@@ -111,7 +111,7 @@ export function systemDot(sys: CompiledSystem, ext: PageExt): string {
     }
     for (const t of s.notifies) {
       out.push(
-        `  ${q(`server:${s.name}`)} -> ${q(`server:${t}`)} ${attrs({ id: `signal:${s.name}.${t}`, class: "signal", label: "signal", style: "dashed", constraint: "false", color: COLORS.signal, fontcolor: COLORS.signal })};`,
+        `  ${q(`server:${s.name}`)} -> ${q(`server:${t}`)} ${attrs({ id: `signal:${s.name}.${t}`, class: "signal", label: "signal", style: "dashed", color: COLORS.signal, fontcolor: COLORS.signal })};`,
       );
     }
     for (const d of s.devices) {

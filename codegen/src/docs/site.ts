@@ -33,6 +33,13 @@ function inlineSvg(svg: string): string {
   return at >= 0 ? svg.slice(at) : svg;
 }
 
+/** The SVG file: Graphviz's output with our banner after its prolog. */
+function svgWithBanner(svg: string, generator: string): string {
+  const at = svg.indexOf("<svg");
+  const text = at >= 0 ? `${svg.slice(0, at)}<!-- ${generator} -->\n${svg.slice(at)}` : svg;
+  return text.endsWith("\n") ? text : text + "\n";
+}
+
 /** Every file of the site, in a stable order. */
 export async function emitDocs(sys: CompiledSystem, format: DocFormat): Promise<GeneratedFile[]> {
   const ext: PageExt = format === "html" ? ".html" : ".md";
@@ -44,7 +51,7 @@ export async function emitDocs(sys: CompiledSystem, format: DocFormat): Promise<
 
   const files: GeneratedFile[] = [
     { path: "system.dot", text: `// ${generator}\n${dot}` },
-    { path: "system.svg", text: svg.endsWith("\n") ? svg : svg + "\n" },
+    { path: "system.svg", text: svgWithBanner(svg, generator) },
   ];
   const sv = systemView(sys, ext);
   const body = render(`docs/${format}/system.hbs`, { ...escapeView(sv, format), generator, svgRaw: inlineSvg(svg) });
