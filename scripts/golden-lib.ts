@@ -19,6 +19,7 @@ import { emitAllInterfaces } from "../codegen/src/emit/interface.ts";
 import { emitServersCmake } from "../codegen/src/emit/servers-cmake.ts";
 import { scaffoldFiles } from "../codegen/src/scaffold/server.ts";
 import type { GeneratedFile } from "../codegen/src/emit/files.ts";
+import { allProcesses } from "../codegen/src/model/system.ts";
 
 export const GOLDEN_DIR = "codegen/test/golden";
 
@@ -52,7 +53,7 @@ export async function generateGolden(): Promise<GoldenCase[]> {
       const sys = await compileSystem(sysFile, bag);
       // Interface headers do not depend on the system and are golden under idl/ already.
       if (!sys) continue;
-      const serverDirs = Object.fromEntries(sys.model.servers.map((s) => [s.name, `servers/${s.elf}`]));
+      const serverDirs = Object.fromEntries(allProcesses(sys.model).map((s) => [s.name, `servers/${s.elf}`]));
       const files = [...emitSystem(sys).filter((f) => !f.path.startsWith("include/")), ...emitServersCmake(sys.model, sys.layout, { serverDirs })];
       cases.push({ name: `systems/${ex}`, files });
     }
