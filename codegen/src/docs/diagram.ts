@@ -10,11 +10,13 @@
  *   signals              dashed edges, class "signal"
  *   devices              a component node per device, right of its driver (MMIO, IRQ), class "device"
  *   memory regions       a cylinder per region, dotted edges to the servers mapping it (perms), class "region"
+ *   programs             dashed boxes in a "programs" cluster, id "program:<name>", class "program";
+ *                        their uses are "use" edges too; a spawner has one dashed "spawn" edge to the cluster
  *
  * Graphviz copies `id` and `class` into the SVG, so tests (and stylesheets) can find every node.
  */
 
-import type { CompiledSystem } from "../model/system.ts";
+import { allProcesses, type CompiledSystem } from "../model/system.ts";
 import { formatSize, hex } from "../model/sizes.ts";
 import { escapeHtml } from "./escape.ts";
 import { interfaceHref, serverAnchor, type PageExt } from "./view.ts";
@@ -47,7 +49,7 @@ export function systemDot(sys: CompiledSystem, ext: PageExt): string {
   const out: string[] = [];
   out.push(`digraph ${q(model.name)} {`);
   out.push(
-    `  graph ${attrs({ rankdir: "TB", fontname: "Helvetica", fontsize: "16", labelloc: "t", labeljust: "l", nodesep: "0.35", ranksep: "0.8", pad: "0.3", bgcolor: "white", label: `system ${model.name} on ${model.platform}` })};`,
+    `  graph ${attrs({ compound: "true", rankdir: "TB", fontname: "Helvetica", fontsize: "16", labelloc: "t", labeljust: "l", nodesep: "0.35", ranksep: "0.8", pad: "0.3", bgcolor: "white", label: `system ${model.name} on ${model.platform}` })};`,
   );
   out.push(`  node ${attrs({ fontname: "Helvetica", fontsize: "12", shape: "box", style: "rounded,filled", color: COLORS.ink, penwidth: "1.2", margin: "0.15,0.08" })};`);
   out.push(`  edge ${attrs({ fontname: "Helvetica", fontsize: "10", color: COLORS.ink, fontcolor: COLORS.ink, arrowsize: "0.8" })};`);
@@ -64,6 +66,24 @@ export function systemDot(sys: CompiledSystem, ext: PageExt): string {
         tooltip: `${s.kind} ${s.name}`,
       })};`,
     );
+  }
+  if (model.programs.length) {
+    out.push(`  subgraph cluster_programs {`);
+    out.push(`    graph ${attrs({ id: "programs", label: "programs (spawned at run time)", fontsize: "11", style: "dashed,rounded", color: "#8796ab", fontcolor: "#5b6b80" })};`);
+    for (const p of model.programs) {
+      out.push(
+        `    ${q(`program:${p.name}`)} ${attrs({
+          id: `program:${p.name}`,
+          class: "program",
+          label: `<<b>${escapeHtml(p.name)}</b><br/><font point-size="9">program · priority ${p.priority}</font>>`,
+          style: "rounded,dashed,filled",
+          fillcolor: "white",
+          URL: `index${ext}#${serverAnchor(p.name)}`,
+          tooltip: `program ${p.name}`,
+        })};`,
+      );
+    }
+    out.push("  }");
   }
   for (const s of model.servers) {
     for (const d of s.devices) {
@@ -94,12 +114,26 @@ export function systemDot(sys: CompiledSystem, ext: PageExt): string {
     );
   }
   out.push("");
-  for (const s of model.servers) {
+  const nodeOf = (name: string) => (model.programs.some((p) => p.name === name) ? `program:${name}` : `server:${name}`);
+  for (const s of allProcesses(model)) {
+    if (s.spawn && model.programs.length) {
+      out.push(
+        `  ${q(`server:${s.name}`)} -> ${q(`program:${model.programs[0].name}`)} ${attrs({
+          id: `spawn:${s.name}`,
+          class: "spawn",
+          lhead: "cluster_programs",
+          label: `spawns (up to ${s.spawn.maxProcesses})`,
+          style: "dashed",
+          color: "#5b6b80",
+          fontcolor: "#5b6b80",
+        })};`,
+      );
+    }
     for (const u of s.uses) {
       const shm = layout.servers.find((x) => x.name === u.server)?.badges.find((b) => b.client === s.name && b.interface === u.interface)?.shm;
       const label = u.interface + (u.as !== u.interface ? ` (as ${u.as})` : "") + (shm ? `\n+ ${formatSize(shm.sizeBytes)} shared buffer` : "");
       out.push(
-        `  ${q(`server:${s.name}`)} -> ${q(`server:${u.server}`)} ${attrs({
+        `  ${q(nodeOf(s.name))} -> ${q(`server:${u.server}`)} ${attrs({
           id: `use:${s.name}.${u.as}`,
           class: "use",
           label,

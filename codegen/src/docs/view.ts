@@ -13,7 +13,7 @@
  * The facts are those of layout.txt (emit/layout-txt.ts): same rights letters, sizes and badges.
  */
 
-import type { CompiledSystem, ServerModel, ServerLayout } from "../model/system.ts";
+import { allProcesses, type CompiledSystem, type ServerModel, type ServerLayout } from "../model/system.ts";
 import type { Field, Interface, Method, TypeRef } from "../model/idl.ts";
 import { typeName } from "../model/idl-scope.ts";
 import { approxSize, formatSize, hex } from "../model/sizes.ts";
@@ -26,6 +26,18 @@ export type PageExt = ".html" | ".md";
 export const interfaceHref = (name: string, ext: PageExt, from: "root" | "interfaces" = "root") =>
   `${from === "root" ? "interfaces/" : ""}${name}${ext}`;
 export const serverAnchor = (name: string) => `server-${name}`;
+
+/** The root server's process service: every server with `spawn` uses it (as server-wrapper.ts). */
+const ROOT_INTERFACE = "root";
+
+function usersOf(model: CompiledSystem["model"], iface: string): ServerModel[] {
+  return allProcesses(model).filter((s) => s.uses.some((u) => u.interface === iface) || (iface === ROOT_INTERFACE && s.spawn));
+}
+
+function serversOf(model: CompiledSystem["model"], iface: string): string[] {
+  const names = model.servers.filter((s) => s.serves.includes(iface)).map((s) => s.name);
+  return iface === ROOT_INTERFACE && names.length === 0 ? ["the root server"] : names;
+}
 
 function restartText(s: ServerModel): string {
   return s.restart.policy === "on-fault" ? `on fault, at most ${s.restart.maxRestarts} times` : s.restart.policy;
@@ -67,7 +79,8 @@ function serverView(s: ServerModel, L: ServerLayout, sys: CompiledSystem, ext: P
     heap: formatSize(s.heapBytes),
     cnode: `2^${L.cnodeBits} = ${2 ** L.cnodeBits} slots (${L.slots.length} used)`,
     cost: `${approxSize(L.costBytes)} (${L.costBytes} bytes)`,
-    restart: restartText(s),
+    restart: s.kind === "program" ? "" : restartText(s),
+    isProgram: s.kind === "program",
     spawn: s.spawn ? `up to ${s.spawn.maxProcesses} processes in ${formatSize(s.spawn.memoryBytes)}` : "",
     deferredReplies: s.deferredReplies,
     args: s.args.join(" "),
@@ -129,11 +142,13 @@ function serverView(s: ServerModel, L: ServerLayout, sys: CompiledSystem, ext: P
 export function systemView(sys: CompiledSystem, ext: PageExt) {
   const { model, layout } = sys;
   const caps = layout.servers.reduce((n, s) => n + s.slots.filter((c) => c.kind !== "reserved").length, 0);
-  const servers = layout.servers.map((L) => {
-    const s = model.servers.find((x) => x.name === L.name);
+  const view = (L: ServerLayout) => {
+    const s = allProcesses(model).find((x) => x.name === L.name);
     if (!s) throw new Error(`internal: layout of unknown server ${L.name}`);
     return serverView(s, L, sys, ext);
-  });
+  };
+  const servers = layout.servers.map(view);
+  const programs = layout.programs.map(view);
   const objCost = layout.objects.reduce((a, o) => a + o.costBytes, 0);
   return {
     title: `System ${model.name}`,
@@ -142,22 +157,29 @@ export function systemView(sys: CompiledSystem, ext: PageExt) {
     platform: model.platform,
     summary:
       `${model.servers.length} servers (${model.servers.filter((s) => s.kind === "driver").length} drivers), ` +
+      (model.programs.length ? `${model.programs.length} programs spawned at run time, ` : "") +
       `${model.idl.interfaces.length} interfaces, ${caps} caps granted, ` +
       `untyped ${approxSize(layout.untypedBytesUsed)} of ${formatSize(layout.untypedBytesBudget)}`,
     servers,
+    programs,
+    /** Every process with its own section: servers, then programs. */
+    sections: [...servers, ...programs],
+    spawners: model.servers.filter((s) => s.spawn).map((s) => ({ name: s.name, anchor: serverAnchor(s.name) })),
     interfaces: model.idl.interfaces.map((i) => ({
       name: i.name,
       href: interfaceHref(i.name, ext),
       summary: firstSentence(i.doc),
       methods: i.methods.length,
-      servedBy: model.servers.filter((s) => s.serves.includes(i.name)).map((s) => s.name).join(", "),
-      usedBy: model.servers.filter((s) => s.uses.some((u) => u.interface === i.name)).map((s) => s.name).join(", "),
+      servedBy: serversOf(model, i.name).join(", "),
+      usedBy: usersOf(model, i.name)
+        .map((s) => s.name)
+        .join(", "),
     })),
     memory: model.memory.map((m) => ({
       name: m.name,
       size: formatSize(m.sizeBytes),
       paddr: m.paddr === undefined ? "" : hex(m.paddr),
-      mappedBy: model.servers
+      mappedBy: allProcesses(model)
         .flatMap((s) => s.maps.filter((x) => x.region === m.name).map((x) => `${s.name} (${x.perms})`))
         .join(", "),
     })),
@@ -239,10 +261,8 @@ export function interfaceView(i: Interface, sys: CompiledSystem, ext: PageExt) {
     systemHref: `../index${ext}`,
     doc: paragraphs(i.doc),
     shm: i.shmBytes ? `Some messages exceed the IPC buffer: each client gets a ${formatSize(i.shmBytes)} shared buffer with the server.` : "",
-    servedBy: model.servers.filter((s) => s.serves.includes(i.name)).map((s) => ({ name: s.name, href: `../index${ext}#${serverAnchor(s.name)}` })),
-    usedBy: model.servers
-      .filter((s) => s.uses.some((u) => u.interface === i.name))
-      .map((s) => ({ name: s.name, href: `../index${ext}#${serverAnchor(s.name)}` })),
+    servedBy: serversOf(model, i.name).map((name) => ({ name, href: `../index${ext}${model.servers.some((s) => s.name === name) ? `#${serverAnchor(name)}` : ""}` })),
+    usedBy: usersOf(model, i.name).map((s) => ({ name: s.name, href: `../index${ext}#${serverAnchor(s.name)}` })),
     methods: i.methods.map((m) => methodView(m, i, ext)),
     errors: i.errors.map((e) => ({ name: e.name, code: e.code, doc: doc(e.doc) })),
     consts: i.consts.map((c) => ({ name: c.name, type: typeName(c.type), value: c.value, doc: doc(c.doc) })),
