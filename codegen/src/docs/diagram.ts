@@ -56,11 +56,13 @@ export function systemDot(sys: CompiledSystem, ext: PageExt): string {
   out.push("");
   for (const s of model.servers) {
     const sub = `${s.kind} · priority ${s.priority}` + (s.restart.policy !== "never" ? ` · restart ${s.restart.policy}` : "");
+    // As in layout.txt: say so when a server can reach nobody (and nobody is meant to reach it).
+    const alone = s.uses.length === 0 && s.serves.length === 0 && s.notifies.length === 0 && !s.spawn ? `<br/><font point-size="9"><i>holds no cap to any server</i></font>` : "";
     out.push(
       `  ${q(`server:${s.name}`)} ${attrs({
         id: `server:${s.name}`,
         class: s.kind === "driver" ? "server driver" : "server",
-        label: `<<b>${escapeHtml(s.name)}</b><br/><font point-size="9">${escapeHtml(sub)}</font>>`,
+        label: `<<b>${escapeHtml(s.name)}</b><br/><font point-size="9">${escapeHtml(sub)}</font>${alone}>`,
         fillcolor: s.kind === "driver" ? COLORS.driver : COLORS.server,
         URL: `index${ext}#${serverAnchor(s.name)}`,
         tooltip: `${s.kind} ${s.name}`,
