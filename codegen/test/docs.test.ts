@@ -141,6 +141,23 @@ describe.each(EXAMPLES)("docs of examples/%s", (example) => {
       }
     }
 
+    // Every link of every page (the inline diagram's too) leads to a page of the site and, with
+    // a fragment, to an element with that id.
+    const pagesByPath = new Map<string, Node>([["index.html", index]]);
+    for (const i of json.interfaces) pagesByPath.set(`interfaces/${i.name}.html`, parseHtml(await read(`interfaces/${i.name}.html`), i.name));
+    const extra = new Set(["system.svg", "system.dot"]);
+    for (const [from, doc] of pagesByPath) {
+      const ids = (d: Node) => new Set([...elements(d)].map((e) => attr(e, "id")).filter(Boolean));
+      for (const a of [...elements(doc)].filter((e) => e.tagName === "a")) {
+        const href = attr(a, "href")!;
+        const [file, frag] = href.split("#");
+        const target = file ? path.posix.normalize(path.posix.join(path.posix.dirname(from), file)) : from;
+        if (extra.has(target) && !frag) continue;
+        expect(pagesByPath.has(target), `${from}: link ${href}`).toBe(true);
+        if (frag) expect(ids(pagesByPath.get(target)!).has(frag), `${from}: link ${href} (no element with that id)`).toBe(true);
+      }
+    }
+
     // The diagram: parsed as XML; nodes and edges found by the id/class Graphviz copied.
     const svg = parseSvg(await read("system.svg"));
     const nodes = svgGroups(svg, ["node", "server"]);
