@@ -49,7 +49,7 @@ export function systemDot(sys: CompiledSystem, ext: PageExt): string {
   const out: string[] = [];
   out.push(`digraph ${q(model.name)} {`);
   out.push(
-    `  graph ${attrs({ compound: "true", rankdir: "TB", fontname: "Helvetica", fontsize: "16", labelloc: "t", labeljust: "l", nodesep: "0.35", ranksep: "0.8", pad: "0.3", bgcolor: "white", label: `system ${model.name} on ${model.platform}` })};`,
+    `  graph ${attrs({ compound: "true", rankdir: "TB", fontname: "Helvetica", nodesep: "0.35", ranksep: "0.8", pad: "0.3", bgcolor: "white", tooltip: `system ${model.name} on ${model.platform}` })};`,
   );
   out.push(`  node ${attrs({ fontname: "Helvetica", fontsize: "12", shape: "box", style: "rounded,filled", color: COLORS.ink, penwidth: "1.2", margin: "0.15,0.08" })};`);
   out.push(`  edge ${attrs({ fontname: "Helvetica", fontsize: "10", color: COLORS.ink, fontcolor: COLORS.ink, arrowsize: "0.8" })};`);

@@ -27,10 +27,15 @@ export function docsIndex(format: DocFormat): string {
   return `index.${format}`;
 }
 
-/** Drops the XML prolog and doctype so the SVG can sit inline in an HTML page. */
+/**
+ * The SVG inline in an HTML page: without the XML prolog and doctype, and as wide as the page
+ * allows up to 1.25 times its natural size (small systems would
+ * otherwise be drawn small; 1 pt = 4/3 px).
+ */
 function inlineSvg(svg: string): string {
   const at = svg.indexOf("<svg");
-  return at >= 0 ? svg.slice(at) : svg;
+  const body = at >= 0 ? svg.slice(at) : svg;
+  return body.replace(/^<svg width="([\d.]+)pt" height="[\d.]+pt"/, (_, w: string) => `<svg width="100%" style="max-width: ${Math.round(Number(w) * (4 / 3) * 1.25)}px"`);
 }
 
 /** The SVG file: Graphviz's output with our banner after its prolog. */
