@@ -148,7 +148,8 @@ describe.each(EXAMPLES)("docs of examples/%s", (example) => {
     const extra = new Set(["system.svg", "system.dot"]);
     for (const [from, doc] of pagesByPath) {
       const ids = (d: Node) => new Set([...elements(d)].map((e) => attr(e, "id")).filter(Boolean));
-      for (const a of [...elements(doc)].filter((e) => e.tagName === "a")) {
+      // (Graphviz wraps a tooltip in an <a> without href.)
+      for (const a of [...elements(doc)].filter((e) => e.tagName === "a" && attr(e, "href") !== undefined)) {
         const href = attr(a, "href")!;
         const [file, frag] = href.split("#");
         const target = file ? path.posix.normalize(path.posix.join(path.posix.dirname(from), file)) : from;
