@@ -53,7 +53,9 @@ export function messageText(m: MessageLayout): string {
   if (m.fastPath) {
     return m.maxWords === 0 ? "fast path: label only, no words, no caps" : `fast path: ${words(m.maxWords)}, all in registers, ${caps}`;
   }
-  if (m.maxWords <= REGISTER_WORDS) return `registers: ${words(m.maxWords)}, ${caps} (caps take it off the fast path)`;
+  if (m.maxWords <= REGISTER_WORDS) {
+    return `registers: ${m.maxWords === 0 ? "label only" : words(m.maxWords)} and ${caps}, off the fast path (seL4's fast path carries no caps)`;
+  }
   const inline = m.maxWords - m.fixedWords;
   return (
     `IPC buffer: up to ${words(m.maxWords)} (the first ${REGISTER_WORDS} in registers)` +
