@@ -7,6 +7,7 @@
  * Also: the docs' escaping, and the templates' strict mode.
  */
 
+import { existsSync, readdirSync } from "node:fs";
 import { readFile, readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { DOMParser, type Element as XmlElement } from "@xmldom/xmldom";
@@ -25,7 +26,8 @@ type Elem = DefaultTreeAdapterMap["element"];
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const OUT = path.join(ROOT, "build/test/docs");
-const EXAMPLES = ["hello", "nt-posix", "ipc-bench", "launcher"];
+/** Every example system (hello, nt-posix, ipc-bench, launcher, …). */
+const EXAMPLES = readdirSync(path.join(ROOT, "examples")).filter((d) => existsSync(path.join(ROOT, "examples", d, "system.ts"))).sort();
 
 /** The subset of system.json the docs must cover. */
 interface ProcessJson {
@@ -96,6 +98,10 @@ function svgGroups(doc: ReturnType<typeof parseSvg>, cls: string[]): XmlElement[
     return cls.every((x) => c.includes(x));
   });
 }
+
+it("covers the examples the issue names", () => {
+  expect(EXAMPLES).toEqual(expect.arrayContaining(["hello", "nt-posix", "ipc-bench"]));
+});
 
 describe.each(EXAMPLES)("docs of examples/%s", (example) => {
   it("covers every server, interface, method and cap of system.json, in HTML that parses, with a diagram of one node per server and one edge per use", async () => {

@@ -27,16 +27,24 @@ export const interfaceHref = (name: string, ext: PageExt, from: "root" | "interf
   `${from === "root" ? "interfaces/" : ""}${name}${ext}`;
 export const serverAnchor = (name: string) => `server-${name}`;
 
-/** The root server's process service: every server with `spawn` uses it (as server-wrapper.ts). */
-const ROOT_INTERFACE = "root";
+/**
+ * The root server's services, part of every system: the process service (`root`), used by every
+ * server with `spawn`, and shared memory (`rootmem`), used by every process holding a cap to
+ * the root server (as emit/server-wrapper.ts includes their client headers).
+ */
+const ROOT_INTERFACES = new Set(["root", "rootmem"]);
 
-function usersOf(model: CompiledSystem["model"], iface: string): ServerModel[] {
-  return allProcesses(model).filter((s) => s.uses.some((u) => u.interface === iface) || (iface === ROOT_INTERFACE && s.spawn));
+function usersOf(sys: CompiledSystem, iface: string): ServerModel[] {
+  const holdsRootCap = (name: string) =>
+    [...sys.layout.servers, ...sys.layout.programs].find((L) => L.name === name)?.slots.some((c) => c.kind === "root_ep" || c.kind === "spawn_ep") ?? false;
+  return allProcesses(sys.model).filter(
+    (s) => s.uses.some((u) => u.interface === iface) || (iface === "root" && s.spawn) || (iface === "rootmem" && holdsRootCap(s.name)),
+  );
 }
 
 function serversOf(model: CompiledSystem["model"], iface: string): string[] {
   const names = model.servers.filter((s) => s.serves.includes(iface)).map((s) => s.name);
-  return iface === ROOT_INTERFACE && names.length === 0 ? ["the root server"] : names;
+  return ROOT_INTERFACES.has(iface) && names.length === 0 ? ["the root server"] : names;
 }
 
 function restartText(s: ServerModel): string {
@@ -171,7 +179,7 @@ export function systemView(sys: CompiledSystem, ext: PageExt) {
       summary: firstSentence(i.doc),
       methods: i.methods.length,
       servedBy: serversOf(model, i.name).join(", "),
-      usedBy: usersOf(model, i.name)
+      usedBy: usersOf(sys, i.name)
         .map((s) => s.name)
         .join(", "),
     })),
@@ -262,7 +270,7 @@ export function interfaceView(i: Interface, sys: CompiledSystem, ext: PageExt) {
     doc: paragraphs(i.doc),
     shm: i.shmBytes ? `Some messages exceed the IPC buffer: each client gets a ${formatSize(i.shmBytes)} shared buffer with the server.` : "",
     servedBy: serversOf(model, i.name).map((name) => ({ name, href: `../index${ext}${model.servers.some((s) => s.name === name) ? `#${serverAnchor(name)}` : ""}` })),
-    usedBy: usersOf(model, i.name).map((s) => ({ name: s.name, href: `../index${ext}#${serverAnchor(s.name)}` })),
+    usedBy: usersOf(sys, i.name).map((s) => ({ name: s.name, href: `../index${ext}#${serverAnchor(s.name)}` })),
     methods: i.methods.map((m) => methodView(m, i, ext)),
     errors: i.errors.map((e) => ({ name: e.name, code: e.code, doc: doc(e.doc) })),
     consts: i.consts.map((c) => ({ name: c.name, type: typeName(c.type), value: c.value, doc: doc(c.doc) })),
