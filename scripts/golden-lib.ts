@@ -4,7 +4,9 @@
  * system, kept under codegen/test/golden/ and reviewed in diffs.
  *   codegen/test/golden/idl/<file>/…        interface headers of idl/<file>.idl
  *   codegen/test/golden/systems/<example>/… what `neptune-gen gen` writes for examples/<example>
- *                                            beyond the interface headers (wrappers, tables, layout)
+ *                                            beyond the interface headers (wrappers, tables, layout),
+ *                                            and the servers.cmake a build writes (servers/<name>)
+ *   codegen/test/golden/scaffold/kv/…       what `neptune-gen new server kv` writes
  * `npm run golden:update` rewrites them; the golden test fails when a regeneration would change
  * a tracked file.
  */
@@ -14,7 +16,10 @@ import path from "node:path";
 import { DiagnosticBag } from "../codegen/src/diag/diagnostics.ts";
 import { compileIdlFiles, compileSystem, emitSystem, findIdlFiles } from "../codegen/src/compile.ts";
 import { emitAllInterfaces } from "../codegen/src/emit/interface.ts";
+import { emitServersCmake } from "../codegen/src/emit/servers-cmake.ts";
+import { scaffoldFiles } from "../codegen/src/scaffold/server.ts";
 import type { GeneratedFile } from "../codegen/src/emit/files.ts";
+import { allProcesses } from "../codegen/src/model/system.ts";
 
 export const GOLDEN_DIR = "codegen/test/golden";
 
@@ -47,9 +52,13 @@ export async function generateGolden(): Promise<GoldenCase[]> {
       if (!(await readFile(sysFile).then(() => true, () => false))) continue;
       const sys = await compileSystem(sysFile, bag);
       // Interface headers do not depend on the system and are golden under idl/ already.
-      if (sys) cases.push({ name: `systems/${ex}`, files: emitSystem(sys).filter((f) => !f.path.startsWith("include/")) });
+      if (!sys) continue;
+      const serverDirs = Object.fromEntries(allProcesses(sys.model).map((s) => [s.name, `servers/${s.elf}`]));
+      const files = [...emitSystem(sys).filter((f) => !f.path.startsWith("include/")), ...emitServersCmake(sys.model, sys.layout, { serverDirs })];
+      cases.push({ name: `systems/${ex}`, files });
     }
   }
+  cases.push({ name: "scaffold/kv", files: scaffoldFiles("kv", "idl") });
   if (bag.hasErrors) throw new Error(`golden inputs do not compile:\n${bag.format()}`);
   return cases;
 }

@@ -10,6 +10,17 @@ import { depsCommand } from "./deps.ts";
 import { buildCommand } from "./build.ts";
 import { runCommand } from "./run.ts";
 import { newCommand } from "./new.ts";
+import { docsCommand } from "./docs.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [genCommand, checkCommand, idlCommand, buildCommand, runCommand, newCommand, depsCommand, doctorCommand];
+export const commands: CommandModule<any, any>[] = [
+  genCommand,
+  checkCommand,
+  idlCommand,
+  buildCommand,
+  runCommand,
+  newCommand,
+  docsCommand,
+  depsCommand,
+  doctorCommand,
+];

@@ -16,11 +16,13 @@
  *
  * A relative folder is taken from the generated folder (where servers.cmake is), so the
  * CLI passes absolute folders, or folders relative to its output directory.
+ * The text comes from codegen/templates/cmake/servers.cmake.hbs; this module computes its data.
  */
 
 import type { GeneratedFile } from "./files.ts";
 import { banner } from "./files.ts";
 import { type SystemLayout, type SystemModel, allProcesses } from "../model/system.ts";
+import { render } from "./template.ts";
 
 export interface ServersCmakeOptions {
   /** Source folder per server name (or per ELF name, for servers sharing an ELF). */
@@ -53,12 +55,12 @@ export function emitServersCmake(sys: SystemModel, layout: SystemLayout, opts: S
     // A caller's bug (the CLI resolves every folder first), not a user error.
     throw new Error(`emitServersCmake: no source folder for server(s) ${missing.join(", ")}`);
   }
-  const lines = [
-    banner(sys.file, "text").trimEnd(),
-    `# Server sources of system ${sys.name}, read by neptune-gen's top-level CMakeLists.txt.`,
-    `set(NEPTUNE_SYSTEM_NAME ${cmakeQuote(sys.name)})`,
-    `set(NEPTUNE_SYSTEM_SERVERS ${[...elfs.keys()].join(" ")})`,
-    ...[...elfs].map(([elf, dir]) => `neptune_add_server_dir(${elf} ${cmakeQuote(dir)}${heaps.get(elf)})`),
-  ];
-  return [{ path: "servers.cmake", text: lines.join("\n") + "\n" }];
+  const text = render("cmake/servers.cmake.hbs", {
+    banner: banner(sys.file, "text").trimEnd(),
+    system: sys.name,
+    quotedSystem: cmakeQuote(sys.name),
+    elfs: [...elfs.keys()].join(" "),
+    servers: [...elfs].map(([elf, dir]) => ({ elf, quotedDir: cmakeQuote(dir), heap: heaps.get(elf) ?? "" })),
+  });
+  return [{ path: "servers.cmake", text }];
 }

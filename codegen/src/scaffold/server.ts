@@ -7,6 +7,7 @@
  * and adds `server({ name: "NAME", serves: ["NAME"] })` to the system description (ts-morph
  * edits the servers array in place, keeping the file's formatting). The result builds and
  * boots without further edits. Nothing is overwritten: an existing file is an error.
+ * The three files come from handlebars templates in codegen/templates/scaffold/.
  */
 
 import { access, mkdir, readFile, writeFile, stat } from "node:fs/promises";
@@ -15,6 +16,8 @@ import { Node, Project, SyntaxKind, type ArrayLiteralExpression, type ObjectLite
 import type { DiagnosticBag } from "../diag/diagnostics.ts";
 import { cNameProblem } from "../model/cnames.ts";
 import { displayPath } from "../compile.ts";
+import type { GeneratedFile } from "../emit/files.ts";
+import { render } from "../emit/template.ts";
 
 export interface NewServerResult {
   written: string[];
@@ -26,60 +29,28 @@ const exists = (p: string) =>
     () => false,
   );
 
+/** idl/NAME.idl: an interface with one rpc (codegen/templates/scaffold/interface.idl.hbs). */
 export function idlTemplate(name: string): string {
-  return `// SPDX-License-Identifier: BSD-2-Clause
-
-/// The ${name} server's interface. Add methods here; each gets a client stub and a handler slot.
-namespace ${name} {
-    /// Returns its argument plus one: a first method to replace.
-    rpc increment(value: uint64) -> (result: uint64);
-}
-`;
+  return render("scaffold/interface.idl.hbs", { name });
 }
 
+/** servers/NAME/main.c: the handler and the receive loop (codegen/templates/scaffold/main.c.hbs). */
 export function mainTemplate(name: string): string {
-  const U = name.toUpperCase();
-  return `/* SPDX-License-Identifier: BSD-2-Clause */
-/*
- * The ${name} server: serves idl/${name}.idl. server_gen.h (generated) holds its capability slots,
- * the interface's types and the receive loop; this file holds the handlers.
- */
-#include <stdio.h>
-
-#include "server_gen.h"
-
-static ng_server_t srv;
-
-static int ${name}_increment(void *ctx, ng_call_t *call, const ${name}_increment_req_t *req, ${name}_increment_rep_t *rep)
-{
-    (void)ctx;
-    (void)call;
-    rep->result = req->value + 1;
-    return NG_OK;
+  return render("scaffold/main.c.hbs", { name, upper: name.toUpperCase() });
 }
 
-static const ${name}_ops_t ${name}_ops = {
-    .increment = ${name}_increment,
-};
-
-static const ${name}_server_ops_t ops = { .${name} = &${name}_ops };
-
-int main(void)
-{
-    printf("${name}: serving ${name} on slot %u\\n", (unsigned)${U}_CAP_EP);
-    ${name}_server_init(&srv);
-    ${name}_serve(&srv, &ops, NULL);
-    return 0;
-}
-`;
-}
-
+/** servers/NAME/CMakeLists.txt (codegen/templates/scaffold/CMakeLists.txt.hbs). */
 export function cmakeTemplate(name: string): string {
-  return `# SPDX-License-Identifier: BSD-2-Clause
-# The ${name} server. neptune_server() links it with the seL4 runtime and puts its generated
-# headers on the include path.
-neptune_server(${name} SOURCES main.c)
-`;
+  return render("scaffold/CMakeLists.txt.hbs", { name });
+}
+
+/** The files `new server NAME` writes, relative to system.ts's folder (`idlDir` relative too). */
+export function scaffoldFiles(name: string, idlDir: string): GeneratedFile[] {
+  return [
+    { path: `${idlDir}/${name}.idl`, text: idlTemplate(name) },
+    { path: `servers/${name}/main.c`, text: mainTemplate(name) },
+    { path: `servers/${name}/CMakeLists.txt`, text: cmakeTemplate(name) },
+  ];
 }
 
 /**
@@ -154,11 +125,8 @@ export async function newServer(systemFile: string, name: string, bag: Diagnosti
   }
 
   const base = path.dirname(systemFile);
-  const files: [string, string][] = [
-    [path.join(await idlDir(systemFile, spec), `${name}.idl`), idlTemplate(name)],
-    [path.join(base, "servers", name, "main.c"), mainTemplate(name)],
-    [path.join(base, "servers", name, "CMakeLists.txt"), cmakeTemplate(name)],
-  ];
+  const idlRel = path.relative(base, await idlDir(systemFile, spec)) || ".";
+  const files: [string, string][] = scaffoldFiles(name, idlRel.split(path.sep).join("/")).map((f) => [path.join(base, f.path), f.text]);
   for (const [p] of files) {
     if (await exists(p)) {
       bag.error(undefined, `${displayPath(p)} already exists`, "remove it or pick another name; nothing was written");
