@@ -180,7 +180,10 @@ fat_err_t fat_truncate(fat_volume_t *v, fat_file_t *f, uint32_t size)
     }
     f->node.size = size;
     f->pos_cluster = 0;
-    /* The entry stops naming the tail before the tail is freed (a crash leaves lost clusters). */
+    /* The entry stops naming the tail before the tail is freed (a crash leaves lost clusters);
+     * the sync keeps the freed clusters from being reused before that is on the device. */
     if ((e = update_entry(v, f))) return e;
-    return fat_free_chain(v, rest);
+    if (rest == 0) return FAT_OK;
+    if ((e = fat_free_chain(v, rest))) return e;
+    return fat_sync(v);
 }

@@ -164,9 +164,11 @@ fat_err_t fat_unlink(fat_volume_t *v, const char *path)
         if ((e = fat_dir_is_empty(v, node.first_cluster, &empty))) return e;
         if (!empty) return FAT_ENOTEMPTY;
     }
-    /* The name goes first: a crash before the chain is freed leaves lost clusters only. */
+    /* The name goes first: a crash before the chain is freed leaves lost clusters only. The
+     * sync keeps freed clusters from being reused while the device may still hold the name. */
     if ((e = fat_dir_remove(v, node.dir_first, node.name_index, node.entry_index))) return e;
-    return fat_free_chain(v, node.first_cluster);
+    if ((e = fat_free_chain(v, node.first_cluster))) return e;
+    return fat_sync(v);
 }
 
 /* Whether directory `dir` is `ancestor` or lies below it (walking up through ".."). */
@@ -215,9 +217,10 @@ fat_err_t fat_rename(fat_volume_t *v, const char *from, const char *to)
         if ((e = is_below(v, &dst_parent, node.first_cluster, &below))) return e;
         if (below) return FAT_EINVAL;
     }
-    /* Old name out, then the new one in: a crash between leaves lost clusters, never a cluster
-     * owned twice. If the new name cannot be added, the old one comes back. */
-    if ((e = fat_dir_remove(v, node.dir_first, node.name_index, node.entry_index))) return e;
+    /* Old name out (and on the device: the cache writes back in any order), then the new one
+     * in: a crash between leaves lost clusters, never a cluster owned twice. If the new name
+     * cannot be added, the old one comes back. */
+    if ((e = fat_dir_remove(v, node.dir_first, node.name_index, node.entry_index)) || (e = fat_sync(v))) return e;
     uint8_t ent[FAT_ENTRY_SIZE];
     memcpy(ent, sf.ent, FAT_ENTRY_SIZE);
     ent[DE_NTRES] = 0;
@@ -235,9 +238,9 @@ fat_err_t fat_rename(fat_volume_t *v, const char *from, const char *to)
         if ((e = fat_dir_locate(v, &p, 1, &sector, &off)) || (e = fat_dwin_load(v, sector))) return e;
         if (memcmp(v->dwin + off, "..         ", 11) != 0) return FAT_ECORRUPT;
         fat_entry_set_cluster(v->dwin + off, dst_parent.is_root ? 0 : dst_parent.first_cluster);
-        return fat_dwin_store(v);
+        if ((e = fat_dwin_store(v))) return e;
     }
-    return FAT_OK;
+    return fat_sync(v);
 }
 
 fat_err_t fat_opendir(fat_volume_t *v, const char *path, fat_dir_t *d)

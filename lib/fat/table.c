@@ -12,36 +12,47 @@ fat_err_t fat_fwin_flush(fat_volume_t *v)
     if (!v->fwin_dirty) return FAT_OK;
     for (uint32_t i = 0; i < v->num_fats; i++) {
         if (!v->mirror && i != v->active_fat) continue;
-        fat_err_t e = fat_dev_write(v, (uint64_t)v->reserved + (uint64_t)i * v->fat_size + v->fwin_sector, 1, v->fwin);
+        fat_err_t e = fat_dev_write(v, (uint64_t)v->reserved + (uint64_t)i * v->fat_size + v->fwin_sector, v->fwin_count, v->fwin);
         if (e) return e;
     }
     v->fwin_dirty = 0;
     return FAT_OK;
 }
 
-static fat_err_t fwin_load(fat_volume_t *v, uint32_t rel)
+/* Makes the window hold FAT sector `rel`; returns the byte offset of that sector in it. */
+static fat_err_t fwin_load(fat_volume_t *v, uint32_t rel, uint32_t *at)
 {
-    if (v->fwin_sector == rel) return FAT_OK;
+    if (v->fwin_sector != UINT32_MAX && rel >= v->fwin_sector && rel - v->fwin_sector < v->fwin_count) {
+        *at = (rel - v->fwin_sector) * v->bps;
+        return FAT_OK;
+    }
     fat_err_t e = fat_fwin_flush(v);
     if (e) return e;
+    if (rel >= v->fat_size) return FAT_ECORRUPT;
     v->fwin_sector = UINT32_MAX;
-    e = fat_dev_read(v, (uint64_t)v->reserved + (uint64_t)v->active_fat * v->fat_size + rel, 1, v->fwin);
-    if (e == FAT_OK) v->fwin_sector = rel;
-    return e;
+    uint32_t n = rel + 1 < v->fat_size ? 2 : 1;
+    e = fat_dev_read(v, (uint64_t)v->reserved + (uint64_t)v->active_fat * v->fat_size + rel, n, v->fwin);
+    if (e) return e;
+    v->fwin_sector = rel;
+    v->fwin_count = n;
+    *at = 0;
+    return FAT_OK;
 }
 
 static fat_err_t byte_get(fat_volume_t *v, uint32_t off, uint8_t *b)
 {
-    fat_err_t e = fwin_load(v, off / v->bps);
-    if (e == FAT_OK) *b = v->fwin[off % v->bps];
+    uint32_t at;
+    fat_err_t e = fwin_load(v, off / v->bps, &at);
+    if (e == FAT_OK) *b = v->fwin[at + off % v->bps];
     return e;
 }
 
 static fat_err_t byte_set(fat_volume_t *v, uint32_t off, uint8_t b)
 {
-    fat_err_t e = fwin_load(v, off / v->bps);
+    uint32_t at;
+    fat_err_t e = fwin_load(v, off / v->bps, &at);
     if (e) return e;
-    v->fwin[off % v->bps] = b;
+    v->fwin[at + off % v->bps] = b;
     v->fwin_dirty = 1;
     return FAT_OK;
 }

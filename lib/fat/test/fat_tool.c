@@ -6,7 +6,7 @@
  * mkfs.fat and mtools and checks the results with fsck.fat and mtools.
  *
  *   mount [ro] | unmount | sync | info | stats
- *   ls PATH | tree | get PATH HOSTFILE | put HOSTFILE PATH | putcrash HOSTFILE PATH BYTES
+ *   ls PATH (entry NAME SHORT SIZE dir|file MTIME CLUSTER) | tree | get PATH HOSTFILE | put HOSTFILE PATH | putcrash HOSTFILE PATH BYTES
  *   mkdir PATH | rm PATH | mv FROM TO | truncate PATH SIZE | append PATH HOSTFILE
  *   fatset CLUSTER VALUE | setcluster PATH CLUSTER | setsize PATH SIZE   (corrupting on purpose)
  *
@@ -197,8 +197,8 @@ static fat_err_t run(int argc, char **argv)
         fat_dirent_t ent;
         fat_err_t e = fat_opendir(&vol, argv[1], &d);
         while (e == FAT_OK && (e = fat_readdir(&vol, &d, &ent)) == FAT_OK)
-            printf("entry\t%s\t%s\t%u\t%s\t%lld\n", ent.name, ent.short_name, ent.size,
-                   ent.attr & FAT_ATTR_DIRECTORY ? "dir" : "file", (long long)ent.mtime);
+            printf("entry\t%s\t%s\t%u\t%s\t%lld\t%u\n", ent.name, ent.short_name, ent.size,
+                   ent.attr & FAT_ATTR_DIRECTORY ? "dir" : "file", (long long)ent.mtime, ent.first_cluster);
         return e == FAT_ENOENT ? FAT_OK : e;
     }
     if (!strcmp(c, "mkdir")) return fat_mkdir(&vol, argv[1]);

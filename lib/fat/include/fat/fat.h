@@ -144,11 +144,13 @@ typedef struct fat_volume {
     uint32_t free_count;    /* 0xFFFFFFFF: unknown */
     uint32_t next_free;     /* allocation hint */
     uint32_t eoc;           /* end-of-chain value written (0xFFF, 0xFFFF, 0x0FFFFFFF) */
-    /* One sector of the FAT (write-back) and one of directories/data (write-through). */
+    /* Two sectors of the FAT (write-back; two so that a FAT12 entry across a sector boundary
+     * reaches the device in one write) and one of directories/data (write-through). */
     uint32_t fwin_sector;   /* relative to the FAT start; UINT32_MAX: empty */
+    uint32_t fwin_count;    /* sectors in the window: 1 or 2 */
     uint8_t fwin_dirty;
     uint64_t dwin_sector;   /* UINT64_MAX: empty */
-    uint8_t fwin[FAT_SECTOR_MAX];
+    uint8_t fwin[2 * FAT_SECTOR_MAX];
     uint8_t dwin[FAT_SECTOR_MAX];
     uint8_t zero_buf[FAT_SECTOR_MAX];
 } fat_volume_t;
