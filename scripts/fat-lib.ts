@@ -7,7 +7,7 @@
  */
 
 import { spawnSync } from "node:child_process";
-import { readdirSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -85,4 +85,61 @@ export function fatTool(bin: string, img: string, commands: string[][]): { statu
   const r = sh(bin, [img], commands.map((c) => c.join("\t")).join("\n") + "\n");
   if (/ERROR: AddressSanitizer|runtime error|LeakSanitizer/.test(r.stderr)) throw new Error(`fat_tool: sanitizer report:\n${r.stderr}`);
   return { status: r.status, lines: r.stdout.split("\n").filter(Boolean), stderr: r.stderr };
+}
+
+/** Builds the libFuzzer harness (lib/fat/test/fat_fuzz.c) with clang; throws on failure. */
+export function buildFatFuzz(out: string, cc = "clang", defines: string[] = []): void {
+  const args = [
+    ...defines.map((d) => `-D${d}`),
+    "-g", "-O1", "-fsanitize=fuzzer,address,undefined", "-fno-sanitize-recover=undefined", "-Wall", "-Wextra", "-Werror",
+    ...FAT_INCLUDES, ...fatLibSources(), path.join(FAT_DIR, "test/fat_fuzz.c"), "-o", out,
+  ];
+  const r = spawnSync(cc, args, { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`${cc} ${args.join(" ")}\n${r.stdout}${r.stderr}`);
+}
+
+/** An image in the harness's sparse input form: u32 blocks, then (u32 block, 512 bytes) per non-zero block. */
+export function sparseImage(image: Buffer): Buffer {
+  const blocks = image.length / 512;
+  const parts: Buffer[] = [];
+  const head = Buffer.alloc(4);
+  head.writeUInt32LE(blocks);
+  parts.push(head);
+  for (let b = 0; b < blocks; b++) {
+    const blk = image.subarray(b * 512, (b + 1) * 512);
+    if (!blk.some((x) => x !== 0)) continue;
+    const n = Buffer.alloc(4);
+    n.writeUInt32LE(b);
+    parts.push(n, blk);
+  }
+  return Buffer.concat(parts);
+}
+
+/** Writes the fuzzing seeds (small FAT12/16/32 images with files, directories, long names) into dir. */
+export function makeFuzzSeeds(dir: string, work: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  mkdirSync(work, { recursive: true });
+  const kinds: [12 | 16 | 32, number, string[]][] = [
+    [12, 1024, ["-F", "12"]],
+    [16, 8192, ["-F", "16", "-s", "1"]],
+    [32, 34000, ["-F", "32", "-s", "1"]],
+  ];
+  const seeds: string[] = [];
+  for (const [type, kib, opts] of kinds) {
+    const img = path.join(work, `seed${type}.img`);
+    rmSync(img, { force: true });
+    const r = sh("mkfs.fat", [...opts, "-C", img, String(kib)]);
+    if (r.status !== 0) throw new Error(`mkfs.fat: ${r.stderr}`);
+    mtool("mmd", img, ["::/sub", "::/sub/A longer directory name"]);
+    const files: [string, number][] = [["readme.txt", 700], ["sub/Long File Name.data", 1500], ["sub/A longer directory name/E", 0], ["UP.BIN", 3000]];
+    for (const [p, n] of files) {
+      const host = path.join(work, "f");
+      writeFileSync(host, Buffer.alloc(n, p.length));
+      mtool("mcopy", img, [host, `::/${p}`]);
+    }
+    const out = path.join(dir, `fat${type}.seed`);
+    writeFileSync(out, sparseImage(readFileSync(img)));
+    seeds.push(out);
+  }
+  return seeds;
 }
