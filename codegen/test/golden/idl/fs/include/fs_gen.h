@@ -35,12 +35,17 @@ _Static_assert(sizeof(bool) == 1 && sizeof(size_t) == 8 && sizeof(ng_cptr_t) == 
 /** The medium failed; the operation may have been partly done. */
 #define FS_ERR_IO_ERROR 25
 
+#define FS_SHM_BYTES 65536 /* shared buffer a client of this interface needs */
+
 /** Longest path a request carries, in bytes. */
 #define FS_MAX_PATH UINT64_C(256)
 /** Longest name of one directory entry, in bytes. */
 #define FS_MAX_NAME UINT64_C(64)
-/** Largest read or write per call; clients loop for more. Fits inline in the IPC buffer. */
-#define FS_MAX_IO UINT64_C(512)
+/**
+ * Largest read or write per call; clients loop for more. Payloads this large travel in the
+ * shared buffer the layout gives each client/server pair (one round trip per 64 KiB).
+ */
+#define FS_MAX_IO UINT64_C(65536)
 /** Directory entries returned per readdir call. */
 #define FS_DIRENT_BATCH UINT64_C(4)
 /** `open` flags (bitwise or). */
@@ -141,6 +146,8 @@ typedef uint32_t fs_handle_t;
 #define FS_UNLINK_LABEL 0x9c2c8u /* rpc unlink */
 #define FS_RENAME_LABEL 0xc4f2cu /* rpc rename */
 #define FS_TRUNCATE_LABEL 0x9b3cbu /* rpc truncate */
+#define FS_SYNC_LABEL 0x111fcu /* rpc sync */
+#define FS_UNMOUNT_LABEL 0x19125u /* rpc unmount */
 
 /* fs.open */
 #define FS_OPEN_REQ_WORDS 2 /* fixed part */
@@ -249,8 +256,9 @@ static inline int fs_read_req_decode(const ng_msg_t *m, fs_read_req_t *out)
 }
 
 #define FS_READ_REP_WORDS 1 /* fixed part */
-#define FS_READ_REP_MAX_WORDS 65
+#define FS_READ_REP_MAX_WORDS 1
 #define FS_READ_REP_CAPS 0
+#define FS_READ_REP_SHM_BYTES 65536 /* shared buffer use, at most */
 _Static_assert(FS_READ_REP_WORDS <= NG_MSG_MAX_WORDS && FS_READ_REP_CAPS <= NG_MSG_MAX_CAPS, "fs_read_rep: does not fit a message");
 /* Results of fs.read. */
 typedef struct fs_read_rep {
@@ -259,12 +267,17 @@ typedef struct fs_read_rep {
 
 static inline int fs_read_rep_encode(ng_msg_t *m, const fs_read_rep_t *in)
 {
-    if (in->data.len > 512u) return NG_EBADMSG;
+    if (in->data.len > 65536u) return NG_EBADMSG;
+    size_t end = 0;
+    end = ng_shm_align(end) + in->data.len;
+    if (m->shm == NULL || end > m->shm_size) return NG_EBADMSG;
     m->mr[0] = (ng_word_t)in->data.len;
-    size_t pos = FS_READ_REP_WORDS;
-    pos = ng_msg_put_payload(m, pos, in->data.ptr, in->data.len);
+    size_t off = 0;
+    if (in->data.len != 0) {
+        memmove(m->shm + off, in->data.ptr, in->data.len);
+    }
     m->label = NG_OK;
-    m->len = (unsigned)pos;
+    m->len = FS_READ_REP_WORDS;
     m->ncaps = FS_READ_REP_CAPS;
     return NG_OK;
 }
@@ -273,22 +286,21 @@ static inline int fs_read_rep_decode(const ng_msg_t *m, fs_read_rep_t *out)
 {
     if (m->label != NG_OK) return ng_reply_error(m);
     if (m->ncaps != FS_READ_REP_CAPS) return NG_EBADMSG;
-    if (m->len < FS_READ_REP_WORDS || m->len > FS_READ_REP_MAX_WORDS) return NG_EBADMSG;
+    if (m->len != FS_READ_REP_WORDS) return NG_EBADMSG;
     ng_word_t len;
-    size_t pos = FS_READ_REP_WORDS;
+    size_t off = 0;
     len = m->mr[0];
-    if (len > 512u || ng_words_for((size_t)len) > m->len - pos) return NG_EBADMSG;
-    out->data.ptr = (const uint8_t *)&m->mr[pos];
+    if (len > 65536u || m->shm == NULL || off > m->shm_size || len > m->shm_size - off) return NG_EBADMSG;
+    out->data.ptr = (const uint8_t *)(m->shm + off);
     out->data.len = (size_t)len;
-    pos += ng_words_for((size_t)len);
-    if (pos != m->len) return NG_EBADMSG;
     return NG_OK;
 }
 
 /* fs.write */
 #define FS_WRITE_REQ_WORDS 3 /* fixed part */
-#define FS_WRITE_REQ_MAX_WORDS 67
+#define FS_WRITE_REQ_MAX_WORDS 3
 #define FS_WRITE_REQ_CAPS 0
+#define FS_WRITE_REQ_SHM_BYTES 65536 /* shared buffer use, at most */
 _Static_assert(FS_WRITE_REQ_WORDS <= NG_MSG_MAX_WORDS && FS_WRITE_REQ_CAPS <= NG_MSG_MAX_CAPS, "fs_write_req: does not fit a message");
 /* Arguments of fs.write. */
 typedef struct fs_write_req {
@@ -299,14 +311,19 @@ typedef struct fs_write_req {
 
 static inline int fs_write_req_encode(ng_msg_t *m, const fs_write_req_t *in)
 {
-    if (in->data.len > 512u) return NG_EBADMSG;
+    if (in->data.len > 65536u) return NG_EBADMSG;
+    size_t end = 0;
+    end = ng_shm_align(end) + in->data.len;
+    if (m->shm == NULL || end > m->shm_size) return NG_EBADMSG;
     m->mr[0] = (ng_word_t)in->h;
     m->mr[1] = (ng_word_t)in->offset;
     m->mr[2] = (ng_word_t)in->data.len;
-    size_t pos = FS_WRITE_REQ_WORDS;
-    pos = ng_msg_put_payload(m, pos, in->data.ptr, in->data.len);
+    size_t off = 0;
+    if (in->data.len != 0) {
+        memmove(m->shm + off, in->data.ptr, in->data.len);
+    }
     m->label = FS_WRITE_LABEL;
-    m->len = (unsigned)pos;
+    m->len = FS_WRITE_REQ_WORDS;
     m->ncaps = FS_WRITE_REQ_CAPS;
     return NG_OK;
 }
@@ -315,18 +332,16 @@ static inline int fs_write_req_decode(const ng_msg_t *m, fs_write_req_t *out)
 {
     if (m->label != FS_WRITE_LABEL) return NG_EBADMSG;
     if (m->ncaps != FS_WRITE_REQ_CAPS) return NG_EBADMSG;
-    if (m->len < FS_WRITE_REQ_WORDS || m->len > FS_WRITE_REQ_MAX_WORDS) return NG_EBADMSG;
+    if (m->len != FS_WRITE_REQ_WORDS) return NG_EBADMSG;
     if (m->mr[0] > UINT32_MAX) return NG_EBADMSG;
     out->h = (uint32_t)m->mr[0];
     out->offset = (uint64_t)m->mr[1];
     ng_word_t len;
-    size_t pos = FS_WRITE_REQ_WORDS;
+    size_t off = 0;
     len = m->mr[2];
-    if (len > 512u || ng_words_for((size_t)len) > m->len - pos) return NG_EBADMSG;
-    out->data.ptr = (const uint8_t *)&m->mr[pos];
+    if (len > 65536u || m->shm == NULL || off > m->shm_size || len > m->shm_size - off) return NG_EBADMSG;
+    out->data.ptr = (const uint8_t *)(m->shm + off);
     out->data.len = (size_t)len;
-    pos += ng_words_for((size_t)len);
-    if (pos != m->len) return NG_EBADMSG;
     return NG_OK;
 }
 
@@ -841,6 +856,92 @@ static inline int fs_truncate_rep_decode(const ng_msg_t *m)
     if (m->label != NG_OK) return ng_reply_error(m);
     if (m->ncaps != FS_TRUNCATE_REP_CAPS) return NG_EBADMSG;
     if (m->len != FS_TRUNCATE_REP_WORDS) return NG_EBADMSG;
+    return NG_OK;
+}
+
+/* fs.sync */
+#define FS_SYNC_REQ_WORDS 0 /* fixed part */
+#define FS_SYNC_REQ_MAX_WORDS 0
+#define FS_SYNC_REQ_CAPS 0
+_Static_assert(FS_SYNC_REQ_WORDS <= NG_MSG_MAX_WORDS && FS_SYNC_REQ_CAPS <= NG_MSG_MAX_CAPS, "fs_sync_req: does not fit a message");
+
+static inline int fs_sync_req_encode(ng_msg_t *m)
+{
+    m->label = FS_SYNC_LABEL;
+    m->len = FS_SYNC_REQ_WORDS;
+    m->ncaps = FS_SYNC_REQ_CAPS;
+    return NG_OK;
+}
+
+static inline int fs_sync_req_decode(const ng_msg_t *m)
+{
+    if (m->label != FS_SYNC_LABEL) return NG_EBADMSG;
+    if (m->ncaps != FS_SYNC_REQ_CAPS) return NG_EBADMSG;
+    if (m->len != FS_SYNC_REQ_WORDS) return NG_EBADMSG;
+    return NG_OK;
+}
+
+#define FS_SYNC_REP_WORDS 0 /* fixed part */
+#define FS_SYNC_REP_MAX_WORDS 0
+#define FS_SYNC_REP_CAPS 0
+_Static_assert(FS_SYNC_REP_WORDS <= NG_MSG_MAX_WORDS && FS_SYNC_REP_CAPS <= NG_MSG_MAX_CAPS, "fs_sync_rep: does not fit a message");
+
+static inline int fs_sync_rep_encode(ng_msg_t *m)
+{
+    m->label = NG_OK;
+    m->len = FS_SYNC_REP_WORDS;
+    m->ncaps = FS_SYNC_REP_CAPS;
+    return NG_OK;
+}
+
+static inline int fs_sync_rep_decode(const ng_msg_t *m)
+{
+    if (m->label != NG_OK) return ng_reply_error(m);
+    if (m->ncaps != FS_SYNC_REP_CAPS) return NG_EBADMSG;
+    if (m->len != FS_SYNC_REP_WORDS) return NG_EBADMSG;
+    return NG_OK;
+}
+
+/* fs.unmount */
+#define FS_UNMOUNT_REQ_WORDS 0 /* fixed part */
+#define FS_UNMOUNT_REQ_MAX_WORDS 0
+#define FS_UNMOUNT_REQ_CAPS 0
+_Static_assert(FS_UNMOUNT_REQ_WORDS <= NG_MSG_MAX_WORDS && FS_UNMOUNT_REQ_CAPS <= NG_MSG_MAX_CAPS, "fs_unmount_req: does not fit a message");
+
+static inline int fs_unmount_req_encode(ng_msg_t *m)
+{
+    m->label = FS_UNMOUNT_LABEL;
+    m->len = FS_UNMOUNT_REQ_WORDS;
+    m->ncaps = FS_UNMOUNT_REQ_CAPS;
+    return NG_OK;
+}
+
+static inline int fs_unmount_req_decode(const ng_msg_t *m)
+{
+    if (m->label != FS_UNMOUNT_LABEL) return NG_EBADMSG;
+    if (m->ncaps != FS_UNMOUNT_REQ_CAPS) return NG_EBADMSG;
+    if (m->len != FS_UNMOUNT_REQ_WORDS) return NG_EBADMSG;
+    return NG_OK;
+}
+
+#define FS_UNMOUNT_REP_WORDS 0 /* fixed part */
+#define FS_UNMOUNT_REP_MAX_WORDS 0
+#define FS_UNMOUNT_REP_CAPS 0
+_Static_assert(FS_UNMOUNT_REP_WORDS <= NG_MSG_MAX_WORDS && FS_UNMOUNT_REP_CAPS <= NG_MSG_MAX_CAPS, "fs_unmount_rep: does not fit a message");
+
+static inline int fs_unmount_rep_encode(ng_msg_t *m)
+{
+    m->label = NG_OK;
+    m->len = FS_UNMOUNT_REP_WORDS;
+    m->ncaps = FS_UNMOUNT_REP_CAPS;
+    return NG_OK;
+}
+
+static inline int fs_unmount_rep_decode(const ng_msg_t *m)
+{
+    if (m->label != NG_OK) return ng_reply_error(m);
+    if (m->ncaps != FS_UNMOUNT_REP_CAPS) return NG_EBADMSG;
+    if (m->len != FS_UNMOUNT_REP_WORDS) return NG_EBADMSG;
     return NG_OK;
 }
 

@@ -76,6 +76,7 @@ static const rs_server_t rs_servers[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x0u,
+        .shared_memory = 0x0u,
     },
     {
         .name = "writer",
@@ -95,6 +96,7 @@ static const rs_server_t rs_servers[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x0u,
+        .shared_memory = 0x40000u,
     },
 };
 

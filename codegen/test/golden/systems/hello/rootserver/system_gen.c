@@ -118,6 +118,7 @@ static const rs_server_t rs_servers[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x0u,
+        .shared_memory = 0x0u,
     },
     {
         .name = "rtc",
@@ -137,6 +138,7 @@ static const rs_server_t rs_servers[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x0u,
+        .shared_memory = 0x0u,
     },
     {
         .name = "uart",
@@ -156,6 +158,7 @@ static const rs_server_t rs_servers[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x0u,
+        .shared_memory = 0x0u,
     },
     {
         .name = "client",
@@ -175,6 +178,7 @@ static const rs_server_t rs_servers[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x0u,
+        .shared_memory = 0x0u,
     },
     {
         .name = "intruder",
@@ -194,6 +198,7 @@ static const rs_server_t rs_servers[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x0u,
+        .shared_memory = 0x0u,
     },
 };
 

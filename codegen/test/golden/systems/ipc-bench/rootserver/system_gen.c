@@ -74,6 +74,7 @@ static const rs_server_t rs_servers[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x0u,
+        .shared_memory = 0x0u,
     },
     {
         .name = "rawsrv",
@@ -93,6 +94,7 @@ static const rs_server_t rs_servers[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x0u,
+        .shared_memory = 0x0u,
     },
     {
         .name = "bench",
@@ -112,6 +114,7 @@ static const rs_server_t rs_servers[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x0u,
+        .shared_memory = 0x0u,
     },
 };
 

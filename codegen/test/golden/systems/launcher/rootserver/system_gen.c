@@ -63,6 +63,7 @@ static const rs_server_t rs_servers[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x0u,
+        .shared_memory = 0x0u,
     },
     {
         .name = "launcher",
@@ -82,6 +83,7 @@ static const rs_server_t rs_servers[] = {
         .spawn_max_processes = 3u,
         .spawn_memory = 0x400000u,
         .spawn_cost = 0x0u,
+        .shared_memory = 0x0u,
     },
 };
 
@@ -143,6 +145,7 @@ static const rs_server_t rs_programs[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x84fa40u,
+        .shared_memory = 0x0u,
     },
     {
         .name = "blocker",
@@ -162,6 +165,7 @@ static const rs_server_t rs_programs[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x5ca40u,
+        .shared_memory = 0x0u,
     },
     {
         .name = "child",
@@ -181,6 +185,7 @@ static const rs_server_t rs_programs[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x5ca40u,
+        .shared_memory = 0x0u,
     },
     {
         .name = "crasher",
@@ -200,6 +205,7 @@ static const rs_server_t rs_programs[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x5ca40u,
+        .shared_memory = 0x0u,
     },
     {
         .name = "probe",
@@ -219,6 +225,7 @@ static const rs_server_t rs_programs[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x5ca40u,
+        .shared_memory = 0x0u,
     },
     {
         .name = "trivial",
@@ -238,6 +245,7 @@ static const rs_server_t rs_programs[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x4aa40u,
+        .shared_memory = 0x0u,
     },
 };
 
