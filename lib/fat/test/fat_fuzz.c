@@ -32,6 +32,8 @@ typedef struct {
 static slot_t *slots;
 static uint64_t dev_blocks;
 static size_t read_budget;
+static unsigned walk_budget; /* entries visited per walk: a directory that contains itself would
+                               * otherwise make the tree exponential */
 
 static slot_t *slot_find(uint64_t lba, int create)
 {
@@ -96,7 +98,8 @@ static void walk(const char *path, int depth)
     fat_dir_t d;
     fat_dirent_t ent;
     if (depth > 6 || fat_opendir(&vol, path, &d) != FAT_OK) return;
-    for (int n = 0; n < 64 && fat_readdir(&vol, &d, &ent) == FAT_OK; n++) {
+    for (int n = 0; n < 64 && walk_budget > 0 && fat_readdir(&vol, &d, &ent) == FAT_OK; n++) {
+        walk_budget--;
         char sub[FAT_PATH_MAX + 1];
         size_t pl = strlen(path), nl = strlen(ent.name);
         if (pl + nl + 2 > sizeof sub) continue;
@@ -181,8 +184,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 #endif
     read_budget = 256 * 1024;
+    walk_budget = 256;
     walk("", 0);
     mutate();
+    walk_budget = 256;
     walk("", 0);
     fat_unmount(&vol);
     return 0;
