@@ -24,7 +24,8 @@
 #ifndef FAT_SERVER_EPOCH
 #define FAT_SERVER_EPOCH 1767225600 /* 2026-01-01 00:00:00 UTC */
 #endif
-#define FAT_CACHE_BYTES (1u << 20)
+/* The cache takes three quarters of the heap the system gives this server (heap: in system.ts). */
+#define FAT_CACHE_BYTES (FAT_VADDR_HEAP_SIZE / 4 * 3)
 #define MAX_HANDLES 32
 
 typedef struct fat_handle {
@@ -326,10 +327,22 @@ static int fs_unmount(void *ctx, ng_call_t *call)
     return fs_error(e);
 }
 
+static int fs_cache_stats(void *ctx, ng_call_t *call, fs_cache_stats_rep_t *rep)
+{
+    (void)ctx;
+    (void)call;
+    const bcache_stats_t *st = &S.disk.cache.stats;
+    rep->st.hits = st->hits;
+    rep->st.misses = st->misses;
+    rep->st.readahead = st->readahead_blocks;
+    rep->st.device_calls = S.disk.calls;
+    return NG_OK;
+}
+
 static const fs_ops_t fs_ops = {
     .open = fs_open, .read = fs_read, .write = fs_write, .close = fs_close, .stat = fs_stat, .fstat = fs_fstat,
     .readdir = fs_readdir, .mkdir = fs_mkdir, .unlink = fs_unlink, .rename = fs_rename, .truncate = fs_truncate,
-    .sync = fs_sync, .unmount = fs_unmount,
+    .sync = fs_sync, .unmount = fs_unmount, .cache_stats = fs_cache_stats,
 };
 
 static const fat_server_ops_t ops = { .fs = &fs_ops };

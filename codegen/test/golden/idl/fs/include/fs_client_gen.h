@@ -276,3 +276,21 @@ static inline int fs_unmount(const fs_client_t *c)
     return NG_OK;
 }
 
+/** The block cache's counters since the server started. */
+static inline int fs_cache_stats(const fs_client_t *c, fs_cache_stats_t *st)
+{
+    ng_msg_t m;
+    fs_cache_stats_rep_t rep;
+    int err;
+
+    ng_msg_start(&m, FS_CACHE_STATS_LABEL);
+    err = fs_cache_stats_req_encode(&m);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = fs_cache_stats_rep_decode(&m, &rep);
+    if (err != NG_OK) return err;
+    if (st != NULL) *st = rep.st;
+    return NG_OK;
+}
+

@@ -129,6 +129,24 @@ static inline int fs_dirent_valid(const fs_dirent_t *v)
     return 1;
 }
 
+/** Counters of a server's block cache, for benchmarks (0 where the server has none). */
+typedef struct fs_cache_stats {
+    /** Blocks read from the cache. */
+    uint64_t hits;
+    /** Blocks asked for that had to come from the device. */
+    uint64_t misses;
+    /** Blocks read from the device before anyone asked (read-ahead). */
+    uint64_t readahead;
+    /** Calls the server made to its block device (reads, writes, flushes). */
+    uint64_t device_calls;
+} fs_cache_stats_t;
+_Static_assert(sizeof(fs_cache_stats_t) == 32, "fs_cache_stats_t: size differs from the wire layout");
+_Static_assert(_Alignof(fs_cache_stats_t) == 8, "fs_cache_stats_t: alignment differs from the wire layout");
+_Static_assert(offsetof(fs_cache_stats_t, hits) == 0, "fs_cache_stats_t.hits: offset differs from the wire layout");
+_Static_assert(offsetof(fs_cache_stats_t, misses) == 8, "fs_cache_stats_t.misses: offset differs from the wire layout");
+_Static_assert(offsetof(fs_cache_stats_t, readahead) == 16, "fs_cache_stats_t.readahead: offset differs from the wire layout");
+_Static_assert(offsetof(fs_cache_stats_t, device_calls) == 24, "fs_cache_stats_t.device_calls: offset differs from the wire layout");
+
 /**
  * An open file or directory, valid for the client that opened it (the server keys its
  * handle table by the client's badge).
@@ -148,6 +166,7 @@ typedef uint32_t fs_handle_t;
 #define FS_TRUNCATE_LABEL 0x9b3cbu /* rpc truncate */
 #define FS_SYNC_LABEL 0x111fcu /* rpc sync */
 #define FS_UNMOUNT_LABEL 0x19125u /* rpc unmount */
+#define FS_CACHE_STATS_LABEL 0xfa37bu /* rpc cache_stats */
 
 /* fs.open */
 #define FS_OPEN_REQ_WORDS 2 /* fixed part */
@@ -942,6 +961,56 @@ static inline int fs_unmount_rep_decode(const ng_msg_t *m)
     if (m->label != NG_OK) return ng_reply_error(m);
     if (m->ncaps != FS_UNMOUNT_REP_CAPS) return NG_EBADMSG;
     if (m->len != FS_UNMOUNT_REP_WORDS) return NG_EBADMSG;
+    return NG_OK;
+}
+
+/* fs.cache_stats */
+#define FS_CACHE_STATS_REQ_WORDS 0 /* fixed part */
+#define FS_CACHE_STATS_REQ_MAX_WORDS 0
+#define FS_CACHE_STATS_REQ_CAPS 0
+_Static_assert(FS_CACHE_STATS_REQ_WORDS <= NG_MSG_MAX_WORDS && FS_CACHE_STATS_REQ_CAPS <= NG_MSG_MAX_CAPS, "fs_cache_stats_req: does not fit a message");
+
+static inline int fs_cache_stats_req_encode(ng_msg_t *m)
+{
+    m->label = FS_CACHE_STATS_LABEL;
+    m->len = FS_CACHE_STATS_REQ_WORDS;
+    m->ncaps = FS_CACHE_STATS_REQ_CAPS;
+    return NG_OK;
+}
+
+static inline int fs_cache_stats_req_decode(const ng_msg_t *m)
+{
+    if (m->label != FS_CACHE_STATS_LABEL) return NG_EBADMSG;
+    if (m->ncaps != FS_CACHE_STATS_REQ_CAPS) return NG_EBADMSG;
+    if (m->len != FS_CACHE_STATS_REQ_WORDS) return NG_EBADMSG;
+    return NG_OK;
+}
+
+#define FS_CACHE_STATS_REP_WORDS 4 /* fixed part */
+#define FS_CACHE_STATS_REP_MAX_WORDS 4
+#define FS_CACHE_STATS_REP_CAPS 0
+_Static_assert(FS_CACHE_STATS_REP_WORDS <= NG_MSG_MAX_WORDS && FS_CACHE_STATS_REP_CAPS <= NG_MSG_MAX_CAPS, "fs_cache_stats_rep: does not fit a message");
+/* Results of fs.cache_stats. */
+typedef struct fs_cache_stats_rep {
+    fs_cache_stats_t st;
+} fs_cache_stats_rep_t;
+_Static_assert(sizeof(((fs_cache_stats_rep_t *)0)->st) == 32 && 32 <= 4 * NG_WORD_BYTES, "fs_cache_stats_rep.st: size differs from its placement");
+
+static inline int fs_cache_stats_rep_encode(ng_msg_t *m, const fs_cache_stats_rep_t *in)
+{
+    memcpy(&m->mr[0], &in->st, 32);
+    m->label = NG_OK;
+    m->len = FS_CACHE_STATS_REP_WORDS;
+    m->ncaps = FS_CACHE_STATS_REP_CAPS;
+    return NG_OK;
+}
+
+static inline int fs_cache_stats_rep_decode(const ng_msg_t *m, fs_cache_stats_rep_t *out)
+{
+    if (m->label != NG_OK) return ng_reply_error(m);
+    if (m->ncaps != FS_CACHE_STATS_REP_CAPS) return NG_EBADMSG;
+    if (m->len != FS_CACHE_STATS_REP_WORDS) return NG_EBADMSG;
+    memcpy(&out->st, &m->mr[0], 32);
     return NG_OK;
 }
 
