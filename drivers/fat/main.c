@@ -173,9 +173,12 @@ static int fs_read(void *ctx, ng_call_t *call, const fs_read_req_t *req, fs_read
         return NG_OK;
     }
     size_t len = req->len < FS_MAX_IO ? req->len : FS_MAX_IO, done;
-    fat_err_t e = fat_read(&S.vol, &h->file, (uint32_t)req->offset, S.io, len, &done);
+    /* The reply's bytes go at the start of the client's shared buffer: read straight into it
+     * (the encoder's move is then onto itself) rather than through a buffer of our own. */
+    uint8_t *to = call->msg && call->msg->shm && call->msg->shm_size >= len ? call->msg->shm : S.io;
+    fat_err_t e = fat_read(&S.vol, &h->file, (uint32_t)req->offset, to, len, &done);
     if (e) return fs_error(e);
-    rep->data = ng_bytes(S.io, done);
+    rep->data = ng_bytes(to, done);
     return NG_OK;
 }
 
