@@ -12,8 +12,9 @@
  * cache as plain calls. A server of its own would only pay off if several file systems shared
  * one disk's cache, which nothing here does.
  *
- * Handles are per client (badge) and index a table of open files and directories. Requests are
- * checked (handle, access mode, lengths) before anything touches the volume.
+ * Handles are per client (badge) and index a table of open files and directories; handles on one
+ * file share its size and chain, follow it through renames and close when it is removed.
+ * Requests are checked (handle, access mode, lengths) before anything touches the volume.
  */
 #include <stdio.h>
 #include <string.h>
@@ -115,6 +116,44 @@ static fat_handle_t *handle_of(ng_badge_t badge, uint32_t h)
     return x->used && x->badge == badge ? x : NULL;
 }
 
+/* Whether two nodes are the same directory entry. */
+static int same_entry(const fat_node_t *a, const fat_node_t *b)
+{
+    return !a->is_root && !b->is_root && a->entry_sector == b->entry_sector && a->entry_offset == b->entry_offset;
+}
+
+/* After a write or truncate through `src`, other handles on the same file see its new size and
+ * chain (each fat_file_t keeps its own copy of the entry). */
+static void share_node(const fat_handle_t *src)
+{
+    for (unsigned i = 0; i < MAX_HANDLES; i++) {
+        fat_handle_t *x = &S.handles[i];
+        if (x == src || !x->used || x->is_dir || !same_entry(&x->file.node, &src->file.node)) continue;
+        x->file.node = src->file.node;
+        x->file.pos_cluster = 0;
+    }
+}
+
+/* Handles on the entry at `old` follow a rename to `now`, or die with an unlink (now NULL): the
+ * clusters they would reach are free. */
+static void move_handles(const fat_node_t *old, const fat_node_t *now)
+{
+    for (unsigned i = 0; i < MAX_HANDLES; i++) {
+        fat_handle_t *x = &S.handles[i];
+        fat_node_t *n = x->is_dir ? &x->dir.node : &x->file.node;
+        if (!x->used || !same_entry(n, old)) continue;
+        if (!now) {
+            x->used = 0;
+            continue;
+        }
+        n->entry_sector = now->entry_sector;
+        n->entry_offset = now->entry_offset;
+        n->dir_first = now->dir_first;
+        n->entry_index = now->entry_index;
+        n->name_index = now->name_index;
+    }
+}
+
 static void fill_stat(const fat_node_t *n, fs_stat_t *st)
 {
     memset(st, 0, sizeof *st);
@@ -193,6 +232,7 @@ static int fs_write(void *ctx, ng_call_t *call, const fs_write_req_t *req, fs_wr
     size_t done;
     fat_err_t e = fat_write(&S.vol, &h->file, (uint32_t)req->offset, req->data.ptr, req->data.len, &done);
     h->written = 1;
+    share_node(h);
     rep->written = (uint32_t)done;
     return e && done == 0 ? fs_error(e) : NG_OK;
 }
@@ -284,7 +324,12 @@ static int fs_unlink(void *ctx, ng_call_t *call, const fs_unlink_req_t *req)
     (void)call;
     char path[FS_MAX_PATH + 1];
     int err = volume();
-    return err ? err : fs_error(fat_unlink(&S.vol, path_of(req->path, path)));
+    if (err) return err;
+    fat_node_t old;
+    int known = fat_lookup(&S.vol, path_of(req->path, path), &old) == FAT_OK;
+    fat_err_t e = fat_unlink(&S.vol, path);
+    if (e == FAT_OK && known) move_handles(&old, NULL);
+    return fs_error(e);
 }
 
 static int fs_rename(void *ctx, ng_call_t *call, const fs_rename_req_t *req)
@@ -293,7 +338,12 @@ static int fs_rename(void *ctx, ng_call_t *call, const fs_rename_req_t *req)
     (void)call;
     char from[FS_MAX_PATH + 1], to[FS_MAX_PATH + 1];
     int err = volume();
-    return err ? err : fs_error(fat_rename(&S.vol, path_of(req->from, from), path_of(req->to, to)));
+    if (err) return err;
+    fat_node_t old, now;
+    int known = fat_lookup(&S.vol, path_of(req->from, from), &old) == FAT_OK;
+    fat_err_t e = fat_rename(&S.vol, from, path_of(req->to, to));
+    if (e == FAT_OK && known) move_handles(&old, fat_lookup(&S.vol, to, &now) == FAT_OK ? &now : NULL);
+    return fs_error(e);
 }
 
 static int fs_truncate(void *ctx, ng_call_t *call, const fs_truncate_req_t *req)
@@ -305,7 +355,9 @@ static int fs_truncate(void *ctx, ng_call_t *call, const fs_truncate_req_t *req)
     if (!(h->flags & FS_OPEN_WRITE)) return FS_ERR_ACCESS;
     if (req->size > UINT32_MAX) return FS_ERR_NO_SPACE;
     h->written = 1;
-    return fs_error(fat_truncate(&S.vol, &h->file, (uint32_t)req->size));
+    fat_err_t e = fat_truncate(&S.vol, &h->file, (uint32_t)req->size);
+    share_node(h);
+    return fs_error(e);
 }
 
 static int fs_sync(void *ctx, ng_call_t *call)
