@@ -25,11 +25,12 @@
 
 typedef struct {
     uint64_t lba;
-    uint8_t used;
+    uint32_t gen; /* in use when it equals the current input's generation */
     uint8_t data[BLOCK];
 } slot_t;
 
 static slot_t *slots;
+static uint32_t gen; /* bumped per input: clears the device without touching 1 MiB */
 static uint64_t dev_blocks;
 static size_t read_budget;
 static unsigned walk_budget; /* entries visited per walk: a directory that contains itself would
@@ -39,10 +40,10 @@ static slot_t *slot_find(uint64_t lba, int create)
 {
     uint32_t h = (uint32_t)((lba * 0x9E3779B97F4A7C15ull) >> 40) % SLOTS;
     for (uint32_t k = 0; k < SLOTS; k++, h = (h + 1) % SLOTS) {
-        if (slots[h].used && slots[h].lba == lba) return &slots[h];
-        if (!slots[h].used) {
+        if (slots[h].gen == gen && slots[h].lba == lba) return &slots[h];
+        if (slots[h].gen != gen) {
             if (!create) return NULL;
-            slots[h].used = 1;
+            slots[h].gen = gen;
             slots[h].lba = lba;
             memset(slots[h].data, 0, BLOCK);
             return &slots[h];
@@ -156,11 +157,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static void *mem;
     static bcache_t cache;
-    if (!slots) slots = malloc(sizeof(slot_t) * SLOTS);
+    if (!slots) slots = calloc(SLOTS, sizeof(slot_t));
     size_t need = bcache_mem_size(BLOCK, CACHE_BLOCKS, STAGE_BLOCKS);
     if (!mem) mem = malloc(need);
     if (!slots || !mem || size < 4) return 0;
-    memset(slots, 0, sizeof(slot_t) * SLOTS);
+    if (++gen == 0) {
+        memset(slots, 0, sizeof(slot_t) * SLOTS);
+        gen = 1;
+    }
     uint32_t blocks = (uint32_t)data[0] | (uint32_t)data[1] << 8 | (uint32_t)data[2] << 16 | (uint32_t)data[3] << 24;
     dev_blocks = blocks < 64 ? 64 : blocks > 131072 ? 131072 : blocks;
     for (size_t at = 4; at + 4 + BLOCK <= size; at += 4 + BLOCK) {
@@ -183,7 +187,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free((void *)p);
     }
 #endif
-    read_budget = 256 * 1024;
+    read_budget = 64 * 1024;
     walk_budget = 256;
     walk("", 0);
     mutate();
