@@ -12,7 +12,7 @@ SUDO=""
 step() { printf '\n== %s\n' "$*"; }
 
 apt_pkgs=(git cmake ninja-build gcc g++ gcc-aarch64-linux-gnu g++-aarch64-linux-gnu qemu-system-arm
-  device-tree-compiler libxml2-utils cpio python3 python3-pip clang libclang-rt-14-dev)
+  device-tree-compiler libxml2-utils cpio python3 python3-pip clang libclang-rt-14-dev dosfstools mtools)
 missing=()
 for p in "${apt_pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then

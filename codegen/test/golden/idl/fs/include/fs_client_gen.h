@@ -48,10 +48,12 @@ static inline int fs_read(const fs_client_t *c, uint32_t h, uint64_t offset, uin
     req.offset = offset;
     req.len = len;
     ng_msg_start(&m, FS_READ_LABEL);
+    ng_msg_set_shm(&m, c->shm, c->shm_size);
     err = fs_read_req_encode(&m, &req);
     if (err != NG_OK) return err;
     err = ng_call(c->ep, &m);
     if (err != NG_OK) return err;
+    ng_msg_set_shm(&m, c->shm, c->shm_size);
     err = fs_read_rep_decode(&m, &rep);
     if (err != NG_OK) return err;
     if (data != NULL) *data = rep.data;
@@ -70,6 +72,7 @@ static inline int fs_write(const fs_client_t *c, uint32_t h, uint64_t offset, ng
     req.offset = offset;
     req.data = data;
     ng_msg_start(&m, FS_WRITE_LABEL);
+    ng_msg_set_shm(&m, c->shm, c->shm_size);
     err = fs_write_req_encode(&m, &req);
     if (err != NG_OK) return err;
     err = ng_call(c->ep, &m);
@@ -235,6 +238,59 @@ static inline int fs_truncate(const fs_client_t *c, uint32_t h, uint64_t size)
     if (err != NG_OK) return err;
     err = fs_truncate_rep_decode(&m);
     if (err != NG_OK) return err;
+    return NG_OK;
+}
+
+/** Writes everything cached back to the device and flushes it. */
+static inline int fs_sync(const fs_client_t *c)
+{
+    ng_msg_t m;
+    int err;
+
+    ng_msg_start(&m, FS_SYNC_LABEL);
+    err = fs_sync_req_encode(&m);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = fs_sync_rep_decode(&m);
+    if (err != NG_OK) return err;
+    return NG_OK;
+}
+
+/**
+ * Writes everything back and marks the volume clean (a clean unmount); open handles are
+ * closed. The next call mounts the volume again.
+ */
+static inline int fs_unmount(const fs_client_t *c)
+{
+    ng_msg_t m;
+    int err;
+
+    ng_msg_start(&m, FS_UNMOUNT_LABEL);
+    err = fs_unmount_req_encode(&m);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = fs_unmount_rep_decode(&m);
+    if (err != NG_OK) return err;
+    return NG_OK;
+}
+
+/** The block cache's counters since the server started. */
+static inline int fs_cache_stats(const fs_client_t *c, fs_cache_stats_t *st)
+{
+    ng_msg_t m;
+    fs_cache_stats_rep_t rep;
+    int err;
+
+    ng_msg_start(&m, FS_CACHE_STATS_LABEL);
+    err = fs_cache_stats_req_encode(&m);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = fs_cache_stats_rep_decode(&m, &rep);
+    if (err != NG_OK) return err;
+    if (st != NULL) *st = rep.st;
     return NG_OK;
 }
 

@@ -35,12 +35,17 @@ _Static_assert(sizeof(bool) == 1 && sizeof(size_t) == 8 && sizeof(ng_cptr_t) == 
 /** The medium failed; the operation may have been partly done. */
 #define FS_ERR_IO_ERROR 25
 
+#define FS_SHM_BYTES 65536 /* shared buffer a client of this interface needs */
+
 /** Longest path a request carries, in bytes. */
 #define FS_MAX_PATH UINT64_C(256)
 /** Longest name of one directory entry, in bytes. */
 #define FS_MAX_NAME UINT64_C(64)
-/** Largest read or write per call; clients loop for more. Fits inline in the IPC buffer. */
-#define FS_MAX_IO UINT64_C(512)
+/**
+ * Largest read or write per call; clients loop for more. Payloads this large travel in the
+ * shared buffer the layout gives each client/server pair (one round trip per 64 KiB).
+ */
+#define FS_MAX_IO UINT64_C(65536)
 /** Directory entries returned per readdir call. */
 #define FS_DIRENT_BATCH UINT64_C(4)
 /** `open` flags (bitwise or). */
@@ -124,6 +129,24 @@ static inline int fs_dirent_valid(const fs_dirent_t *v)
     return 1;
 }
 
+/** Counters of a server's block cache, for benchmarks (0 where the server has none). */
+typedef struct fs_cache_stats {
+    /** Blocks read from the cache. */
+    uint64_t hits;
+    /** Blocks asked for that had to come from the device. */
+    uint64_t misses;
+    /** Blocks read from the device before anyone asked (read-ahead). */
+    uint64_t readahead;
+    /** Calls the server made to its block device (reads, writes, flushes). */
+    uint64_t device_calls;
+} fs_cache_stats_t;
+_Static_assert(sizeof(fs_cache_stats_t) == 32, "fs_cache_stats_t: size differs from the wire layout");
+_Static_assert(_Alignof(fs_cache_stats_t) == 8, "fs_cache_stats_t: alignment differs from the wire layout");
+_Static_assert(offsetof(fs_cache_stats_t, hits) == 0, "fs_cache_stats_t.hits: offset differs from the wire layout");
+_Static_assert(offsetof(fs_cache_stats_t, misses) == 8, "fs_cache_stats_t.misses: offset differs from the wire layout");
+_Static_assert(offsetof(fs_cache_stats_t, readahead) == 16, "fs_cache_stats_t.readahead: offset differs from the wire layout");
+_Static_assert(offsetof(fs_cache_stats_t, device_calls) == 24, "fs_cache_stats_t.device_calls: offset differs from the wire layout");
+
 /**
  * An open file or directory, valid for the client that opened it (the server keys its
  * handle table by the client's badge).
@@ -141,6 +164,9 @@ typedef uint32_t fs_handle_t;
 #define FS_UNLINK_LABEL 0x9c2c8u /* rpc unlink */
 #define FS_RENAME_LABEL 0xc4f2cu /* rpc rename */
 #define FS_TRUNCATE_LABEL 0x9b3cbu /* rpc truncate */
+#define FS_SYNC_LABEL 0x111fcu /* rpc sync */
+#define FS_UNMOUNT_LABEL 0x19125u /* rpc unmount */
+#define FS_CACHE_STATS_LABEL 0xfa37bu /* rpc cache_stats */
 
 /* fs.open */
 #define FS_OPEN_REQ_WORDS 2 /* fixed part */
@@ -249,8 +275,9 @@ static inline int fs_read_req_decode(const ng_msg_t *m, fs_read_req_t *out)
 }
 
 #define FS_READ_REP_WORDS 1 /* fixed part */
-#define FS_READ_REP_MAX_WORDS 65
+#define FS_READ_REP_MAX_WORDS 1
 #define FS_READ_REP_CAPS 0
+#define FS_READ_REP_SHM_BYTES 65536 /* shared buffer use, at most */
 _Static_assert(FS_READ_REP_WORDS <= NG_MSG_MAX_WORDS && FS_READ_REP_CAPS <= NG_MSG_MAX_CAPS, "fs_read_rep: does not fit a message");
 /* Results of fs.read. */
 typedef struct fs_read_rep {
@@ -259,12 +286,17 @@ typedef struct fs_read_rep {
 
 static inline int fs_read_rep_encode(ng_msg_t *m, const fs_read_rep_t *in)
 {
-    if (in->data.len > 512u) return NG_EBADMSG;
+    if (in->data.len > 65536u) return NG_EBADMSG;
+    size_t end = 0;
+    end = ng_shm_align(end) + in->data.len;
+    if (m->shm == NULL || end > m->shm_size) return NG_EBADMSG;
     m->mr[0] = (ng_word_t)in->data.len;
-    size_t pos = FS_READ_REP_WORDS;
-    pos = ng_msg_put_payload(m, pos, in->data.ptr, in->data.len);
+    size_t off = 0;
+    if (in->data.len != 0) {
+        memmove(m->shm + off, in->data.ptr, in->data.len);
+    }
     m->label = NG_OK;
-    m->len = (unsigned)pos;
+    m->len = FS_READ_REP_WORDS;
     m->ncaps = FS_READ_REP_CAPS;
     return NG_OK;
 }
@@ -273,22 +305,21 @@ static inline int fs_read_rep_decode(const ng_msg_t *m, fs_read_rep_t *out)
 {
     if (m->label != NG_OK) return ng_reply_error(m);
     if (m->ncaps != FS_READ_REP_CAPS) return NG_EBADMSG;
-    if (m->len < FS_READ_REP_WORDS || m->len > FS_READ_REP_MAX_WORDS) return NG_EBADMSG;
+    if (m->len != FS_READ_REP_WORDS) return NG_EBADMSG;
     ng_word_t len;
-    size_t pos = FS_READ_REP_WORDS;
+    size_t off = 0;
     len = m->mr[0];
-    if (len > 512u || ng_words_for((size_t)len) > m->len - pos) return NG_EBADMSG;
-    out->data.ptr = (const uint8_t *)&m->mr[pos];
+    if (len > 65536u || m->shm == NULL || off > m->shm_size || len > m->shm_size - off) return NG_EBADMSG;
+    out->data.ptr = (const uint8_t *)(m->shm + off);
     out->data.len = (size_t)len;
-    pos += ng_words_for((size_t)len);
-    if (pos != m->len) return NG_EBADMSG;
     return NG_OK;
 }
 
 /* fs.write */
 #define FS_WRITE_REQ_WORDS 3 /* fixed part */
-#define FS_WRITE_REQ_MAX_WORDS 67
+#define FS_WRITE_REQ_MAX_WORDS 3
 #define FS_WRITE_REQ_CAPS 0
+#define FS_WRITE_REQ_SHM_BYTES 65536 /* shared buffer use, at most */
 _Static_assert(FS_WRITE_REQ_WORDS <= NG_MSG_MAX_WORDS && FS_WRITE_REQ_CAPS <= NG_MSG_MAX_CAPS, "fs_write_req: does not fit a message");
 /* Arguments of fs.write. */
 typedef struct fs_write_req {
@@ -299,14 +330,19 @@ typedef struct fs_write_req {
 
 static inline int fs_write_req_encode(ng_msg_t *m, const fs_write_req_t *in)
 {
-    if (in->data.len > 512u) return NG_EBADMSG;
+    if (in->data.len > 65536u) return NG_EBADMSG;
+    size_t end = 0;
+    end = ng_shm_align(end) + in->data.len;
+    if (m->shm == NULL || end > m->shm_size) return NG_EBADMSG;
     m->mr[0] = (ng_word_t)in->h;
     m->mr[1] = (ng_word_t)in->offset;
     m->mr[2] = (ng_word_t)in->data.len;
-    size_t pos = FS_WRITE_REQ_WORDS;
-    pos = ng_msg_put_payload(m, pos, in->data.ptr, in->data.len);
+    size_t off = 0;
+    if (in->data.len != 0) {
+        memmove(m->shm + off, in->data.ptr, in->data.len);
+    }
     m->label = FS_WRITE_LABEL;
-    m->len = (unsigned)pos;
+    m->len = FS_WRITE_REQ_WORDS;
     m->ncaps = FS_WRITE_REQ_CAPS;
     return NG_OK;
 }
@@ -315,18 +351,16 @@ static inline int fs_write_req_decode(const ng_msg_t *m, fs_write_req_t *out)
 {
     if (m->label != FS_WRITE_LABEL) return NG_EBADMSG;
     if (m->ncaps != FS_WRITE_REQ_CAPS) return NG_EBADMSG;
-    if (m->len < FS_WRITE_REQ_WORDS || m->len > FS_WRITE_REQ_MAX_WORDS) return NG_EBADMSG;
+    if (m->len != FS_WRITE_REQ_WORDS) return NG_EBADMSG;
     if (m->mr[0] > UINT32_MAX) return NG_EBADMSG;
     out->h = (uint32_t)m->mr[0];
     out->offset = (uint64_t)m->mr[1];
     ng_word_t len;
-    size_t pos = FS_WRITE_REQ_WORDS;
+    size_t off = 0;
     len = m->mr[2];
-    if (len > 512u || ng_words_for((size_t)len) > m->len - pos) return NG_EBADMSG;
-    out->data.ptr = (const uint8_t *)&m->mr[pos];
+    if (len > 65536u || m->shm == NULL || off > m->shm_size || len > m->shm_size - off) return NG_EBADMSG;
+    out->data.ptr = (const uint8_t *)(m->shm + off);
     out->data.len = (size_t)len;
-    pos += ng_words_for((size_t)len);
-    if (pos != m->len) return NG_EBADMSG;
     return NG_OK;
 }
 
@@ -841,6 +875,142 @@ static inline int fs_truncate_rep_decode(const ng_msg_t *m)
     if (m->label != NG_OK) return ng_reply_error(m);
     if (m->ncaps != FS_TRUNCATE_REP_CAPS) return NG_EBADMSG;
     if (m->len != FS_TRUNCATE_REP_WORDS) return NG_EBADMSG;
+    return NG_OK;
+}
+
+/* fs.sync */
+#define FS_SYNC_REQ_WORDS 0 /* fixed part */
+#define FS_SYNC_REQ_MAX_WORDS 0
+#define FS_SYNC_REQ_CAPS 0
+_Static_assert(FS_SYNC_REQ_WORDS <= NG_MSG_MAX_WORDS && FS_SYNC_REQ_CAPS <= NG_MSG_MAX_CAPS, "fs_sync_req: does not fit a message");
+
+static inline int fs_sync_req_encode(ng_msg_t *m)
+{
+    m->label = FS_SYNC_LABEL;
+    m->len = FS_SYNC_REQ_WORDS;
+    m->ncaps = FS_SYNC_REQ_CAPS;
+    return NG_OK;
+}
+
+static inline int fs_sync_req_decode(const ng_msg_t *m)
+{
+    if (m->label != FS_SYNC_LABEL) return NG_EBADMSG;
+    if (m->ncaps != FS_SYNC_REQ_CAPS) return NG_EBADMSG;
+    if (m->len != FS_SYNC_REQ_WORDS) return NG_EBADMSG;
+    return NG_OK;
+}
+
+#define FS_SYNC_REP_WORDS 0 /* fixed part */
+#define FS_SYNC_REP_MAX_WORDS 0
+#define FS_SYNC_REP_CAPS 0
+_Static_assert(FS_SYNC_REP_WORDS <= NG_MSG_MAX_WORDS && FS_SYNC_REP_CAPS <= NG_MSG_MAX_CAPS, "fs_sync_rep: does not fit a message");
+
+static inline int fs_sync_rep_encode(ng_msg_t *m)
+{
+    m->label = NG_OK;
+    m->len = FS_SYNC_REP_WORDS;
+    m->ncaps = FS_SYNC_REP_CAPS;
+    return NG_OK;
+}
+
+static inline int fs_sync_rep_decode(const ng_msg_t *m)
+{
+    if (m->label != NG_OK) return ng_reply_error(m);
+    if (m->ncaps != FS_SYNC_REP_CAPS) return NG_EBADMSG;
+    if (m->len != FS_SYNC_REP_WORDS) return NG_EBADMSG;
+    return NG_OK;
+}
+
+/* fs.unmount */
+#define FS_UNMOUNT_REQ_WORDS 0 /* fixed part */
+#define FS_UNMOUNT_REQ_MAX_WORDS 0
+#define FS_UNMOUNT_REQ_CAPS 0
+_Static_assert(FS_UNMOUNT_REQ_WORDS <= NG_MSG_MAX_WORDS && FS_UNMOUNT_REQ_CAPS <= NG_MSG_MAX_CAPS, "fs_unmount_req: does not fit a message");
+
+static inline int fs_unmount_req_encode(ng_msg_t *m)
+{
+    m->label = FS_UNMOUNT_LABEL;
+    m->len = FS_UNMOUNT_REQ_WORDS;
+    m->ncaps = FS_UNMOUNT_REQ_CAPS;
+    return NG_OK;
+}
+
+static inline int fs_unmount_req_decode(const ng_msg_t *m)
+{
+    if (m->label != FS_UNMOUNT_LABEL) return NG_EBADMSG;
+    if (m->ncaps != FS_UNMOUNT_REQ_CAPS) return NG_EBADMSG;
+    if (m->len != FS_UNMOUNT_REQ_WORDS) return NG_EBADMSG;
+    return NG_OK;
+}
+
+#define FS_UNMOUNT_REP_WORDS 0 /* fixed part */
+#define FS_UNMOUNT_REP_MAX_WORDS 0
+#define FS_UNMOUNT_REP_CAPS 0
+_Static_assert(FS_UNMOUNT_REP_WORDS <= NG_MSG_MAX_WORDS && FS_UNMOUNT_REP_CAPS <= NG_MSG_MAX_CAPS, "fs_unmount_rep: does not fit a message");
+
+static inline int fs_unmount_rep_encode(ng_msg_t *m)
+{
+    m->label = NG_OK;
+    m->len = FS_UNMOUNT_REP_WORDS;
+    m->ncaps = FS_UNMOUNT_REP_CAPS;
+    return NG_OK;
+}
+
+static inline int fs_unmount_rep_decode(const ng_msg_t *m)
+{
+    if (m->label != NG_OK) return ng_reply_error(m);
+    if (m->ncaps != FS_UNMOUNT_REP_CAPS) return NG_EBADMSG;
+    if (m->len != FS_UNMOUNT_REP_WORDS) return NG_EBADMSG;
+    return NG_OK;
+}
+
+/* fs.cache_stats */
+#define FS_CACHE_STATS_REQ_WORDS 0 /* fixed part */
+#define FS_CACHE_STATS_REQ_MAX_WORDS 0
+#define FS_CACHE_STATS_REQ_CAPS 0
+_Static_assert(FS_CACHE_STATS_REQ_WORDS <= NG_MSG_MAX_WORDS && FS_CACHE_STATS_REQ_CAPS <= NG_MSG_MAX_CAPS, "fs_cache_stats_req: does not fit a message");
+
+static inline int fs_cache_stats_req_encode(ng_msg_t *m)
+{
+    m->label = FS_CACHE_STATS_LABEL;
+    m->len = FS_CACHE_STATS_REQ_WORDS;
+    m->ncaps = FS_CACHE_STATS_REQ_CAPS;
+    return NG_OK;
+}
+
+static inline int fs_cache_stats_req_decode(const ng_msg_t *m)
+{
+    if (m->label != FS_CACHE_STATS_LABEL) return NG_EBADMSG;
+    if (m->ncaps != FS_CACHE_STATS_REQ_CAPS) return NG_EBADMSG;
+    if (m->len != FS_CACHE_STATS_REQ_WORDS) return NG_EBADMSG;
+    return NG_OK;
+}
+
+#define FS_CACHE_STATS_REP_WORDS 4 /* fixed part */
+#define FS_CACHE_STATS_REP_MAX_WORDS 4
+#define FS_CACHE_STATS_REP_CAPS 0
+_Static_assert(FS_CACHE_STATS_REP_WORDS <= NG_MSG_MAX_WORDS && FS_CACHE_STATS_REP_CAPS <= NG_MSG_MAX_CAPS, "fs_cache_stats_rep: does not fit a message");
+/* Results of fs.cache_stats. */
+typedef struct fs_cache_stats_rep {
+    fs_cache_stats_t st;
+} fs_cache_stats_rep_t;
+_Static_assert(sizeof(((fs_cache_stats_rep_t *)0)->st) == 32 && 32 <= 4 * NG_WORD_BYTES, "fs_cache_stats_rep.st: size differs from its placement");
+
+static inline int fs_cache_stats_rep_encode(ng_msg_t *m, const fs_cache_stats_rep_t *in)
+{
+    memcpy(&m->mr[0], &in->st, 32);
+    m->label = NG_OK;
+    m->len = FS_CACHE_STATS_REP_WORDS;
+    m->ncaps = FS_CACHE_STATS_REP_CAPS;
+    return NG_OK;
+}
+
+static inline int fs_cache_stats_rep_decode(const ng_msg_t *m, fs_cache_stats_rep_t *out)
+{
+    if (m->label != NG_OK) return ng_reply_error(m);
+    if (m->ncaps != FS_CACHE_STATS_REP_CAPS) return NG_EBADMSG;
+    if (m->len != FS_CACHE_STATS_REP_WORDS) return NG_EBADMSG;
+    memcpy(&out->st, &m->mr[0], 32);
     return NG_OK;
 }
 

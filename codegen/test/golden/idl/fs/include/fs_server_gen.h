@@ -32,6 +32,15 @@ typedef struct fs_ops {
     int (*rename)(void *ctx, ng_call_t *call, const fs_rename_req_t *req);
     /** Truncates or extends a file to `size` bytes. */
     int (*truncate)(void *ctx, ng_call_t *call, const fs_truncate_req_t *req);
+    /** Writes everything cached back to the device and flushes it. */
+    int (*sync)(void *ctx, ng_call_t *call);
+    /**
+     * Writes everything back and marks the volume clean (a clean unmount); open handles are
+     * closed. The next call mounts the volume again.
+     */
+    int (*unmount)(void *ctx, ng_call_t *call);
+    /** The block cache's counters since the server started. */
+    int (*cache_stats)(void *ctx, ng_call_t *call, fs_cache_stats_rep_t *rep);
 } fs_ops_t;
 
 static inline int fs_open_raises(int err)
@@ -482,6 +491,122 @@ static inline int fs_truncate_dispatch(const fs_ops_t *ops, void *ctx, ng_call_t
     return NG_DISPATCH_REPLY;
 }
 
+static inline int fs_sync_raises(int err)
+{
+    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
+    switch (err) {
+        case FS_ERR_IO_ERROR:
+            return 1;
+        default:
+            return 0;
+    }
+}
+
+static inline int fs_sync_dispatch(const fs_ops_t *ops, void *ctx, ng_call_t *call)
+{
+    ng_msg_t *m = call->msg;
+    int err;
+
+    if (ops->sync == NULL) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        return NG_DISPATCH_REPLY;
+    }
+    err = fs_sync_req_decode(m);
+    if (err == NG_OK) {
+        err = ops->sync(ctx, call);
+        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
+        if (err == NG_OK) {
+            if (fs_sync_rep_encode(m) == NG_OK) return NG_DISPATCH_REPLY;
+            err = NG_EINTERNAL;
+        } else if (!fs_sync_raises(err)) {
+            err = NG_EINTERNAL;
+        }
+    }
+    ng_msg_set_error(m, err);
+    return NG_DISPATCH_REPLY;
+}
+
+static inline int fs_unmount_raises(int err)
+{
+    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
+    switch (err) {
+        case FS_ERR_IO_ERROR:
+            return 1;
+        default:
+            return 0;
+    }
+}
+
+static inline int fs_unmount_dispatch(const fs_ops_t *ops, void *ctx, ng_call_t *call)
+{
+    ng_msg_t *m = call->msg;
+    int err;
+
+    if (ops->unmount == NULL) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        return NG_DISPATCH_REPLY;
+    }
+    err = fs_unmount_req_decode(m);
+    if (err == NG_OK) {
+        err = ops->unmount(ctx, call);
+        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
+        if (err == NG_OK) {
+            if (fs_unmount_rep_encode(m) == NG_OK) return NG_DISPATCH_REPLY;
+            err = NG_EINTERNAL;
+        } else if (!fs_unmount_raises(err)) {
+            err = NG_EINTERNAL;
+        }
+    }
+    ng_msg_set_error(m, err);
+    return NG_DISPATCH_REPLY;
+}
+
+static inline int fs_cache_stats_raises(int err)
+{
+    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
+    switch (err) {
+        case FS_ERR_NOT_FOUND:
+        case FS_ERR_EXISTS:
+        case FS_ERR_NOT_DIR:
+        case FS_ERR_IS_DIR:
+        case FS_ERR_NOT_EMPTY:
+        case FS_ERR_NO_SPACE:
+        case FS_ERR_BAD_HANDLE:
+        case FS_ERR_ACCESS:
+        case FS_ERR_READ_ONLY:
+        case FS_ERR_IO_ERROR:
+            return 1;
+        default:
+            return 0;
+    }
+}
+
+static inline int fs_cache_stats_dispatch(const fs_ops_t *ops, void *ctx, ng_call_t *call)
+{
+    ng_msg_t *m = call->msg;
+    fs_cache_stats_rep_t rep;
+    int err;
+
+    if (ops->cache_stats == NULL) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        return NG_DISPATCH_REPLY;
+    }
+    err = fs_cache_stats_req_decode(m);
+    if (err == NG_OK) {
+        memset(&rep, 0, sizeof(rep));
+        err = ops->cache_stats(ctx, call, &rep);
+        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
+        if (err == NG_OK) {
+            if (fs_cache_stats_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
+            err = NG_EINTERNAL;
+        } else if (!fs_cache_stats_raises(err)) {
+            err = NG_EINTERNAL;
+        }
+    }
+    ng_msg_set_error(m, err);
+    return NG_DISPATCH_REPLY;
+}
+
 /**
  * Handle call->msg if its label is one of fs's: NG_DISPATCH_REPLY (the reply is in
  * call->msg), NG_DISPATCH_NOREPLY (oneway or deferred) or NG_DISPATCH_NONE (not fs's).
@@ -511,6 +636,12 @@ static inline int fs_dispatch(const fs_ops_t *ops, void *ctx, ng_call_t *call)
             return fs_rename_dispatch(ops, ctx, call);
         case FS_TRUNCATE_LABEL:
             return fs_truncate_dispatch(ops, ctx, call);
+        case FS_SYNC_LABEL:
+            return fs_sync_dispatch(ops, ctx, call);
+        case FS_UNMOUNT_LABEL:
+            return fs_unmount_dispatch(ops, ctx, call);
+        case FS_CACHE_STATS_LABEL:
+            return fs_cache_stats_dispatch(ops, ctx, call);
         default:
             return NG_DISPATCH_NONE;
     }
@@ -530,11 +661,15 @@ static inline int fs_open_reply(ng_server_t *s, ng_reply_t r, int err, const fs_
     return ng_reply_send(s, r, &m);
 }
 
-/** Answer a deferred fs.read: err = NG_OK sends *rep, anything else that error. */
-static inline int fs_read_reply(ng_server_t *s, ng_reply_t r, int err, const fs_read_rep_t *rep)
+/**
+ * Answer a deferred fs.read: err = NG_OK sends *rep, anything else that error.
+ * shm: the caller's shared buffer (its badge's, from the server wrapper).
+ */
+static inline int fs_read_reply(ng_server_t *s, ng_reply_t r, int err, const fs_read_rep_t *rep, uint8_t *shm, size_t shm_size)
 {
     ng_msg_t m;
     ng_msg_start(&m, NG_OK);
+    ng_msg_set_shm(&m, shm, shm_size);
     if (err == NG_OK) {
         if (fs_read_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
     } else if (!fs_read_raises(err)) {
@@ -664,6 +799,48 @@ static inline int fs_truncate_reply(ng_server_t *s, ng_reply_t r, int err)
     if (err == NG_OK) {
         if (fs_truncate_rep_encode(&m) != NG_OK) err = NG_EINTERNAL;
     } else if (!fs_truncate_raises(err)) {
+        err = NG_EINTERNAL;
+    }
+    if (err != NG_OK) ng_msg_set_error(&m, err);
+    return ng_reply_send(s, r, &m);
+}
+
+/** Answer a deferred fs.sync: err = NG_OK sends an empty reply, anything else that error. */
+static inline int fs_sync_reply(ng_server_t *s, ng_reply_t r, int err)
+{
+    ng_msg_t m;
+    ng_msg_start(&m, NG_OK);
+    if (err == NG_OK) {
+        if (fs_sync_rep_encode(&m) != NG_OK) err = NG_EINTERNAL;
+    } else if (!fs_sync_raises(err)) {
+        err = NG_EINTERNAL;
+    }
+    if (err != NG_OK) ng_msg_set_error(&m, err);
+    return ng_reply_send(s, r, &m);
+}
+
+/** Answer a deferred fs.unmount: err = NG_OK sends an empty reply, anything else that error. */
+static inline int fs_unmount_reply(ng_server_t *s, ng_reply_t r, int err)
+{
+    ng_msg_t m;
+    ng_msg_start(&m, NG_OK);
+    if (err == NG_OK) {
+        if (fs_unmount_rep_encode(&m) != NG_OK) err = NG_EINTERNAL;
+    } else if (!fs_unmount_raises(err)) {
+        err = NG_EINTERNAL;
+    }
+    if (err != NG_OK) ng_msg_set_error(&m, err);
+    return ng_reply_send(s, r, &m);
+}
+
+/** Answer a deferred fs.cache_stats: err = NG_OK sends *rep, anything else that error. */
+static inline int fs_cache_stats_reply(ng_server_t *s, ng_reply_t r, int err, const fs_cache_stats_rep_t *rep)
+{
+    ng_msg_t m;
+    ng_msg_start(&m, NG_OK);
+    if (err == NG_OK) {
+        if (fs_cache_stats_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
+    } else if (!fs_cache_stats_raises(err)) {
         err = NG_EINTERNAL;
     }
     if (err != NG_OK) ng_msg_set_error(&m, err);

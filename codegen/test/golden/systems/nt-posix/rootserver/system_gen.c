@@ -44,7 +44,9 @@ static const rs_object_t rs_objects[] = {
     [32] = { .id = "ntfn:virtio_blk", .type = RS_OBJ_NOTIFICATION },
     [33] = { .id = "region:blk_dma", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 64u },
     [34] = { .id = "region:klog", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
-    [35] = { .id = "shm:virtio_blk.fat.blockdev", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [35] = { .id = "shm:fat.ntexec.fs", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [36] = { .id = "shm:tmpfs.shell.fs", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [37] = { .id = "shm:virtio_blk.fat.blockdev", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
 };
 
 /* pathmgr: CNode of 6 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
@@ -97,7 +99,7 @@ static const rs_cap_t rs_caps_virtio_blk[] = {
 };
 static const rs_mapping_t rs_maps_virtio_blk[] = {
     { .object = 23u, .vaddr = 0x40004000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* VIRTIO_BLK_VADDR_DISK */
-    { .object = 35u, .vaddr = 0x50011000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* VIRTIO_BLK_VADDR_SHM_FAT_BLOCKDEV */
+    { .object = 37u, .vaddr = 0x50055000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* VIRTIO_BLK_VADDR_SHM_FAT_BLOCKDEV */
     { .object = 33u, .vaddr = 0x60022000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* VIRTIO_BLK_VADDR_DMA */
     { .object = 17u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* VIRTIO_BLK_VADDR_HEAP */
 };
@@ -105,21 +107,40 @@ _Static_assert(33u < (1u << 6), "virtio_blk: its caps fit its CNode");
 
 /* fat: CNode of 6 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_fat[] = {
-    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 0u, .rights = RS_RIGHT_READ }, /* FAT_CAP_EP: receive fs requests (1 client badge) */
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 0u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* FAT_CAP_EP: receive fs requests (1 client badge) */
     { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 24u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* FAT_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
     { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 8u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_BLOCKDEV: call blockdev on virtio_blk (badge 1 names fat to virtio_blk) */
     { .slot = 11u, .kind = RS_SLOT_USE_EP, .object = 2u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_PATHMGR: call pathmgr on pathmgr (badge 1 names fat to pathmgr) */
-    { .slot = 12u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_RECV: empty: a received cap lands here */
-    { .slot = 13u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
-    { .slot = 14u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
-    { .slot = 15u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_REPLY_2: empty: a saved reply cap (deferred reply) */
-    { .slot = 16u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
+    { .slot = 12u, .kind = RS_SLOT_ROOT_EP, .object = 4u, .badge = 0x1000001u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_ROOT: root server shared-memory service (badge 0x1000001) */
+    { .slot = 13u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_RECV: empty: a received cap lands here */
+    { .slot = 14u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
+    { .slot = 15u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
+    { .slot = 16u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_REPLY_2: empty: a saved reply cap (deferred reply) */
+    { .slot = 17u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
+    { .slot = 18u, .kind = RS_SLOT_MINT_EP, .object = 0u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
+    { .slot = 19u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_CONN_EP_0: empty: run-time connection 0's cap */
+    { .slot = 20u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_CONN_OBJ_0: empty: run-time connection 0's shared-memory object */
+    { .slot = 21u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_CONN_EP_1: empty: run-time connection 1's cap */
+    { .slot = 22u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_CONN_OBJ_1: empty: run-time connection 1's shared-memory object */
+    { .slot = 23u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_CONN_EP_2: empty: run-time connection 2's cap */
+    { .slot = 24u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_CONN_OBJ_2: empty: run-time connection 2's shared-memory object */
+    { .slot = 25u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_CONN_EP_3: empty: run-time connection 3's cap */
+    { .slot = 26u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_CONN_OBJ_3: empty: run-time connection 3's shared-memory object */
+    { .slot = 27u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_CONN_EP_4: empty: run-time connection 4's cap */
+    { .slot = 28u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_CONN_OBJ_4: empty: run-time connection 4's shared-memory object */
+    { .slot = 29u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_CONN_EP_5: empty: run-time connection 5's cap */
+    { .slot = 30u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_CONN_OBJ_5: empty: run-time connection 5's shared-memory object */
+    { .slot = 31u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_CONN_EP_6: empty: run-time connection 6's cap */
+    { .slot = 32u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_CONN_OBJ_6: empty: run-time connection 6's shared-memory object */
+    { .slot = 33u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_CONN_EP_7: empty: run-time connection 7's cap */
+    { .slot = 34u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_CONN_OBJ_7: empty: run-time connection 7's shared-memory object */
 };
 static const rs_mapping_t rs_maps_fat[] = {
-    { .object = 35u, .vaddr = 0x50000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* FAT_VADDR_SHM_BLOCKDEV */
+    { .object = 35u, .vaddr = 0x50000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* FAT_VADDR_SHM_NTEXEC_FS */
+    { .object = 37u, .vaddr = 0x50011000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* FAT_VADDR_SHM_BLOCKDEV */
     { .object = 9u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* FAT_VADDR_HEAP */
 };
-_Static_assert(16u < (1u << 6), "fat: its caps fit its CNode");
+_Static_assert(34u < (1u << 6), "fat: its caps fit its CNode");
 
 /* serial: CNode of 6 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_serial[] = {
@@ -162,7 +183,7 @@ _Static_assert(16u < (1u << 6), "timer: its caps fit its CNode");
 static const rs_cap_t rs_caps_ntexec[] = {
     { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 1u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* NTEXEC_CAP_EP: receive ntexec requests (0 client badges) */
     { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 25u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* NTEXEC_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
-    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 0u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_FATFS: call fs on fat (badge 1 names ntexec to fat) */
+    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 0u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_FATFS: call fs on fat (badge 1 names ntexec to fat) */
     { .slot = 11u, .kind = RS_SLOT_USE_EP, .object = 2u, .badge = 0x2u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_PATHMGR: call pathmgr on pathmgr (badge 2 names ntexec to pathmgr) */
     { .slot = 12u, .kind = RS_SLOT_USE_EP, .object = 5u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_SERIAL: call serial on serial (badge 1 names ntexec to serial) */
     { .slot = 13u, .kind = RS_SLOT_USE_EP, .object = 6u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_TIMER: call timer on timer (badge 1 names ntexec to timer) */
@@ -203,6 +224,7 @@ static const rs_cap_t rs_caps_ntexec[] = {
     { .slot = 48u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_CONN_OBJ_7: empty: run-time connection 7's shared-memory object */
 };
 static const rs_mapping_t rs_maps_ntexec[] = {
+    { .object = 35u, .vaddr = 0x50022000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* NTEXEC_VADDR_SHM_FATFS */
     { .object = 34u, .vaddr = 0x60000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* NTEXEC_VADDR_KLOG */
     { .object = 10u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* NTEXEC_VADDR_HEAP */
 };
@@ -225,21 +247,40 @@ static const rs_mapping_t rs_maps_procmgr[] = {
 };
 _Static_assert(16u < (1u << 6), "procmgr: its caps fit its CNode");
 
-/* tmpfs: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
+/* tmpfs: CNode of 6 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_tmpfs[] = {
-    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 7u, .rights = RS_RIGHT_READ }, /* TMPFS_CAP_EP: receive fs requests (1 client badge) */
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 7u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* TMPFS_CAP_EP: receive fs requests (1 client badge) */
     { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 31u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* TMPFS_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
     { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 2u, .badge = 0x5u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* TMPFS_CAP_PATHMGR: call pathmgr on pathmgr (badge 5 names tmpfs to pathmgr) */
-    { .slot = 11u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_RECV: empty: a received cap lands here */
-    { .slot = 12u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
-    { .slot = 13u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
-    { .slot = 14u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_REPLY_2: empty: a saved reply cap (deferred reply) */
-    { .slot = 15u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
+    { .slot = 11u, .kind = RS_SLOT_ROOT_EP, .object = 4u, .badge = 0x1000008u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* TMPFS_CAP_ROOT: root server shared-memory service (badge 0x1000008) */
+    { .slot = 12u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_RECV: empty: a received cap lands here */
+    { .slot = 13u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
+    { .slot = 14u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
+    { .slot = 15u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_REPLY_2: empty: a saved reply cap (deferred reply) */
+    { .slot = 16u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
+    { .slot = 17u, .kind = RS_SLOT_MINT_EP, .object = 7u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* TMPFS_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
+    { .slot = 18u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_0: empty: run-time connection 0's cap */
+    { .slot = 19u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_0: empty: run-time connection 0's shared-memory object */
+    { .slot = 20u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_1: empty: run-time connection 1's cap */
+    { .slot = 21u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_1: empty: run-time connection 1's shared-memory object */
+    { .slot = 22u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_2: empty: run-time connection 2's cap */
+    { .slot = 23u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_2: empty: run-time connection 2's shared-memory object */
+    { .slot = 24u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_3: empty: run-time connection 3's cap */
+    { .slot = 25u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_3: empty: run-time connection 3's shared-memory object */
+    { .slot = 26u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_4: empty: run-time connection 4's cap */
+    { .slot = 27u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_4: empty: run-time connection 4's shared-memory object */
+    { .slot = 28u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_5: empty: run-time connection 5's cap */
+    { .slot = 29u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_5: empty: run-time connection 5's shared-memory object */
+    { .slot = 30u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_6: empty: run-time connection 6's cap */
+    { .slot = 31u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_6: empty: run-time connection 6's shared-memory object */
+    { .slot = 32u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_7: empty: run-time connection 7's cap */
+    { .slot = 33u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_7: empty: run-time connection 7's shared-memory object */
 };
 static const rs_mapping_t rs_maps_tmpfs[] = {
+    { .object = 36u, .vaddr = 0x50044000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* TMPFS_VADDR_SHM_SHELL_FS */
     { .object = 16u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* TMPFS_VADDR_HEAP */
 };
-_Static_assert(15u < (1u << 5), "tmpfs: its caps fit its CNode");
+_Static_assert(33u < (1u << 6), "tmpfs: its caps fit its CNode");
 
 /* shell: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_shell[] = {
@@ -248,10 +289,11 @@ static const rs_cap_t rs_caps_shell[] = {
     { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 3u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SHELL_CAP_PROCMGR: call procmgr on procmgr (badge 1 names shell to procmgr) */
     { .slot = 11u, .kind = RS_SLOT_USE_EP, .object = 5u, .badge = 0x2u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SHELL_CAP_SERIAL: call serial on serial (badge 2 names shell to serial) */
     { .slot = 12u, .kind = RS_SLOT_USE_EP, .object = 6u, .badge = 0x2u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SHELL_CAP_TIMER: call timer on timer (badge 2 names shell to timer) */
-    { .slot = 13u, .kind = RS_SLOT_USE_EP, .object = 7u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT_REPLY }, /* SHELL_CAP_TMP: call fs on tmpfs (badge 1 names shell to tmpfs) */
+    { .slot = 13u, .kind = RS_SLOT_USE_EP, .object = 7u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SHELL_CAP_TMP: call fs on tmpfs (badge 1 names shell to tmpfs) */
     { .slot = 14u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* SHELL_CAP_RECV: empty: a received cap lands here */
 };
 static const rs_mapping_t rs_maps_shell[] = {
+    { .object = 36u, .vaddr = 0x50033000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* SHELL_VADDR_SHM_TMP */
     { .object = 14u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* SHELL_VADDR_HEAP */
 };
 static const char *const rs_argv_shell[] = { "-i" };
@@ -309,8 +351,8 @@ static const rs_server_t rs_servers[] = {
         .heap_bytes = 1048576u,
         .keep_reserved = 0x6u,
         .fault_badge = 0x1u,
-        .caps = rs_caps_fat, .ncaps = 9u,
-        .maps = rs_maps_fat, .nmaps = 2u,
+        .caps = rs_caps_fat, .ncaps = 27u,
+        .maps = rs_maps_fat, .nmaps = 3u,
         .argv = 0, .argc = 0u,
         .heap_vaddr = 0x1020000000ul,
         .spawn_max_processes = 0u,
@@ -370,7 +412,7 @@ static const rs_server_t rs_servers[] = {
         .keep_reserved = 0x6u,
         .fault_badge = 0x2u,
         .caps = rs_caps_ntexec, .ncaps = 41u,
-        .maps = rs_maps_ntexec, .nmaps = 2u,
+        .maps = rs_maps_ntexec, .nmaps = 3u,
         .argv = 0, .argc = 0u,
         .heap_vaddr = 0x1020000000ul,
         .spawn_max_processes = 16u,
@@ -402,15 +444,15 @@ static const rs_server_t rs_servers[] = {
         .name = "tmpfs",
         .elf = "tmpfs",
         .priority = 150,
-        .cnode_bits = 5,
+        .cnode_bits = 6,
         .restart = RS_RESTART_NEVER,
         .max_restarts = 0u,
         .stack_bytes = 16384u,
         .heap_bytes = 4194304u,
         .keep_reserved = 0x6u,
         .fault_badge = 0x8u,
-        .caps = rs_caps_tmpfs, .ncaps = 8u,
-        .maps = rs_maps_tmpfs, .nmaps = 1u,
+        .caps = rs_caps_tmpfs, .ncaps = 26u,
+        .maps = rs_maps_tmpfs, .nmaps = 2u,
         .argv = 0, .argc = 0u,
         .heap_vaddr = 0x1020000000ul,
         .spawn_max_processes = 0u,
@@ -430,7 +472,7 @@ static const rs_server_t rs_servers[] = {
         .keep_reserved = 0x6u,
         .fault_badge = 0x6u,
         .caps = rs_caps_shell, .ncaps = 7u,
-        .maps = rs_maps_shell, .nmaps = 1u,
+        .maps = rs_maps_shell, .nmaps = 2u,
         .argv = rs_argv_shell, .argc = 1u,
         .heap_vaddr = 0x1020000000ul,
         .spawn_max_processes = 0u,
@@ -443,11 +485,11 @@ static const rs_server_t rs_servers[] = {
 const rs_system_t rs_system = {
     .version = RS_TABLES_VERSION,
     .name = "nt_posix",
-    .objects = rs_objects, .nobjects = 36u,
+    .objects = rs_objects, .nobjects = 38u,
     .fault_ep = 4u,
     .servers = rs_servers, .nservers = 9u,
     .programs = 0, .nprograms = 0u,
     .service_badge = 0x1000000u,
     .untyped_budget = 0x8000000u,
-    .untyped_estimate = 0x3a832d0u,
+    .untyped_estimate = 0x3aa86d0u,
 };

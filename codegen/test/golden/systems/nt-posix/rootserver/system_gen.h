@@ -6,7 +6,7 @@
 
 #define RS_SYSTEM_NAME "nt_posix"
 #define RS_NSERVERS 9u
-#define RS_NOBJECTS 36u
+#define RS_NOBJECTS 38u
 
 #define RS_SERVER_PATHMGR 0u /* start order */
 #define RS_SERVER_VIRTIO_BLK 1u /* start order */
@@ -53,4 +53,6 @@
 #define RS_OBJECT_NTFN_VIRTIO_BLK 32u
 #define RS_OBJECT_REGION_BLK_DMA 33u
 #define RS_OBJECT_REGION_KLOG 34u
-#define RS_OBJECT_SHM_VIRTIO_BLK_FAT_BLOCKDEV 35u
+#define RS_OBJECT_SHM_FAT_NTEXEC_FS 35u
+#define RS_OBJECT_SHM_TMPFS_SHELL_FS 36u
+#define RS_OBJECT_SHM_VIRTIO_BLK_FAT_BLOCKDEV 37u

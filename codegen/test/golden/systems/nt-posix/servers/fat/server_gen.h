@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <neptune/ipc.h>
 #include <fs_server_gen.h>
+#include <rootmem_client_gen.h>
 #include <blockdev_client_gen.h>
 #include <pathmgr_client_gen.h>
 
@@ -25,17 +26,37 @@
 #define FAT_CAP_NTFN 9u /* own notification, bound to its TCB (signals; can be handed out) */
 #define FAT_CAP_BLOCKDEV 10u /* call blockdev on virtio_blk (badge 1 names fat to virtio_blk) */
 #define FAT_CAP_PATHMGR 11u /* call pathmgr on pathmgr (badge 1 names fat to pathmgr) */
-#define FAT_CAP_RECV 12u /* empty: a received cap lands here */
-#define FAT_CAP_REPLY_0 13u /* empty: a saved reply cap (deferred reply) */
-#define FAT_CAP_REPLY_1 14u /* empty: a saved reply cap (deferred reply) */
-#define FAT_CAP_REPLY_2 15u /* empty: a saved reply cap (deferred reply) */
-#define FAT_CAP_REPLY_3 16u /* empty: a saved reply cap (deferred reply) */
-_Static_assert(FAT_CAP_REPLY_3 < (1ul << FAT_CNODE_BITS), "fat: its slots do not fit its CNode");
-#define FAT_SLOT_FREE_FIRST 17u /* first slot the layout leaves empty for caps the server keeps */
+#define FAT_CAP_ROOT 12u /* root server shared-memory service (badge 0x1000001) */
+#define FAT_CAP_RECV 13u /* empty: a received cap lands here */
+#define FAT_CAP_REPLY_0 14u /* empty: a saved reply cap (deferred reply) */
+#define FAT_CAP_REPLY_1 15u /* empty: a saved reply cap (deferred reply) */
+#define FAT_CAP_REPLY_2 16u /* empty: a saved reply cap (deferred reply) */
+#define FAT_CAP_REPLY_3 17u /* empty: a saved reply cap (deferred reply) */
+#define FAT_CAP_EP_MINT 18u /* own endpoint, unbadged: mints run-time connection caps */
+#define FAT_CAP_CONN_EP_0 19u /* empty: run-time connection 0's cap */
+#define FAT_CAP_CONN_OBJ_0 20u /* empty: run-time connection 0's shared-memory object */
+#define FAT_CAP_CONN_EP_1 21u /* empty: run-time connection 1's cap */
+#define FAT_CAP_CONN_OBJ_1 22u /* empty: run-time connection 1's shared-memory object */
+#define FAT_CAP_CONN_EP_2 23u /* empty: run-time connection 2's cap */
+#define FAT_CAP_CONN_OBJ_2 24u /* empty: run-time connection 2's shared-memory object */
+#define FAT_CAP_CONN_EP_3 25u /* empty: run-time connection 3's cap */
+#define FAT_CAP_CONN_OBJ_3 26u /* empty: run-time connection 3's shared-memory object */
+#define FAT_CAP_CONN_EP_4 27u /* empty: run-time connection 4's cap */
+#define FAT_CAP_CONN_OBJ_4 28u /* empty: run-time connection 4's shared-memory object */
+#define FAT_CAP_CONN_EP_5 29u /* empty: run-time connection 5's cap */
+#define FAT_CAP_CONN_OBJ_5 30u /* empty: run-time connection 5's shared-memory object */
+#define FAT_CAP_CONN_EP_6 31u /* empty: run-time connection 6's cap */
+#define FAT_CAP_CONN_OBJ_6 32u /* empty: run-time connection 6's shared-memory object */
+#define FAT_CAP_CONN_EP_7 33u /* empty: run-time connection 7's cap */
+#define FAT_CAP_CONN_OBJ_7 34u /* empty: run-time connection 7's shared-memory object */
+_Static_assert(FAT_CAP_CONN_OBJ_7 < (1ul << FAT_CNODE_BITS), "fat: its slots do not fit its CNode");
+#define FAT_SLOT_FREE_FIRST 35u /* first slot the layout leaves empty for caps the server keeps */
 #define FAT_SLOT_FREE_END 64u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
-#define FAT_VADDR_SHM_BLOCKDEV 0x50000000ul /* shm, rw */
+#define FAT_VADDR_SHM_NTEXEC_FS 0x50000000ul /* shm, rw */
+#define FAT_VADDR_SHM_NTEXEC_FS_SIZE 0x10000ul
+#define FAT_VADDR_SHM_BLOCKDEV 0x50011000ul /* shm, rw */
 #define FAT_VADDR_SHM_BLOCKDEV_SIZE 0x10000ul
 #define FAT_VADDR_HEAP 0x1020000000ul /* heap, rw */
 #define FAT_VADDR_HEAP_SIZE 0x100000ul
@@ -59,6 +80,170 @@ static inline blockdev_client_t fat_use_blockdev(void)
     return c;
 }
 
+/**
+ * Open a run-time bulk connection through `ep`: create a shared buffer of at least `bytes` from
+ * this process's shared-memory quota, hand it to the server, and get the connection cap (in
+ * conn_slot) and the buffer back for an <iface>_client_t. NG_OK or an error code.
+ */
+static inline int fat_connect(ng_cptr_t ep, size_t bytes, ng_cptr_t obj_slot, ng_cptr_t conn_slot, ng_cptr_t *conn_ep, uint8_t **shm, size_t *shm_size)
+{
+    rootmem_client_t root = { FAT_CAP_ROOT, NULL, 0 };
+    ng_cptr_t obj = 0;
+    uint64_t vaddr = 0, got = 0;
+    ng_msg_t m;
+    int err;
+
+    if (bytes == 0 || bytes > (size_t)ROOTMEM_MAX_PAGES * 4096u) return NG_EBADMSG;
+    ng_recv_path_set(obj_slot);
+    err = rootmem_create(&root, (uint32_t)((bytes + 4095u) / 4096u), &obj, &vaddr, &got);
+    if (err == NG_OK) {
+        ng_recv_path_set(conn_slot);
+        ng_msg_start(&m, NG_LABEL_CONNECT);
+        m.ncaps = 1;
+        m.caps[0] = obj_slot;
+        err = ng_call(ep, &m);
+        if (err == NG_OK && m.label != NG_OK) err = ng_reply_error(&m);
+        else if (err == NG_OK && (m.ncaps != 1 || m.caps[0] != conn_slot)) err = NG_EBADMSG;
+        if (err != NG_OK) {
+            (void)rootmem_destroy(&root, obj_slot);
+            (void)ng_cap_delete(obj_slot);
+            (void)ng_cap_delete(conn_slot);
+        }
+    }
+    ng_recv_path_set(FAT_CAP_RECV);
+    if (err != NG_OK) return err;
+    *conn_ep = conn_slot;
+    *shm = (uint8_t *)(uintptr_t)vaddr;
+    *shm_size = (size_t)got;
+    return NG_OK;
+}
+
+/** Close a connection opened with _connect: the server unmaps the buffer, then it is destroyed. */
+static inline int fat_disconnect(ng_cptr_t conn_ep, ng_cptr_t obj_slot)
+{
+    rootmem_client_t root = { FAT_CAP_ROOT, NULL, 0 };
+    ng_msg_t m;
+    int err;
+
+    ng_msg_start(&m, NG_LABEL_DISCONNECT);
+    err = ng_call(conn_ep, &m);
+    if (err == NG_OK && m.label != NG_OK) err = ng_reply_error(&m);
+    (void)ng_cap_delete(conn_ep);
+    if (rootmem_destroy(&root, obj_slot) == NG_OK) (void)ng_cap_delete(obj_slot);
+    return err;
+}
+
+/*
+ * Run-time connections (8): clients the layout does not know (spawned processes) hand over a
+ * shared-memory object once (NG_LABEL_CONNECT) and get a cap with a badge of their own.
+ */
+#define FAT_CONNECTIONS 8u
+#define FAT_CONN_BADGE_BASE 0x4000000u /* connection badges: base | generation << 8 | index */
+#define FAT_CONN_SHM_MIN 65536ul /* bytes the largest shared buffer of a served method needs */
+static const ng_cptr_t fat_conn_ep_slots[FAT_CONNECTIONS] = { FAT_CAP_CONN_EP_0, FAT_CAP_CONN_EP_1, FAT_CAP_CONN_EP_2, FAT_CAP_CONN_EP_3, FAT_CAP_CONN_EP_4, FAT_CAP_CONN_EP_5, FAT_CAP_CONN_EP_6, FAT_CAP_CONN_EP_7 };
+static const ng_cptr_t fat_conn_obj_slots[FAT_CONNECTIONS] = { FAT_CAP_CONN_OBJ_0, FAT_CAP_CONN_OBJ_1, FAT_CAP_CONN_OBJ_2, FAT_CAP_CONN_OBJ_3, FAT_CAP_CONN_OBJ_4, FAT_CAP_CONN_OBJ_5, FAT_CAP_CONN_OBJ_6, FAT_CAP_CONN_OBJ_7 };
+typedef struct fat_conn {
+    ng_badge_t badge; /* 0: free */
+    uint8_t *shm;
+    size_t size;
+    uint8_t gen;
+} fat_conn_t;
+static fat_conn_t fat_conns[FAT_CONNECTIONS];
+static unsigned fat_conn_evict;
+
+/** The shared buffer of a run-time connection's badge; 0 if the badge names none. */
+static inline int fat_conn_shm(ng_msg_t *m, ng_badge_t badge)
+{
+    unsigned k = (unsigned)(badge & 0xffu);
+    if ((badge & ~(ng_badge_t)0xffffu) == FAT_CONN_BADGE_BASE && k < FAT_CONNECTIONS && fat_conns[k].badge == badge) {
+        ng_msg_set_shm(m, fat_conns[k].shm, fat_conns[k].size);
+        return 1;
+    }
+    return 0;
+}
+
+/** Close connection k: unmap its buffer, revoke the client's cap, free both slots. */
+static void fat_conn_drop(unsigned k)
+{
+    rootmem_client_t root = { FAT_CAP_ROOT, NULL, 0 };
+    (void)rootmem_unmap(&root, fat_conn_obj_slots[k]);
+    (void)ng_cap_revoke(fat_conn_ep_slots[k]);
+    (void)ng_cap_delete(fat_conn_ep_slots[k]);
+    (void)ng_cap_delete(fat_conn_obj_slots[k]);
+    fat_conns[k].badge = 0;
+    fat_conns[k].shm = NULL;
+    fat_conns[k].size = 0;
+}
+
+/**
+ * NG_LABEL_CONNECT: map the client's object, mint its connection cap and answer with it (the
+ * reply is saved across the call to the root server). NG_LABEL_DISCONNECT: close the caller's.
+ * Returns an NG_DISPATCH_* code; NG_DISPATCH_NONE for any other label.
+ */
+static __attribute__((noinline, unused)) int fat_conn_dispatch(ng_server_t *s, ng_msg_t *m, ng_badge_t badge)
+{
+    rootmem_client_t root = { FAT_CAP_ROOT, NULL, 0 };
+    ng_reply_t r;
+    ng_msg_t out;
+    uint64_t vaddr = 0, bytes = 0;
+    unsigned k;
+    int err;
+
+    if (m->label == NG_LABEL_DISCONNECT) {
+        k = (unsigned)(badge & 0xffu);
+        if (m->len != 0 || m->ncaps != 0 || (badge & ~(ng_badge_t)0xffffu) != FAT_CONN_BADGE_BASE || k >= FAT_CONNECTIONS || fat_conns[k].badge != badge) {
+            ng_msg_set_error(m, NG_EBADMSG);
+            return NG_DISPATCH_REPLY;
+        }
+        fat_conn_drop(k);
+        ng_msg_set_error(m, NG_OK);
+        return NG_DISPATCH_REPLY;
+    }
+    if (m->label != NG_LABEL_CONNECT) return NG_DISPATCH_NONE;
+    if (m->len != 0 || m->ncaps != 1 || m->caps[0] == 0) {
+        /* Decode: one real cap (an unwrapped badge of our own endpoint is no buffer). */
+        ng_msg_set_error(m, NG_EBADMSG);
+        return NG_DISPATCH_REPLY;
+    }
+    for (k = 0; k < FAT_CONNECTIONS && fat_conns[k].badge != 0; k++) {}
+    if (k == FAT_CONNECTIONS) {
+        k = fat_conn_evict++ % FAT_CONNECTIONS;
+        fat_conn_drop(k);
+    }
+    if (ng_cap_move(s, m->caps[0], fat_conn_obj_slots[k]) != NG_OK) {
+        ng_msg_set_error(m, NG_EBADMSG);
+        return NG_DISPATCH_REPLY;
+    }
+    if (ng_reply_save(s, &r) != NG_OK) {
+        (void)ng_cap_delete(fat_conn_obj_slots[k]);
+        ng_msg_set_error(m, NG_EAGAIN);
+        return NG_DISPATCH_REPLY;
+    }
+    err = rootmem_map(&root, fat_conn_obj_slots[k], true, &vaddr, &bytes);
+    if (err == NG_OK && bytes < FAT_CONN_SHM_MIN) {
+        (void)rootmem_unmap(&root, fat_conn_obj_slots[k]);
+        err = NG_EBADMSG;
+    }
+    fat_conns[k].gen = (uint8_t)(fat_conns[k].gen + 1u);
+    badge = FAT_CONN_BADGE_BASE | ((ng_badge_t)fat_conns[k].gen << 8) | k;
+    if (err == NG_OK && ng_cap_mint(FAT_CAP_EP_MINT, fat_conn_ep_slots[k], badge) != NG_OK) {
+        (void)rootmem_unmap(&root, fat_conn_obj_slots[k]);
+        err = NG_ENOMEM;
+    }
+    ng_msg_start(&out, (ng_word_t)(err == NG_OK ? NG_OK : (err == NG_EBADMSG || err == NG_ENOMEM ? err : NG_EDENIED)));
+    if (err == NG_OK) {
+        fat_conns[k].badge = badge;
+        fat_conns[k].shm = (uint8_t *)(uintptr_t)vaddr;
+        fat_conns[k].size = (size_t)bytes;
+        out.ncaps = 1;
+        out.caps[0] = fat_conn_ep_slots[k];
+    } else {
+        (void)ng_cap_delete(fat_conn_obj_slots[k]);
+    }
+    (void)ng_reply_send(s, r, &out);
+    return NG_DISPATCH_NOREPLY;
+}
+
 /** Handlers of every interface fat serves; a NULL table answers NG_ENOSYS. */
 typedef struct fat_server_ops {
     const fs_ops_t *fs;
@@ -76,8 +261,15 @@ static inline void fat_server_init(ng_server_t *s)
 /** Point m at the shared buffer of the client the badge names (none: NULL). */
 static inline void fat_server_shm(ng_msg_t *m, ng_badge_t badge)
 {
-    (void)badge;
-    ng_msg_set_shm(m, NULL, 0);
+    if (badge >= FAT_DYNAMIC_BADGE_BASE && fat_conn_shm(m, badge)) return;
+    switch (badge) {
+        case FAT_BADGE_NTEXEC_FS:
+            ng_msg_set_shm(m, (uint8_t *)(uintptr_t)FAT_VADDR_SHM_NTEXEC_FS, FAT_VADDR_SHM_NTEXEC_FS_SIZE);
+            return;
+        default:
+            ng_msg_set_shm(m, NULL, 0);
+            return;
+    }
 }
 
 /**
@@ -87,6 +279,9 @@ static inline void fat_server_shm(ng_msg_t *m, ng_badge_t badge)
 static inline int fat_server_dispatch(const fat_server_ops_t *ops, void *ctx, ng_call_t *call)
 {
     int r = NG_DISPATCH_NONE;
+    if (call->msg != NULL && (call->msg->label == NG_LABEL_CONNECT || call->msg->label == NG_LABEL_DISCONNECT)) {
+        return fat_conn_dispatch((ng_server_t *)call->server, call->msg, call->badge);
+    }
     switch (call->badge) {
         case FAT_BADGE_NTEXEC_FS:
             return ops->fs != NULL ? fs_dispatch(ops->fs, ctx, call) : NG_DISPATCH_NONE;
@@ -107,6 +302,7 @@ static __attribute__((noinline, unused)) int fat_serve_generic(ng_server_t *s, c
     ng_call_t call;
     int r;
 
+    fat_server_shm(m, badge);
     call.badge = badge;
     call.msg = m;
     call.server = s;
@@ -138,7 +334,7 @@ static inline __attribute__((always_inline)) void fat_serve(ng_server_t *s, cons
             tag = ng_recv_fast(s, w, &badge);
             continue;
         }
-        /* fs: fast path for close, truncate */
+        /* fs: fast path for close, truncate, sync, unmount */
         if (badge == FAT_BADGE_NTEXEC_FS || badge >= FAT_DYNAMIC_BADGE_BASE) {
             switch (tag) {
                 case NG_FAST_TAG(FS_CLOSE_LABEL, FS_CLOSE_REQ_WORDS): {
@@ -177,6 +373,38 @@ static inline __attribute__((always_inline)) void fat_serve(ng_server_t *s, cons
                         continue;
                     }
                     if (!fs_truncate_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
+                case NG_FAST_TAG(FS_SYNC_LABEL, FS_SYNC_REQ_WORDS): {
+                    if (ops->fs == NULL || ops->fs->sync == NULL) break;
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    err = ops->fs->sync(ctx, &fcall);
+                    if (err == NG_OK) {
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, FS_SYNC_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_recv_fast(s, w, &badge);
+                        continue;
+                    }
+                    if (!fs_sync_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
+                case NG_FAST_TAG(FS_UNMOUNT_LABEL, FS_UNMOUNT_REQ_WORDS): {
+                    if (ops->fs == NULL || ops->fs->unmount == NULL) break;
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    err = ops->fs->unmount(ctx, &fcall);
+                    if (err == NG_OK) {
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, FS_UNMOUNT_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_recv_fast(s, w, &badge);
+                        continue;
+                    }
+                    if (!fs_unmount_raises(err)) err = NG_EINTERNAL;
                     tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
                     continue;
                 }

@@ -71,6 +71,8 @@ _Static_assert(NTEXEC_CAP_CONN_OBJ_7 < (1ul << NTEXEC_CNODE_BITS), "ntexec: its 
 #define NTEXEC_SLOT_FREE_END 128u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
+#define NTEXEC_VADDR_SHM_FATFS 0x50022000ul /* shm, rw */
+#define NTEXEC_VADDR_SHM_FATFS_SIZE 0x10000ul
 #define NTEXEC_VADDR_KLOG 0x60000000ul /* region, rw */
 #define NTEXEC_VADDR_KLOG_SIZE 0x10000ul
 #define NTEXEC_VADDR_HEAP 0x1020000000ul /* heap, rw */
@@ -103,7 +105,7 @@ static inline timer_client_t ntexec_use_timer(void)
 /** Calls fs on fat. */
 static inline fs_client_t ntexec_use_fatfs(void)
 {
-    fs_client_t c = { NTEXEC_CAP_FATFS, NULL, 0 };
+    fs_client_t c = { NTEXEC_CAP_FATFS, (uint8_t *)(uintptr_t)NTEXEC_VADDR_SHM_FATFS, NTEXEC_VADDR_SHM_FATFS_SIZE };
     return c;
 }
 

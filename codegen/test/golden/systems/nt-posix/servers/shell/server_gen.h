@@ -35,6 +35,8 @@ _Static_assert(SHELL_CAP_RECV < (1ul << SHELL_CNODE_BITS), "shell: its slots do 
 #define SHELL_SLOT_FREE_END 32u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
+#define SHELL_VADDR_SHM_TMP 0x50033000ul /* shm, rw */
+#define SHELL_VADDR_SHM_TMP_SIZE 0x10000ul
 #define SHELL_VADDR_HEAP 0x1020000000ul /* heap, rw */
 #define SHELL_VADDR_HEAP_SIZE 0x10000ul
 
@@ -72,7 +74,7 @@ static inline timer_client_t shell_use_timer(void)
 /** Calls fs on tmpfs. */
 static inline fs_client_t shell_use_tmp(void)
 {
-    fs_client_t c = { SHELL_CAP_TMP, NULL, 0 };
+    fs_client_t c = { SHELL_CAP_TMP, (uint8_t *)(uintptr_t)SHELL_VADDR_SHM_TMP, SHELL_VADDR_SHM_TMP_SIZE };
     return c;
 }
 

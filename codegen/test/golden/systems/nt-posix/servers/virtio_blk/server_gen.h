@@ -54,7 +54,7 @@ _Static_assert(VIRTIO_BLK_CAP_CONN_OBJ_7 < (1ul << VIRTIO_BLK_CNODE_BITS), "virt
 #define VIRTIO_BLK_VADDR_DISK 0x40004000ul /* mmio, rw, uncached */
 #define VIRTIO_BLK_VADDR_DISK_SIZE 0x1000ul
 #define VIRTIO_BLK_VADDR_DISK_OFFSET 0xe00ul /* registers start here in the window */
-#define VIRTIO_BLK_VADDR_SHM_FAT_BLOCKDEV 0x50011000ul /* shm, rw */
+#define VIRTIO_BLK_VADDR_SHM_FAT_BLOCKDEV 0x50055000ul /* shm, rw */
 #define VIRTIO_BLK_VADDR_SHM_FAT_BLOCKDEV_SIZE 0x10000ul
 #define VIRTIO_BLK_VADDR_DMA 0x60022000ul /* region, rw */
 #define VIRTIO_BLK_VADDR_DMA_SIZE 0x40000ul
