@@ -78,6 +78,8 @@ describe("idl/", () => {
     expect(shm).toEqual([
       "blockdev.read_blocks reply 65536",
       "blockdev.write_blocks request 65536",
+      "fs.read reply 65536",
+      "fs.write request 65536",
       "ntexec.read_file reply 4096",
       "ntexec.write_file request 4096",
     ]);
