@@ -40,6 +40,7 @@ export const LAUNCHER_EXPECT = [
   /launcher: wait on a pid that is not a child \(its own\): error 23 \(ok\)/,
   /launcher: wait on a pid that is not a child \(a boot server\): error 23 \(ok\)/,
   /launcher: wait on a pid that does not exist: error 22 \(ok\)/,
+  /launcher: query\(\d+\): running, parent \d+, name blocker \(ok\)/,
   /launcher: spawn past the process limit: error 17 \(ok\)/,
   /launcher: 3 blockers killed and reaped \(ok\)/,
   /launcher: after the negative tests: untyped free (\d+) -> \1 bytes, slots free (\d+) -> \2 \(nothing leaked\)/,

@@ -173,6 +173,15 @@ static void negative(void)
         spawned += spawn(BLOCKER_PROGRAM, "", NULL, 0, &blockers[i]) == NG_OK;
     }
     check(spawned == 3, "three blockers spawned");
+    root_end_t state = ROOT_END_EXITED;
+    int32_t parent = 0;
+    ng_str_t name = { NULL, 0 };
+    int err = root_query(&root, blockers[0], &state, &parent, &name);
+    int qok = err == NG_OK && state == ROOT_END_RUNNING && parent == me && name.len == 7 &&
+              memcmp(name.ptr, "blocker", 7) == 0;
+    printf("launcher: query(%d): running, parent %d, name %.*s (%s)\n", (int)blockers[0], (int)parent,
+           (int)name.len, name.ptr ? name.ptr : "", qok ? "ok" : "FAILED");
+    failures += !qok;
     expect_err(spawn(TRIVIAL_PROGRAM, "", NULL, 0, &pid), ROOT_ERR_NO_PROCESSES, "spawn past the process limit");
     expect_err(root_wait(&root, 0, true, &child, &how, &code, &addr), ROOT_ERR_WOULD_BLOCK, "wait with nohang while they run");
     unsigned killed = 0;
