@@ -195,6 +195,29 @@ static void negative(void)
     printf("launcher: %u blockers killed and reaped (%s)\n", killed, killed == 3 ? "ok" : "FAILED");
     failures += killed != 3;
 
+    /* A child with a child of its own, killed while it waits for it. */
+    int32_t nester = 0;
+    int nok = spawn(NESTER_PROGRAM, "", NULL, 0, &nester) == NG_OK;
+    root_end_t gstate = ROOT_END_EXITED;
+    int32_t gparent = 0;
+    ng_str_t gname;
+    for (unsigned tries = 0; nok && tries < 1000000u; tries++) {
+        /* On seL4 the nester (priority 110) has spawned and is waiting before this runs; on
+         * the host it runs beside us. */
+        if (root_query(&root, nester + 1, &gstate, &gparent, &gname) == NG_OK && gparent == nester) {
+            break;
+        }
+    }
+    nok = nok && gstate == ROOT_END_RUNNING && gparent == nester;
+    if (nok) {
+        nok = root_kill(&root, nester) == NG_OK &&
+              root_wait(&root, nester, false, &child, &how, &code, &addr) == NG_OK && how == ROOT_END_KILLED &&
+              root_query(&root, nester + 1, &gstate, &gparent, &gname) == ROOT_ERR_NO_SUCH_PROCESS;
+    }
+    printf("launcher: nester (pid %d) killed while waiting for its child %d; both gone (%s)\n", (int)nester,
+           (int)nester + 1, nok ? "ok" : "FAILED");
+    failures += !nok;
+
     stats(&ut1, &slots1, &n1);
     int same = ut0 == ut1 && slots0 == slots1 && n0 == n1;
     printf("launcher: after the negative tests: untyped free %lu -> %lu bytes, slots free %lu -> %lu (%s)\n",
