@@ -115,7 +115,7 @@ _Static_assert(8u < (1u << 4), "crasher: its caps fit its CNode");
 /* nester: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_nester[] = {
     { .slot = 8u, .kind = RS_SLOT_NTFN, .object = RS_NO_OBJECT, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* NESTER_CAP_NTFN: own notification, bound to its TCB (a fresh one per process) */
-    { .slot = 9u, .kind = RS_SLOT_SPAWN_EP, .object = RS_NO_OBJECT, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT_REPLY }, /* NESTER_CAP_SPAWN: root server process service: minted at spawn, badged for the process */
+    { .slot = 9u, .kind = RS_SLOT_SPAWN_EP, .object = RS_NO_OBJECT, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT_REPLY }, /* NESTER_CAP_SPAWN: root server process service (ep:root.fault, badge given at spawn) */
     { .slot = 10u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* NESTER_CAP_RECV: empty: a received cap lands here */
 };
 _Static_assert(10u < (1u << 5), "nester: its caps fit its CNode");
@@ -233,6 +233,7 @@ static const rs_server_t rs_programs[] = {
         .spawn_max_processes = 1u,
         .spawn_memory = 0x100000u,
         .spawn_cost = 0x15cc40u,
+        .shared_memory = 0x0u,
     },
     {
         .name = "probe",

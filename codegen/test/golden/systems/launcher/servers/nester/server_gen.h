@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include <neptune/ipc.h>
+#include <rootmem_client_gen.h>
 #include <root_client_gen.h>
 
 /* CSpace: 32 slots (a slot's number is its cptr). */
@@ -20,7 +21,7 @@
 #define NESTER_CAP_SCHED_CONTEXT 6u /* scheduling context: empty (not granted) */
 #define NESTER_CAP_REPLY_OBJ 7u /* reply object: empty (not granted) */
 #define NESTER_CAP_NTFN 8u /* own notification, bound to its TCB (a fresh one per process) */
-#define NESTER_CAP_SPAWN 9u /* root server process service: minted at spawn, badged for the process */
+#define NESTER_CAP_SPAWN 9u /* root server process service (ep:root.fault, badge given at spawn) */
 #define NESTER_CAP_RECV 10u /* empty: a received cap lands here */
 _Static_assert(NESTER_CAP_RECV < (1ul << NESTER_CNODE_BITS), "nester: its slots do not fit its CNode");
 #define NESTER_SLOT_FREE_FIRST 11u /* first slot the layout leaves empty for caps the server keeps */
@@ -50,4 +51,57 @@ static inline root_client_t nester_use_root(void)
 
 #define CHILD_CAP_ECHO 9u /* child: call echo on echo: empty until the spawner passes a cap */
 #define PROBE_CAP_ECHO 9u /* probe: call echo on echo: empty until the spawner passes a cap */
+
+/**
+ * Open a run-time bulk connection through `ep`: create a shared buffer of at least `bytes` from
+ * this process's shared-memory quota, hand it to the server, and get the connection cap (in
+ * conn_slot) and the buffer back for an <iface>_client_t. NG_OK or an error code.
+ */
+static inline int nester_connect(ng_cptr_t ep, size_t bytes, ng_cptr_t obj_slot, ng_cptr_t conn_slot, ng_cptr_t *conn_ep, uint8_t **shm, size_t *shm_size)
+{
+    rootmem_client_t root = { NESTER_CAP_SPAWN, NULL, 0 };
+    ng_cptr_t obj = 0;
+    uint64_t vaddr = 0, got = 0;
+    ng_msg_t m;
+    int err;
+
+    if (bytes == 0 || bytes > (size_t)ROOTMEM_MAX_PAGES * 4096u) return NG_EBADMSG;
+    ng_recv_path_set(obj_slot);
+    err = rootmem_create(&root, (uint32_t)((bytes + 4095u) / 4096u), &obj, &vaddr, &got);
+    if (err == NG_OK) {
+        ng_recv_path_set(conn_slot);
+        ng_msg_start(&m, NG_LABEL_CONNECT);
+        m.ncaps = 1;
+        m.caps[0] = obj_slot;
+        err = ng_call(ep, &m);
+        if (err == NG_OK && m.label != NG_OK) err = ng_reply_error(&m);
+        else if (err == NG_OK && (m.ncaps != 1 || m.caps[0] != conn_slot)) err = NG_EBADMSG;
+        if (err != NG_OK) {
+            (void)rootmem_destroy(&root, obj_slot);
+            (void)ng_cap_delete(obj_slot);
+            (void)ng_cap_delete(conn_slot);
+        }
+    }
+    ng_recv_path_set(NESTER_CAP_RECV);
+    if (err != NG_OK) return err;
+    *conn_ep = conn_slot;
+    *shm = (uint8_t *)(uintptr_t)vaddr;
+    *shm_size = (size_t)got;
+    return NG_OK;
+}
+
+/** Close a connection opened with _connect: the server unmaps the buffer, then it is destroyed. */
+static inline int nester_disconnect(ng_cptr_t conn_ep, ng_cptr_t obj_slot)
+{
+    rootmem_client_t root = { NESTER_CAP_SPAWN, NULL, 0 };
+    ng_msg_t m;
+    int err;
+
+    ng_msg_start(&m, NG_LABEL_DISCONNECT);
+    err = ng_call(conn_ep, &m);
+    if (err == NG_OK && m.label != NG_OK) err = ng_reply_error(&m);
+    (void)ng_cap_delete(conn_ep);
+    if (rootmem_destroy(&root, obj_slot) == NG_OK) (void)ng_cap_delete(obj_slot);
+    return err;
+}
 
