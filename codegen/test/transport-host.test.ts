@@ -111,6 +111,13 @@ describe("host transport (libneptune_host)", () => {
     expect(r.status).toBe(0);
   });
 
+  it("kills a thread: at once when blocked, at its next kernel call when running; reported as killed", () => {
+    const r = runProgram("kill");
+    expect(r.stderr).not.toMatch(/ERROR: AddressSanitizer|runtime error|CHECK/);
+    expect(r.stdout).toContain("PASS kill");
+    expect(r.status).toBe(0);
+  });
+
   it("isolates a faulting server: reported, its callers get NG_EIPC, the others keep running", () => {
     const r = runProgram("fault");
     expect(r.stderr).toMatch(/^fault: server crashy: signal SIGSEGV at 0x10$/m);

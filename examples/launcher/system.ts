@@ -6,7 +6,8 @@
  * it as a vm fault; a child given no caps, which cannot reach any server; the quota and the
  * typed errors (unknown program, a cap it does not hold, past the process and memory limits, a
  * pid that is not its child); and 1000 spawn/reap cycles after which the root server's free
- * untyped memory and free slots are exactly where they were.
+ * untyped memory and free slots are exactly where they were. A child that spawns a grandchild
+ * and is killed while it waits for it takes the grandchild with it.
  */
 
 import { defineSystem, server, program } from "neptune-gen";
@@ -30,6 +31,8 @@ export default defineSystem({
     program({ name: "trivial", priority: 90, heap: "0" }),
     // Waits on its own notification until killed.
     program({ name: "blocker", priority: 90 }),
+    // Spawns a blocker and waits for it (a program with a quota of its own); killed while it waits.
+    program({ name: "nester", priority: 110, spawn: { maxProcesses: 1, memory: "1M" } }),
     // Asks for more heap than the launcher's whole budget.
     program({ name: "big", priority: 90, heap: "8M" }),
   ],

@@ -171,9 +171,15 @@ static void rs_notify_parent(rs_procs_t *t, rs_proc_t *c)
 }
 
 /* A process that ends leaves its children to nobody: kill and reap them. Its own pending wait
- * has no one to answer. */
+ * is answered (to nobody, once it is stopped) so that the saved reply's slot is free again. */
 static void rs_orphan(rs_procs_t *t, rs_proc_t *p)
 {
+    if (p->waiting) {
+        root_wait_rep_t rep;
+        memset(&rep, 0, sizeof(rep));
+        p->waiting = false;
+        root_wait_reply((ng_server_t *)t->server, rs_replies(t)[rs_index(t, p)], ROOT_ERR_NO_CHILD, &rep);
+    }
     for (uint32_t i = 0; i < RS_PROCS_MAX; i++) {
         rs_proc_t *c = &t->spawned[i];
         if (c->state == RS_PROC_FREE || c->parent != p->pid) {
@@ -182,10 +188,11 @@ static void rs_orphan(rs_procs_t *t, rs_proc_t *p)
         rs_orphan(t, c);
         if (c->state == RS_PROC_RUNNING) {
             t->ops->stop(t, c);
+            printf("%sprocess %d (%s) ended with its parent %d\n", rs_target.prefix, (int)c->pid,
+                   c->spec->name, (int)p->pid);
         }
         rs_reap(t, c);
     }
-    p->waiting = false;
 }
 
 bool rs_procs_ended(rs_procs_t *t, uint64_t pno, const rs_end_t *e)

@@ -124,6 +124,28 @@ static int rs_validate_server(const rs_system_t *sys, uint32_t index)
     return errors;
 }
 
+/* A program: its caps are filled at spawn (empty slots, fresh objects), so none may name a table
+ * object, and it may map nothing of the tables. */
+static int rs_validate_program(const rs_system_t *sys, const rs_server_t *p)
+{
+    int errors = 0;
+    if (p->cnode_bits < 4 || p->cnode_bits > rs_target.max_cnode_bits) {
+        return rs_bad(p->name, "cnode_bits out of range", p->cnode_bits);
+    }
+    if (p->priority > rs_target.max_priority) {
+        errors += rs_bad(p->name, "priority above the root server's", p->priority);
+    }
+    if (p->nmaps != 0) {
+        errors += rs_bad(p->name, "a program maps no table frames", p->nmaps);
+    }
+    for (uint32_t i = 0; i < p->ncaps; i++) {
+        if (p->caps[i].object != RS_NO_OBJECT) {
+            errors += rs_bad(p->name, "a program's cap names a table object", p->caps[i].slot);
+        }
+    }
+    return errors + rs_validate_caps(sys, p);
+}
+
 int rs_tables_validate(const rs_system_t *sys)
 {
     if (sys->version != RS_TABLES_VERSION) {
@@ -144,6 +166,9 @@ int rs_tables_validate(const rs_system_t *sys)
     }
     for (uint32_t i = 0; i < sys->nservers; i++) {
         errors += rs_validate_server(sys, i);
+    }
+    for (uint32_t i = 0; i < sys->nprograms; i++) {
+        errors += rs_validate_program(sys, &sys->programs[i]);
     }
     return errors;
 }

@@ -60,9 +60,26 @@ void ng_host_kernel_exit(ng_host_thread_t *t)
     }
 }
 
+/* Out of every queue it may wait in (lock held). */
+static void unqueue(ng_host_thread_t *t)
+{
+    for (ng_host_object_t *o = ng_host_all_objects; o; o = o->all_next) {
+        ng_host_queue_remove(&o->senders, t);
+        ng_host_queue_remove(&o->receivers, t);
+        ng_host_queue_remove(&o->waiters, t);
+    }
+}
+
 void ng_host_block(ng_host_thread_t *t)
 {
     while (t->state != NG_HOST_RUNNING) {
+        if (t->kill_pending) {
+            /* Killed before it blocked: do not wait; its kernel exit ends it. */
+            unqueue(t);
+            t->state = NG_HOST_RUNNING;
+            t->r_status = NG_EIPC;
+            break;
+        }
         pthread_cond_wait(&t->cond, &ng_host_lock);
     }
 }
@@ -212,12 +229,9 @@ int ng_host_thread_kill(ng_host_thread_t *t)
     }
     t->kill_pending = 1;
     if (t->state != NG_HOST_RUNNING) {
-        /* Out of whatever queue it waits in; it wakes, and its kernel exit ends it. */
-        for (ng_host_object_t *o = ng_host_all_objects; o; o = o->all_next) {
-            ng_host_queue_remove(&o->senders, t);
-            ng_host_queue_remove(&o->receivers, t);
-            ng_host_queue_remove(&o->waiters, t);
-        }
+        /* Out of whatever queue it waits in; it wakes, and its kernel exit ends it. (A running
+         * thread is caught where it would block next, or at its kernel exit.) */
+        unqueue(t);
         ng_host_wake(t, NG_EIPC);
     }
     pthread_mutex_unlock(&ng_host_lock);

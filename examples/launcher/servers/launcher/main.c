@@ -173,6 +173,15 @@ static void negative(void)
         spawned += spawn(BLOCKER_PROGRAM, "", NULL, 0, &blockers[i]) == NG_OK;
     }
     check(spawned == 3, "three blockers spawned");
+    root_end_t state = ROOT_END_EXITED;
+    int32_t parent = 0;
+    ng_str_t name = { NULL, 0 };
+    int err = root_query(&root, blockers[0], &state, &parent, &name);
+    int qok = err == NG_OK && state == ROOT_END_RUNNING && parent == me && name.len == 7 &&
+              memcmp(name.ptr, "blocker", 7) == 0;
+    printf("launcher: query(%d): running, parent %d, name %.*s (%s)\n", (int)blockers[0], (int)parent,
+           (int)name.len, name.ptr ? name.ptr : "", qok ? "ok" : "FAILED");
+    failures += !qok;
     expect_err(spawn(TRIVIAL_PROGRAM, "", NULL, 0, &pid), ROOT_ERR_NO_PROCESSES, "spawn past the process limit");
     expect_err(root_wait(&root, 0, true, &child, &how, &code, &addr), ROOT_ERR_WOULD_BLOCK, "wait with nohang while they run");
     unsigned killed = 0;
@@ -185,6 +194,29 @@ static void negative(void)
     }
     printf("launcher: %u blockers killed and reaped (%s)\n", killed, killed == 3 ? "ok" : "FAILED");
     failures += killed != 3;
+
+    /* A child with a child of its own, killed while it waits for it. */
+    int32_t nester = 0;
+    int nok = spawn(NESTER_PROGRAM, "", NULL, 0, &nester) == NG_OK;
+    root_end_t gstate = ROOT_END_EXITED;
+    int32_t gparent = 0;
+    ng_str_t gname;
+    for (unsigned tries = 0; nok && tries < 1000000u; tries++) {
+        /* On seL4 the nester (priority 110) has spawned and is waiting before this runs; on
+         * the host it runs beside us. */
+        if (root_query(&root, nester + 1, &gstate, &gparent, &gname) == NG_OK && gparent == nester) {
+            break;
+        }
+    }
+    nok = nok && gstate == ROOT_END_RUNNING && gparent == nester;
+    if (nok) {
+        nok = root_kill(&root, nester) == NG_OK &&
+              root_wait(&root, nester, false, &child, &how, &code, &addr) == NG_OK && how == ROOT_END_KILLED &&
+              root_query(&root, nester + 1, &gstate, &gparent, &gname) == ROOT_ERR_NO_SUCH_PROCESS;
+    }
+    printf("launcher: nester (pid %d) killed while waiting for its child %d; both gone (%s)\n", (int)nester,
+           (int)nester + 1, nok ? "ok" : "FAILED");
+    failures += !nok;
 
     stats(&ut1, &slots1, &n1);
     int same = ut0 == ut1 && slots0 == slots1 && n0 == n1;

@@ -112,6 +112,14 @@ static const rs_cap_t rs_caps_crasher[] = {
 };
 _Static_assert(8u < (1u << 4), "crasher: its caps fit its CNode");
 
+/* nester: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
+static const rs_cap_t rs_caps_nester[] = {
+    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = RS_NO_OBJECT, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* NESTER_CAP_NTFN: own notification, bound to its TCB (a fresh one per process) */
+    { .slot = 9u, .kind = RS_SLOT_SPAWN_EP, .object = RS_NO_OBJECT, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT_REPLY }, /* NESTER_CAP_SPAWN: root server process service (ep:root.fault, badge given at spawn) */
+    { .slot = 10u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* NESTER_CAP_RECV: empty: a received cap lands here */
+};
+_Static_assert(10u < (1u << 5), "nester: its caps fit its CNode");
+
 /* probe: CNode of 4 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_probe[] = {
     { .slot = 8u, .kind = RS_SLOT_NTFN, .object = RS_NO_OBJECT, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* PROBE_CAP_NTFN: own notification, bound to its TCB (a fresh one per process) */
@@ -208,6 +216,26 @@ static const rs_server_t rs_programs[] = {
         .shared_memory = 0x0u,
     },
     {
+        .name = "nester",
+        .elf = "nester",
+        .priority = 110,
+        .cnode_bits = 5,
+        .restart = RS_RESTART_NEVER,
+        .max_restarts = 0u,
+        .stack_bytes = 16384u,
+        .heap_bytes = 65536u,
+        .keep_reserved = 0x6u,
+        .fault_badge = 0x0u,
+        .caps = rs_caps_nester, .ncaps = 3u,
+        .maps = 0, .nmaps = 0u,
+        .argv = 0, .argc = 0u,
+        .heap_vaddr = 0x1020000000ul,
+        .spawn_max_processes = 1u,
+        .spawn_memory = 0x100000u,
+        .spawn_cost = 0x15cc40u,
+        .shared_memory = 0x0u,
+    },
+    {
         .name = "probe",
         .elf = "probe",
         .priority = 90,
@@ -255,7 +283,7 @@ const rs_system_t rs_system = {
     .objects = rs_objects, .nobjects = 6u,
     .fault_ep = 1u,
     .servers = rs_servers, .nservers = 2u,
-    .programs = rs_programs, .nprograms = 6u,
+    .programs = rs_programs, .nprograms = 7u,
     .service_badge = 0x1000000u,
     .untyped_budget = 0x4000000u,
     .untyped_estimate = 0x4b98a0u,

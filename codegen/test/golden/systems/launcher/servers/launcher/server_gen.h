@@ -55,6 +55,7 @@ static inline root_client_t launcher_use_root(void)
 #define BLOCKER_PROGRAM "blocker"
 #define CHILD_PROGRAM "child"
 #define CRASHER_PROGRAM "crasher"
+#define NESTER_PROGRAM "nester"
 #define PROBE_PROGRAM "probe"
 #define TRIVIAL_PROGRAM "trivial"
 
