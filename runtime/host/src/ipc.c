@@ -148,6 +148,13 @@ static int check_outgoing(ng_host_thread_t *t, ng_cptr_t ep, const ng_msg_t *m, 
 static int send_locked(ng_host_thread_t *t, ng_cptr_t cptr, int call)
 {
     ng_host_slot_t *s = ng_host_lookup(t, cptr);
+    if (s && s->obj && s->obj->type == NG_HOST_OBJ_NOTIFICATION &&
+        (s->rights & NG_HOST_RIGHT_WRITE)) {
+        /* seL4 invokes a notification cap as a signal, whatever the message (a call then gets
+         * the kernel's empty reply: NG_EIPC). */
+        ng_host_signal_locked(s->obj, s->badge);
+        return call ? NG_EIPC : NG_OK;
+    }
     if (!s || !s->obj || s->obj->type != NG_HOST_OBJ_ENDPOINT ||
         !(s->rights & NG_HOST_RIGHT_WRITE)) {
         /* seL4 answers a call with an error; a send's error is dropped. */
