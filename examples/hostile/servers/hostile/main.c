@@ -124,6 +124,7 @@ int main(void)
     share("share_ntfn with its own notification", 1, HOSTILE_CAP_NTFN);
     share("share_ntfn with an endpoint", 1, HOSTILE_CAP_OTHER);
     share("share_ntfn with target's own endpoint (unwrapped to a badge)", 1, HOSTILE_CAP_ECHO);
+    share("share_ntfn with its own CNode (slot 1)", 1, 1);
     share("share_ntfn with an empty slot", 1, HOSTILE_SLOT_FREE_FIRST);
     share("share_ntfn without a cap", 0, 0);
 
