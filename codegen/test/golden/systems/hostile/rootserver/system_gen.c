@@ -115,6 +115,7 @@ static const rs_server_t rs_servers[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x0u,
+        .shared_memory = 0x0u,
     },
     {
         .name = "badcap",
@@ -134,6 +135,7 @@ static const rs_server_t rs_servers[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x0u,
+        .shared_memory = 0x0u,
     },
     {
         .name = "badslot",
@@ -153,6 +155,7 @@ static const rs_server_t rs_servers[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x0u,
+        .shared_memory = 0x0u,
     },
     {
         .name = "bystander",
@@ -172,6 +175,7 @@ static const rs_server_t rs_servers[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x0u,
+        .shared_memory = 0x0u,
     },
     {
         .name = "hostile",
@@ -191,6 +195,7 @@ static const rs_server_t rs_servers[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x0u,
+        .shared_memory = 0x0u,
     },
     {
         .name = "storm",
@@ -210,6 +215,7 @@ static const rs_server_t rs_servers[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x0u,
+        .shared_memory = 0x0u,
     },
 };
 

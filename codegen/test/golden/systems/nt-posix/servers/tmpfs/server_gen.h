@@ -374,7 +374,7 @@ static inline __attribute__((always_inline)) void tmpfs_serve(ng_server_t *s, co
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!fs_sync_raises(err)) err = NG_EINTERNAL;
@@ -390,7 +390,7 @@ static inline __attribute__((always_inline)) void tmpfs_serve(ng_server_t *s, co
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!fs_unmount_raises(err)) err = NG_EINTERNAL;
