@@ -8,7 +8,7 @@
  *
  * Registering a second root service (its IDL in codegen's BUILTIN_IDL and ROOT_SERVICE_INTERFACES)
  * is one line in rs_services: `.rootmem = &rs_rootmem_ops,`; its handlers get the same ctx (the
- * process table, rootserver/procs.h) and find their caller with rs_procs_by_pno(badge & ~RS_SERVICE_BADGE).
+ * process table, rootserver/procs.h) and find their caller with rs_procs_by_badge(badge & ~RS_SERVICE_BADGE).
  */
 #include <stdio.h>
 
@@ -37,12 +37,12 @@ static void rs_service_fault(void *ctx, ng_badge_t badge, ng_word_t tag, const n
         seL4_SetMR(i, w[i]);
     }
     rs_end_t e = rs_fault_decode(info);
-    rs_proc_t *p = rs_procs_by_pno(t, badge);
+    rs_proc_t *p = rs_procs_by_badge(t, badge);
     if (p != NULL && p->boot) {
         rs_fault_handle(env, p->pno - 1, &e);
         return;
     }
-    if (p == NULL || !rs_procs_ended(t, badge, &e)) {
+    if (p == NULL || !rs_procs_ended(t, p->pno, &e)) {
         printf("neptune rootserver: message with unknown badge %lu ignored\n", (unsigned long)badge);
     }
 }

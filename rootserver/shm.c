@@ -354,7 +354,7 @@ void rs_shm_client_gone(rs_env_t *env, rs_mem_client_t *c)
 
 static rs_mem_client_t *rs_mem_caller(rs_procs_t *t, ng_badge_t badge)
 {
-    rs_proc_t *p = rs_procs_by_pno(t, badge & ~(ng_badge_t)t->sys->service_badge);
+    rs_proc_t *p = rs_procs_by_badge(t, badge & ~(ng_badge_t)t->sys->service_badge);
     return p != NULL && p->state == RS_PROC_RUNNING ? &rs_proc_state(t, p)->mem : NULL;
 }
 

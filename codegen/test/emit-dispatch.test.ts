@@ -36,6 +36,6 @@ describe("dispatch and serve loop", () => {
     });
     expect(r.out).not.toMatch(/FAIL/);
     expect(r.failed).toBe(0);
-    expect(r.checks).toBe(150);
+    expect(r.checks).toBe(152);
   });
 });

@@ -61,6 +61,20 @@ rs_proc_t *rs_procs_by_pno(rs_procs_t *t, uint64_t pno)
     return NULL;
 }
 
+rs_proc_t *rs_procs_by_badge(rs_procs_t *t, uint64_t badge)
+{
+    uint32_t n = t->sys->nservers;
+    if (badge >= 1 && badge <= n) {
+        for (uint32_t i = 0; i < n; i++) {
+            if (t->sys->servers[i].fault_badge == badge) {
+                return &t->boot[i];
+            }
+        }
+        return NULL;
+    }
+    return rs_procs_by_pno(t, badge);
+}
+
 static rs_proc_t *rs_by_pid(rs_procs_t *t, int32_t pid)
 {
     if (pid <= 0) {
@@ -83,7 +97,7 @@ static rs_proc_t *rs_caller(rs_procs_t *t, ng_call_t *call)
     if (call->server != NULL) {
         t->server = call->server;
     }
-    return rs_procs_by_pno(t, call->badge & ~(ng_badge_t)RS_SERVICE_BADGE);
+    return rs_procs_by_badge(t, call->badge & ~(ng_badge_t)RS_SERVICE_BADGE);
 }
 
 uint32_t rs_procs_end_code(const rs_proc_t *p)

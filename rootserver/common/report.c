@@ -61,10 +61,9 @@ void rs_report_decision(const rs_server_t *s, const rs_restart_state_t *st, rs_d
         }
         break;
     case RS_DECIDE_GIVE_UP:
-        printf("%sserver %s: gave up after %u restarts in %u s (restart limit %u per %u s); "
+        printf("%sserver %s: restart limit reached (%u restarts within %u s); given up, "
                "stopped\n",
-               p, s->name, (unsigned)st->window_restarts, RS_RESTART_WINDOW_MS / 1000u,
-               RS_RESTART_BURST, RS_RESTART_WINDOW_MS / 1000u);
+               p, s->name, (unsigned)st->window_restarts, RS_RESTART_WINDOW_MS / 1000u);
         break;
     default:
         printf("%sserver %s stopped\n", p, s->name);

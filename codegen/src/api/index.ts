@@ -27,9 +27,11 @@ export type Rights = "r" | "rw" | "rx" | "rwx";
 export type RestartPolicy =
   /** Leave it stopped (the default); the fault is reported. */
   | "never"
-  /** Recreate it from its ELF every time it faults. */
+  /** Recreate it from its ELF every time it faults or exits, at most 5 times within 10 s:
+   *  a server that ends faster is given up on, stopped and reported (docs/transport.md). */
   | "always"
-  /** Recreate it at most `maxRestarts` times, then leave it stopped. */
+  /** Recreate it after a fault at most `maxRestarts` times (and at most 5 within 10 s), then
+   *  leave it stopped. */
   | { policy: "on-fault"; maxRestarts: number };
 
 /** A use of an interface. A bare string names the interface; the server is found by it. */

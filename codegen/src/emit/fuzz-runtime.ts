@@ -29,6 +29,14 @@ export const FUZZ_PRELUDE = String.raw`
 #define NG_FZ_UNPOISON(p, n) ((void)(p), (void)(n))
 #endif
 
+/* The dispatcher asks the transport what kind of cap it received (ng_cap_is); the harness has
+ * no CSpace, so every cap is taken as declared, as a target that cannot tell does. */
+int ng_cap_kind(ng_cptr_t slot)
+{
+    (void)slot;
+    return NG_CAP_UNKNOWN;
+}
+
 /* A broken promise: say which, then crash so that libFuzzer keeps the input. */
 #define NG_FZ_CHECK(cond)                                                                        \
     do {                                                                                         \

@@ -17,8 +17,10 @@
  *
  * The serve loop receives, sets the message's shared buffer from the caller's badge, dispatches,
  * answers NG_ENOSYS when no interface took the label, frees a received cap the handler left
- * (ng_recv_done), and replies while receiving the next request (ng_reply_recv) — or only
- * receives after a oneway or a deferred reply. A static badge reaches only the interface it was
+ * (ng_recv_done), and replies while receiving the next request (ng_reply_recv). After a oneway
+ * or a deferred reply the reply is the error NG_EBADMSG: the transport skips it when no caller
+ * waits (a send, a saved reply), and a oneway that arrived by call is answered instead of
+ * leaving its caller blocked (docs/transport.md). A static badge reaches only the interface it was
  * granted for (least privilege: a client of `echo` cannot call a second interface served on the
  * same endpoint); badges from DYNAMIC_BADGE_BASE up, which the server mints at run time, reach
  * every served interface. With a bound notification, a badge with NTFN_BADGE_MARK set is a signal
@@ -217,9 +219,11 @@ function printServe(p: CPrinter, server: ServerModel, layout: ServerLayout, ifac
         p.line("r = NG_DISPATCH_REPLY;");
       });
       p.line("ng_recv_done(s, &m);");
-      p.block("if (r == NG_DISPATCH_REPLY)", () => p.line("ng_reply_recv(s, &m, &badge);"), " else {");
-      p.indented(() => p.line("ng_recv(s, &m, &badge);"));
-      p.line("}");
+      // After a oneway or a deferred reply no caller is left to answer, unless a oneway came by
+      // call (or a handler deferred without saving its reply): that caller gets NG_EBADMSG
+      // instead of waiting for good; for a send the transport skips the reply.
+      p.line("if (r != NG_DISPATCH_REPLY) ng_msg_set_error(&m, NG_EBADMSG);");
+      p.line("ng_reply_recv(s, &m, &badge);");
     });
   });
   p.blank();
@@ -239,10 +243,9 @@ function printServe(p: CPrinter, server: ServerModel, layout: ServerLayout, ifac
  *           switch (tag) { case NG_FAST_TAG(ECHO_ADD_LABEL, ECHO_ADD_REQ_WORDS): { … continue; } }
  *       }
  *       ng_msg_from_fast(s, &m, tag, w);
- *       if (echo_serve_generic(s, ops, ctx, &m, badge) == NG_DISPATCH_REPLY)   (dispatch as the plain loop)
- *           tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
- *       else
- *           tag = ng_recv_fast(s, w, &badge);
+ *       if (echo_serve_generic(s, ops, ctx, &m, badge) != NG_DISPATCH_REPLY)   (dispatch as the plain loop)
+ *           ng_msg_set_error(&m, NG_EBADMSG);
+ *       tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
  *   }
  */
 function printServeFast(p: CPrinter, server: ServerModel, layout: ServerLayout, served: Interface[], idl: IdlModel): void {
@@ -313,9 +316,9 @@ function printServeFast(p: CPrinter, server: ServerModel, layout: ServerLayout, 
         });
       }
       p.line("ng_msg_from_fast(s, &m, tag, w);");
-      p.block(`if (${prefix}_serve_generic(s, ops, ctx, &m, badge) == NG_DISPATCH_REPLY)`, () => p.line("tag = ng_reply_msg_recv_fast(s, &m, w, &badge);"), " else {");
-      p.indented(() => p.line("tag = ng_recv_fast(s, w, &badge);"));
-      p.line("}");
+      // As the plain loop: a caller left after a oneway or a deferred reply gets NG_EBADMSG.
+      p.line(`if (${prefix}_serve_generic(s, ops, ctx, &m, badge) != NG_DISPATCH_REPLY) ng_msg_set_error(&m, NG_EBADMSG);`);
+      p.line("tag = ng_reply_msg_recv_fast(s, &m, w, &badge);");
     });
   });
   p.blank();

@@ -16,7 +16,8 @@
  * echo_dispatch returns NG_DISPATCH_NONE (0) when the label is not echo's, otherwise
  * NG_DISPATCH_REPLY (call->msg holds the reply) or NG_DISPATCH_NOREPLY (oneway, or the handler
  * deferred). It decodes (validate, no side effects) before it calls a handler (perform): a
- * malformed request gets NG_EBADMSG, a NULL handler NG_ENOSYS, an error the rpc does not raise
+ * malformed request gets NG_EBADMSG (so does a received cap of another kind than its declared
+ * `endpoint` or `notification`, ng_cap_is), a NULL handler NG_ENOSYS, an error the rpc does not raise
  * NG_EINTERNAL (generic codes below NG_ERR_USER_BASE always pass), and a reply that cannot be
  * encoded NG_EINTERNAL. A handler defers by saving the reply (ng_reply_save(call->server, &r))
  * and returning NG_DEFERRED; it answers later with echo_add_reply(), whose str/bytes results
@@ -69,6 +70,18 @@ function printRaises(p: CPrinter, iface: Interface, m: Method): void {
   p.blank();
 }
 
+/** `ng_cap_is(req.<f>, NG_CAP_…)` for every request cap declared `endpoint` or `notification`. */
+function capKindChecks(m: Method): string[] {
+  const kinds: Partial<Record<string, string>> = { endpoint: "NG_CAP_ENDPOINT", notification: "NG_CAP_NOTIFICATION" };
+  const out: string[] = [];
+  for (const f of m.request.fields) {
+    if (f.placement.where !== "cap" || f.type.kind !== "cap") continue;
+    const k = kinds[f.type.cap];
+    if (k) out.push(`ng_cap_is(req.${cIdent(f.name)}, ${k})`);
+  }
+  return out;
+}
+
 function printMethodDispatch(p: CPrinter, iface: Interface, m: Method): void {
   const prefix = lowerIdent(iface.name);
   const req = msgNames(iface, m, "req", m.request);
@@ -77,8 +90,10 @@ function printMethodDispatch(p: CPrinter, iface: Interface, m: Method): void {
     p.line("ng_msg_t *m = call->msg;");
     if (req.type) p.line(`${req.type} req;`);
     const reqArg = req.type ? ", &req" : "";
+    const kinds = capKindChecks(m);
     if (m.kind === "oneway") {
-      p.block(`if (${req.base}_decode(m${reqArg}) == NG_OK && ${op} != NULL)`, () => p.line(`${op}(ctx, call${reqArg});`));
+      const ok = [`${req.base}_decode(m${reqArg}) == NG_OK`, ...kinds, `${op} != NULL`];
+      p.block(`if (${ok.join(" && ")})`, () => p.line(`${op}(ctx, call${reqArg});`));
       p.line("return NG_DISPATCH_NOREPLY;");
       return;
     }
@@ -102,6 +117,10 @@ function printMethodDispatch(p: CPrinter, iface: Interface, m: Method): void {
       p.line("return NG_DISPATCH_REPLY;");
     });
     p.line(`err = ${req.base}_decode(${src}${reqArg});`);
+    if (kinds.length > 0) {
+      p.comment("A received cap of another kind than declared is a malformed request.");
+      p.line(`if (err == NG_OK && !(${kinds.join(" && ")})) err = NG_EBADMSG;`);
+    }
     p.block("if (err == NG_OK)", () => {
       if (rep.type) p.line("memset(&rep, 0, sizeof(rep));");
       p.line(`err = ${op}(ctx, call${reqArg}${rep.type ? ", &rep" : ""});`);
@@ -238,7 +257,9 @@ export function printFastCase(p: CPrinter, iface: Interface, m: Method, idl: Idl
     const reqArg = req.type ? ", &req" : "";
     if (!rep) {
       p.line(`${op}(ctx, &fcall${reqArg});`);
-      p.line("tag = ng_recv_fast(s, w, &badge);");
+      // A caller that sent the oneway with call gets an error reply (a send has no caller: the
+      // transport skips the reply), instead of waiting for good.
+      p.line("tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);");
       p.line("continue;");
       return;
     }
@@ -253,7 +274,8 @@ export function printFastCase(p: CPrinter, iface: Interface, m: Method, idl: Idl
       p.line("continue;");
     });
     p.block("if (err == NG_DEFERRED)", () => {
-      p.line("tag = ng_recv_fast(s, w, &badge);");
+      // Saved: no caller left to answer. Not saved: its caller gets an error, not a hang.
+      p.line("tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);");
       p.line("continue;");
     });
     p.line(`if (!${prefix}_${m.name}_raises(err)) err = NG_EINTERNAL;`);

@@ -96,7 +96,7 @@ static bool hr_shm_holds_service_cap(const rs_server_t *s)
 /* The caller a service badge names, if it may use shared memory at all. */
 static rs_proc_t *hr_shm_caller(rs_procs_t *t, ng_badge_t badge)
 {
-    rs_proc_t *p = rs_procs_by_pno(t, badge & ~(ng_badge_t)t->sys->service_badge);
+    rs_proc_t *p = rs_procs_by_badge(t, badge & ~(ng_badge_t)t->sys->service_badge);
     if (p == NULL || p->state != RS_PROC_RUNNING || p->pno >= hr_shm_npno || !hr_shm_holds_service_cap(p->spec)) {
         return NULL;
     }

@@ -12,11 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Copy t's outgoing message out of user memory (before taking the lock). */
+/* Copy t's outgoing message out of user memory (before taking the lock). A message that does
+ * not fit (ng_msg_fits) never gets here: requests are refused, replies turned into errors. */
 static void take_outgoing(ng_host_thread_t *t, const ng_msg_t *m, ng_word_t label)
 {
-    unsigned len = m->len > NG_MSG_MAX_WORDS ? NG_MSG_MAX_WORDS : m->len;
-    unsigned ncaps = m->ncaps > NG_MSG_MAX_CAPS ? NG_MSG_MAX_CAPS : m->ncaps;
+    unsigned len = m->len;
+    unsigned ncaps = m->ncaps;
     if (m->mr && m->mr != t->buf && len > 0) {
         memmove(t->buf, m->mr, len * sizeof t->buf[0]);
     }
@@ -43,24 +44,18 @@ static void give_incoming(ng_host_thread_t *t, ng_msg_t *m)
     m->shm_size = 0;
 }
 
-/* seL4's transferCaps: lock held. ep is the endpoint the message travels on (NULL for replies). */
+/* seL4's transferCaps: lock held. ep is the endpoint the message travels on (NULL for replies).
+ * Every cptr is inside the sender's CSpace (one beyond it faulted the sender before). */
 static void transfer_caps(ng_host_thread_t *from, ng_host_thread_t *to, ng_host_object_t *ep)
 {
-    ng_host_slot_t *src[NG_MSG_MAX_CAPS];
-    for (unsigned i = 0; i < from->s_ncaps; i++) {
-        src[i] = ng_host_lookup(from, from->s_caps[i]);
-        if (!src[i]) {
-            return; /* a failed lookup drops every cap of the message */
-        }
-    }
     ng_host_slot_t *dest = ng_host_lookup(to, to->recv_slot);
     if (dest && dest->obj) {
         dest = NULL; /* the receive slot is occupied: nothing lands */
     }
     unsigned i;
     for (i = 0; i < from->s_ncaps; i++) {
-        ng_host_slot_t *s = src[i];
-        if (!s->obj || s->obj->type == NG_HOST_OBJ_REPLY) {
+        ng_host_slot_t *s = ng_host_lookup(from, from->s_caps[i]);
+        if (!s || !s->obj || s->obj->type == NG_HOST_OBJ_REPLY) {
             break; /* empty slot or a cap that cannot be copied */
         }
         to->r_cap_badges[i] = 0;
@@ -129,13 +124,41 @@ static void rendezvous(ng_host_thread_t *snd, ng_host_thread_t *rcv, ng_host_obj
     ng_host_wake(rcv, NG_OK);
 }
 
+/* seL4's checks before an invocation, outside the lock: a cptr beyond the CSpace, as the
+ * endpoint or as a cap to transfer, is a cap fault of the sender (lookupCapAndSlot,
+ * lookupExtraCaps); a message that does not fit is refused before it is sent. */
+static int check_outgoing(ng_host_thread_t *t, ng_cptr_t ep, const ng_msg_t *m, const char *what,
+                          uintptr_t pc)
+{
+    if (!ng_host_cptr_exists(t, ep)) {
+        ng_host_thread_fault(t, what, ep, pc);
+    }
+    if (!ng_msg_fits(m)) {
+        return NG_EBADMSG;
+    }
+    for (unsigned i = 0; i < m->ncaps; i++) {
+        if (!ng_host_cptr_exists(t, m->caps[i])) {
+            ng_host_thread_fault(t, what, m->caps[i], pc);
+        }
+    }
+    return NG_OK;
+}
+
 /* Send or call on the endpoint cap ep; lock held. Returns the status to give the user. */
 static int send_locked(ng_host_thread_t *t, ng_cptr_t cptr, int call)
 {
     ng_host_slot_t *s = ng_host_lookup(t, cptr);
+    if (s && s->obj && s->obj->type == NG_HOST_OBJ_NOTIFICATION &&
+        (s->rights & NG_HOST_RIGHT_WRITE)) {
+        /* seL4 invokes a notification cap as a signal, whatever the message (a call then gets
+         * the kernel's empty reply: NG_EIPC). */
+        ng_host_signal_locked(s->obj, s->badge);
+        return call ? NG_EIPC : NG_OK;
+    }
     if (!s || !s->obj || s->obj->type != NG_HOST_OBJ_ENDPOINT ||
         !(s->rights & NG_HOST_RIGHT_WRITE)) {
-        return NG_EIPC;
+        /* seL4 answers a call with an error; a send's error is dropped. */
+        return call ? NG_EIPC : NG_OK;
     }
     if (call && !(s->rights & (NG_HOST_RIGHT_GRANT | NG_HOST_RIGHT_GRANT_REPLY))) {
         fprintf(stderr,
@@ -169,6 +192,11 @@ static int send_locked(ng_host_thread_t *t, ng_cptr_t cptr, int call)
 int ng_call(ng_cptr_t ep, ng_msg_t *m)
 {
     ng_host_thread_t *t = ng_host_current("ng_call");
+    if (check_outgoing(t, ep, m, "call", (uintptr_t)__builtin_return_address(0)) != NG_OK) {
+        m->len = 0;
+        m->ncaps = 0;
+        return NG_EBADMSG;
+    }
     take_outgoing(t, m, m->label);
     ng_host_kernel_enter(t);
     int err = send_locked(t, ep, 1);
@@ -185,6 +213,9 @@ int ng_call(ng_cptr_t ep, ng_msg_t *m)
 int ng_send(ng_cptr_t ep, ng_msg_t *m)
 {
     ng_host_thread_t *t = ng_host_current("ng_send");
+    if (check_outgoing(t, ep, m, "send", (uintptr_t)__builtin_return_address(0)) != NG_OK) {
+        return NG_EBADMSG;
+    }
     take_outgoing(t, m, m->label);
     ng_host_kernel_enter(t);
     int err = send_locked(t, ep, 0);
@@ -246,7 +277,10 @@ static void recv_common(ng_server_t *s, const ng_msg_t *out, ng_msg_t *in, ng_ba
                         const char *what, uintptr_t pc)
 {
     ng_host_thread_t *t = ng_host_current(what);
-    if (out) {
+    if (out && !ng_msg_fits(out)) {
+        ng_msg_t err = { .label = NG_EINTERNAL, .mr = t->buf };
+        take_outgoing(t, &err, err.label);
+    } else if (out) {
         take_outgoing(t, out, out->label);
     }
     ng_host_kernel_enter(t);
@@ -363,6 +397,9 @@ int ng_reply_save(ng_server_t *s, ng_reply_t *out)
 int ng_reply_send(ng_server_t *s, ng_reply_t r, ng_msg_t *m)
 {
     ng_host_thread_t *t = ng_host_current("ng_reply_send");
+    if (!ng_msg_fits(m)) {
+        ng_msg_set_error(m, NG_EINTERNAL);
+    }
     take_outgoing(t, m, m->label);
     ng_host_kernel_enter(t);
     ng_host_slot_t *slot = ng_host_lookup(t, r.slot);

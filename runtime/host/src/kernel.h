@@ -149,6 +149,13 @@ extern ng_host_exit_hook_t ng_host_exit_hook;
 /* Signal a notification (ng_signal's effect). Lock held. */
 void ng_host_signal_locked(ng_host_object_t *n, ng_badge_t badge);
 
+/* Whether cptr names a slot of t's CSpace at all (slot 0 included). A cptr beyond it is a cap
+ * fault on seL4, not an error: the lookup of a single-level CSpace's guard fails. */
+static inline int ng_host_cptr_exists(const ng_host_thread_t *t, ng_cptr_t cptr)
+{
+    return t->cspace && cptr < t->cspace->nslots;
+}
+
 /* End the calling thread as seL4 would fault it (unrecoverable IPC misuse) at pc (the server
  * code's call into the transport). Lock NOT held. */
 _Noreturn void ng_host_thread_fault(ng_host_thread_t *t, const char *what, ng_cptr_t cptr,

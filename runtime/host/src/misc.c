@@ -99,6 +99,21 @@ int ng_cap_mint(ng_cptr_t from, ng_cptr_t to, ng_badge_t badge)
     return err;
 }
 
+int ng_cap_kind(ng_cptr_t slot)
+{
+    ng_host_thread_t *t = ng_host_current("ng_cap_kind");
+    ng_host_kernel_enter(t);
+    ng_host_slot_t *s = ng_host_lookup(t, slot);
+    int kind = NG_CAP_EMPTY;
+    if (s && s->obj) {
+        kind = s->obj->type == NG_HOST_OBJ_ENDPOINT       ? NG_CAP_ENDPOINT
+               : s->obj->type == NG_HOST_OBJ_NOTIFICATION ? NG_CAP_NOTIFICATION
+                                                          : NG_CAP_OTHER;
+    }
+    ng_host_kernel_exit(t);
+    return kind;
+}
+
 int ng_cap_move(ng_server_t *s, ng_cptr_t from, ng_cptr_t to)
 {
     ng_host_thread_t *t = ng_host_current("ng_cap_move");
@@ -139,6 +154,9 @@ void ng_host_signal_locked(ng_host_object_t *n, ng_badge_t badge)
 void ng_signal(ng_cptr_t ntfn)
 {
     ng_host_thread_t *t = ng_host_current("ng_signal");
+    if (!ng_host_cptr_exists(t, ntfn)) {
+        ng_host_thread_fault(t, "signal", ntfn, (uintptr_t)__builtin_return_address(0));
+    }
     ng_host_kernel_enter(t);
     ng_host_slot_t *s = ng_host_lookup(t, ntfn);
     /* seL4 drops the error of a signal through a bad cap. */

@@ -15,9 +15,15 @@
  *   int ng_call(ng_cptr_t ep, ng_msg_t *m);
  *       Send m on endpoint `ep` with its caps and wait for the reply, which replaces m
  *       (label = error code, len, ncaps, caps = slots where received caps landed).
- *       Returns NG_OK, or NG_EIPC if the transport failed (m then holds no reply).
+ *       Returns NG_OK; NG_EBADMSG if m does not fit a message (ng_msg_fits: nothing sent);
+ *       NG_EIPC if `ep` holds no endpoint cap with Write (m then holds no reply). A cptr
+ *       beyond the thread's CSpace, as `ep` or as a cap to transfer, is a cap fault of the
+ *       caller (reported by the root server). docs/transport.md has every case.
  *   int ng_send(ng_cptr_t ep, ng_msg_t *m);
  *       Send without waiting for a reply (oneway). Blocks until received, as seL4_Send does.
+ *       Returns NG_EBADMSG if m does not fit a message (nothing sent), else NG_OK: a send
+ *       through an empty slot or a cap of another kind is dropped without an error, as seL4
+ *       drops it. A cptr beyond the CSpace is a cap fault, as for ng_call.
  *   void ng_signal(ng_cptr_t ntfn);
  *   ng_word_t ng_wait(ng_cptr_t ntfn);   returns the badge bits that were signalled
  *   void ng_recv_path_set(ng_cptr_t recv_slot);
@@ -37,6 +43,11 @@
  *       Delete every cap derived from the one in `slot` (the copies a server's clients got of a
  *       cap it minted), keeping that one (seL4_CNode_Revoke). The host test bench keeps no
  *       derivation tree: there it does nothing, and stale copies are told apart by badge.
+ *   int ng_cap_kind(ng_cptr_t slot);
+ *       What the slot holds: NG_CAP_EMPTY, NG_CAP_ENDPOINT, NG_CAP_NOTIFICATION, NG_CAP_OTHER,
+ *       or NG_CAP_UNKNOWN where the target cannot tell without side effects (seL4 release
+ *       builds). Generated dispatchers check received caps declared `endpoint` or
+ *       `notification` with it (ng_cap_is).
  *
  * Shared buffers
  *   void ng_msg_set_shm(ng_msg_t *m, uint8_t *base, size_t size);
@@ -94,3 +105,11 @@
 
 #include <neptune/msg.h>
 #include <neptune/transport.h>
+
+/* Whether a received cap may be used as a `kind` (NG_CAP_ENDPOINT, NG_CAP_NOTIFICATION): it is
+ * one, or the target cannot tell (NG_CAP_UNKNOWN: then it is taken as declared). */
+static inline int ng_cap_is(ng_cptr_t slot, int kind)
+{
+    int k = ng_cap_kind(slot);
+    return k == kind || k == NG_CAP_UNKNOWN;
+}

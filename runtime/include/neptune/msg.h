@@ -21,6 +21,8 @@ _Static_assert(sizeof(ng_word_t) == 8, "neptune-gen's wire format assumes 64-bit
 #define NG_MSG_MAX_WORDS 120 /* seL4_MsgMaxLength */
 #define NG_MSG_MAX_CAPS 3    /* seL4_MsgMaxExtraCaps */
 #define NG_WORD_BYTES 8
+/* Largest label a message may carry: seL4's message-info label field is 52 bits on 64-bit. */
+#define NG_MSG_MAX_LABEL ((((ng_word_t)1) << 52) - 1)
 
 /* Generic error codes: a reply's label. Interface errors start at NG_ERR_USER_BASE. */
 enum {
@@ -56,6 +58,24 @@ typedef struct ng_msg {
     uint8_t *shm;                    /* shared buffer for payloads beyond the IPC buffer, or NULL */
     size_t shm_size;
 } ng_msg_t;
+
+/* What a slot of the thread's CSpace holds (ng_cap_kind in <neptune/ipc.h>). */
+enum {
+    NG_CAP_UNKNOWN = 0, /* the target cannot tell (seL4 release builds: see docs/transport.md) */
+    NG_CAP_EMPTY = 1,
+    NG_CAP_ENDPOINT = 2,
+    NG_CAP_NOTIFICATION = 3,
+    NG_CAP_OTHER = 4, /* a cap of another kind (CNode, frame, IRQ handler, reply, ...) */
+};
+
+/* Whether an outgoing message fits every transport (docs/transport.md): at most
+ * NG_MSG_MAX_WORDS words and NG_MSG_MAX_CAPS caps, a label of at most NG_MSG_MAX_LABEL. A
+ * transport refuses a request that does not (NG_EBADMSG, nothing sent) and turns such a reply
+ * into the error reply NG_EINTERNAL. */
+static inline int ng_msg_fits(const ng_msg_t *m)
+{
+    return m->len <= NG_MSG_MAX_WORDS && m->ncaps <= NG_MSG_MAX_CAPS && m->label <= NG_MSG_MAX_LABEL;
+}
 
 /* A borrowed view of a `str` or `bytes` field: points into the message (or shared buffer) and is
  * valid until the next IPC on this thread. Copy it to keep it. Not NUL-terminated. */

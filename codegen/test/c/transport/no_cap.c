@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Least privilege on the host: a thread reaches an object only through a cap in its own CSpace.
- * A thread with the cap can call the server; one without it (empty slot, slot beyond its CSpace,
- * a cap of the wrong type, or without the Write right) gets NG_EIPC, and its signals go nowhere.
- * A server receiving on a cap it does not hold is faulted (seL4: cap fault), the others live on.
+ * A thread with the cap can call the server; one without it (empty slot, a cap of the wrong type,
+ * or without the Write right) gets NG_EIPC, and its sends and signals go nowhere. A slot beyond
+ * the CSpace (called, sent as a cap, signalled) and a receive on a cap the thread does not hold
+ * are faults (seL4: cap fault), the others live on. A message that does not fit is refused with
+ * NG_EBADMSG. docs/transport.md has the rules.
  */
 #include "host_test.h"
 
@@ -54,6 +56,32 @@ static int call(ng_cptr_t ep)
     return err;
 }
 
+/* Each names a slot beyond its CSpace, which seL4 answers with a cap fault of the sender. */
+static void beyond_call(void *arg)
+{
+    (void)arg;
+    (void)call(1 << 20);
+    CHECK(!"unreachable: a call beyond the CSpace must fault");
+}
+
+static void beyond_cap(void *arg)
+{
+    (void)arg;
+    ng_msg_t m;
+    ng_msg_start(&m, 0x100);
+    m.caps[0] = 1000;
+    m.ncaps = 1;
+    (void)ng_send(SLOT_EP, &m);
+    CHECK(!"unreachable: a cap beyond the CSpace must fault");
+}
+
+static void beyond_signal(void *arg)
+{
+    (void)arg;
+    ng_signal(1 << 20);
+    CHECK(!"unreachable: a signal beyond the CSpace must fault");
+}
+
 static int granted_ok, ungranted_err;
 
 static void granted(void *arg)
@@ -97,13 +125,37 @@ int main(void)
 
     CHECK_EQ(call(SLOT_EP), NG_EIPC);          /* empty slot */
     CHECK_EQ(call(0), NG_EIPC);                /* the null slot */
-    CHECK_EQ(call(1 << 20), NG_EIPC);          /* beyond the CSpace */
     CHECK_EQ(call(SLOT_READONLY), NG_EIPC);    /* no Write right */
     CHECK_EQ(call(SLOT_NOREPLY), NG_EIPC);     /* no Grant/GrantReply: seL4 would hang */
     CHECK_EQ(call(SLOT_WRONG_TYPE), NG_EIPC);  /* a notification is not an endpoint */
     ng_msg_t m;
     ng_msg_start(&m, 0x100);
-    CHECK_EQ(ng_send(SLOT_EP, &m), NG_EIPC);
+    CHECK_EQ(ng_send(SLOT_EP, &m), NG_OK); /* dropped without an error, as seL4 drops it */
+    /* A message that does not fit is refused before anything is looked up or sent. */
+    m.len = NG_MSG_MAX_WORDS + 1;
+    CHECK_EQ(ng_send(SLOT_EP, &m), NG_EBADMSG);
+    CHECK_EQ(ng_call(SLOT_EP, &m), NG_EBADMSG);
+    CHECK_EQ(m.len, 0);
+    ng_msg_start(&m, 0x100);
+    m.ncaps = NG_MSG_MAX_CAPS + 1;
+    CHECK_EQ(ng_call(SLOT_EP, &m), NG_EBADMSG);
+    ng_msg_start(&m, NG_MSG_MAX_LABEL + 1);
+    CHECK_EQ(ng_call(SLOT_EP, &m), NG_EBADMSG);
+
+    /* A slot beyond the CSpace, as the endpoint, a cap to send or a notification: cap fault. */
+    ng_host_thread_t *b1 = ng_host_thread_start("beyond_call", with, beyond_call, NULL);
+    CHECK_EQ(ng_host_thread_join(b1), SIGABRT);
+    ng_host_thread_t *b2 = ng_host_thread_start("beyond_cap", with, beyond_cap, NULL);
+    CHECK_EQ(ng_host_thread_join(b2), SIGABRT);
+    ng_host_thread_t *b3 = ng_host_thread_start("beyond_signal", with, beyond_signal, NULL);
+    CHECK_EQ(ng_host_thread_join(b3), SIGABRT);
+
+    /* What each slot holds, as a dispatcher checks a received cap. */
+    CHECK_EQ(ng_cap_kind(SLOT_EP), NG_CAP_EMPTY);
+    CHECK_EQ(ng_cap_kind(SLOT_NTFN), NG_CAP_NOTIFICATION);
+    CHECK_EQ(ng_cap_kind(SLOT_READONLY), NG_CAP_ENDPOINT);
+    CHECK(ng_cap_is(SLOT_READONLY, NG_CAP_ENDPOINT));
+    CHECK(!ng_cap_is(SLOT_READONLY, NG_CAP_NOTIFICATION));
 
     /* The signal of the thread without a cap never arrived; ours does. */
     ng_signal(SLOT_WRONG_TYPE);

@@ -91,8 +91,13 @@ struct rs_procs {
 /* Set up the table for the boot servers. */
 void rs_procs_init(rs_procs_t *t, const rs_system_t *sys, const rs_procs_ops_t *ops, void *env);
 
-/* The process a fault badge (pno) names, or NULL. */
+/* The process with number pno (a boot server: its table index + 1), or NULL. */
 rs_proc_t *rs_procs_by_pno(rs_procs_t *t, uint64_t pno);
+
+/* The process a fault badge (or a service badge without RS_SERVICE_BADGE) names, or NULL: a
+ * boot server by its table entry's fault_badge (the layout numbers servers in its own order,
+ * not the table's start order), a spawned process by its pno (its badges are its pno). */
+rs_proc_t *rs_procs_by_badge(rs_procs_t *t, uint64_t badge);
 
 /* A spawned process ended (a fault, or its exit through the fault endpoint). Reported on the
  * console; stopped; its waiting parent, if any, is answered and it is reaped. Returns false if

@@ -50,6 +50,7 @@ static inline int ng_cap_revoke(ng_cptr_t slot)
     (void)slot;
     return NG_OK;
 }
+int ng_cap_kind(ng_cptr_t slot);
 
 void ng_server_init(ng_server_t *s, ng_cptr_t ep, ng_cptr_t recv_slot,
                     const ng_cptr_t *reply_slots, unsigned nreply);

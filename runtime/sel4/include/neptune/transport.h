@@ -24,6 +24,12 @@
  * Replies are tagged: ng_reply_recv, ng_reply_send and the fast replies set NG_SEL4_REPLY_TAG in
  * the label, so ng_call can tell a server's reply from the kernel's error reply to an invocation
  * of an empty slot (label seL4_InvalidCapability), which it reports as NG_EIPC as the API promises.
+ *
+ * Every outgoing message is checked against ng_msg_fits before libsel4 sees it (libsel4 asserts
+ * on a length, cap count or label its message-info word cannot hold, which would stop the
+ * thread with no fault report): a request that does not fit is refused with NG_EBADMSG, a reply
+ * that does not fit becomes the error reply NG_EINTERNAL. docs/transport.md specifies every case
+ * (the host test bench follows the same rules).
  */
 #pragma once
 
@@ -178,8 +184,21 @@ static inline void ng_recv_path_set(ng_cptr_t recv_slot)
                            recv_slot ? NG_SEL4_CNODE_DEPTH : 0);
 }
 
+/* A reply that does not fit a message goes out as the error reply NG_EINTERNAL. */
+static inline void ng_sel4_reply_fit(ng_msg_t *m)
+{
+    if (__builtin_expect(!ng_msg_fits(m), 0)) {
+        ng_msg_set_error(m, NG_EINTERNAL);
+    }
+}
+
 static inline int ng_call(ng_cptr_t ep, ng_msg_t *m)
 {
+    if (__builtin_expect(!ng_msg_fits(m), 0)) {
+        m->len = 0;
+        m->ncaps = 0;
+        return NG_EBADMSG;
+    }
 #ifdef NG_SEL4_TRAP_REGS
     seL4_Word badge;
     seL4_MessageInfo_t info = { { ng_sel4_trap(seL4_SysCall, ep, ng_sel4_info(m, m->label).words[0], m->len,
@@ -214,6 +233,9 @@ static inline int ng_call(ng_cptr_t ep, ng_msg_t *m)
 
 static inline int ng_send(ng_cptr_t ep, ng_msg_t *m)
 {
+    if (__builtin_expect(!ng_msg_fits(m), 0)) {
+        return NG_EBADMSG;
+    }
     /* seL4 drops the error of a failed send: nothing to report. */
     seL4_Send(ep, ng_sel4_info(m, m->label));
     return NG_OK;
@@ -252,6 +274,31 @@ static inline int ng_cap_delete(ng_cptr_t slot)
                                                                                        : NG_EIPC;
 }
 
+/*
+ * The kind of cap in a slot. A debug kernel says (seL4_DebugCapIdentify: the cap's type tag);
+ * without it seL4 offers no way to tell an endpoint from a notification that has no side effect
+ * (every invocation of either is a send or a signal, a receive may fault or consume a message),
+ * so a release build answers NG_CAP_UNKNOWN and the received cap is taken as declared.
+ */
+static inline int ng_cap_kind(ng_cptr_t slot)
+{
+#ifdef CONFIG_DEBUG_BUILD
+    switch (seL4_DebugCapIdentify(slot)) {
+    case 0: /* cap_null_cap */
+        return NG_CAP_EMPTY;
+    case 4: /* cap_endpoint_cap */
+        return NG_CAP_ENDPOINT;
+    case 6: /* cap_notification_cap */
+        return NG_CAP_NOTIFICATION;
+    default:
+        return NG_CAP_OTHER;
+    }
+#else
+    (void)slot;
+    return NG_CAP_UNKNOWN;
+#endif
+}
+
 /* --- server side ---------------------------------------------------------------------------- */
 
 static inline void ng_server_init(ng_server_t *s, ng_cptr_t ep, ng_cptr_t recv_slot,
@@ -278,6 +325,7 @@ static inline void ng_recv(ng_server_t *s, ng_msg_t *m, ng_badge_t *badge)
 static inline void ng_reply_recv(ng_server_t *s, ng_msg_t *m, ng_badge_t *badge)
 {
     seL4_Word b;
+    ng_sel4_reply_fit(m);
     /* With no caller to answer (a oneway, or a saved reply) the kernel skips the reply. */
 #ifdef NG_SEL4_TRAP_REGS
     seL4_MessageInfo_t info = { { ng_sel4_trap(seL4_SysReplyRecv, s->ep,
@@ -335,6 +383,7 @@ static inline int ng_reply_save(ng_server_t *s, ng_reply_t *out)
 
 static inline int ng_reply_send(ng_server_t *s, ng_reply_t r, ng_msg_t *m)
 {
+    ng_sel4_reply_fit(m);
     /* Invoking a (non-MCS) reply cap consumes it: the kernel empties the slot, no Delete needed. */
     seL4_Send(r.slot, ng_sel4_info(m, m->label | NG_SEL4_REPLY_TAG));
     s->reply_used &= ~((uint64_t)1 << r.index);
@@ -455,6 +504,7 @@ static inline ng_word_t ng_reply_msg_recv_fast(ng_server_t *s, ng_msg_t *m, ng_w
                                                ng_badge_t *badge)
 {
     seL4_Word b;
+    ng_sel4_reply_fit(m);
     /* m's words are in the IPC buffer (m->mr), as for ng_reply_recv. */
     seL4_MessageInfo_t mi = ng_sel4_info(m, m->label | NG_SEL4_REPLY_TAG);
 #ifdef NG_SEL4_TRAP_REGS

@@ -67,6 +67,14 @@ static inline int ng_send(ng_cptr_t ep, ng_msg_t *m)
     return ng_stub_call_hook ? ng_stub_call_hook(ep, m) : NG_EIPC;
 }
 
+/* What ng_cap_kind says (NULL: NG_CAP_UNKNOWN, so every received cap is taken as declared). */
+static int (*ng_stub_cap_kind_hook)(ng_cptr_t slot);
+
+static inline int ng_cap_kind(ng_cptr_t slot)
+{
+    return ng_stub_cap_kind_hook ? ng_stub_cap_kind_hook(slot) : NG_CAP_UNKNOWN;
+}
+
 static inline void ng_signal(ng_cptr_t ntfn)
 {
     (void)ntfn;

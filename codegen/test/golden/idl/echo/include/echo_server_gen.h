@@ -162,6 +162,8 @@ static inline int echo_share_ntfn_dispatch(const echo_ops_t *ops, void *ctx, ng_
         return NG_DISPATCH_REPLY;
     }
     err = echo_share_ntfn_req_decode(m, &req);
+    /* A received cap of another kind than declared is a malformed request. */
+    if (err == NG_OK && !(ng_cap_is(req.n, NG_CAP_NOTIFICATION))) err = NG_EBADMSG;
     if (err == NG_OK) {
         memset(&rep, 0, sizeof(rep));
         err = ops->share_ntfn(ctx, call, &req, &rep);

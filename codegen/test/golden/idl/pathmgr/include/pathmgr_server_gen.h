@@ -49,6 +49,8 @@ static inline int pathmgr_register_prefix_dispatch(const pathmgr_ops_t *ops, voi
         return NG_DISPATCH_REPLY;
     }
     err = pathmgr_register_prefix_req_decode(m, &req);
+    /* A received cap of another kind than declared is a malformed request. */
+    if (err == NG_OK && !(ng_cap_is(req.ep, NG_CAP_ENDPOINT))) err = NG_EBADMSG;
     if (err == NG_OK) {
         memset(&rep, 0, sizeof(rep));
         err = ops->register_prefix(ctx, call, &req, &rep);

@@ -55,6 +55,8 @@ static inline int procmgr_spawn_dispatch(const procmgr_ops_t *ops, void *ctx, ng
         return NG_DISPATCH_REPLY;
     }
     err = procmgr_spawn_req_decode(m, &req);
+    /* A received cap of another kind than declared is a malformed request. */
+    if (err == NG_OK && !(ng_cap_is(req.stdio, NG_CAP_ENDPOINT))) err = NG_EBADMSG;
     if (err == NG_OK) {
         memset(&rep, 0, sizeof(rep));
         err = ops->spawn(ctx, call, &req, &rep);

@@ -113,7 +113,7 @@ static inline int serial_rx_notify_dispatch(const serial_ops_t *ops, void *ctx, 
 {
     ng_msg_t *m = call->msg;
     serial_rx_notify_req_t req;
-    if (serial_rx_notify_req_decode(m, &req) == NG_OK && ops->rx_notify != NULL) {
+    if (serial_rx_notify_req_decode(m, &req) == NG_OK && ng_cap_is(req.n, NG_CAP_NOTIFICATION) && ops->rx_notify != NULL) {
         ops->rx_notify(ctx, call, &req);
     }
     return NG_DISPATCH_NOREPLY;

@@ -163,6 +163,8 @@ static inline int timer_set_notification_dispatch(const timer_ops_t *ops, void *
         return NG_DISPATCH_REPLY;
     }
     err = timer_set_notification_req_decode(m, &req);
+    /* A received cap of another kind than declared is a malformed request. */
+    if (err == NG_OK && !(ng_cap_is(req.n, NG_CAP_NOTIFICATION))) err = NG_EBADMSG;
     if (err == NG_OK) {
         err = ops->set_notification(ctx, call, &req);
         if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;

@@ -179,7 +179,7 @@ static inline __attribute__((always_inline)) void peer_serve(ng_server_t *s, con
                     if (ops->holder == NULL || ops->holder->touch == NULL) break;
                     ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
                     ops->holder->touch(ctx, &fcall);
-                    tag = ng_recv_fast(s, w, &badge);
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                     continue;
                 }
                 default:
@@ -187,11 +187,8 @@ static inline __attribute__((always_inline)) void peer_serve(ng_server_t *s, con
             }
         }
         ng_msg_from_fast(s, &m, tag, w);
-        if (peer_serve_generic(s, ops, ctx, &m, badge) == NG_DISPATCH_REPLY) {
-            tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
-        } else {
-            tag = ng_recv_fast(s, w, &badge);
-        }
+        if (peer_serve_generic(s, ops, ctx, &m, badge) != NG_DISPATCH_REPLY) ng_msg_set_error(&m, NG_EBADMSG);
+        tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
     }
 }
 

@@ -323,7 +323,7 @@ static inline __attribute__((always_inline)) void store_serve(ng_server_t *s, co
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!bulk_nop_raises(err)) err = NG_EINTERNAL;
@@ -335,11 +335,8 @@ static inline __attribute__((always_inline)) void store_serve(ng_server_t *s, co
             }
         }
         ng_msg_from_fast(s, &m, tag, w);
-        if (store_serve_generic(s, ops, ctx, &m, badge) == NG_DISPATCH_REPLY) {
-            tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
-        } else {
-            tag = ng_recv_fast(s, w, &badge);
-        }
+        if (store_serve_generic(s, ops, ctx, &m, badge) != NG_DISPATCH_REPLY) ng_msg_set_error(&m, NG_EBADMSG);
+        tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
     }
 }
 

@@ -136,7 +136,7 @@ static inline __attribute__((always_inline)) void rtc_serve(ng_server_t *s, cons
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!timer_now_raises(err)) err = NG_EINTERNAL;
@@ -155,7 +155,7 @@ static inline __attribute__((always_inline)) void rtc_serve(ng_server_t *s, cons
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!timer_resolution_raises(err)) err = NG_EINTERNAL;
@@ -173,7 +173,7 @@ static inline __attribute__((always_inline)) void rtc_serve(ng_server_t *s, cons
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!timer_sleep_raises(err)) err = NG_EINTERNAL;
@@ -193,7 +193,7 @@ static inline __attribute__((always_inline)) void rtc_serve(ng_server_t *s, cons
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!timer_oneshot_raises(err)) err = NG_EINTERNAL;
@@ -213,7 +213,7 @@ static inline __attribute__((always_inline)) void rtc_serve(ng_server_t *s, cons
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!timer_periodic_raises(err)) err = NG_EINTERNAL;
@@ -232,7 +232,7 @@ static inline __attribute__((always_inline)) void rtc_serve(ng_server_t *s, cons
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!timer_cancel_raises(err)) err = NG_EINTERNAL;
@@ -251,7 +251,7 @@ static inline __attribute__((always_inline)) void rtc_serve(ng_server_t *s, cons
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!timer_fired_raises(err)) err = NG_EINTERNAL;
@@ -263,11 +263,8 @@ static inline __attribute__((always_inline)) void rtc_serve(ng_server_t *s, cons
             }
         }
         ng_msg_from_fast(s, &m, tag, w);
-        if (rtc_serve_generic(s, ops, ctx, &m, badge) == NG_DISPATCH_REPLY) {
-            tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
-        } else {
-            tag = ng_recv_fast(s, w, &badge);
-        }
+        if (rtc_serve_generic(s, ops, ctx, &m, badge) != NG_DISPATCH_REPLY) ng_msg_set_error(&m, NG_EBADMSG);
+        tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
     }
 }
 

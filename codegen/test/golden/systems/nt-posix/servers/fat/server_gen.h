@@ -349,7 +349,7 @@ static inline __attribute__((always_inline)) void fat_serve(ng_server_t *s, cons
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!fs_close_raises(err)) err = NG_EINTERNAL;
@@ -369,7 +369,7 @@ static inline __attribute__((always_inline)) void fat_serve(ng_server_t *s, cons
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!fs_truncate_raises(err)) err = NG_EINTERNAL;
@@ -385,7 +385,7 @@ static inline __attribute__((always_inline)) void fat_serve(ng_server_t *s, cons
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!fs_sync_raises(err)) err = NG_EINTERNAL;
@@ -401,7 +401,7 @@ static inline __attribute__((always_inline)) void fat_serve(ng_server_t *s, cons
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!fs_unmount_raises(err)) err = NG_EINTERNAL;
@@ -413,11 +413,8 @@ static inline __attribute__((always_inline)) void fat_serve(ng_server_t *s, cons
             }
         }
         ng_msg_from_fast(s, &m, tag, w);
-        if (fat_serve_generic(s, ops, ctx, &m, badge) == NG_DISPATCH_REPLY) {
-            tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
-        } else {
-            tag = ng_recv_fast(s, w, &badge);
-        }
+        if (fat_serve_generic(s, ops, ctx, &m, badge) != NG_DISPATCH_REPLY) ng_msg_set_error(&m, NG_EBADMSG);
+        tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
     }
 }
 

@@ -260,7 +260,7 @@ static inline __attribute__((always_inline)) void ntexec_serve(ng_server_t *s, c
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!ntexec_close_raises(err)) err = NG_EINTERNAL;
@@ -285,7 +285,7 @@ static inline __attribute__((always_inline)) void ntexec_serve(ng_server_t *s, c
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!ntexec_duplicate_object_raises(err)) err = NG_EINTERNAL;
@@ -297,11 +297,8 @@ static inline __attribute__((always_inline)) void ntexec_serve(ng_server_t *s, c
             }
         }
         ng_msg_from_fast(s, &m, tag, w);
-        if (ntexec_serve_generic(s, ops, ctx, &m, badge) == NG_DISPATCH_REPLY) {
-            tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
-        } else {
-            tag = ng_recv_fast(s, w, &badge);
-        }
+        if (ntexec_serve_generic(s, ops, ctx, &m, badge) != NG_DISPATCH_REPLY) ng_msg_set_error(&m, NG_EBADMSG);
+        tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
     }
 }
 

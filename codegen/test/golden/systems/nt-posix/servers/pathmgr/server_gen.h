@@ -145,7 +145,7 @@ static inline __attribute__((always_inline)) void pathmgr_serve(ng_server_t *s, 
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!pathmgr_unregister_prefix_raises(err)) err = NG_EINTERNAL;
@@ -157,11 +157,8 @@ static inline __attribute__((always_inline)) void pathmgr_serve(ng_server_t *s, 
             }
         }
         ng_msg_from_fast(s, &m, tag, w);
-        if (pathmgr_serve_generic(s, ops, ctx, &m, badge) == NG_DISPATCH_REPLY) {
-            tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
-        } else {
-            tag = ng_recv_fast(s, w, &badge);
-        }
+        if (pathmgr_serve_generic(s, ops, ctx, &m, badge) != NG_DISPATCH_REPLY) ng_msg_set_error(&m, NG_EBADMSG);
+        tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
     }
 }
 

@@ -205,7 +205,7 @@ static inline __attribute__((always_inline)) void procmgr_serve(ng_server_t *s, 
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!procmgr_resume_raises(err)) err = NG_EINTERNAL;
@@ -227,7 +227,7 @@ static inline __attribute__((always_inline)) void procmgr_serve(ng_server_t *s, 
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!procmgr_kill_raises(err)) err = NG_EINTERNAL;
@@ -241,7 +241,7 @@ static inline __attribute__((always_inline)) void procmgr_serve(ng_server_t *s, 
                     req.code = (int32_t)(int64_t)w[0];
                     ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
                     ops->procmgr->exit(ctx, &fcall, &req);
-                    tag = ng_recv_fast(s, w, &badge);
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                     continue;
                 }
                 case NG_FAST_TAG(PROCMGR_GETPID_LABEL, PROCMGR_GETPID_REQ_WORDS): {
@@ -257,7 +257,7 @@ static inline __attribute__((always_inline)) void procmgr_serve(ng_server_t *s, 
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!procmgr_getpid_raises(err)) err = NG_EINTERNAL;
@@ -269,11 +269,8 @@ static inline __attribute__((always_inline)) void procmgr_serve(ng_server_t *s, 
             }
         }
         ng_msg_from_fast(s, &m, tag, w);
-        if (procmgr_serve_generic(s, ops, ctx, &m, badge) == NG_DISPATCH_REPLY) {
-            tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
-        } else {
-            tag = ng_recv_fast(s, w, &badge);
-        }
+        if (procmgr_serve_generic(s, ops, ctx, &m, badge) != NG_DISPATCH_REPLY) ng_msg_set_error(&m, NG_EBADMSG);
+        tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
     }
 }
 

@@ -109,11 +109,8 @@ static inline void serial_serve(ng_server_t *s, const serial_server_ops_t *ops, 
             r = NG_DISPATCH_REPLY;
         }
         ng_recv_done(s, &m);
-        if (r == NG_DISPATCH_REPLY) {
-            ng_reply_recv(s, &m, &badge);
-        } else {
-            ng_recv(s, &m, &badge);
-        }
+        if (r != NG_DISPATCH_REPLY) ng_msg_set_error(&m, NG_EBADMSG);
+        ng_reply_recv(s, &m, &badge);
     }
 }
 

@@ -139,7 +139,7 @@ static inline __attribute__((always_inline)) void timer_serve(ng_server_t *s, co
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!timer_now_raises(err)) err = NG_EINTERNAL;
@@ -158,7 +158,7 @@ static inline __attribute__((always_inline)) void timer_serve(ng_server_t *s, co
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!timer_resolution_raises(err)) err = NG_EINTERNAL;
@@ -176,7 +176,7 @@ static inline __attribute__((always_inline)) void timer_serve(ng_server_t *s, co
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!timer_sleep_raises(err)) err = NG_EINTERNAL;
@@ -196,7 +196,7 @@ static inline __attribute__((always_inline)) void timer_serve(ng_server_t *s, co
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!timer_oneshot_raises(err)) err = NG_EINTERNAL;
@@ -216,7 +216,7 @@ static inline __attribute__((always_inline)) void timer_serve(ng_server_t *s, co
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!timer_periodic_raises(err)) err = NG_EINTERNAL;
@@ -235,7 +235,7 @@ static inline __attribute__((always_inline)) void timer_serve(ng_server_t *s, co
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!timer_cancel_raises(err)) err = NG_EINTERNAL;
@@ -254,7 +254,7 @@ static inline __attribute__((always_inline)) void timer_serve(ng_server_t *s, co
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!timer_fired_raises(err)) err = NG_EINTERNAL;
@@ -266,11 +266,8 @@ static inline __attribute__((always_inline)) void timer_serve(ng_server_t *s, co
             }
         }
         ng_msg_from_fast(s, &m, tag, w);
-        if (timer_serve_generic(s, ops, ctx, &m, badge) == NG_DISPATCH_REPLY) {
-            tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
-        } else {
-            tag = ng_recv_fast(s, w, &badge);
-        }
+        if (timer_serve_generic(s, ops, ctx, &m, badge) != NG_DISPATCH_REPLY) ng_msg_set_error(&m, NG_EBADMSG);
+        tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
     }
 }
 
