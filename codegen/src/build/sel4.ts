@@ -102,7 +102,7 @@ export async function buildSel4(opts: BuildOptions, bag: DiagnosticBag): Promise
     NEPTUNE_GEN_DIR: genDir,
     CROSS_COMPILER_PREFIX: pre.platform.crossPrefix,
     // sel4utils gives every process the same stack size: the largest any server asks for.
-    LibSel4UtilsStackSize: String(Math.max(...allProcesses(sys.model).map((s) => s.stackBytes), 16 * 1024)),
+    LibSel4UtilsStackSize: String(allProcesses(sys.model).reduce((n, s) => Math.max(n, s.stackBytes), 16 * 1024)),
     ...opts.cmakeDefs,
   });
   const upToDate = await ninja(buildDir, opts.progress ?? (process.stdout.isTTY ? "tty" : "log"));
