@@ -28,6 +28,7 @@ import { emitRootTables } from "./emit/root-tables.ts";
 import { emitRootService } from "./emit/root-service.ts";
 import { emitLayoutTxt } from "./emit/layout-txt.ts";
 import { emitSystemJson } from "./emit/system-json.ts";
+import { checkIdlCNames, checkSystemCNames } from "./emit/cnames-check.ts";
 
 /** Expands files and folders (recursively, *.idl) into a sorted list of IDL files. */
 export async function findIdlFiles(entries: string[], bag: DiagnosticBag, base = "."): Promise<string[]> {
@@ -92,7 +93,14 @@ export async function compileIdlFiles(files: string[], bag: DiagnosticBag): Prom
   const sources = await Promise.all(
     files.map(async (file) => ({ file: displayPath(file), text: await readFile(file, "utf8") })),
   );
-  return compileIdl(sources, bag);
+  return compileIdlSources(sources, bag);
+}
+
+/** IDL sources → model, as `check` does it: resolved, then its generated C names checked. */
+export function compileIdlSources(sources: { file: string; text: string }[], bag: DiagnosticBag): IdlModel {
+  const idl = compileIdl(sources, bag);
+  if (!bag.hasErrors) checkIdlCNames(idl, bag);
+  return idl;
 }
 
 export async function compileSystem(systemFile: string, bag: DiagnosticBag): Promise<CompiledSystem | undefined> {
@@ -105,6 +113,8 @@ export async function compileSystem(systemFile: string, bag: DiagnosticBag): Pro
   const model = resolveSystem(loaded, idl, bag);
   if (!model || bag.hasErrors) return undefined;
   const layout = computeLayout(model, bag);
+  if (bag.hasErrors) return undefined;
+  checkSystemCNames(model, layout, bag);
   if (bag.hasErrors) return undefined;
   return { model, layout };
 }

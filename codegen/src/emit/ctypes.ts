@@ -95,13 +95,15 @@ export function cScalarType(t: TypeRef, ctx: DeclContext): string {
     case "cap":
       return "ng_cptr_t";
     case "array":
-      return cScalarType(t.elem, ctx);
+      // An array is plain data wherever it is (a block in a message): its str<N> elements are
+      // char[N + 1], as the placement counts them.
+      return cScalarType(t.elem, "struct");
   }
 }
 
 /** The array suffix of a declarator: `[4][2]` for `T[2][4]`, `[16]` for `str<15>` in a struct. */
 export function cArraySuffix(t: TypeRef, ctx: DeclContext): string {
-  if (t.kind === "array") return `[${t.length}]${cArraySuffix(t.elem, ctx)}`;
+  if (t.kind === "array") return `[${t.length}]${cArraySuffix(t.elem, "struct")}`;
   if (ctx === "struct" && t.kind === "str") return `[${(t.bound ?? 0) + 1}]`;
   return "";
 }
