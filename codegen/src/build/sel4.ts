@@ -18,6 +18,7 @@ import { compileSystem, displayPath, emitSystem, writeGenerated } from "../compi
 import { emitServersCmake } from "../emit/servers-cmake.ts";
 import { PROJECT_ROOT, requireWorkspace } from "./workspace.ts";
 import { serverSourceDirs } from "./sources.ts";
+import { buildErrorExcerpt } from "./excerpt.ts";
 
 export interface Sel4Platform {
   name: string;
@@ -181,10 +182,8 @@ export class BuildFailure extends Error {
     super(message);
   }
 
+  /** The tool's first real error and its context (build/excerpt.ts). */
   tail(lines = 40): string {
-    const all = this.output.split("\n");
-    const errIdx = all.findIndex((l) => /error|FAILED/i.test(l));
-    const from = errIdx >= 0 ? Math.max(0, errIdx - 5) : Math.max(0, all.length - lines);
-    return all.slice(from, from + lines).join("\n");
+    return buildErrorExcerpt(this.output, lines);
   }
 }
