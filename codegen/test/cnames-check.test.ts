@@ -55,10 +55,10 @@ describe("C name clashes in IDL", () => {
 
   it("namespaces that differ in case share their headers and prefix", () => {
     expect(check("namespace Echo { rpc a() -> (); }\nnamespace echo { rpc b() -> (); }")[0]).toBe(
-      "x.idl:2:1: error: C name 'include/echo_gen.h' (a header file of namespace 'echo') is also a header file of namespace 'Echo' at x.idl:1:1",
+      "x.idl:2:1: error: generated file 'include/echo_gen.h' (a header file of namespace 'echo') is also a header file of namespace 'Echo' at x.idl:1:1",
     );
     expect(check("namespace a { rpc b() -> (); }\nnamespace a_client { rpc c() -> (); }")[0]).toBe(
-      "x.idl:2:1: error: C name 'include/a_client_gen.h' (a header file of namespace 'a_client') is also a header file of namespace 'a' at x.idl:1:1",
+      "x.idl:2:1: error: generated file 'include/a_client_gen.h' (a header file of namespace 'a_client') is also a header file of namespace 'a' at x.idl:1:1",
     );
   });
 

@@ -143,7 +143,8 @@ class NameTable {
 
   private clash(first: Generated, second: Generated): void {
     const at = first.owner.pos ? ` at ${formatPos(first.owner.pos)}` : "";
-    this.report(second, first, `C name '${second.name}' (${second.role} of ${second.owner.what}) is also ${first.role} of ${first.owner.what}${at}`);
+    const kind = second.space === "file" && second.name.includes("/") ? "generated file" : "C name";
+    this.report(second, first, `${kind} '${second.name}' (${second.role} of ${second.owner.what}) is also ${first.role} of ${first.owner.what}${at}`);
   }
 
   private report(g: Generated, other: Generated | undefined, message: string, fieldHint?: string): void {
