@@ -15,11 +15,13 @@
  *   macros      N_<CONST>, N_<ENUM>_<MEMBER>, N_ERR_<ERROR>, N_SHM_BYTES, N_<M>_LABEL,
  *               N_<M>_REQ|REP_WORDS|MAX_WORDS|CAPS|SHM_BYTES; top level: <CONST>, <ENUM>_<MEMBER>;
  *               per server S_CNODE_BITS, S_CAP_…, S_VADDR_…(_SIZE, _OFFSET), S_SLOT_FREE_FIRST|END,
- *               S_BADGE_<CLIENT>_<IFACE>, S_DYNAMIC_BADGE_BASE, S_NTFN_BADGE_MARK
+ *               S_BADGE_<CLIENT>_<IFACE>, S_DYNAMIC_BADGE_BASE, S_NTFN_BADGE_MARK, S_CONNECTIONS,
+ *               S_CONN_BADGE_BASE, S_CONN_SHM_MIN; <PROGRAM>_PROGRAM
  *   ordinary    P_<type>_t, P_<enum|struct>_valid, P_<m>_req|rep_t, P_<m>_req|rep_encode|decode,
  *               P_client_t, P_<m> (stub), P_ops_t, P_<m>_raises|dispatch|reply, P_dispatch;
  *               top level <type>_t, <enum|struct>_valid; per server s_use_<as>, s_server_ops_t,
- *               s_server_init|shm|dispatch, s_serve, s_serve_generic
+ *               s_server_init|shm|dispatch, s_serve, s_serve_generic, s_use_root, s_connect,
+ *               s_disconnect, s_conn_… (run-time connections)
  *   tags        struct P_<struct>, P_<m>_req|rep, P_client, P_ops, s_server_ops
  *   files       include/P_gen.h, include/P_client_gen.h, include/P_server_gen.h
  *   fields      struct fields, method arguments and results, method names (ops members)
@@ -41,6 +43,7 @@ import { labelMacro, msgNames } from "./marshal.ts";
 import { clientType } from "./client.ts";
 import { errMacro, isFastMethod, opsType } from "./server.ts";
 import { badgeMacro } from "./server-wrapper.ts";
+import { connSlots } from "./server-conn.ts";
 
 type Space = "macro" | "ordinary" | "tag" | "file";
 
@@ -273,6 +276,14 @@ function addServer(t: NameTable, server: ServerModel, layout: ServerLayout, idl:
     const served = idl.interfaces.filter((i) => server.serves.includes(i.name));
     if (served.some((i) => i.methods.some(isFastMethod))) t.add(`${s}_serve_generic`, "ordinary", "a serve-loop name", owner);
   }
+  // Run-time connections (server-conn.ts) and the root server's services.
+  if (connSlots(layout)) {
+    for (const m of ["CONNECTIONS", "CONN_BADGE_BASE", "CONN_SHM_MIN"]) t.add(`${S}_${m}`, "macro", "a connection macro", owner);
+    for (const f of ["conn", "conn_t", "conns", "conn_ep_slots", "conn_obj_slots", "conn_evict", "conn_shm", "conn_drop", "conn_dispatch"]) t.add(`${s}_${f}`, "ordinary", "a connection name", owner);
+  }
+  const rootSlot = layout.slots.find((x) => x.kind === "root_ep" || x.kind === "spawn_ep");
+  if (rootSlot && idl.interfaces.some((i) => i.name === "rootmem")) for (const f of ["connect", "disconnect"]) t.add(`${s}_${f}`, "ordinary", "a connection function", owner);
+  if (layout.slots.some((x) => x.kind === "spawn_ep")) t.add(`${s}_use_root`, "ordinary", "the root service's client context function", owner);
   t.add(upperIdent("RS_SERVER_INDEX", server.name), "file", "its root-table index macro", owner);
 }
 
@@ -282,9 +293,11 @@ function addServer(t: NameTable, server: ServerModel, layout: ServerLayout, idl:
  */
 export function checkSystemCNames(model: SystemModel, layout: SystemLayout, bag: DiagnosticBag): void {
   const t = idlTable(model.idl, bag);
-  for (const server of model.servers) {
-    const l = layout.servers.find((x) => x.name === server.name);
+  const layouts = [...layout.servers, ...(layout.programs ?? [])];
+  for (const server of [...model.servers, ...(model.programs ?? [])]) {
+    const l = layouts.find((x) => x.name === server.name);
     if (l) addServer(t, server, l, model.idl);
   }
+  for (const prog of model.programs ?? []) t.add(`${upperIdent(prog.name)}_PROGRAM`, "macro", "the program-name macro", { what: `program '${prog.name}'`, pos: prog.pos });
   addFields(t, model.idl);
 }
