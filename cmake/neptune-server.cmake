@@ -14,6 +14,7 @@
 #                                               # what the generated servers.cmake calls
 
 include_guard(GLOBAL)
+include("${CMAKE_CURRENT_LIST_DIR}/neptune-warnings.cmake")
 
 set(NEPTUNE_RUNTIME_DIR "${CMAKE_CURRENT_LIST_DIR}/../runtime")
 set(NEPTUNE_SUPPORT_DIR "${CMAKE_CURRENT_LIST_DIR}/../rootserver/support")
@@ -50,7 +51,8 @@ function(neptune_server name)
     target_link_libraries(${target} PRIVATE
         sel4_autoconf muslc sel4 sel4runtime sel4muslcsys sel4platsupport utils
         neptune_debug_stdio neptune_server_exit ${ARG_LIBRARIES})
-    target_compile_options(${target} PRIVATE -Wall -Wextra)
+    target_compile_options(${target} PRIVATE -Wall -Wextra ${NEPTUNE_SERVER_ERROR_FLAGS})
+    neptune_gen_check(${target} ${name} sel4_autoconf muslc sel4)
     set_property(GLOBAL APPEND PROPERTY NEPTUNE_SERVER_ELFS "$<TARGET_FILE:${target}>")
     set_property(GLOBAL APPEND PROPERTY NEPTUNE_SERVER_TARGETS "${target}")
 endfunction()

@@ -5,6 +5,10 @@
  * Target: the large system in under 3 s, and linear growth: (large - minimal) / (small - minimal)
  * close to 10, the ratio of the sizes.
  *
+ * Then deep and wide IDL (issue 15): a chain of 10,000 nested structs and an interface of
+ * 100,000 methods, each against a tenth of its size, compiled and emitted (IDL alone); linear
+ * growth again means a ratio near 10.
+ *
  *   npm run bench:gen            (or: node --import tsx scripts/bench-gen.ts [--runs N])
  */
 
@@ -13,6 +17,8 @@ import os from "node:os";
 import path from "node:path";
 import { DiagnosticBag } from "../codegen/src/diag/diagnostics.ts";
 import { compileSystem, emitSystem, writeGenerated } from "../codegen/src/compile.ts";
+import { compileIdl } from "../codegen/src/model/resolve-idl.ts";
+import { emitAllInterfaces } from "../codegen/src/emit/interface.ts";
 
 interface Size {
   servers: number;
@@ -97,6 +103,41 @@ async function best(dir: string, runs: number): Promise<{ ms: number; files: num
   return bestRun;
 }
 
+/** `struct s0 { v: s1; } … struct s<n-1> { v: uint64; }` and one rpc that returns s0. */
+function structChainIdl(n: number): string {
+  const lines = ["namespace chain {"];
+  for (let i = 0; i < n; i++) lines.push(`    struct s${i} { v: ${i + 1 < n ? `s${i + 1}` : "uint64"}; }`);
+  lines.push("    rpc get() -> (x: s0);", "}");
+  return lines.join("\n") + "\n";
+}
+
+/** One interface of n methods (explicit labels: 100,000 derived 20-bit labels would collide). */
+function manyMethodsIdl(n: number): string {
+  const lines = ["namespace wide {"];
+  for (let i = 0; i < n; i++) lines.push(`    rpc m${i}(a: uint64) -> (b: uint64) = ${0x100 + i};`);
+  lines.push("}");
+  return lines.join("\n") + "\n";
+}
+
+/** Milliseconds to compile IDL text and emit its headers (in memory). */
+function timeIdl(text: string): { ms: number; bytes: number } {
+  const t0 = performance.now();
+  const bag = new DiagnosticBag();
+  const idl = compileIdl([{ file: "bench.idl", text }], bag);
+  if (bag.hasErrors) throw new Error(`synthetic IDL does not compile:\n${bag.format()}`);
+  const bytes = emitAllInterfaces(idl).reduce((n, f) => n + f.text.length, 0);
+  return { ms: performance.now() - t0, bytes };
+}
+
+function idlLine(what: string, make: (n: number) => string, n: number): void {
+  const small = timeIdl(make(n / 10));
+  const large = timeIdl(make(n));
+  console.log(
+    `  ${what.padEnd(34)} ${large.ms.toFixed(0).padStart(6)} ms  (${(large.bytes / 1e6).toFixed(1)} MB of C; ` +
+      `a tenth: ${small.ms.toFixed(0)} ms, ratio ${(large.ms / Math.max(1, small.ms)).toFixed(1)}, linear = 10)`,
+  );
+}
+
 const runsArg = process.argv.indexOf("--runs");
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
 const root = await mkdtemp(path.join(os.tmpdir(), "neptune-bench-"));
@@ -123,6 +164,9 @@ try {
   const growth = (large - base) / Math.max(1, small - base);
   console.log(`  large / small, fixed cost removed: ${growth.toFixed(2)} (sizes differ 10x; linear = 10)`);
   console.log(`  large system: ${(large / 1000).toFixed(2)} s (target < 3 s): ${large < 3000 ? "met" : "NOT met"}`);
+  console.log("deep and wide IDL (compile + emit, in memory)");
+  idlLine("10,000-deep struct chain:", structChainIdl, 10_000);
+  idlLine("100,000 methods in one interface:", manyMethodsIdl, 100_000);
 } finally {
   await rm(root, { recursive: true, force: true });
 }

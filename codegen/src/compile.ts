@@ -14,7 +14,7 @@
 import { readFile, readdir, stat, mkdir, writeFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { DiagnosticBag } from "./diag/diagnostics.ts";
+import { DiagnosticBag, UserErrors } from "./diag/diagnostics.ts";
 import type { IdlModel } from "./model/idl.ts";
 import { type CompiledSystem, allProcesses } from "./model/system.ts";
 import { compileIdl } from "./model/resolve-idl.ts";
@@ -28,6 +28,7 @@ import { emitRootTables } from "./emit/root-tables.ts";
 import { emitRootService } from "./emit/root-service.ts";
 import { emitLayoutTxt } from "./emit/layout-txt.ts";
 import { emitSystemJson } from "./emit/system-json.ts";
+import { checkIdlCNames, checkSystemCNames } from "./emit/cnames-check.ts";
 
 /** Expands files and folders (recursively, *.idl) into a sorted list of IDL files. */
 export async function findIdlFiles(entries: string[], bag: DiagnosticBag, base = "."): Promise<string[]> {
@@ -55,7 +56,7 @@ async function walk(dir: string): Promise<string[]> {
   const files: string[] = [];
   for (const e of entries) {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) files.push(...(await walk(p)));
+    if (e.isDirectory()) for (const f of await walk(p)) files.push(f);
     else files.push(p);
   }
   return files;
@@ -92,7 +93,14 @@ export async function compileIdlFiles(files: string[], bag: DiagnosticBag): Prom
   const sources = await Promise.all(
     files.map(async (file) => ({ file: displayPath(file), text: await readFile(file, "utf8") })),
   );
-  return compileIdl(sources, bag);
+  return compileIdlSources(sources, bag);
+}
+
+/** IDL sources → model, as `check` does it: resolved, then its generated C names checked. */
+export function compileIdlSources(sources: { file: string; text: string }[], bag: DiagnosticBag): IdlModel {
+  const idl = compileIdl(sources, bag);
+  if (!bag.hasErrors) checkIdlCNames(idl, bag);
+  return idl;
 }
 
 export async function compileSystem(systemFile: string, bag: DiagnosticBag): Promise<CompiledSystem | undefined> {
@@ -105,6 +113,8 @@ export async function compileSystem(systemFile: string, bag: DiagnosticBag): Pro
   const model = resolveSystem(loaded, idl, bag);
   if (!model || bag.hasErrors) return undefined;
   const layout = computeLayout(model, bag);
+  if (bag.hasErrors) return undefined;
+  checkSystemCNames(model, layout, bag);
   if (bag.hasErrors) return undefined;
   return { model, layout };
 }
@@ -136,6 +146,37 @@ export interface WriteResult {
  * that this run no longer produces (listed in .neptune-gen-files).
  */
 export async function writeGenerated(outDir: string, files: GeneratedFile[]): Promise<WriteResult> {
+  try {
+    return await writeFiles(outDir, files);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (typeof err.code !== "string" || !err.syscall) throw e;
+    // The file system refused (a path too long, a file where a folder must be, permissions,
+    // space): the user's to fix, one line, no stack trace.
+    const bag = new DiagnosticBag();
+    const where = err.path && path.resolve(err.path) !== path.resolve(outDir) ? ` (${displayPath(err.path)})` : "";
+    const why = FS_REASONS[err.code] ?? `${err.code} (${err.syscall})`;
+    bag.error(undefined, `cannot write generated files to '${displayPath(outDir)}': ${why}${where}`, FS_HINTS[err.code] ?? "choose another output directory (-o, or -B for build)");
+    throw new UserErrors(bag);
+  }
+}
+
+const FS_REASONS: Record<string, string> = {
+  ENAMETOOLONG: "a file name is longer than the file system allows",
+  ENOTDIR: "a part of the path is a file, not a folder",
+  EISDIR: "a folder is in the way of a file",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "the file system is read-only",
+  ENOSPC: "no space left on the device",
+  EEXIST: "a file is in the way of a folder",
+};
+
+const FS_HINTS: Record<string, string> = {
+  ENAMETOOLONG: "shorten the output directory or the namespace and server names that file names are built from",
+};
+
+async function writeFiles(outDir: string, files: GeneratedFile[]): Promise<WriteResult> {
   const result: WriteResult = { written: [], unchanged: [], removed: [] };
   await mkdir(outDir, { recursive: true });
   const manifest = path.join(outDir, ".neptune-gen-files");

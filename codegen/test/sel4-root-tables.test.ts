@@ -83,9 +83,9 @@ describe("emitRootTables", () => {
 
   it("starts servers after the servers they use", () => {
     expect(startOrder(pingPongModel3()).map((s) => s.name)).toEqual(["pong", "ping", "quit"]);
-    expect(h.text).toContain("#define RS_SERVER_PONG 0u");
-    expect(h.text).toContain("#define RS_SERVER_PING 1u");
-    expect(h.text).toContain("#define RS_SERVER_QUIT 2u");
+    expect(h.text).toContain("#define RS_SERVER_INDEX_PONG 0u");
+    expect(h.text).toContain("#define RS_SERVER_INDEX_PING 1u");
+    expect(h.text).toContain("#define RS_SERVER_INDEX_QUIT 2u");
   });
 
   it("leaves TCBs and IPC buffers to sel4utils", () => {

@@ -21,6 +21,7 @@ import type { DiagnosticBag } from "../diag/diagnostics.ts";
 import { compileSystem, emitSystem, writeGenerated } from "../compile.ts";
 import { emitServersCmake } from "../emit/servers-cmake.ts";
 import { serverSourceDirs } from "./sources.ts";
+import { buildErrorExcerpt } from "./excerpt.ts";
 import type { GeneratedFile } from "../emit/files.ts";
 import type { CompiledSystem } from "../model/system.ts";
 import { PROJECT_ROOT } from "./workspace.ts";
@@ -55,9 +56,6 @@ function cacheValue(buildDir: string, name: string): string | undefined {
   return m?.[1];
 }
 
-function tail(text: string, lines = 40): string {
-  return text.replace(/\r/g, "").trimEnd().split("\n").slice(-lines).join("\n");
-}
 
 export async function buildHost(opts: HostBuildOptions): Promise<{ executable: string } | undefined> {
   const { bag } = opts;
@@ -79,7 +77,7 @@ export async function buildHost(opts: HostBuildOptions): Promise<{ executable: s
     if (opts.log && r.all) opts.log(r.all);
     if (r.failed) {
       const why = r.exitCode === undefined ? (r.shortMessage ?? "could not run") : `exit ${r.exitCode}`;
-      bag.error(undefined, `host build: ${what} failed (${why})\n${tail(r.all ?? "")}`, `the full command: ${cmd} ${args.join(" ")}`);
+      bag.error(undefined, `host build: ${what} failed (${why})\n${buildErrorExcerpt(r.all ?? "")}`, `the full command: ${cmd} ${args.join(" ")}`);
       return false;
     }
     return true;

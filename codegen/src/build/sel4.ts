@@ -18,6 +18,7 @@ import { compileSystem, displayPath, emitSystem, writeGenerated } from "../compi
 import { emitServersCmake } from "../emit/servers-cmake.ts";
 import { PROJECT_ROOT, requireWorkspace } from "./workspace.ts";
 import { serverSourceDirs } from "./sources.ts";
+import { buildErrorExcerpt } from "./excerpt.ts";
 
 export interface Sel4Platform {
   name: string;
@@ -102,7 +103,7 @@ export async function buildSel4(opts: BuildOptions, bag: DiagnosticBag): Promise
     NEPTUNE_GEN_DIR: genDir,
     CROSS_COMPILER_PREFIX: pre.platform.crossPrefix,
     // sel4utils gives every process the same stack size: the largest any server asks for.
-    LibSel4UtilsStackSize: String(Math.max(...allProcesses(sys.model).map((s) => s.stackBytes), 16 * 1024)),
+    LibSel4UtilsStackSize: String(allProcesses(sys.model).reduce((n, s) => Math.max(n, s.stackBytes), 16 * 1024)),
     ...opts.cmakeDefs,
   });
   const upToDate = await ninja(buildDir, opts.progress ?? (process.stdout.isTTY ? "tty" : "log"));
@@ -181,10 +182,8 @@ export class BuildFailure extends Error {
     super(message);
   }
 
+  /** The tool's first real error and its context (build/excerpt.ts). */
   tail(lines = 40): string {
-    const all = this.output.split("\n");
-    const errIdx = all.findIndex((l) => /error|FAILED/i.test(l));
-    const from = errIdx >= 0 ? Math.max(0, errIdx - 5) : Math.max(0, all.length - lines);
-    return all.slice(from, from + lines).join("\n");
+    return buildErrorExcerpt(this.output, lines);
   }
 }

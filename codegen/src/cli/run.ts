@@ -16,7 +16,7 @@ interface RunArgs extends BuildArgs {
   target: string;
   expect?: string[];
   fail?: string;
-  timeout: number;
+  timeout?: number;
   icount: boolean;
   sanitize: boolean;
 }
@@ -29,18 +29,27 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option("target", { choices: ["sel4", "host"], default: "sel4", describe: "boot on seL4 in QEMU, or run on the host test bench" })
       .option("expect", { type: "string", array: true, describe: "regular expression the console must show (repeatable); exit 0 when all have" })
       .option("fail", { type: "string", describe: "regular expression that means failure at once" })
-      .option("timeout", { type: "number", default: 120, describe: "seconds to wait for --expect" })
+      .option("timeout", { type: "number", describe: "seconds to wait for --expect (default 120); without --expect, stop the system after this long" })
       .option("icount", { type: "boolean", default: false, describe: "QEMU counts instructions (-icount shift=0): deterministic benchmark figures" })
       .option("sanitize", { type: "boolean", default: false, describe: "host target: build with AddressSanitizer and UBSan" }),
   handler: async (args) => {
-    let cmd: { cmd: string; args: string[] } | undefined;
+    const expect = (args.expect ?? []).map((e) => new RegExp(e));
+    // Without --expect and --timeout a run is interactive and lasts until the user ends it.
+    const timeout = args.timeout ?? (expect.length ? 120 : undefined);
+    if (timeout !== undefined && !(timeout > 0)) {
+      process.stderr.write(`neptune-gen: error: --timeout must be a positive number of seconds, found ${args.timeout}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    let cmd: { cmd: string; args: string[]; env?: NodeJS.ProcessEnv } | undefined;
     if (args.target === "host") {
       const { buildHost, hostRunCommand } = await import("../build/host.ts");
       const bag = new DiagnosticBag();
       const res = await buildHost({ systemFile: args.system, buildDir: args["build-dir"] ?? "build/host", sanitize: args.sanitize, bag });
       report(bag);
       if (!res) return;
-      cmd = hostRunCommand(res.executable);
+      // The host program stops itself at the timeout (and says so); the watcher below is a backstop.
+      cmd = hostRunCommand(res.executable, { timeoutSec: timeout });
     } else {
       const res = await buildOrReport(args);
       if (!res) return;
@@ -52,16 +61,22 @@ export const runCommand: CommandModule<object, RunArgs> = {
       }
       console.log(`booting ${res.image} (${cmd.cmd}; quit with Ctrl-A X)`);
     }
-    const expect = (args.expect ?? []).map((e) => new RegExp(e));
     const result = await runConsole({
       ...cmd,
       expect,
       fail: args.fail ? new RegExp(args.fail) : undefined,
-      timeoutSec: expect.length ? args.timeout : 24 * 3600,
+      timeoutSec: timeout === undefined ? 24 * 3600 : args.target === "host" && !expect.length ? timeout + 5 : timeout,
       echo: true,
-      interactive: expect.length === 0,
+      interactive: expect.length === 0 && timeout === undefined,
     });
-    if (expect.length) {
+    if (!expect.length) {
+      if (result.timedOut) {
+        console.log(`\nneptune-gen: stopped the system after ${timeout} s (--timeout)`);
+      } else if (!result.ok) {
+        process.stderr.write(`\nneptune-gen: error: the system ${result.reason}\n`);
+        process.exitCode = 1;
+      }
+    } else {
       if (result.ok) {
         console.log(`\nneptune-gen: every expected pattern appeared (${result.seconds.toFixed(1)} s)`);
       } else {

@@ -27,32 +27,39 @@ import { labelMacro, msgNames } from "./marshal.ts";
 /** Names the stub itself uses; a field with one of them gets a trailing underscore. */
 const STUB_LOCALS = new Set(["c", "m", "req", "rep", "err"]);
 
-export function paramName(name: string): string {
-  const n = cIdent(name);
-  return STUB_LOCALS.has(n) ? `${n}_` : n;
-}
-
-/** A result's parameter: its name, or `<name>_out` when an argument has the same name. */
-export function resultName(m: Method, name: string): string {
-  const taken = new Set(m.args.map((a) => paramName(a.name)));
-  const n = paramName(name);
-  return taken.has(n) ? `${cIdent(name)}_out` : n;
+/**
+ * The C parameter names of a method's stub, distinct from each other and from the stub's
+ * locals: an argument keeps its name (`c` → `c_`, as often as needed); a result too, or becomes
+ * `<name>_out` when an argument has its name.
+ */
+export function stubParamNames(m: Method): { args: string[]; results: string[] } {
+  const taken = new Set(STUB_LOCALS);
+  const claim = (n: string): string => {
+    while (taken.has(n)) n += "_";
+    taken.add(n);
+    return n;
+  };
+  const args = m.args.map((a) => claim(cIdent(a.name)));
+  const results = m.results.map((r) => {
+    const n = cIdent(r.name);
+    const wanted = STUB_LOCALS.has(n) ? `${n}_` : n;
+    return claim(taken.has(wanted) ? `${n}_out` : wanted);
+  });
+  return { args, results };
 }
 
 export function clientType(iface: Interface): string {
   return `${lowerIdent(iface.name)}_client_t`;
 }
 
-function argParam(f: Field): string {
-  const n = paramName(f.name);
+function argParam(f: Field, n: string): string {
   const t = f.type;
   if (t.kind === "array") return `const ${cScalarType(t, "msg")} ${n}${cArraySuffix(t, "msg")}`;
   if (t.kind === "struct") return `const ${cScalarType(t, "msg")} *${n}`;
   return `${cScalarType(t, "msg")} ${n}`;
 }
 
-function resultParam(m: Method, f: Field): string {
-  const n = resultName(m, f.name);
+function resultParam(f: Field, n: string): string {
   const t = f.type;
   if (t.kind === "array") return `${cScalarType(t, "msg")} ${n}${cArraySuffix(t, "msg")}`;
   return `${cScalarType(t, "msg")} *${n}`;
@@ -60,7 +67,8 @@ function resultParam(m: Method, f: Field): string {
 
 /** The stub's prototype (also used in docs and tests). */
 export function stubPrototype(iface: Interface, m: Method): string {
-  const params = [`const ${clientType(iface)} *c`, ...m.args.map(argParam), ...m.results.map((f) => resultParam(m, f))];
+  const names = stubParamNames(m);
+  const params = [`const ${clientType(iface)} *c`, ...m.args.map((f, i) => argParam(f, names.args[i])), ...m.results.map((f, i) => resultParam(f, names.results[i]))];
   return `static inline int ${lowerIdent(iface.name)}_${m.name}(${params.join(", ")})`;
 }
 
@@ -68,6 +76,7 @@ function printStub(p: CPrinter, iface: Interface, m: Method): void {
   const req = msgNames(iface, m, "req", m.request);
   const rep = m.reply ? msgNames(iface, m, "rep", m.reply) : undefined;
   const usesShm = m.request.shm || (m.reply?.shm ?? false);
+  const names = stubParamNames(m);
   p.doc(m.doc);
   p.fn(stubPrototype(iface, m), () => {
     p.line("ng_msg_t m;");
@@ -75,8 +84,8 @@ function printStub(p: CPrinter, iface: Interface, m: Method): void {
     if (rep?.type) p.line(`${rep.type} rep;`);
     p.line("int err;");
     p.blank();
-    for (const f of m.args) {
-      const n = paramName(f.name);
+    for (const [i, f] of m.args.entries()) {
+      const n = names.args[i];
       const member = `req.${cIdent(f.name)}`;
       if (f.type.kind === "array") p.line(`memcpy(${member}, ${n}, sizeof(${member}));`);
       else if (f.type.kind === "struct") p.line(`${member} = *${n};`);
@@ -95,8 +104,8 @@ function printStub(p: CPrinter, iface: Interface, m: Method): void {
     if (m.reply?.shm) p.line("ng_msg_set_shm(&m, c->shm, c->shm_size);");
     p.line(`err = ${rep!.base}_decode(&m${rep!.type ? ", &rep" : ""});`);
     p.line("if (err != NG_OK) return err;");
-    for (const f of m.results) {
-      const n = resultName(m, f.name);
+    for (const [i, f] of m.results.entries()) {
+      const n = names.results[i];
       const member = `rep.${cIdent(f.name)}`;
       if (f.type.kind === "array") p.line(`if (${n} != NULL) memcpy(${n}, ${member}, sizeof(${member}));`);
       else p.line(`if (${n} != NULL) *${n} = ${member};`);

@@ -33,7 +33,7 @@ import type {
   TypeRef,
 } from "../model/idl.ts";
 import { cLayoutOf, structOffsets } from "../model/clayout.ts";
-import { findEnum, findStruct } from "../model/lookup.ts";
+import { findEnum, findStruct, structsPostOrder } from "../model/lookup.ts";
 import { CPrinter, cIdent, intLiteral, lowerIdent, upperIdent } from "./cprinter.ts";
 
 export interface IntInfo {
@@ -95,13 +95,15 @@ export function cScalarType(t: TypeRef, ctx: DeclContext): string {
     case "cap":
       return "ng_cptr_t";
     case "array":
-      return cScalarType(t.elem, ctx);
+      // An array is plain data wherever it is (a block in a message): its str<N> elements are
+      // char[N + 1], as the placement counts them.
+      return cScalarType(t.elem, "struct");
   }
 }
 
 /** The array suffix of a declarator: `[4][2]` for `T[2][4]`, `[16]` for `str<15>` in a struct. */
 export function cArraySuffix(t: TypeRef, ctx: DeclContext): string {
-  if (t.kind === "array") return `[${t.length}]${cArraySuffix(t.elem, ctx)}`;
+  if (t.kind === "array") return `[${t.length}]${cArraySuffix(t.elem, "struct")}`;
   if (ctx === "struct" && t.kind === "str") return `[${(t.bound ?? 0) + 1}]`;
   return "";
 }
@@ -121,18 +123,31 @@ export function scalarInt(t: TypeRef, idl: IdlModel): IntName | undefined {
 // ---------------------------------------------------------------------------------------------
 // Validity: what a decoder checks inside a copied block (bool bytes, enum members, NUL in str<N>)
 
+/** needsCheck of every struct asked about, per model (computed once, without recursion). */
+const structChecks = new WeakMap<IdlModel, Map<string, boolean>>();
+
+function structNeedsCheck(qname: string, idl: IdlModel): boolean {
+  let memo = structChecks.get(idl);
+  if (!memo) structChecks.set(idl, (memo = new Map()));
+  const hit = memo.get(qname);
+  if (hit !== undefined) return hit;
+  const s = findStruct(idl, qname);
+  if (!s) return false;
+  const m = memo;
+  // Contained structs first, so that each needsCheck below finds theirs memoised.
+  for (const d of structsPostOrder(idl, [s], (x) => !m.has(x.qname))) m.set(d.qname, d.fields.some((f) => needsCheck(f.type, idl)));
+  return m.get(qname) ?? false;
+}
+
 export function needsCheck(t: TypeRef, idl: IdlModel): boolean {
+  while (t.kind === "array") t = t.elem;
   switch (t.kind) {
     case "int":
       return t.name === "bool";
     case "enum":
       return true;
-    case "struct": {
-      const s = findStruct(idl, t.name);
-      return s ? s.fields.some((f) => needsCheck(f.type, idl)) : false;
-    }
-    case "array":
-      return needsCheck(t.elem, idl);
+    case "struct":
+      return structNeedsCheck(t.name, idl);
     case "str":
     case "bytes":
       return true;
@@ -249,24 +264,10 @@ function printAlias(p: CPrinter, a: AliasDecl): void {
   p.line(`typedef ${cDecl(a.target, cTypeName(a.qname), "msg")};`);
 }
 
-/** Structs in an order where every struct follows the structs it contains. */
-function orderStructs(structs: StructDecl[]): StructDecl[] {
-  const byName = new Map(structs.map((s) => [s.qname, s]));
-  const done = new Set<string>();
-  const out: StructDecl[] = [];
-  const visit = (s: StructDecl, stack: Set<string>): void => {
-    if (done.has(s.qname) || stack.has(s.qname)) return;
-    stack.add(s.qname);
-    for (const f of s.fields) {
-      let t = f.type;
-      while (t.kind === "array") t = t.elem;
-      if (t.kind === "struct" && byName.has(t.name)) visit(byName.get(t.name)!, stack);
-    }
-    done.add(s.qname);
-    out.push(s);
-  };
-  for (const s of structs) visit(s, new Set());
-  return out;
+/** Structs in an order where every struct follows the structs it contains (of the same list). */
+function orderStructs(structs: StructDecl[], idl: IdlModel): StructDecl[] {
+  const mine = new Set(structs.map((s) => s.qname));
+  return structsPostOrder(idl, structs, (s) => mine.has(s.qname));
 }
 
 export interface Decls {
@@ -281,7 +282,7 @@ export function printDecls(p: CPrinter, d: Decls, idl: IdlModel): void {
   for (const c of d.consts) printConst(p, c, idl);
   p.blank();
   for (const e of d.enums) printEnum(p, e);
-  for (const s of orderStructs(d.structs)) printStruct(p, s, idl);
+  for (const s of orderStructs(d.structs, idl)) printStruct(p, s, idl);
   for (const a of d.aliases) printAlias(p, a);
   p.blank();
 }

@@ -104,7 +104,7 @@ function serverSection(L: ServerLayout, model: SystemModel): string[] {
 /** Who calls whom, one line per edge, servers in name order. */
 export function diagram(model: SystemModel): string[] {
   const out: string[] = [];
-  const w = Math.max(...model.servers.map((s) => s.name.length), 3);
+  const w = model.servers.reduce((n, s) => Math.max(n, s.name.length), 3);
   for (const s of model.servers) {
     const edges: string[] = [];
     for (const u of [...s.uses].sort((a, b) => (a.as < b.as ? -1 : 1))) edges.push(`--[${u.interface}]--> ${u.server}`);

@@ -214,10 +214,18 @@ function emitHeader(sys: SystemModel, order: ServerModel[], objects: KernelObjec
   p.define("RS_SYSTEM_NAME", cString(sys.name));
   p.define("RS_NSERVERS", `${order.length}u`);
   p.define("RS_NOBJECTS", `${objects.length}u`).blank();
-  order.forEach((s, i) => p.define(upperIdent("RS_SERVER", s.name), `${i}u`, "start order"));
+  // RS_SERVER_INDEX_, not RS_SERVER_: a server called `running` would redefine the root
+  // server's RS_SERVER_RUNNING. Object ids that upper-case alike get their index appended.
+  order.forEach((s, i) => p.define(upperIdent("RS_SERVER_INDEX", s.name), `${i}u`, "start order"));
   [...sys.programs].sort((a, b) => (a.name < b.name ? -1 : 1)).forEach((s, i) => p.define(upperIdent("RS_PROGRAM", s.name), `${i}u`));
   p.blank();
-  objects.forEach((o, i) => p.define(upperIdent("RS_OBJECT", o.id), `${i}u`));
+  const used = new Set<string>();
+  objects.forEach((o, i) => {
+    let name = upperIdent("RS_OBJECT", o.id);
+    if (used.has(name)) name = `${name}_${i}`;
+    used.add(name);
+    p.define(name, `${i}u`);
+  });
   return p.text();
 }
 

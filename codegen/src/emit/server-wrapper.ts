@@ -44,7 +44,7 @@ function hexPtr(v: number): string {
   return `0x${v.toString(16)}ul`;
 }
 
-function badgeMacro(server: ServerModel, b: BadgeModel): string {
+export function badgeMacro(server: ServerModel, b: BadgeModel): string {
   return upperIdent(server.name, "badge", b.client, b.interface);
 }
 

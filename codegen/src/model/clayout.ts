@@ -21,7 +21,7 @@
  */
 
 import type { CLayout, IdlModel, IntName, StructDecl, TypeRef } from "./idl.ts";
-import { findEnum, findStruct } from "./lookup.ts";
+import { findEnum, findStruct, structIn, structsPostOrder } from "./lookup.ts";
 
 const INT_SIZE: Record<IntName, number> = {
   int8: 1,
@@ -85,8 +85,6 @@ export function structOffsets(s: StructDecl, idl: IdlModel): number[] {
   });
 }
 
-const visiting = new Set<string>();
-
 function structLayout(qname: string, idl: IdlModel): CLayout {
   let memo = cache.get(idl);
   if (!memo) cache.set(idl, (memo = new Map()));
@@ -94,20 +92,20 @@ function structLayout(qname: string, idl: IdlModel): CLayout {
   if (hit) return hit;
   const s = findStruct(idl, qname);
   if (!s) throw new Error(`internal: unknown struct ${qname}`);
-  if (visiting.has(qname)) throw new Error(`internal: recursive struct ${qname}`);
-  visiting.add(qname);
-  try {
+  // Nested structs first (without recursion: a chain of nested structs can be long), so that
+  // each layout below finds the layouts of its fields' structs memoised.
+  const m = memo;
+  for (const d of structsPostOrder(idl, [s], (x) => !m.has(x.qname))) {
     let size = 0;
     let align = 1;
-    for (const f of s.fields) {
+    for (const f of d.fields) {
+      const name = structIn(f.type);
+      if (name !== undefined && !m.has(name)) throw new Error(`internal: recursive struct ${name}`);
       const l = cLayoutOf(f.type, idl);
       size = alignUp(size, l.align) + l.size;
       align = Math.max(align, l.align);
     }
-    const out = { size: alignUp(size, align), align };
-    memo.set(qname, out);
-    return out;
-  } finally {
-    visiting.delete(qname);
+    m.set(d.qname, { size: alignUp(size, align), align });
   }
+  return m.get(qname)!;
 }

@@ -17,8 +17,21 @@ const C_KEYWORDS = new Set([
 /** Standard macros and names a C translation unit of ours sees through its includes. */
 const C_RESERVED_NAMES = new Set(["errno", "assert", "NULL", "offsetof", "main", "asm"]);
 
+/**
+ * Longest name an IDL or a system description may give: names become C identifiers and file
+ * and folder names (`include/<namespace>_client_gen.h`, `servers/<server>/`), which file
+ * systems limit to 255 bytes.
+ */
+export const MAX_NAME_LENGTH = 128;
+
+/** A long name shortened for a message. */
+export function shortName(name: string): string {
+  return name.length > 40 ? `${name.slice(0, 24)}…${name.slice(-8)}` : name;
+}
+
 /** Why `name` cannot be a C identifier, or undefined when it is fine. */
 export function cNameProblem(name: string): string | undefined {
+  if (name.length > MAX_NAME_LENGTH) return `'${shortName(name)}' is ${name.length} characters long, more than ${MAX_NAME_LENGTH} (names become C identifiers and file names)`;
   if (C_KEYWORDS.has(name)) return `'${name}' is a C keyword`;
   if (/^_[A-Z_]/.test(name)) return `'${name}' is reserved in C (a leading underscore followed by a capital or '_')`;
   if (C_RESERVED_NAMES.has(name)) return `'${name}' is a reserved name in C (a standard macro or function)`;

@@ -8,7 +8,9 @@
  *
  * Unqualified names are looked up in the current namespace, then among the globals; `ns.name`
  * looks in namespace `ns`. Aliases and constants are resolved lazily and memoised, with cycle
- * detection. Every failure is reported once into the bag and yields `undefined`.
+ * detection; resolveAliasesAndConsts resolves them all up front in dependency order (an
+ * iterative search), so that a chain of 10,000 aliases never recurses deeper than one link.
+ * Every failure is reported once into the bag and yields `undefined`.
  */
 
 import { type DiagnosticBag, suggestionHint } from "../diag/diagnostics.ts";
@@ -82,6 +84,72 @@ export class Resolver {
     if (name.parts.length === 1) return scope.entries.get(name.parts[0]) ?? this.global.entries.get(name.parts[0]);
     if (name.parts.length === 2) return this.namespaces.get(name.parts[0])?.entries.get(name.parts[1]);
     return undefined;
+  }
+
+  /** The aliases and constants an alias's or constant's definition names directly. */
+  private definitionDeps(e: Entry & { kind: "alias" | "const" }): Entry[] {
+    const refs: NameRef[] = [];
+    const value = (v: ValueExpr | undefined) => v?.kind === "ref" && refs.push(v.name);
+    const type = (t: TypeExpr) => {
+      while (t.kind === "array") {
+        value(t.length);
+        t = t.elem;
+      }
+      refs.push(t.name);
+      value(t.bound);
+    };
+    if (e.kind === "alias") type(e.node.target);
+    else {
+      type(e.node.type);
+      value(e.node.value);
+    }
+    const out: Entry[] = [];
+    for (const r of refs) {
+      const d = this.lookup(r, e.scope);
+      if (d && (d.kind === "alias" || d.kind === "const")) out.push(d);
+    }
+    return out;
+  }
+
+  /**
+   * Resolves every alias and constant, each after those its definition names (iterative
+   * depth-first search). A cycle is reported once, at its first member, and leaves every
+   * member unresolved.
+   */
+  resolveAliasesAndConsts(): void {
+    const scopes = [this.global, ...this.namespaces.values()];
+    const done = new Set<Entry>();
+    for (const scope of scopes) {
+      for (const root of scope.entries.values()) {
+        if ((root.kind !== "alias" && root.kind !== "const") || done.has(root)) continue;
+        const stack: { e: Entry & { kind: "alias" | "const" }; deps: Entry[]; i: number }[] = [{ e: root, deps: this.definitionDeps(root), i: 0 }];
+        const onPath = new Map<Entry, number>([[root, 0]]);
+        while (stack.length > 0) {
+          const top = stack[stack.length - 1];
+          if (top.i === top.deps.length) {
+            if (top.e.kind === "alias") this.resolveAlias(top.e);
+            else this.resolveConst(top.e);
+            onPath.delete(top.e);
+            done.add(top.e);
+            stack.pop();
+            continue;
+          }
+          const d = top.deps[top.i++] as Entry & { kind: "alias" | "const" };
+          const at = onPath.get(d);
+          if (at !== undefined) {
+            if (d.kind === "alias") {
+              if (this.aliasMemo.get(d) === undefined) this.bag.error(d.node.name.pos, `type alias '${d.qname}' refers to itself`, "make the alias name a concrete type");
+            } else if (this.constMemo.get(d) === undefined) {
+              this.bag.error(d.node.name.pos, `constant '${d.qname}' is defined in terms of itself`, "give it a literal value");
+            }
+            for (const f of stack.slice(at)) (f.e.kind === "alias" ? this.aliasMemo : this.constMemo).set(f.e, null);
+          } else if (!done.has(d)) {
+            onPath.set(d, stack.length);
+            stack.push({ e: d, deps: this.definitionDeps(d), i: 0 });
+          }
+        }
+      }
+    }
   }
 
   /** Names visible from `scope` (for "did you mean"), optionally only of some kinds. */

@@ -4,12 +4,30 @@
  *
  * A qualified name is `ns.name` for a declaration inside `namespace ns { … }` and a bare `name`
  * for a top-level (global) one; TypeRefs of kind "enum"/"struct" carry exactly these names.
+ *
+ * Look-ups go through an index per declaration list (rebuilt when the list grows), so they cost
+ * O(1) on a model with 100,000 declarations; walks over nested structs use an explicit stack,
+ * never recursion, so a chain of 10,000 nested structs is as safe as one.
  */
 
 import type { AliasDecl, ConstDecl, EnumDecl, IdlModel, IntName, Interface, StructDecl, TypeRef } from "./idl.ts";
 
+/** Index of a declaration list by a key, valid while the list keeps its length. */
+const indexes = new WeakMap<readonly object[], { n: number; map: Map<string, unknown> }>();
+
+function indexed<T extends object>(list: readonly T[], key: (d: T) => string, name: string): T | undefined {
+  let ix = indexes.get(list);
+  if (!ix || ix.n !== list.length) {
+    const map = new Map<string, unknown>();
+    for (const d of list) if (!map.has(key(d))) map.set(key(d), d);
+    ix = { n: list.length, map };
+    indexes.set(list, ix);
+  }
+  return ix.map.get(name) as T | undefined;
+}
+
 export function findInterface(idl: IdlModel, name: string): Interface | undefined {
-  return idl.interfaces.find((i) => i.name === name);
+  return indexed(idl.interfaces, (i) => i.name, name);
 }
 
 /** The interface a qualified name belongs to, or undefined for a global (`name` without a dot). */
@@ -27,19 +45,19 @@ function scopeDecls<K extends Kind>(idl: IdlModel, qname: string, kind: K): Inte
 }
 
 export function findStruct(idl: IdlModel, qname: string): StructDecl | undefined {
-  return scopeDecls(idl, qname, "structs").find((d) => d.qname === qname);
+  return indexed<StructDecl>(scopeDecls(idl, qname, "structs"), (d) => d.qname, qname);
 }
 
 export function findEnum(idl: IdlModel, qname: string): EnumDecl | undefined {
-  return scopeDecls(idl, qname, "enums").find((d) => d.qname === qname);
+  return indexed<EnumDecl>(scopeDecls(idl, qname, "enums"), (d) => d.qname, qname);
 }
 
 export function findAlias(idl: IdlModel, qname: string): AliasDecl | undefined {
-  return scopeDecls(idl, qname, "aliases").find((d) => d.qname === qname);
+  return indexed<AliasDecl>(scopeDecls(idl, qname, "aliases"), (d) => d.qname, qname);
 }
 
 export function findConst(idl: IdlModel, qname: string): ConstDecl | undefined {
-  return scopeDecls(idl, qname, "consts").find((d) => d.qname === qname);
+  return indexed<ConstDecl>(scopeDecls(idl, qname, "consts"), (d) => d.qname, qname);
 }
 
 /** Every struct: globals first, then each interface's, in source order. */
@@ -69,27 +87,54 @@ export function intRange(name: IntName): { min: bigint; max: bigint } {
 }
 
 /** Qualified names of every enum and struct a type mentions (structs' fields included). */
+/** The struct (if any) a field of type t contains: `s`, `s[4]`, `s[2][3]`. */
+export function structIn(t: TypeRef): string | undefined {
+  while (t.kind === "array") t = t.elem;
+  return t.kind === "struct" ? t.name : undefined;
+}
+
+/** Enums and structs t names, and those of every struct it contains, transitively. */
 export function namedTypesIn(t: TypeRef, idl: IdlModel, out = new Set<string>()): Set<string> {
-  switch (t.kind) {
-    case "enum":
-      out.add(t.name);
-      break;
-    case "struct":
-      if (out.has(t.name)) break;
-      out.add(t.name);
-      for (const f of findStruct(idl, t.name)?.fields ?? []) namedTypesIn(f.type, idl, out);
-      break;
-    case "array":
-      namedTypesIn(t.elem, idl, out);
-      break;
+  const todo: TypeRef[] = [t];
+  for (let cur = todo.pop(); cur !== undefined; cur = todo.pop()) {
+    while (cur.kind === "array") cur = cur.elem;
+    if (cur.kind === "enum") out.add(cur.name);
+    if (cur.kind !== "struct" || out.has(cur.name)) continue;
+    out.add(cur.name);
+    for (const f of findStruct(idl, cur.name)?.fields ?? []) todo.push(f.type);
   }
   return out;
 }
 
 /**
- * Other interfaces whose types `iface` uses (in its structs, aliases and messages), in the
- * order of idl.interfaces: their headers must be included before this interface's.
+ * `roots` and the structs they contain (transitively, among those `include` admits), each after
+ * the structs it contains: the order C needs. Iterative depth-first search; a struct already
+ * on the path (a cycle, reported by the resolver) is not followed.
  */
+export function structsPostOrder(idl: IdlModel, roots: Iterable<StructDecl>, include: (s: StructDecl) => boolean = () => true): StructDecl[] {
+  const out: StructDecl[] = [];
+  const seen = new Set<string>();
+  for (const root of roots) {
+    if (seen.has(root.qname) || !include(root)) continue;
+    seen.add(root.qname);
+    const stack: { s: StructDecl; i: number }[] = [{ s: root, i: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.i === top.s.fields.length) {
+        out.push(top.s);
+        stack.pop();
+        continue;
+      }
+      const name = structIn(top.s.fields[top.i++].type);
+      const dep = name === undefined || seen.has(name) ? undefined : findStruct(idl, name);
+      if (!dep || !include(dep)) continue;
+      seen.add(dep.qname);
+      stack.push({ s: dep, i: 0 });
+    }
+  }
+  return out;
+}
+
 export function interfaceDeps(idl: IdlModel, iface: Interface): string[] {
   const names = new Set<string>();
   const types: TypeRef[] = [
@@ -113,20 +158,6 @@ export function interfaceDeps(idl: IdlModel, iface: Interface): string[] {
  * interfaces are not reordered here: their header is included first (see interfaceDeps).
  */
 export function structsInDependencyOrder(idl: IdlModel, structs: StructDecl[]): StructDecl[] {
-  const mine = new Map(structs.map((s) => [s.qname, s]));
-  const out: StructDecl[] = [];
-  const done = new Set<string>();
-  const visit = (s: StructDecl): void => {
-    if (done.has(s.qname)) return;
-    done.add(s.qname);
-    for (const f of s.fields) {
-      for (const n of namedTypesIn(f.type, idl)) {
-        const dep = mine.get(n);
-        if (dep) visit(dep);
-      }
-    }
-    out.push(s);
-  };
-  structs.forEach(visit);
-  return out;
+  const mine = new Set(structs.map((s) => s.qname));
+  return structsPostOrder(idl, structs, (s) => mine.has(s.qname));
 }

@@ -17,7 +17,7 @@
 import { type DiagnosticBag, type SourcePos, formatPos, suggestionHint } from "../diag/diagnostics.ts";
 import type { DeclNode, EnumNode, ErrorNode, FieldNode, Ident, MethodNode, StructNode } from "../parse/idl/ast.ts";
 import { parseIdl } from "../parse/idl/parser.ts";
-import { cNameProblem } from "./cnames.ts";
+import { cNameProblem, MAX_NAME_LENGTH } from "./cnames.ts";
 import {
   type AliasDecl,
   type ConstDecl,
@@ -35,7 +35,7 @@ import {
 } from "./idl.ts";
 import { BUILTIN_TYPES, type Entry, notPlainData, qualify, Resolver, type Scope, typeName } from "./idl-scope.ts";
 import { deriveLabel } from "./labels.ts";
-import { findInterface, interfaceDeps, intRange } from "./lookup.ts";
+import { findInterface, interfaceOf, intRange, structIn } from "./lookup.ts";
 import { placeMessage } from "./placement.ts";
 
 type Decls = IdlModel["globals"];
@@ -71,6 +71,7 @@ export function compileIdl(sources: { file: string; text: string }[], bag: Diagn
   }
 
   // Pass 3: constants, aliases, enums, structs.
+  r.resolveAliasesAndConsts();
   const model: IdlModel = { files: sources.map((s) => s.file), interfaces: [], globals: buildDecls(r, r.global) };
   for (const { scope } of nsDecls) {
     const d = buildDecls(r, scope);
@@ -92,7 +93,7 @@ export function compileIdl(sources: { file: string; text: string }[], bag: Diagn
     const iface = model.interfaces[i];
     iface.errors = buildErrors(r, decls.flatMap((d) => (d.kind === "errors" ? d.errors : [])), scope);
     iface.methods = buildMethods(r, model, iface, scope, decls.filter((d): d is MethodNode => d.kind === "method"));
-    iface.shmBytes = Math.max(0, ...iface.methods.flatMap((m) => [m.request.shmBytes, m.reply?.shmBytes ?? 0]));
+    iface.shmBytes = iface.methods.reduce((n, m) => Math.max(n, m.request.shmBytes, m.reply?.shmBytes ?? 0), 0);
   });
   checkInterfaceCycles(model, bag);
   return model;
@@ -103,26 +104,60 @@ export function compileIdl(sources: { file: string; text: string }[], bag: Diagn
  * those uses must not form a cycle.
  */
 function checkInterfaceCycles(model: IdlModel, bag: DiagnosticBag): void {
-  const deps = new Map(model.interfaces.map((i) => [i.name, interfaceDeps(model, i)]));
-  const state = new Map<string, "busy" | "done">();
+  // Direct uses only (what the header includes): a cycle of uses is a cycle of direct ones.
+  const deps = new Map(model.interfaces.map((i) => [i.name, directDeps(model, i)]));
+  const done = new Set<string>();
   const reported = new Set<string>();
-  const visit = (name: string, path: string[]): void => {
-    state.set(name, "busy");
-    for (const d of deps.get(name) ?? []) {
-      if (state.get(d) === "busy") {
-        const cycle = [...path.slice(path.indexOf(d)), name, d];
-        const iface = findInterface(model, d)!;
-        if (!reported.has(d)) {
-          reported.add(d);
-          bag.error(iface.pos, `interfaces use each other's types in a cycle (${cycle.join(" -> ")})`, "move the shared types to top level (outside any namespace) or into a namespace of their own");
+  // Iterative depth-first search: `onPath` maps each interface on the current path to its depth.
+  for (const root of model.interfaces) {
+    if (done.has(root.name)) continue;
+    const stack: { name: string; i: number }[] = [{ name: root.name, i: 0 }];
+    const onPath = new Map([[root.name, 0]]);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const ds = deps.get(top.name) ?? [];
+      if (top.i === ds.length) {
+        onPath.delete(top.name);
+        done.add(top.name);
+        stack.pop();
+        continue;
+      }
+      const d = ds[top.i++];
+      const at = onPath.get(d);
+      if (at !== undefined) {
+        // One error per cycle: not again for a cycle through an interface already reported.
+        if (!reported.has(d) && !reported.has(top.name)) {
+          const members = stack.slice(at).map((f) => f.name);
+          for (const m of members) reported.add(m);
+          bag.error(findInterface(model, d)!.pos, `interfaces use each other's types in a cycle (${cyclePath(members, d)})`, "move the shared types to top level (outside any namespace) or into a namespace of their own");
         }
-      } else if (!state.has(d)) {
-        visit(d, [...path, name]);
+      } else if (!done.has(d)) {
+        onPath.set(d, stack.length);
+        stack.push({ name: d, i: 0 });
       }
     }
-    state.set(name, "done");
+  }
+}
+
+/** Interfaces whose enums and structs `iface` names itself (not through their structs). */
+function directDeps(model: IdlModel, iface: Interface): string[] {
+  const out = new Set<string>();
+  const add = (t: Field["type"]) => {
+    while (t.kind === "array") t = t.elem;
+    const ns = t.kind === "enum" || t.kind === "struct" ? interfaceOf(t.name) : undefined;
+    if (ns !== undefined && ns !== iface.name) out.add(ns);
   };
-  for (const i of model.interfaces) if (!state.has(i.name)) visit(i.name, []);
+  for (const s of iface.structs) for (const f of s.fields) add(f.type);
+  for (const a of iface.aliases) add(a.target);
+  for (const c of iface.consts) add(c.type);
+  for (const m of iface.methods) for (const f of [...m.args, ...m.results]) add(f.type);
+  return model.interfaces.map((i) => i.name).filter((n) => out.has(n));
+}
+
+/** `a -> b -> c -> a`, with the middle left out of a long cycle. */
+function cyclePath(names: string[], back: string): string {
+  const shown = names.length > 8 ? [...names.slice(0, 4), `… (${names.length - 7} more) …`, ...names.slice(-3)] : names;
+  return [...shown, back].join(" -> ");
 }
 
 function cleanDoc(doc: string | undefined): string | undefined {
@@ -132,7 +167,8 @@ function cleanDoc(doc: string | undefined): string | undefined {
 function checkCName(bag: DiagnosticBag, id: Ident, what: string): boolean {
   const problem = cNameProblem(id.text);
   if (!problem) return true;
-  bag.error(id.pos, `${problem} and cannot be used as a name`, `rename the ${what}, e.g. '${saferName(id.text)}'`);
+  const hint = id.text.length > MAX_NAME_LENGTH ? `give the ${what} a shorter name` : `rename the ${what}, e.g. '${saferName(id.text)}'`;
+  bag.error(id.pos, `${problem} and cannot be used as a name`, hint);
   return false;
 }
 
@@ -266,31 +302,43 @@ function uniqueFields(r: Resolver, fields: FieldNode[], what: string, where: str
   });
 }
 
-/** Reports every struct that contains itself and drops the field that closes the cycle. */
+/**
+ * Reports every struct that contains itself and drops the field that closes the cycle.
+ * Iterative depth-first search (a chain of nested structs may be thousands long).
+ */
 function breakStructCycles(model: IdlModel, bag: DiagnosticBag): void {
   const all = [...model.globals.structs, ...model.interfaces.flatMap((i) => i.structs)];
   const byName = new Map(all.map((s) => [s.qname, s]));
-  const state = new Map<string, "busy" | "done">();
-  const path: string[] = [];
-  const structsIn = (t: Field["type"]): string | undefined => (t.kind === "struct" ? t.name : t.kind === "array" ? structsIn(t.elem) : undefined);
-  const visit = (s: StructDecl): void => {
-    state.set(s.qname, "busy");
-    path.push(s.qname);
-    s.fields = s.fields.filter((f) => {
-      const target = structsIn(f.type);
-      if (target === undefined || !byName.has(target)) return true;
-      if (state.get(target) === "busy") {
-        const cycle = [...path.slice(path.indexOf(target)), target].join(" -> ");
-        bag.error(f.pos, `struct '${target}' contains itself (${cycle})`, "a struct cannot nest itself; refer to the other object by an id or handle instead");
-        return false;
+  const done = new Set<string>();
+  for (const root of all) {
+    if (done.has(root.qname)) continue;
+    const stack: { s: StructDecl; i: number; kept: StructField[] }[] = [{ s: root, i: 0, kept: [] }];
+    const onPath = new Map([[root.qname, 0]]);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.i === top.s.fields.length) {
+        top.s.fields = top.kept;
+        onPath.delete(top.s.qname);
+        done.add(top.s.qname);
+        stack.pop();
+        continue;
       }
-      if (!state.has(target)) visit(byName.get(target)!);
-      return true;
-    });
-    path.pop();
-    state.set(s.qname, "done");
-  };
-  for (const s of all) if (!state.has(s.qname)) visit(s);
+      const f = top.s.fields[top.i++];
+      const target = structIn(f.type);
+      const at = target === undefined ? undefined : onPath.get(target);
+      if (at !== undefined) {
+        const cycle = cyclePath(stack.slice(at).map((x) => x.s.qname), target!);
+        bag.error(f.pos, `struct '${target}' contains itself (${cycle})`, "a struct cannot nest itself; refer to the other object by an id or handle instead");
+        continue;
+      }
+      top.kept.push(f);
+      const next = target === undefined || done.has(target) ? undefined : byName.get(target);
+      if (next) {
+        onPath.set(next.qname, stack.length);
+        stack.push({ s: next, i: 0, kept: [] });
+      }
+    }
+  }
 }
 
 function buildErrors(r: Resolver, nodes: ErrorNode[], scope: Scope): ErrorDecl[] {

@@ -11,6 +11,7 @@
 
 import { z } from "zod";
 import { parseSize } from "./sizes.ts";
+import { MAX_NAME_LENGTH } from "./cnames.ts";
 
 export const C_IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const PRIORITY_MIN = 1;
@@ -28,10 +29,13 @@ const strict = <T extends z.ZodRawShape>(shape: T) =>
   });
 
 const cIdent = (what: string) =>
-  z.string().regex(C_IDENT, {
-    error: (iss) =>
-      `${what} '${String(iss.input)}' is not a C identifier\nuse letters, digits and '_', not starting with a digit (it names C constants and a CMake target)`,
-  });
+  z
+    .string()
+    .regex(C_IDENT, {
+      error: (iss) =>
+        `${what} '${String(iss.input)}' is not a C identifier\nuse letters, digits and '_', not starting with a digit (it names C constants and a CMake target)`,
+    })
+    .max(MAX_NAME_LENGTH, { error: `${what} is longer than ${MAX_NAME_LENGTH} characters\ngive it a shorter name (it names C constants, a folder and a CMake target)` });
 
 const size = (what: string) =>
   z.union([z.number(), z.string()]).superRefine((v, ctx) => {

@@ -25,6 +25,8 @@ export interface ConsoleRun {
 
 export interface ConsoleResult {
   ok: boolean;
+  /** The time ran out (with `expect` empty, the normal end of a timed run). */
+  timedOut: boolean;
   reason: string;
   log: string;
   seconds: number;
@@ -41,13 +43,14 @@ export function runConsole(opts: ConsoleRun): Promise<ConsoleResult> {
     let done = false;
     let settling = false;
     const pending = new Set(opts.expect);
+    let timedOut = false;
     const finish = (ok: boolean, reason: string) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
       if (child.exitCode === null) child.kill("SIGTERM");
       setTimeout(() => child.exitCode === null && child.kill("SIGKILL"), 2000).unref();
-      resolve({ ok, reason, log, seconds: (Date.now() - start) / 1000 });
+      resolve({ ok, timedOut, reason, log, seconds: (Date.now() - start) / 1000 });
     };
     const onData = (chunk: Buffer) => {
       const text = chunk.toString("utf8");
@@ -73,10 +76,10 @@ export function runConsole(opts: ConsoleRun): Promise<ConsoleResult> {
       if (settling) return finish(true, "every expected pattern appeared");
       finish(false, `${opts.cmd} ended (${signal ?? `exit ${code}`}) before ${[...pending].join(", ")} appeared`);
     });
-    const timer = setTimeout(
-      () => finish(false, `timed out after ${opts.timeoutSec} s waiting for ${[...pending].join(", ")}`),
-      opts.timeoutSec * 1000,
-    );
+    const timer = setTimeout(() => {
+      timedOut = true;
+      finish(false, pending.size ? `timed out after ${opts.timeoutSec} s waiting for ${[...pending].join(", ")}` : `stopped after ${opts.timeoutSec} s`);
+    }, opts.timeoutSec * 1000);
   });
 }
 

@@ -49,6 +49,9 @@ export function parseIdl(file: string, text: string, bag: DiagnosticBag): FileNo
   return new Parser(file, lex(file, text, bag), bag).parseFile();
 }
 
+/** Most dimensions an array type may have (`T[a][b]…`). */
+export const MAX_ARRAY_DIMS = 8;
+
 class Parser {
   private i = 0;
   /** Brace depth of the tokens consumed so far (for error recovery). */
@@ -251,8 +254,11 @@ class Parser {
       t.bound = this.parseValue("a size bound");
       this.expect(">");
     }
+    let dims = 0;
     while (this.atPunct("[")) {
-      this.next();
+      const open = this.next();
+      // Types nest once per dimension everywhere downstream: keep that depth small.
+      if (++dims > MAX_ARRAY_DIMS) this.fail(open, `an array has at most ${MAX_ARRAY_DIMS} dimensions`, "use a struct for the inner rows, or flatten the array");
       const length = this.parseValue("an array length");
       this.expect("]");
       t = { kind: "array", elem: t, length, pos: t.pos };

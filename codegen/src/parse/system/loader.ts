@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { Project, ts, type SourceFile } from "ts-morph";
 import type { DiagnosticBag, SourcePos } from "../../diag/diagnostics.ts";
 import type { System } from "../../api/index.ts";
-import { evaluateSystem } from "./evaluate.ts";
+import { evaluateSystem, settled } from "./evaluate.ts";
 import { callAt, originOf, posOfNode, walkPath, type PathKey } from "./positions.ts";
 
 export type { PathKey } from "./positions.ts";
@@ -94,9 +94,19 @@ export async function loadSystemFile(file: string, bag: DiagnosticBag): Promise<
   const sources = new Map<string, SourceFile>();
   for (const sf of project.getSourceFiles()) if (own(sf)) sources.set(path.resolve(sf.getFilePath()), sf);
   const result = evaluateSystem(abs, { getSource: (p) => sources.get(p), display: displayPath });
-  if (result.thrown) {
-    const at = result.thrown.at ?? { file: display, line: 1, col: 1 };
-    bag.error(at, `system description threw: ${result.thrown.message}`, "fix the code in the system description; it runs once, at compile time");
+  await settled();
+  const thrown = result.thrown ?? result.rejected[0];
+  if (thrown) {
+    const { message, at = { file: display, line: 1, col: 1 }, timeout } = thrown;
+    if (timeout) {
+      bag.error(at, `system description ${message}`, "a description runs once, at compile time, and must end: look for a loop that never stops");
+    } else {
+      const global = /^(\w+) is not defined$/.exec(message);
+      const hint = global
+        ? `a system description runs without Node's globals ('${global[1]}' among them): it may use the language's built-ins and the "neptune-gen" API only`
+        : "fix the code in the system description; it runs once, at compile time";
+      bag.error(at, `system description threw: ${message}`, hint);
+    }
     return undefined;
   }
 

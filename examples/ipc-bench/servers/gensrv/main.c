@@ -19,7 +19,14 @@ static int gensrv_bench(void *ctx, ng_call_t *call, const echo_bench_req_t *req,
     return NG_OK;
 }
 
-static const echo_ops_t echo_ops = { .bench = gensrv_bench };
+static const echo_ops_t echo_ops = {
+    .add = NULL,
+    .echo_str = NULL,
+    .echo_bytes = NULL,
+    .ping = NULL,
+    .share_ntfn = NULL,
+    .bench = gensrv_bench,
+};
 static const gensrv_server_ops_t ops = { .echo = &echo_ops };
 
 int main(void)

@@ -8,9 +8,9 @@
 #define RS_NSERVERS 3u
 #define RS_NOBJECTS 10u
 
-#define RS_SERVER_PEER 0u /* start order */
-#define RS_SERVER_STORE 1u /* start order */
-#define RS_SERVER_WRITER 2u /* start order */
+#define RS_SERVER_INDEX_PEER 0u /* start order */
+#define RS_SERVER_INDEX_STORE 1u /* start order */
+#define RS_SERVER_INDEX_WRITER 2u /* start order */
 #define RS_PROGRAM_KID 0u
 
 #define RS_OBJECT_EP_PEER 0u

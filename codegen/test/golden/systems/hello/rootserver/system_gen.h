@@ -8,11 +8,11 @@
 #define RS_NSERVERS 5u
 #define RS_NOBJECTS 18u
 
-#define RS_SERVER_ECHO 0u /* start order */
-#define RS_SERVER_RTC 1u /* start order */
-#define RS_SERVER_UART 2u /* start order */
-#define RS_SERVER_CLIENT 3u /* start order */
-#define RS_SERVER_INTRUDER 4u /* start order */
+#define RS_SERVER_INDEX_ECHO 0u /* start order */
+#define RS_SERVER_INDEX_RTC 1u /* start order */
+#define RS_SERVER_INDEX_UART 2u /* start order */
+#define RS_SERVER_INDEX_CLIENT 3u /* start order */
+#define RS_SERVER_INDEX_INTRUDER 4u /* start order */
 
 #define RS_OBJECT_EP_ECHO 0u
 #define RS_OBJECT_EP_ROOT_FAULT 1u

@@ -8,9 +8,9 @@
 #define RS_NSERVERS 3u
 #define RS_NOBJECTS 9u
 
-#define RS_SERVER_GENSRV 0u /* start order */
-#define RS_SERVER_RAWSRV 1u /* start order */
-#define RS_SERVER_BENCH 2u /* start order */
+#define RS_SERVER_INDEX_GENSRV 0u /* start order */
+#define RS_SERVER_INDEX_RAWSRV 1u /* start order */
+#define RS_SERVER_INDEX_BENCH 2u /* start order */
 
 #define RS_OBJECT_EP_GENSRV 0u
 #define RS_OBJECT_EP_RAWSRV 1u

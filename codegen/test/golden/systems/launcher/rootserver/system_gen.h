@@ -8,8 +8,8 @@
 #define RS_NSERVERS 2u
 #define RS_NOBJECTS 6u
 
-#define RS_SERVER_ECHO 0u /* start order */
-#define RS_SERVER_LAUNCHER 1u /* start order */
+#define RS_SERVER_INDEX_ECHO 0u /* start order */
+#define RS_SERVER_INDEX_LAUNCHER 1u /* start order */
 #define RS_PROGRAM_BIG 0u
 #define RS_PROGRAM_BLOCKER 1u
 #define RS_PROGRAM_CHILD 2u

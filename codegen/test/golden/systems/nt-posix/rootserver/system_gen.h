@@ -8,15 +8,15 @@
 #define RS_NSERVERS 9u
 #define RS_NOBJECTS 38u
 
-#define RS_SERVER_PATHMGR 0u /* start order */
-#define RS_SERVER_VIRTIO_BLK 1u /* start order */
-#define RS_SERVER_FAT 2u /* start order */
-#define RS_SERVER_SERIAL 3u /* start order */
-#define RS_SERVER_TIMER 4u /* start order */
-#define RS_SERVER_NTEXEC 5u /* start order */
-#define RS_SERVER_PROCMGR 6u /* start order */
-#define RS_SERVER_TMPFS 7u /* start order */
-#define RS_SERVER_SHELL 8u /* start order */
+#define RS_SERVER_INDEX_PATHMGR 0u /* start order */
+#define RS_SERVER_INDEX_VIRTIO_BLK 1u /* start order */
+#define RS_SERVER_INDEX_FAT 2u /* start order */
+#define RS_SERVER_INDEX_SERIAL 3u /* start order */
+#define RS_SERVER_INDEX_TIMER 4u /* start order */
+#define RS_SERVER_INDEX_NTEXEC 5u /* start order */
+#define RS_SERVER_INDEX_PROCMGR 6u /* start order */
+#define RS_SERVER_INDEX_TMPFS 7u /* start order */
+#define RS_SERVER_INDEX_SHELL 8u /* start order */
 
 #define RS_OBJECT_EP_FAT 0u
 #define RS_OBJECT_EP_NTEXEC 1u
