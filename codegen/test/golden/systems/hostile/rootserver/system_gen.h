@@ -8,12 +8,12 @@
 #define RS_NSERVERS 6u
 #define RS_NOBJECTS 15u
 
-#define RS_SERVER_TARGET 0u /* start order */
-#define RS_SERVER_BADCAP 1u /* start order */
-#define RS_SERVER_BADSLOT 2u /* start order */
-#define RS_SERVER_BYSTANDER 3u /* start order */
-#define RS_SERVER_HOSTILE 4u /* start order */
-#define RS_SERVER_STORM 5u /* start order */
+#define RS_SERVER_INDEX_TARGET 0u /* start order */
+#define RS_SERVER_INDEX_BADCAP 1u /* start order */
+#define RS_SERVER_INDEX_BADSLOT 2u /* start order */
+#define RS_SERVER_INDEX_BYSTANDER 3u /* start order */
+#define RS_SERVER_INDEX_HOSTILE 4u /* start order */
+#define RS_SERVER_INDEX_STORM 5u /* start order */
 
 #define RS_OBJECT_EP_BYSTANDER 0u
 #define RS_OBJECT_EP_ROOT_FAULT 1u
