@@ -15,7 +15,15 @@ static int do_add(void *ctx, ng_call_t *call, const echo_add_req_t *req, echo_ad
     return NG_OK;
 }
 
-static const echo_ops_t echo_ops = { .add = do_add };
+/* Everything else answers NG_ENOSYS. */
+static const echo_ops_t echo_ops = {
+    .add = do_add,
+    .echo_str = NULL,
+    .echo_bytes = NULL,
+    .ping = NULL,
+    .share_ntfn = NULL,
+    .bench = NULL,
+};
 static const bystander_server_ops_t ops = { .echo = &echo_ops };
 
 int main(void)

@@ -56,6 +56,8 @@ static int do_bench(void *ctx, ng_call_t *call, const echo_bench_req_t *req, ech
 
 static const echo_ops_t echo_ops = {
     .add = do_add,
+    .echo_str = NULL, /* NG_ENOSYS */
+    .echo_bytes = NULL,
     .ping = do_ping,
     .share_ntfn = do_share_ntfn,
     .bench = do_bench,
