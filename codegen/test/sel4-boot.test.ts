@@ -20,6 +20,9 @@ import { describe, expect, it } from "vitest";
 import { DiagnosticBag } from "../src/diag/diagnostics.ts";
 import { computeLayout } from "../src/model/layout.ts";
 import { emitRootTables } from "../src/emit/root-tables.ts";
+import { emitAllInterfaces } from "../src/emit/interface.ts";
+import { emitRootService } from "../src/emit/root-service.ts";
+import { BUILTIN_IDL, compileIdlFiles } from "../src/compile.ts";
 import { emitServersCmake } from "../src/emit/servers-cmake.ts";
 import { pingPongModel, slotsHeader } from "./sel4-fixtures.ts";
 
@@ -31,12 +34,18 @@ const BUILD = path.join(OUT, "qemu-arm-virt");
 const SERVERS = path.join(ROOT, "codegen/test/fixtures/sel4-boot/servers");
 const BOOT_TIMEOUT_MS = 120_000;
 
-function writeGenerated(): void {
+async function writeGenerated(): Promise<void> {
   const model = pingPongModel();
   const bag = new DiagnosticBag();
   const layout = computeLayout(model, bag);
   if (bag.hasErrors) throw new Error(`layout of the test system failed:\n${bag.format()}`);
+  // The root server serves the built-in root services (idl/root.idl, idl/rootmem.idl): their
+  // headers and its receive loop come with every system.
+  const builtin = await compileIdlFiles([...BUILTIN_IDL], bag);
+  if (bag.hasErrors) throw new Error(`built-in IDL failed:\n${bag.format()}`);
   const files = [
+    ...emitAllInterfaces(builtin),
+    ...emitRootService({ ...model, idl: builtin }),
     ...emitRootTables(model, layout),
     ...emitServersCmake(model, layout, { serverDirs: Object.fromEntries(model.servers.map((s) => [s.name, path.join(SERVERS, s.name)])) }),
     ...model.servers.map((s) => ({ path: `servers/${s.name}/sel4_test_slots.h`, text: slotsHeader(layout, s.name) })),
@@ -91,7 +100,7 @@ if (!WORKSPACE) console.warn("sel4-boot: skipped: NEPTUNE_SEL4_WORKSPACE is not 
 
 describe("seL4 boot (qemu-arm-virt)", () => {
   it.skipIf(!WORKSPACE)(title, async () => {
-    writeGenerated();
+    await writeGenerated();
     const qemu = build();
     expect(qemu).toMatch(/^qemu-system-aarch64 -machine virt -cpu cortex-a53 -nographic -m size=2G -kernel \S+images\/rootserver-image-arm-qemu-arm-virt$/);
     const stopped = ["ping", "quit", "spy", "virtio"].map((n) => `server ${n} stopped`);
