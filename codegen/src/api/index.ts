@@ -150,8 +150,27 @@ export interface DeviceSpec {
   irqTrigger?: "level" | "edge";
 }
 
+/**
+ * Physically contiguous memory for a driver's DMA (virtio queues, SD/eMMC buffers). The root
+ * server allocates it as one untyped of the next power-of-two size (what the untyped budget is
+ * charged) and maps it at `<DRIVER>_VADDR_DMA`; its physical address is in the read-only info
+ * page at `<DRIVER>_VADDR_DMA_INFO` (`ng_dma_info_t`, <neptune/dma.h>).
+ */
+export interface DmaSpec {
+  /** Bytes, a whole number of 4K pages, at most 32M. */
+  size: Size;
+  /**
+   * Map it cacheable (default true: virtio devices are cache coherent, and QEMU's are). `false`
+   * maps it as device memory (uncached, strongly ordered: aligned accesses only), for devices
+   * that do not snoop the CPU's caches.
+   */
+  cached?: boolean;
+}
+
 export interface DriverSpec extends ServerSpec {
   devices: DeviceSpec[];
+  /** DMA memory: a size ("64K"), or { size, cached }. */
+  dma?: Size | DmaSpec;
 }
 
 export interface MemoryRegionSpec {

@@ -43,8 +43,9 @@
  * ## Untyped cost (estimate, counted from what is created)
  * TCB 2^11, endpoint 2^4, notification 2^6, CNode 2^(bits+5), 4K per frame (2M per large
  * page), 4K for the VSpace and for each page table its mappings need (layout-vspace.ts), plus an
- * ELF_ESTIMATE_BYTES image per server and each `spawn.memory` pool. Device frames, IRQs and
- * regions with a fixed `paddr` cost nothing.
+ * ELF_ESTIMATE_BYTES image per server and each `spawn.memory` pool; a driver's `dma` costs the
+ * power-of-two untyped it is carved from, plus its info page. Device frames, IRQs and regions
+ * with a fixed `paddr` cost nothing.
  */
 
 import type { DiagnosticBag } from "../diag/diagnostics.ts";
@@ -366,6 +367,25 @@ function bulkConnections(s: ServerModel, ifaces: Map<string, Interface>): number
   return s.serves.some((i) => (ifaces.get(i)?.shmBytes ?? 0) > 0) ? s.connections : 0;
 }
 
+/**
+ * A driver's DMA memory: one untyped of the next power-of-two size, retyped into contiguous 4K
+ * frames (`dma:<driver>`), and a read-only info page (`dmainfo:<driver>`) where the root server
+ * writes the physical address. Both go in the region area, after the driver's regions.
+ */
+function placeDma(s: ServerModel, dma: NonNullable<ServerModel["dma"]>, x: Ctx, addOwn: (o: KernelObjectModel) => void, out: VaddrModel[]): void {
+  const N = upper(s.name);
+  const id = `dma:${s.name}`;
+  const pages = pagesOf(dma.sizeBytes);
+  addOwn({ id, type: "frame", sizeBits: 12, pages, dma: true, costBytes: 2 ** Math.ceil(Math.log2(pages * PAGE_SIZE)) });
+  addOwn({ id: `dmainfo:${s.name}`, type: "frame", sizeBits: 12, pages: 1, dmaInfoOf: id, costBytes: PAGE_SIZE });
+  const regions = x.areas.regions;
+  const at = regions.place(pages * PAGE_SIZE);
+  const info = regions.place(PAGE_SIZE);
+  if (at === undefined || info === undefined) x.bag.error(dma.pos, `the DMA memory of '${s.name}' does not fit the region area`, "make it smaller");
+  out.push({ cname: `${N}_VADDR_DMA`, kind: "dma", vaddr: at ?? 0, sizeBytes: pages * PAGE_SIZE, object: id, perms: "rw", cached: dma.cached });
+  out.push({ cname: `${N}_VADDR_DMA_INFO`, kind: "dma_info", vaddr: info ?? 0, sizeBytes: PAGE_SIZE, object: `dmainfo:${s.name}`, perms: "r", cached: true });
+}
+
 const RESERVED_CNAMES = ["NULL", "CNODE", "FAULT_EP", "VSPACE", "ASID_POOL", "TCB", "SCHED_CONTEXT", "REPLY_OBJ"];
 
 /** Slot constants must be distinct: a use named `ep` or `recv` would shadow a fixed slot. */
@@ -435,5 +455,6 @@ function vaddrMap(s: ServerModel, x: Ctx, addOwn: (o: KernelObjectModel) => void
     }
     out.push(v);
   }
+  if (s.dma) placeDma(s, s.dma, x, addOwn, out);
   return out.sort((a, b) => a.vaddr - b.vaddr);
 }

@@ -147,6 +147,10 @@ export function resolveSystem(loaded: LoadedSystem, idl: IdlModel, bag: Diagnost
       pos: sp(i),
       propPos: {},
     };
+    if (s.kind === "driver" && s.dma !== undefined) {
+      const d = typeof s.dma === "object" ? s.dma : { size: s.dma };
+      m.dma = { sizeBytes: bytes(d.size), cached: d.cached ?? true, pos: sp(i, ["dma"]) };
+    }
     if (s.cnodeBits !== undefined) {
       m.cnodeBitsRequested = s.cnodeBits;
       m.propPos!.cnodeBits = sp(i, ["cnodeBits"]);

@@ -168,8 +168,35 @@ export const deviceSchema = strict({
   irqTrigger: z.enum(["level", "edge"]).optional(),
 });
 
+/** A driver's DMA memory: a size, or { size, cached }. */
+export const DMA_MAX_BYTES = 32 * 1024 * 1024;
+export const dmaSchema = z.unknown().superRefine((v, ctx) => {
+  const shape = `dma is a size ("64K") or { size: "64K", cached?: boolean }`;
+  const checkSize = (s: unknown, path: string[]) => {
+    const r = parseSize(s);
+    if ("error" in r) ctx.addIssue({ code: "custom", path, message: `dma size: ${r.error}\n${shape}` });
+    else if (r.bytes === 0 || r.bytes % 4096 !== 0)
+      ctx.addIssue({ code: "custom", path, message: `dma size ${String(s)} is not a whole number of 4K pages\nround it up, e.g. "64K"` });
+    else if (r.bytes > DMA_MAX_BYTES)
+      ctx.addIssue({ code: "custom", path, message: `dma size ${String(s)} is larger than 32M\nit must come from one untyped; split large buffers or use a memoryRegion with a fixed paddr` });
+  };
+  if (typeof v === "number" || typeof v === "string") return checkSize(v, []);
+  if (v === null || typeof v !== "object" || Array.isArray(v)) {
+    ctx.addIssue({ code: "custom", message: `dma has the wrong shape\n${shape}` });
+    return;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    if (k !== "size" && k !== "cached") ctx.addIssue({ code: "custom", path: [k], message: `unknown property '${k}' in dma\n${shape}` });
+  }
+  if (!("size" in o)) ctx.addIssue({ code: "custom", message: `dma needs a size\n${shape}` });
+  else checkSize(o.size, ["size"]);
+  if ("cached" in o && typeof o.cached !== "boolean")
+    ctx.addIssue({ code: "custom", path: ["cached"], message: `dma.cached must be true or false\n${shape}` });
+});
+
 export const serverSchema = strict(serverShape);
-export const driverSchema = strict({ ...serverShape, kind: z.literal("driver"), devices: z.array(deviceSchema) });
+export const driverSchema = strict({ ...serverShape, kind: z.literal("driver"), devices: z.array(deviceSchema), dma: dmaSchema.optional() });
 
 export const memoryRegionSchema = strict({
   kind: z.literal("memory"),
