@@ -109,6 +109,10 @@ export interface HostRunOptions {
   timeoutSec?: number;
   /** Another platform's device models than the system's own. */
   platform?: string;
+  /** A disk image for the virtio-blk model (the program's --disk). */
+  disk?: string;
+  /** virtio-mmio version 2 registers in the model (the program's --virtio-modern). */
+  virtioModern?: boolean;
 }
 
 /**
@@ -119,6 +123,8 @@ export function hostRunCommand(executable: string, opts: HostRunOptions = {}): {
   const args: string[] = [];
   if (opts.timeoutSec !== undefined) args.push("--timeout", String(opts.timeoutSec));
   if (opts.platform !== undefined) args.push("--platform", opts.platform);
+  if (opts.disk !== undefined) args.push("--disk", path.resolve(opts.disk));
+  if (opts.virtioModern) args.push("--virtio-modern");
   const env = {
     ...process.env,
     ASAN_OPTIONS: process.env.ASAN_OPTIONS ?? "abort_on_error=0:detect_leaks=0",

@@ -90,14 +90,31 @@ void *hr_dma_at(uint64_t paddr, uint64_t len)
     return NULL;
 }
 
+/* Where the "physical" views of DMA memory go: below 1G, so a legacy virtio device (32-bit page
+ * numbers) reaches them, clear of the layout's areas (from 0x40000000) and of AddressSanitizer's
+ * shadow (from 0x7fff8000). */
+#define HR_DMA_VIEW_BASE 0x30000000ull
+#define HR_DMA_VIEW_END 0x40000000ull
+
 static int create_dma(hr_env_t *env, uint32_t index)
 {
+    static uint64_t next = HR_DMA_VIEW_BASE;
     const rs_object_t *o = &env->sys->objects[index];
     hr_obj_t *h = &env->objects[index];
     if (create_frames(h, o) != 0) {
         return -1;
     }
-    h->view = mmap(NULL, (size_t)h->bytes, PROT_READ | PROT_WRITE, MAP_SHARED, h->memfd, 0);
+    h->view = MAP_FAILED;
+    if (next + h->bytes <= HR_DMA_VIEW_END) {
+        void *want = (void *)(uintptr_t)next;
+        h->view = mmap(want, (size_t)h->bytes, PROT_READ | PROT_WRITE,
+                       MAP_SHARED | MAP_FIXED_NOREPLACE, h->memfd, 0);
+        if (h->view != MAP_FAILED && h->view != want) {
+            munmap(h->view, (size_t)h->bytes);
+            h->view = MAP_FAILED;
+        }
+        next += h->bytes + 0x1000u;
+    }
     if (h->view == MAP_FAILED) {
         h->view = NULL;
         printf(HR_PREFIX "cannot map %s into the root server: %s\n", o->id, strerror(errno));
