@@ -295,6 +295,45 @@ describe("layout of examples/launcher (programs)", async () => {
   });
 });
 
+describe("layout of examples/storage (DMA memory)", async () => {
+  const c = await compileFixture(example("storage"));
+  const layout = c.layout!;
+
+  it("gives the driver contiguous DMA frames charged as one power-of-two untyped, and an info page", () => {
+    expect(c.bag.items).toEqual([]);
+    const dma = layout.objects.find((o) => o.id === "dma:virtio_blk");
+    expect(dma).toMatchObject({ type: "frame", sizeBits: 12, pages: 128, dma: true, costBytes: 512 * 1024 });
+    expect(layout.objects.find((o) => o.id === "dmainfo:virtio_blk")).toMatchObject({ pages: 1, dmaInfoOf: "dma:virtio_blk", costBytes: 4096 });
+  });
+
+  it("maps the DMA memory read-write (cached: virtio is coherent) and its info page read-only, in the region area", () => {
+    const v = server(layout, "virtio_blk").vaddrs.filter((x) => x.kind === "dma" || x.kind === "dma_info");
+    expect(v.map((x) => [x.cname, x.vaddr, x.sizeBytes, x.perms, x.cached])).toEqual([
+      ["VIRTIO_BLK_VADDR_DMA", VADDR.regions, 0x80000, "rw", true],
+      ["VIRTIO_BLK_VADDR_DMA_INFO", VADDR.regions + 0x81000, 0x1000, "r", true],
+    ]);
+  });
+
+  it("emits RS_OBJ_DMA and an info page that names it", async () => {
+    const { emitRootTables } = await import("../src/emit/root-tables.ts");
+    const text = emitRootTables(c.model!, layout)[0].text;
+    expect(text).toMatch(/\[0\] = \{ \.id = "dma:virtio_blk", \.type = RS_OBJ_DMA, \.size_bits = 12, \.pages = 128u \}/);
+    expect(text).toMatch(/\[1\] = \{ \.id = "dmainfo:virtio_blk", \.type = RS_OBJ_DMA_INFO, \.size_bits = 12, \.pages = 1u, \.of = 0u \}/);
+  });
+
+  it("maps uncached DMA memory as device memory when asked", async () => {
+    const spec = defineSystem({
+      name: "t",
+      servers: [{ kind: "driver", name: "sd", devices: [], dma: { size: "8K", cached: false } }],
+    });
+    const bag = new DiagnosticBag();
+    const model = resolveSystem(loadedFromSpec(spec), fakeIdl([]), bag)!;
+    const v = computeLayout(model, bag).servers[0].vaddrs.find((x) => x.kind === "dma");
+    expect(bag.items).toEqual([]);
+    expect(v).toMatchObject({ sizeBytes: 0x2000, cached: false });
+  });
+});
+
 describe("emitters", async () => {
   const c = await compileFixture(example("hello"));
 
