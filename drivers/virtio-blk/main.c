@@ -52,7 +52,6 @@ typedef struct blk {
     bool polled; /* no IRQ for the transport the device is on */
     blk_pending_t pending[VBLK_MAX_REQS];
     uint64_t bad_requests;
-    unsigned reported_inflight;
 } blk_t;
 
 static int blk_status_err(uint8_t status)
@@ -108,10 +107,6 @@ static int blk_start(blk_t *b, ng_call_t *call, blk_op_t op, vblk_req_t *r, uint
     p->shm = call->msg ? call->msg->shm : NULL;
     p->shm_size = call->msg ? call->msg->shm_size : 0;
     vblk_submit(&b->dev, r, type, sector, bytes);
-    if (b->dev.max_inflight > b->reported_inflight && b->dev.max_inflight > 1) {
-        b->reported_inflight = b->dev.max_inflight;
-        printf("virtio_blk: %u requests in flight at once\n", b->reported_inflight);
-    }
     while (b->polled && b->dev.inflight > 0) {
         vblk_complete(&b->dev, blk_done, b);
     }
@@ -188,6 +183,16 @@ static int blk_flush(void *ctx, ng_call_t *call)
     return blk_start(b, call, BLK_FLUSH, r, VIRTIO_BLK_T_FLUSH, 0, 0);
 }
 
+static int blk_stats(void *ctx, ng_call_t *call, blockdev_stats_rep_t *rep)
+{
+    blk_t *b = ctx;
+    (void)call;
+    rep->completed = b->dev.completed;
+    rep->max_in_flight = b->dev.max_inflight;
+    rep->refused = b->bad_requests;
+    return NG_OK;
+}
+
 /* The device's interrupt: acknowledge it at the device, then at the kernel, then answer every
  * finished request (a completion after the ack raises the interrupt again). */
 static void blk_notify(void *ctx, ng_badge_t bits)
@@ -204,6 +209,7 @@ static const blockdev_ops_t blockdev_ops = {
     .read_blocks = blk_read,
     .write_blocks = blk_write,
     .flush = blk_flush,
+    .stats = blk_stats,
 };
 
 static const virtio_blk_server_ops_t ops = { .blockdev = &blockdev_ops, .notify = blk_notify };

@@ -3,7 +3,8 @@
  * The block-device example: the virtio-blk driver (drivers/virtio-blk) with its DMA memory, and
  * two test clients that write, read back and checksum blocks of their own ranges of the disk at
  * the same time (so the driver has several requests in flight), check that bad requests are
- * refused, and (blktest_a) time raw reads for the storage benchmark.
+ * refused, and (blktest_a) time raw reads for the storage benchmark and check with the driver's
+ * statistics that requests were in flight together.
  *
  *   neptune-gen disk create --size 16M disk.img
  *   neptune-gen run -s examples/storage/system.ts --disk disk.img
@@ -28,7 +29,9 @@ export default defineSystem({
       // The transport QEMU fills first (the highest): the first -device virtio-blk-device.
       devices: [{ name: "disk", compatible: "virtio,mmio" }],
     }),
-    server({ name: "blktest_a", uses: ["blockdev"], priority: 100 }),
-    server({ name: "blktest_b", uses: ["blockdev"], priority: 100 }),
+    // Both at one priority, so their requests interleave at the driver; each tells the other
+    // when it is done (they print one after the other).
+    server({ name: "blktest_a", uses: ["blockdev"], notifies: ["blktest_b"], priority: 100 }),
+    server({ name: "blktest_b", uses: ["blockdev"], notifies: ["blktest_a"], priority: 100 }),
   ],
 });

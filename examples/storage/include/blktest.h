@@ -8,11 +8,17 @@
  * flush; with `bench`, the raw-read figure: reads of BLKTEST_BENCH_BYTES in 64 KiB calls timed
  * with PMCCNTR_EL0 (guest instructions under QEMU -icount), printed as instructions per byte.
  *
+ * The two clients print nothing while both run (their lines would interleave on seL4's debug
+ * console): each collects its report, B signals A when its work is done, A then runs the
+ * benchmark alone, asks the driver for its statistics (blockdev.stats: the most requests in
+ * flight at once), prints its report and signals B, which prints its own.
+ *
  * Included by one main.c per client (their generated constants differ by server name).
  */
 #pragma once
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +30,37 @@
 #define BLKTEST_BENCH_BYTES (4u << 20)
 
 static uint8_t blktest_buf[BLKTEST_CHUNK];
+static char blktest_out[8192];
+static size_t blktest_outlen;
+
+/* The report, printed in one piece at the end. */
+__attribute__((format(printf, 1, 2))) static void blktest_log(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(blktest_out + blktest_outlen, sizeof blktest_out - blktest_outlen, fmt, ap);
+    va_end(ap);
+    if (n > 0) {
+        blktest_outlen += (size_t)n;
+        if (blktest_outlen >= sizeof blktest_out) blktest_outlen = sizeof blktest_out - 1;
+    }
+}
+
+static void blktest_flush_log(void)
+{
+    fputs(blktest_out, stdout);
+    fflush(stdout);
+    blktest_outlen = 0;
+    blktest_out[0] = '\0';
+}
+
+/* How the two clients take turns: `peer` signals the other, `own` is this one's notification;
+ * `first` is the one that waits for the other's work, then benchmarks and prints first. */
+typedef struct blktest_sync {
+    ng_cptr_t peer;
+    ng_cptr_t own;
+    bool first;
+} blktest_sync_t;
 
 static uint64_t blktest_fnv(const uint8_t *p, size_t n)
 {
@@ -70,25 +107,24 @@ static void blktest_ccnt_enable(void)
 static int blktest_expect(const char *name, const char *what, int got, int want)
 {
     bool ok = got == want;
-    printf("%s: %s -> %d (%s)\n", name, what, got, ok ? "refused as expected" : "WRONG");
+    blktest_log("%s: %s -> %d (%s)\n", name, what, got, ok ? "refused as expected" : "WRONG");
     return ok ? 0 : 1;
 }
 
-/* Returns the number of failures. */
-static int blktest_run(const char *name, const blockdev_client_t *c, uint64_t first, uint32_t seed, bool bench)
+static int blktest_work(const char *name, const blockdev_client_t *c, uint64_t first, uint32_t seed)
 {
     int failures = 0;
     blockdev_device_info_t info;
     int err = blockdev_info(c, &info);
     if (err != NG_OK) {
-        printf("%s: info failed: %d\n", name, err);
+        blktest_log("%s: info failed: %d\n", name, err);
         return 1;
     }
-    printf("%s: disk \"%s\": %" PRIu64 " blocks of %u bytes, max transfer %u\n", name, info.model,
+    blktest_log("%s: disk \"%s\": %" PRIu64 " blocks of %u bytes, max transfer %u\n", name, info.model,
            info.num_blocks, (unsigned)info.block_size, (unsigned)info.max_transfer);
     const uint32_t per = BLKTEST_CHUNK / info.block_size;
     if (info.num_blocks < first + BLKTEST_CHUNKS * per) {
-        printf("%s: the disk is too small for the test (needs %" PRIu64 " blocks)\n", name, first + BLKTEST_CHUNKS * per);
+        blktest_log("%s: the disk is too small for the test (needs %" PRIu64 " blocks)\n", name, first + BLKTEST_CHUNKS * per);
         return 1;
     }
 
@@ -102,11 +138,11 @@ static int blktest_run(const char *name, const blockdev_client_t *c, uint64_t fi
     memset(blktest_buf, 0, info.block_size);
     memcpy(blktest_buf, &run, sizeof run);
     if (blockdev_write_blocks(c, first - 1, ng_bytes(blktest_buf, info.block_size)) != NG_OK) {
-        printf("%s: cannot write the run counter\n", name);
+        blktest_log("%s: cannot write the run counter\n", name);
         failures++;
     }
     seed += run * 0x100u;
-    printf("%s: run %u on this disk\n", name, (unsigned)run);
+    blktest_log("%s: run %u on this disk\n", name, (unsigned)run);
 
     /* What is there now must differ from what this run writes (a stale disk cannot pass). */
     uint64_t sums[BLKTEST_CHUNKS];
@@ -125,7 +161,7 @@ static int blktest_run(const char *name, const blockdev_client_t *c, uint64_t fi
         ng_bytes_t data = { blktest_buf, BLKTEST_CHUNK };
         err = blockdev_write_blocks(c, first + k * per, data);
         if (err != NG_OK) {
-            printf("%s: write of chunk %u failed: %d\n", name, k, err);
+            blktest_log("%s: write of chunk %u failed: %d\n", name, k, err);
             failures++;
         }
     }
@@ -136,11 +172,11 @@ static int blktest_run(const char *name, const blockdev_client_t *c, uint64_t fi
         if (err == NG_OK && got.len == BLKTEST_CHUNK && blktest_fnv(got.ptr, got.len) == sums[k]) {
             match++;
         } else {
-            printf("%s: chunk %u read back wrong (error %d, %zu bytes)\n", name, k, err, err == NG_OK ? got.len : 0);
+            blktest_log("%s: chunk %u read back wrong (error %d, %zu bytes)\n", name, k, err, err == NG_OK ? got.len : 0);
         }
     }
     failures += match != BLKTEST_CHUNKS || same_before == BLKTEST_CHUNKS;
-    printf("%s: wrote %u x 64 KiB at block %" PRIu64 ", read back %u/%u with matching checksums (%u matched before "
+    blktest_log("%s: wrote %u x 64 KiB at block %" PRIu64 ", read back %u/%u with matching checksums (%u matched before "
            "writing) (%s)\n",
            name, BLKTEST_CHUNKS, first, match, BLKTEST_CHUNKS, same_before,
            match == BLKTEST_CHUNKS && same_before < BLKTEST_CHUNKS ? "ok" : "FAILED");
@@ -159,10 +195,18 @@ static int blktest_run(const char *name, const blockdev_client_t *c, uint64_t fi
     err = ng_call(c->ep, &m);
     failures += blktest_expect(name, "malformed read_blocks", err == NG_OK ? (int)m.label : err, NG_EBADMSG);
     err = blockdev_flush(c);
-    printf("%s: flush -> %d (%s)\n", name, err, err == NG_OK ? "ok" : "FAILED");
+    blktest_log("%s: flush -> %d (%s)\n", name, err, err == NG_OK ? "ok" : "FAILED");
     failures += err != NG_OK;
 
-    if (bench) {
+    return failures;
+}
+
+static int blktest_bench(const char *name, const blockdev_client_t *c, uint64_t first)
+{
+    const uint32_t per = BLKTEST_CHUNK / 512u;
+    int failures = 0;
+    ng_bytes_t rep;
+    {
         blktest_ccnt_enable();
         uint64_t t0 = blktest_ccnt();
         unsigned bad = 0;
@@ -174,14 +218,37 @@ static int blktest_run(const char *name, const blockdev_client_t *c, uint64_t fi
         failures += bad != 0;
         if (t1 != t0) {
             uint64_t n = t1 - t0;
-            printf("%s: bench: raw read of %u KiB in 64 KiB calls: %" PRIu64 " PMCCNTR_EL0 counts, %" PRIu64
+            blktest_log("%s: bench: raw read of %u KiB in 64 KiB calls: %" PRIu64 " PMCCNTR_EL0 counts, %" PRIu64
                    ".%02" PRIu64 " per byte\n",
                    name, BLKTEST_BENCH_BYTES >> 10, n, n / BLKTEST_BENCH_BYTES, n * 100 / BLKTEST_BENCH_BYTES % 100);
         } else {
-            printf("%s: bench: raw read of %u KiB in 64 KiB calls (no cycle counter on this target)\n", name,
+            blktest_log("%s: bench: raw read of %u KiB in 64 KiB calls (no cycle counter on this target)\n", name,
                    BLKTEST_BENCH_BYTES >> 10);
         }
     }
-    printf("%s: %s\n", name, failures ? "FAILED" : "done");
+    return failures;
+}
+
+/* Returns the number of failures. */
+static int blktest_run(const char *name, const blockdev_client_t *c, uint64_t first, uint32_t seed, blktest_sync_t sync)
+{
+    int failures = blktest_work(name, c, first, seed);
+    if (sync.first) {
+        ng_wait(sync.own); /* the other client's work is done */
+        failures += blktest_bench(name, c, first);
+        uint64_t completed = 0, refused = 0;
+        uint32_t most = 0;
+        int err = blockdev_stats(c, &completed, &most, &refused);
+        blktest_log("%s: driver stats: %" PRIu64 " requests completed, at most %u in flight at once, %" PRIu64
+                    " refused (%s)\n",
+                    name, completed, (unsigned)most, refused, err == NG_OK && most >= 2 ? "ok" : "FAILED");
+        failures += err != NG_OK || most < 2;
+    } else {
+        ng_signal(sync.peer);
+        ng_wait(sync.own); /* the other has printed */
+    }
+    blktest_log("%s: %s\n", name, failures ? "FAILED" : "done");
+    blktest_flush_log();
+    if (sync.first) ng_signal(sync.peer);
     return failures;
 }

@@ -12,8 +12,8 @@
  *
  * A write to QueueNotify wakes the model's worker thread, which takes requests off the
  * available ring, does them with pread/pwrite/fdatasync on the image, puts them on the used ring
- * and raises the (edge-triggered) interrupt: completions arrive asynchronously, as from QEMU's
- * block layer, so a driver can have several requests in flight. Every ring and buffer address is
+ * and raises the (edge-triggered) interrupt: completions arrive asynchronously (after 0.5 ms of
+ * simulated latency), as from QEMU's block layer, so a driver can have several requests in flight. Every ring and buffer address is
  * a device ("physical") address checked with hr_dma_at: a driver pointing the device anywhere
  * but its DMA memory gets the device into FAILED state (DEVICE_NEEDS_RESET), not a host crash.
  */
@@ -208,6 +208,11 @@ static void *worker(void *arg)
             pthread_cond_wait(&m->kick, &m->lock);
         }
         m->kicked = false;
+        /* A disk's latency (0.5 ms): requests queued meanwhile are in flight together, as on
+         * QEMU, even on a fast or idle host. */
+        pthread_mutex_unlock(&m->lock);
+        usleep(500);
+        pthread_mutex_lock(&m->lock);
         process(m);
     }
     return NULL;

@@ -70,25 +70,27 @@ _Static_assert(37u < (1u << 6), "virtio_blk: its caps fit its CNode");
 
 /* blktest_a: CNode of 4 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_blktest_a[] = {
-    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 9u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* BLKTEST_A_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
+    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 9u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* BLKTEST_A_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
     { .slot = 9u, .kind = RS_SLOT_USE_EP, .object = 3u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* BLKTEST_A_CAP_BLOCKDEV: call blockdev on virtio_blk (badge 1 names blktest_a to virtio_blk) */
+    { .slot = 10u, .kind = RS_SLOT_SIGNAL, .object = 10u, .badge = 0x8000001u, .rights = RS_RIGHT_WRITE }, /* BLKTEST_A_CAP_SIGNAL_BLKTEST_B: signal blktest_b (badge 0x8000001) */
 };
 static const rs_mapping_t rs_maps_blktest_a[] = {
     { .object = 12u, .vaddr = 0x50000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* BLKTEST_A_VADDR_SHM_BLOCKDEV */
     { .object = 4u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* BLKTEST_A_VADDR_HEAP */
 };
-_Static_assert(9u < (1u << 4), "blktest_a: its caps fit its CNode");
+_Static_assert(10u < (1u << 4), "blktest_a: its caps fit its CNode");
 
 /* blktest_b: CNode of 4 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_blktest_b[] = {
-    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 10u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* BLKTEST_B_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
+    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 10u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* BLKTEST_B_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
     { .slot = 9u, .kind = RS_SLOT_USE_EP, .object = 3u, .badge = 0x2u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* BLKTEST_B_CAP_BLOCKDEV: call blockdev on virtio_blk (badge 2 names blktest_b to virtio_blk) */
+    { .slot = 10u, .kind = RS_SLOT_SIGNAL, .object = 9u, .badge = 0x8000001u, .rights = RS_RIGHT_WRITE }, /* BLKTEST_B_CAP_SIGNAL_BLKTEST_A: signal blktest_a (badge 0x8000001) */
 };
 static const rs_mapping_t rs_maps_blktest_b[] = {
     { .object = 13u, .vaddr = 0x50011000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* BLKTEST_B_VADDR_SHM_BLOCKDEV */
     { .object = 5u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* BLKTEST_B_VADDR_HEAP */
 };
-_Static_assert(9u < (1u << 4), "blktest_b: its caps fit its CNode");
+_Static_assert(10u < (1u << 4), "blktest_b: its caps fit its CNode");
 
 static const rs_server_t rs_servers[] = {
     {
@@ -122,7 +124,7 @@ static const rs_server_t rs_servers[] = {
         .heap_bytes = 65536u,
         .keep_reserved = 0x6u,
         .fault_badge = 0x1u,
-        .caps = rs_caps_blktest_a, .ncaps = 2u,
+        .caps = rs_caps_blktest_a, .ncaps = 3u,
         .maps = rs_maps_blktest_a, .nmaps = 2u,
         .argv = 0, .argc = 0u,
         .heap_vaddr = 0x1020000000ul,
@@ -142,7 +144,7 @@ static const rs_server_t rs_servers[] = {
         .heap_bytes = 65536u,
         .keep_reserved = 0x6u,
         .fault_badge = 0x2u,
-        .caps = rs_caps_blktest_b, .ncaps = 2u,
+        .caps = rs_caps_blktest_b, .ncaps = 3u,
         .maps = rs_maps_blktest_b, .nmaps = 2u,
         .argv = 0, .argc = 0u,
         .heap_vaddr = 0x1020000000ul,

@@ -19,10 +19,11 @@
 #define BLKTEST_A_CAP_TCB 5u /* own TCB: empty (not granted) */
 #define BLKTEST_A_CAP_SCHED_CONTEXT 6u /* scheduling context: empty (not granted) */
 #define BLKTEST_A_CAP_REPLY_OBJ 7u /* reply object: empty (not granted) */
-#define BLKTEST_A_CAP_NTFN 8u /* own notification, bound to its TCB (signals; can be handed out) */
+#define BLKTEST_A_CAP_NTFN 8u /* own notification, bound to its TCB (IRQs and signals) */
 #define BLKTEST_A_CAP_BLOCKDEV 9u /* call blockdev on virtio_blk (badge 1 names blktest_a to virtio_blk) */
-_Static_assert(BLKTEST_A_CAP_BLOCKDEV < (1ul << BLKTEST_A_CNODE_BITS), "blktest_a: its slots do not fit its CNode");
-#define BLKTEST_A_SLOT_FREE_FIRST 10u /* first slot the layout leaves empty for caps the server keeps */
+#define BLKTEST_A_CAP_SIGNAL_BLKTEST_B 10u /* signal blktest_b (badge 0x8000001) */
+_Static_assert(BLKTEST_A_CAP_SIGNAL_BLKTEST_B < (1ul << BLKTEST_A_CNODE_BITS), "blktest_a: its slots do not fit its CNode");
+#define BLKTEST_A_SLOT_FREE_FIRST 11u /* first slot the layout leaves empty for caps the server keeps */
 #define BLKTEST_A_SLOT_FREE_END 16u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */

@@ -19,10 +19,11 @@
 #define BLKTEST_B_CAP_TCB 5u /* own TCB: empty (not granted) */
 #define BLKTEST_B_CAP_SCHED_CONTEXT 6u /* scheduling context: empty (not granted) */
 #define BLKTEST_B_CAP_REPLY_OBJ 7u /* reply object: empty (not granted) */
-#define BLKTEST_B_CAP_NTFN 8u /* own notification, bound to its TCB (signals; can be handed out) */
+#define BLKTEST_B_CAP_NTFN 8u /* own notification, bound to its TCB (IRQs and signals) */
 #define BLKTEST_B_CAP_BLOCKDEV 9u /* call blockdev on virtio_blk (badge 2 names blktest_b to virtio_blk) */
-_Static_assert(BLKTEST_B_CAP_BLOCKDEV < (1ul << BLKTEST_B_CNODE_BITS), "blktest_b: its slots do not fit its CNode");
-#define BLKTEST_B_SLOT_FREE_FIRST 10u /* first slot the layout leaves empty for caps the server keeps */
+#define BLKTEST_B_CAP_SIGNAL_BLKTEST_A 10u /* signal blktest_a (badge 0x8000001) */
+_Static_assert(BLKTEST_B_CAP_SIGNAL_BLKTEST_A < (1ul << BLKTEST_B_CNODE_BITS), "blktest_b: its slots do not fit its CNode");
+#define BLKTEST_B_SLOT_FREE_FIRST 11u /* first slot the layout leaves empty for caps the server keeps */
 #define BLKTEST_B_SLOT_FREE_END 16u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */

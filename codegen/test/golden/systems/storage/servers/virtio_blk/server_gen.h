@@ -333,7 +333,7 @@ static inline __attribute__((always_inline)) void virtio_blk_serve(ng_server_t *
             tag = ng_recv_fast(s, w, &badge);
             continue;
         }
-        /* blockdev: fast path for flush */
+        /* blockdev: fast path for flush, stats */
         if (badge == VIRTIO_BLK_BADGE_BLKTEST_A_BLOCKDEV || badge == VIRTIO_BLK_BADGE_BLKTEST_B_BLOCKDEV || badge >= VIRTIO_BLK_DYNAMIC_BADGE_BASE) {
             switch (tag) {
                 case NG_FAST_TAG(BLOCKDEV_FLUSH_LABEL, BLOCKDEV_FLUSH_REQ_WORDS): {
@@ -349,6 +349,27 @@ static inline __attribute__((always_inline)) void virtio_blk_serve(ng_server_t *
                         continue;
                     }
                     if (!blockdev_flush_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
+                case NG_FAST_TAG(BLOCKDEV_STATS_LABEL, BLOCKDEV_STATS_REQ_WORDS): {
+                    blockdev_stats_rep_t rep;
+                    if (ops->blockdev == NULL || ops->blockdev->stats == NULL) break;
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    memset(&rep, 0, sizeof(rep));
+                    err = ops->blockdev->stats(ctx, &fcall, &rep);
+                    if (err == NG_OK) {
+                        w[0] = (ng_word_t)rep.completed;
+                        w[1] = (ng_word_t)rep.max_in_flight;
+                        w[2] = (ng_word_t)rep.refused;
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, BLOCKDEV_STATS_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_recv_fast(s, w, &badge);
+                        continue;
+                    }
+                    if (!blockdev_stats_raises(err)) err = NG_EINTERNAL;
                     tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
                     continue;
                 }
