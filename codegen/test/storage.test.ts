@@ -20,6 +20,7 @@ import { DiagnosticBag } from "../src/diag/diagnostics.ts";
 import { buildHost, hostRunCommand } from "../src/build/host.ts";
 import { createDisk } from "../src/disk/create.ts";
 import { runConsole } from "../src/run/console.ts";
+import { formatBlkBench, parseBlkBench } from "../../scripts/bench-blk.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const CLI = path.join(ROOT, "codegen/bin/neptune-gen.js");
@@ -62,6 +63,15 @@ async function blankDisk(): Promise<string> {
 function runCounter(disk: string, first: number): number {
   return readFileSync(disk).readUInt32LE((first - 1) * 512);
 }
+
+describe("bench:blk output", () => {
+  it("reads blktest_a's figure and prints instructions per byte and per call", () => {
+    const b = parseBlkBench("blktest_a: bench: raw read of 4096 KiB in 64 KiB calls: 869851 PMCCNTR_EL0 counts, 0.20 per byte\n");
+    expect(b).toEqual({ kib: 4096, counts: 869851 });
+    expect(formatBlkBench(b!, false)).toMatch(/per byte: 0\.21 {4}per 64 KiB call: 13591$/m);
+    expect(parseBlkBench("blktest_a: bench: raw read of 4096 KiB in 64 KiB calls (no cycle counter on this target)")).toBeUndefined();
+  });
+});
 
 describe("storage example on the host target", () => {
   it("writes, reads back and checksums blocks through the driver, legacy then modern, and refuses bad requests", async () => {
