@@ -57,13 +57,6 @@ static int rs_frames_create(rs_env_t *env, const rs_object_t *o, rs_obj_state_t 
             return err;
         }
     }
-    for (uint32_t i = 0; i < sys->nobjects; i++) {
-        const rs_object_t *o = &sys->objects[i];
-        if (o->type == RS_OBJ_DMA_INFO && rs_dma_info_create(env, o, &env->objects[i]) != 0) {
-            printf("neptune rootserver: cannot create object %s\n", o->id);
-            return -1;
-        }
-    }
     return 0;
 }
 
