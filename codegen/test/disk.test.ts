@@ -14,6 +14,12 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { DiagnosticBag } from "../src/diag/diagnostics.ts";
 import { createDisk, findTool, type DiskOptions } from "../src/disk/create.ts";
+import { defineSystem } from "../src/api/index.ts";
+import { loadedFromSpec } from "../src/parse/system/loader.ts";
+import { resolveSystem } from "../src/model/resolve-system.ts";
+import { qemuCommand } from "../src/run/qemu.ts";
+import { hostRunCommand } from "../src/build/host.ts";
+import { fakeIdl } from "./system-helpers.ts";
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), "ng-disk-"));
 const haveTools = findTool("mkfs.fat") !== undefined && findTool("mcopy") !== undefined && findTool("fsck.fat") !== undefined;
@@ -75,5 +81,21 @@ describe("disk create", () => {
       message: "mkfs.fat (dosfstools) is not installed",
       hint: "install it: sudo apt-get install dosfstools mtools",
     });
+  });
+});
+
+describe("attaching a disk", () => {
+  it("takes system.ts's disk relative to system.ts", () => {
+    const bag = new DiagnosticBag();
+    const model = resolveSystem(loadedFromSpec(defineSystem({ name: "t", disk: "images/d.img", servers: [] }), "/p/sys/system.ts"), fakeIdl([]), bag);
+    expect(bag.items).toEqual([]);
+    expect(model?.disk).toBe("/p/sys/images/d.img");
+  });
+
+  it("gives QEMU a virtio-blk device on the image (modern on request) and the host program --disk", () => {
+    const q = qemuCommand("qemu-arm-virt", "img", { disk: "/d/a,b.img" })!;
+    expect(q.args.join(" ")).toMatch(/-drive file=\/d\/a,,b\.img,if=none,format=raw,id=hd0 -device virtio-blk-device,drive=hd0$/);
+    expect(qemuCommand("qemu-arm-virt", "img", { disk: "d.img", virtioModern: true })!.args.slice(-2)).toEqual(["-global", "virtio-mmio.force-legacy=false"]);
+    expect(hostRunCommand("neptune-host", { disk: "/d/x.img", virtioModern: true }).args).toEqual(["--disk", "/d/x.img", "--virtio-modern"]);
   });
 });

@@ -189,6 +189,11 @@ export interface SystemSpec {
   idl?: string[];
   /** Untyped memory the system may use beyond the kernel's own (default "64M"). */
   untyped?: Size;
+  /**
+   * Raw disk image, relative to system.ts, that `neptune-gen run` attaches as a virtio-blk
+   * device (QEMU, or the host target's model) unless `--disk` names another.
+   */
+  disk?: string;
   servers: (Server | Driver)[];
   /** Programs servers may spawn at run time (see ProgramSpec). */
   programs?: Program[];

@@ -57,7 +57,7 @@ function cacheValue(buildDir: string, name: string): string | undefined {
 }
 
 
-export async function buildHost(opts: HostBuildOptions): Promise<{ executable: string } | undefined> {
+export async function buildHost(opts: HostBuildOptions): Promise<{ executable: string; sys: CompiledSystem } | undefined> {
   const { bag } = opts;
   const sys = await compileSystem(opts.systemFile, bag);
   if (!sys) return undefined;
@@ -101,7 +101,7 @@ export async function buildHost(opts: HostBuildOptions): Promise<{ executable: s
     bag.error(undefined, `host build: ${executable} was not built`);
     return undefined;
   }
-  return { executable };
+  return { executable, sys };
 }
 
 export interface HostRunOptions {

@@ -46,11 +46,14 @@ export const runCommand: CommandModule<object, RunArgs> = {
       process.exitCode = 1;
       return;
     }
-    if (args.disk !== undefined && !existsSync(args.disk)) {
-      process.stderr.write(`neptune-gen: error: disk image ${args.disk} does not exist\nhint: make one with: neptune-gen disk create --fat 32 --size 64M ${args.disk}\n`);
+    /** The --disk image, else system.ts's `disk`; false after reporting a missing file. */
+    const diskOf = (sysDisk: string | undefined): string | undefined | false => {
+      const disk = args.disk ?? sysDisk;
+      if (disk === undefined || existsSync(disk)) return disk;
+      process.stderr.write(`neptune-gen: error: disk image ${disk} does not exist\nhint: make one with: neptune-gen disk create --fat 32 --size 64M ${disk}\n`);
       process.exitCode = 1;
-      return;
-    }
+      return false;
+    };
     let cmd: { cmd: string; args: string[]; env?: NodeJS.ProcessEnv } | undefined;
     if (args.target === "host") {
       const { buildHost, hostRunCommand } = await import("../build/host.ts");
@@ -58,12 +61,16 @@ export const runCommand: CommandModule<object, RunArgs> = {
       const res = await buildHost({ systemFile: args.system, buildDir: args["build-dir"] ?? "build/host", sanitize: args.sanitize, bag });
       report(bag);
       if (!res) return;
+      const disk = diskOf(res.sys.model.disk);
+      if (disk === false) return;
       // The host program stops itself at the timeout (and says so); the watcher below is a backstop.
-      cmd = hostRunCommand(res.executable, { timeoutSec: timeout, disk: args.disk, virtioModern: args["virtio-modern"] });
+      cmd = hostRunCommand(res.executable, { timeoutSec: timeout, disk, virtioModern: args["virtio-modern"] });
     } else {
       const res = await buildOrReport(args);
       if (!res) return;
-      cmd = qemuCommand(res.platform, res.image, { icount: args.icount, disk: args.disk, virtioModern: args["virtio-modern"] });
+      const disk = diskOf(res.sys.model.disk);
+      if (disk === false) return;
+      cmd = qemuCommand(res.platform, res.image, { icount: args.icount, disk, virtioModern: args["virtio-modern"] });
       if (!cmd) {
         process.stderr.write(`neptune-gen: error: no QEMU machine for platform ${res.platform}\nhint: copy the image to the board's boot medium\n`);
         process.exitCode = 1;

@@ -212,6 +212,7 @@ export const systemSchema = strict({
   platform: z.string().optional(),
   idl: z.array(z.string()).optional(),
   untyped: size("untyped").optional(),
+  disk: z.string().min(1, { error: () => "disk is the path of a raw disk image\nleave it out, or name a file made by neptune-gen disk create" }).optional(),
   servers: z.array(
     z.discriminatedUnion("kind", [serverSchema, driverSchema], {
       error: () => `servers holds server(...) and driver(...) results only\nwrap each entry in server({...}) or driver({...})`,

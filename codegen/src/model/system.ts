@@ -92,6 +92,8 @@ export interface SystemModel {
   file: string;
   platform: string;
   untypedBytes: number;
+  /** Disk image `run` attaches (system.ts `disk`, made absolute). */
+  disk?: string;
   servers: ServerModel[];
   /** Programs spawned at run time (kind "program"), sorted by name. */
   programs: ServerModel[];
