@@ -31,7 +31,7 @@ const skipReason = workspace ? undefined : "NEPTUNE_SEL4_WORKSPACE is not set: n
 /** What both targets must print (v: the virtio-mmio version). */
 export function storageExpect(v: 1 | 2): RegExp[] {
   const out = [
-    new RegExp(`virtio_blk: block device at window offset 0xe00, virtio-mmio v${v} \\(${v === 1 ? "legacy" : "modern"}\\), 32768 sectors \\(16 MiB\\)`),
+    new RegExp(`virtio_blk: block device at window offset 0x3e00, virtio-mmio v${v} \\(${v === 1 ? "legacy" : "modern"}\\), 32768 sectors \\(16 MiB\\)`),
     /virtio_blk: queue of \d+ in DMA memory at paddr 0x[0-9a-f]+ \(512 KiB\), up to 7 requests in flight, completion by IRQ/,
     /blktest_a: driver stats: \d+ requests completed, at most [2-7] in flight at once, \d+ refused \(ok\)/,
   ];

@@ -321,6 +321,19 @@ describe("layout of examples/storage (DMA memory)", async () => {
     expect(text).toMatch(/\[1\] = \{ \.id = "dmainfo:virtio_blk", \.type = RS_OBJ_DMA_INFO, \.size_bits = 12, \.pages = 1u, \.of = 0u \}/);
   });
 
+  it("gives a run of 32 virtio transports one window and 32 IRQ handlers on one badge bit", () => {
+    const disk = c.model!.servers.find((x) => x.name === "virtio_blk")!.devices[0];
+    expect(disk).toMatchObject({ name: "disk", paddr: 0x0a000000, size: 0x4000, irq: 48, irqTrigger: "edge" });
+    expect(disk.offset).toBeUndefined();
+    expect(disk.irqs).toEqual(Array.from({ length: 32 }, (_, k) => 48 + k));
+    const irqSlots = server(layout, "virtio_blk").slots.filter((x) => x.kind === "irq_handler");
+    expect(irqSlots).toHaveLength(32);
+    expect(irqSlots.map((x) => x.slot)).toEqual(Array.from({ length: 32 }, (_, k) => irqSlots[0].slot + k));
+    expect(new Set(irqSlots.map((x) => x.badge))).toEqual(new Set([NTFN_BADGE_MARK | 1]));
+    expect([irqSlots[0].cname, irqSlots[31].cname, irqSlots[31].object]).toEqual(["VIRTIO_BLK_CAP_IRQ_DISK", "VIRTIO_BLK_CAP_IRQ_DISK_31", "irq:virtio_blk.disk.31"]);
+    expect(layout.objects.find((o) => o.id === "irq:virtio_blk.disk.31")).toMatchObject({ type: "irq_handler", irq: 79 });
+  });
+
   it("maps uncached DMA memory as device memory when asked", async () => {
     const spec = defineSystem({
       name: "t",

@@ -8,7 +8,9 @@
  *            deferredReplies: 8, devices: [{ name: "disk", compatible: "virtio,mmio" }] })
  *
  * At start it looks for a block device among the transports in its window (first the one the
- * layout picked, whose IRQ it holds), learns where its DMA memory is from the info page
+ * layout picked, whose IRQ it holds, then from the highest down, as QEMU fills them); with
+ * `count: 32` on the device the window covers every transport of QEMU virt and the driver holds
+ * every one's IRQ. It learns where its DMA memory is from the info page
  * (<neptune/dma.h>) and brings the device up. Every read, write and flush becomes a request on
  * the virtqueue and a deferred reply: the driver goes back to its endpoint at once, so requests
  * from several clients are in flight together, and answers each when the device's interrupt
@@ -34,6 +36,13 @@
 #ifndef VIRTIO_BLK_VADDR_DISK_OFFSET
 #define VIRTIO_BLK_VADDR_DISK_OFFSET 0ul
 #endif
+/* The IRQ handlers the layout gives: one for the transport at the offset, or (`count`) one per
+ * transport of a run from there, in consecutive slots. */
+#ifdef VIRTIO_BLK_CAP_IRQ_DISK_COUNT
+#define BLK_NIRQ VIRTIO_BLK_CAP_IRQ_DISK_COUNT
+#else
+#define BLK_NIRQ 1u
+#endif
 
 _Static_assert(VBLK_MAX_BYTES == BLOCKDEV_MAX_TRANSFER, "a request slot holds the largest transfer");
 
@@ -49,7 +58,8 @@ typedef struct blk_pending {
 typedef struct blk {
     vblk_t dev;
     ng_server_t srv;
-    bool polled; /* no IRQ for the transport the device is on */
+    bool polled;      /* no IRQ for the transport the device is on */
+    ng_cptr_t irq;    /* its IRQ handler */
     blk_pending_t pending[VBLK_MAX_REQS];
     uint64_t bad_requests;
 } blk_t;
@@ -200,7 +210,7 @@ static void blk_notify(void *ctx, ng_badge_t bits)
     blk_t *b = ctx;
     (void)bits;
     vblk_irq_ack(&b->dev);
-    ng_irq_ack(VIRTIO_BLK_CAP_IRQ_DISK);
+    ng_irq_ack(b->irq);
     vblk_complete(&b->dev, blk_done, b);
 }
 
@@ -231,12 +241,17 @@ int main(void)
                (unsigned long)(VIRTIO_BLK_VADDR_DISK_SIZE / VIRTIO_MMIO_STRIDE));
         return 1;
     }
-    b.polled = (unsigned long)off != VIRTIO_BLK_VADDR_DISK_OFFSET;
+    /* Which transport of the IRQ run it is on, if any. */
+    unsigned long rel = (unsigned long)off - VIRTIO_BLK_VADDR_DISK_OFFSET; /* wraps if below */
+    b.polled = rel >= (unsigned long)BLK_NIRQ * VIRTIO_MMIO_STRIDE;
+    b.irq = b.polled ? 0 : VIRTIO_BLK_CAP_IRQ_DISK + (ng_cptr_t)(rel / VIRTIO_MMIO_STRIDE);
     if (vblk_init(&b.dev, VIRTIO_BLK_VADDR_DISK + (uintptr_t)off, (uint8_t *)VIRTIO_BLK_VADDR_DMA,
                   dma->paddr, (size_t)dma->bytes) != 0) {
         return 1;
     }
-    ng_irq_ack(VIRTIO_BLK_CAP_IRQ_DISK);
+    if (!b.polled) {
+        ng_irq_ack(b.irq);
+    }
     printf("virtio_blk: block device at window offset %#lx, virtio-mmio v%u (%s), %llu sectors "
            "(%llu MiB)%s%s\n",
            (unsigned long)off, (unsigned)b.dev.version, b.dev.version == 1 ? "legacy" : "modern",

@@ -34,8 +34,11 @@ static void wr(const vblk_t *d, uintptr_t off, uint32_t v)
 
 long vblk_find(uintptr_t window, size_t bytes, uintptr_t prefer)
 {
+    size_t n = bytes / VIRTIO_MMIO_STRIDE;
     for (long pass = 0; pass < 2; pass++) {
-        for (uintptr_t off = 0; off + VIRTIO_MMIO_STRIDE <= bytes; off += VIRTIO_MMIO_STRIDE) {
+        /* Highest first: QEMU fills transports from the top, so its first disk is found. */
+        for (size_t i = n; i-- > 0;) {
+            uintptr_t off = (uintptr_t)i * VIRTIO_MMIO_STRIDE;
             if ((pass == 0) != (off == prefer)) {
                 continue;
             }

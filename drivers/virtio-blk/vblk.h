@@ -55,8 +55,8 @@ typedef struct vblk {
     uint64_t completed;
 } vblk_t;
 
-/* The offset of the first transport in [window, window + bytes) that holds a block device,
- * trying `prefer` first (the transport whose IRQ the driver holds); -1 if there is none. */
+/* The offset of a transport in [window, window + bytes) that holds a block device: `prefer`
+ * (the transport whose IRQ the driver holds) if it does, else the highest one; -1 if none. */
 long vblk_find(uintptr_t window, size_t bytes, uintptr_t prefer);
 
 /* Resets and brings up the device at `regs` with its queue in the DMA memory [dma, dma + bytes)

@@ -26,8 +26,9 @@ export default defineSystem({
       deferredReplies: 8,
       // Queue, request headers and 7 request buffers of 64K (a 512K untyped).
       dma: "512K",
-      // The transport QEMU fills first (the highest): the first -device virtio-blk-device.
-      devices: [{ name: "disk", compatible: "virtio,mmio" }],
+      // All 32 virtio-mmio transports of QEMU virt, one IRQ handler each: the driver probes
+      // them for the block device (QEMU puts the first -device virtio-blk-device on the highest).
+      devices: [{ name: "disk", compatible: "virtio,mmio", count: 32 }],
     }),
     // Both at one priority, so their requests interleave at the driver; each tells the other
     // when it is done (they print one after the other).

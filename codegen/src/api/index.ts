@@ -148,6 +148,14 @@ export interface DeviceSpec {
   /** Interrupt number (the kernel's numbering; for GIC SPIs that is 32 + SPI). */
   irq?: number;
   irqTrigger?: "level" | "edge";
+  /**
+   * A run of identical devices of a family (QEMU virt's 32 virtio-mmio transports), from the
+   * one the name's digits, `paddr` or else the first of the family names: one window over all
+   * of them and one IRQ handler each (slots <DRIVER>_CAP_IRQ_<NAME> + 0..count-1), all
+   * signalling one notification bit. `{ name: "virtio", compatible: "virtio,mmio", count: 32 }`
+   * lets a driver probe every transport and take the interrupt of the one it finds.
+   */
+  count?: number;
 }
 
 /**

@@ -13,7 +13,8 @@
  *   ntfn          its own notification, bound to its TCB (every server has one)
  *   use_ep        one per use, sorted by `as`: the server's endpoint badged for (client, interface)
  *   signal        one per notified server, sorted by name: that server's notification, badged
- *   irq_handler   one per device with an IRQ, sorted by device name
+ *   irq_handler   one per device with an IRQ, sorted by device name (a run of devices, `count`,
+ *                 has one per device in consecutive slots, all with the same badge)
  *   spawn_ep      the root server's process service, badged, if `spawn`
  *   recv          where a received cap lands: if it serves anything, spawns, or uses an interface
  *                 whose replies carry caps
@@ -274,10 +275,15 @@ function serverLayout(s: ServerModel, index: number, x: Ctx): ServerLayout {
     push({ kind: "signal", cname: `${N}_CAP_SIGNAL_${upper(t)}`, object: `ntfn:${t}`, badge, rights: RIGHTS.signal, comment: `signal ${t} (badge ${hex(badge)})` });
   }
   for (const d of irqs) {
-    const id = `irq:${s.name}.${d.name}`;
-    addOwn({ id, type: "irq_handler", irq: d.irq, irqTrigger: d.irqTrigger, costBytes: 0 });
     const badge = x.ntfnBit.get(`${s.name}|irq:${d.name}`)!;
-    push({ kind: "irq_handler", cname: `${N}_CAP_IRQ_${upper(d.name)}`, object: id, badge, rights: RIGHTS.all, comment: `IRQ ${d.irq} (${d.irqTrigger}) of ${d.name}; signals own notification with badge ${hex(badge)}` });
+    // A run of devices (`count`): one handler per IRQ in consecutive slots, one badge bit.
+    (d.irqs ?? [d.irq!]).forEach((irq, k) => {
+      const id = k === 0 ? `irq:${s.name}.${d.name}` : `irq:${s.name}.${d.name}.${k}`;
+      addOwn({ id, type: "irq_handler", irq, irqTrigger: d.irqTrigger, costBytes: 0 });
+      const cname = k === 0 ? `${N}_CAP_IRQ_${upper(d.name)}` : `${N}_CAP_IRQ_${upper(d.name)}_${k}`;
+      const which = d.irqs ? `${d.name} #${k}` : d.name;
+      push({ kind: "irq_handler", cname, object: id, badge, rights: RIGHTS.all, comment: `IRQ ${irq} (${d.irqTrigger}) of ${which}; signals own notification with badge ${hex(badge)}` });
+    });
   }
   let serviceBadge: number | undefined;
   // Run-time shared memory (idl/rootmem.idl) goes through the same service cap; mapping an object

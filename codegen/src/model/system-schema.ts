@@ -166,6 +166,7 @@ export const deviceSchema = strict({
   size: size("device size").optional(),
   irq: intIn("irq", 0, 1023, "the kernel's interrupt number; for a GIC SPI that is 32 + the SPI number").optional(),
   irqTrigger: z.enum(["level", "edge"]).optional(),
+  count: intIn("count", 1, 64, "how many devices of the family, from this one").optional(),
 });
 
 /** A driver's DMA memory: a size, or { size, cached }. */

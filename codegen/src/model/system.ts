@@ -32,6 +32,8 @@ export interface DeviceModel {
   paddr: number;
   size: number;
   irq?: number;
+  /** A run of devices (`count`): every one's IRQ, in order (irqs[0] === irq). */
+  irqs?: number[];
   irqTrigger: "level" | "edge";
   /** Registers start this many bytes into the (page-aligned) window at `paddr` (default 0). */
   offset?: number;

@@ -144,6 +144,28 @@ static int create_dma_info(hr_env_t *env, uint32_t index)
     return 0;
 }
 
+typedef struct window_ctx {
+    hr_env_t *env;
+    uint32_t window;
+} window_ctx_t;
+
+/* The IRQ handler for interrupt `irq` among the window's: irq:<s>.<d> or irq:<s>.<d>.<k>. */
+static ng_host_object_t *window_irq(const void *arg, uint32_t irq)
+{
+    const window_ctx_t *c = arg;
+    const char *dev = c->env->sys->objects[c->window].id + strlen("mmio:");
+    size_t n = strlen(dev);
+    for (uint32_t i = 0; i < c->env->sys->nobjects; i++) {
+        const rs_object_t *o = &c->env->sys->objects[i];
+        const char *rest = o->id + strlen("irq:");
+        if (o->type == RS_OBJ_IRQ_HANDLER && o->irq == irq && has_prefix(o->id, "irq:") &&
+            strncmp(rest, dev, n) == 0 && (rest[n] == '\0' || rest[n] == '.')) {
+            return c->env->objects[i].kobj;
+        }
+    }
+    return NULL;
+}
+
 static int create_window(hr_env_t *env, uint32_t index)
 {
     const rs_object_t *o = &env->sys->objects[index];
@@ -156,7 +178,12 @@ static int create_window(hr_env_t *env, uint32_t index)
         return 0;
     }
     int irq = hr_object_irq_of(env, index);
-    h->dev = h->model->create(irq >= 0 ? env->objects[irq].kobj : NULL);
+    if (h->model->create_window) {
+        window_ctx_t ctx = { env, index };
+        h->dev = h->model->create_window(o->paddr, h->bytes, window_irq, &ctx);
+    } else {
+        h->dev = h->model->create(irq >= 0 ? env->objects[irq].kobj : NULL);
+    }
     if (!h->dev) {
         printf(HR_PREFIX "cannot create the %s model for %s\n", h->model->name, o->id);
         return -1;

@@ -26,6 +26,12 @@ typedef struct hr_model {
     const ng_host_dev_ops_t *ops;
     /* A new instance; irq is the window's IRQ handler (NULL if the layout gives it none). */
     void *(*create)(ng_host_object_t *irq);
+    /* Instead of create, for a model that needs the window's extent (a window over a run of
+     * devices, system.ts `count`): paddr and size of the window, and a lookup of the IRQ
+     * handler given for interrupt number `irq` with the window (NULL if none). */
+    void *(*create_window)(uint64_t paddr, uint64_t bytes,
+                           ng_host_object_t *(*irq_of)(const void *ctx, uint32_t irq),
+                           const void *ctx);
 } hr_model_t;
 
 /* A table object as the host root server holds it. */

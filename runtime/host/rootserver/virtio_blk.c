@@ -2,9 +2,10 @@
 /*
  * A virtio-blk device on QEMU virt's virtio-mmio transports, backed by a disk-image file: what
  * drivers/virtio-blk sees on the host target. As QEMU does with the first
- * `-device virtio-blk-device`, the disk sits on the highest transport (31, at 0x0a003e00, in the
- * window at 0x0a003000); every other transport of the four 4K windows reads as an empty slot
- * (magic, version, device ID 0). Without a disk (`--disk`) they are all empty.
+ * `-device virtio-blk-device`, the disk sits on the highest transport (31, at 0x0a003e00, IRQ
+ * 79), in whichever window covers it (its page, or a window over a run of transports); every
+ * other transport reads as an empty slot (magic, version, device ID 0). Without a disk
+ * (`--disk`) they are all empty.
  *
  * Both register layouts: legacy (version 1, QEMU's default: guest page size, queue align, PFN)
  * and modern (version 2, `--virtio-modern`, as `-global virtio-mmio.force-legacy=false`:
@@ -32,7 +33,8 @@
 #include "root.h"
 #include "virtio_mmio.h"
 
-#define DISK_SLOT_OFFSET 0xe00u /* transport 31 in the window at 0x0a003000 */
+#define DISK_PADDR 0x0a003e00u /* transport 31 */
+#define DISK_IRQ 79u
 #define QUEUE_NUM_MAX 128u
 #define STATUS_NEEDS_RESET 0x40u
 
@@ -45,6 +47,7 @@ typedef struct vblk_model {
     pthread_t worker;
     ng_host_object_t *irq;
     bool has_disk;
+    uintptr_t disk_offset; /* of transport 31 in the window */
     int fd;
     uint64_t sectors;
     bool read_only;
@@ -222,7 +225,7 @@ static uint32_t vblk_read32(void *dev, uintptr_t off)
 {
     vblk_model_t *m = dev;
     uintptr_t reg = off % VIRTIO_MMIO_STRIDE;
-    bool disk = m->has_disk && off - reg == DISK_SLOT_OFFSET;
+    bool disk = m->has_disk && off - reg == m->disk_offset;
     uint32_t v = 0;
     pthread_mutex_lock(&m->lock);
     switch (reg) {
@@ -287,7 +290,7 @@ static void vblk_write32(void *dev, uintptr_t off, uint32_t v)
 {
     vblk_model_t *m = dev;
     uintptr_t reg = off % VIRTIO_MMIO_STRIDE;
-    if (!m->has_disk || off - reg != DISK_SLOT_OFFSET) {
+    if (!m->has_disk || off - reg != m->disk_offset) {
         return; /* an empty transport ignores writes */
     }
     pthread_mutex_lock(&m->lock);
@@ -394,12 +397,14 @@ static vblk_model_t *create(ng_host_object_t *irq, bool with_disk)
     return m;
 }
 
-void *hr_virtio_blk_create(ng_host_object_t *irq)
+void *hr_virtio_create_window(uint64_t paddr, uint64_t bytes,
+                              ng_host_object_t *(*irq_of)(const void *ctx, uint32_t irq),
+                              const void *ctx)
 {
-    return create(irq, true);
-}
-
-void *hr_virtio_empty_create(ng_host_object_t *irq)
-{
-    return create(irq, false);
+    bool holds = paddr <= DISK_PADDR && DISK_PADDR - paddr < bytes;
+    vblk_model_t *m = create(holds ? irq_of(ctx, DISK_IRQ) : NULL, holds);
+    if (m) {
+        m->disk_offset = holds ? (uintptr_t)(DISK_PADDR - paddr) : 0;
+    }
+    return m;
 }

@@ -16,78 +16,140 @@ static const rs_object_t rs_objects[] = {
     [4] = { .id = "heap:blktest_a", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
     [5] = { .id = "heap:blktest_b", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
     [6] = { .id = "heap:virtio_blk", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
-    [7] = { .id = "irq:virtio_blk.disk", .type = RS_OBJ_IRQ_HANDLER, .irq = 79u, .irq_edge = 1 },
-    [8] = { .id = "mmio:virtio_blk.disk", .type = RS_OBJ_FRAMES_AT, .size_bits = 12, .pages = 1u, .paddr = 0xa003000u },
-    [9] = { .id = "ntfn:blktest_a", .type = RS_OBJ_NOTIFICATION },
-    [10] = { .id = "ntfn:blktest_b", .type = RS_OBJ_NOTIFICATION },
-    [11] = { .id = "ntfn:virtio_blk", .type = RS_OBJ_NOTIFICATION },
-    [12] = { .id = "shm:virtio_blk.blktest_a.blockdev", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
-    [13] = { .id = "shm:virtio_blk.blktest_b.blockdev", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [7] = { .id = "irq:virtio_blk.disk", .type = RS_OBJ_IRQ_HANDLER, .irq = 48u, .irq_edge = 1 },
+    [8] = { .id = "irq:virtio_blk.disk.1", .type = RS_OBJ_IRQ_HANDLER, .irq = 49u, .irq_edge = 1 },
+    [9] = { .id = "irq:virtio_blk.disk.10", .type = RS_OBJ_IRQ_HANDLER, .irq = 58u, .irq_edge = 1 },
+    [10] = { .id = "irq:virtio_blk.disk.11", .type = RS_OBJ_IRQ_HANDLER, .irq = 59u, .irq_edge = 1 },
+    [11] = { .id = "irq:virtio_blk.disk.12", .type = RS_OBJ_IRQ_HANDLER, .irq = 60u, .irq_edge = 1 },
+    [12] = { .id = "irq:virtio_blk.disk.13", .type = RS_OBJ_IRQ_HANDLER, .irq = 61u, .irq_edge = 1 },
+    [13] = { .id = "irq:virtio_blk.disk.14", .type = RS_OBJ_IRQ_HANDLER, .irq = 62u, .irq_edge = 1 },
+    [14] = { .id = "irq:virtio_blk.disk.15", .type = RS_OBJ_IRQ_HANDLER, .irq = 63u, .irq_edge = 1 },
+    [15] = { .id = "irq:virtio_blk.disk.16", .type = RS_OBJ_IRQ_HANDLER, .irq = 64u, .irq_edge = 1 },
+    [16] = { .id = "irq:virtio_blk.disk.17", .type = RS_OBJ_IRQ_HANDLER, .irq = 65u, .irq_edge = 1 },
+    [17] = { .id = "irq:virtio_blk.disk.18", .type = RS_OBJ_IRQ_HANDLER, .irq = 66u, .irq_edge = 1 },
+    [18] = { .id = "irq:virtio_blk.disk.19", .type = RS_OBJ_IRQ_HANDLER, .irq = 67u, .irq_edge = 1 },
+    [19] = { .id = "irq:virtio_blk.disk.2", .type = RS_OBJ_IRQ_HANDLER, .irq = 50u, .irq_edge = 1 },
+    [20] = { .id = "irq:virtio_blk.disk.20", .type = RS_OBJ_IRQ_HANDLER, .irq = 68u, .irq_edge = 1 },
+    [21] = { .id = "irq:virtio_blk.disk.21", .type = RS_OBJ_IRQ_HANDLER, .irq = 69u, .irq_edge = 1 },
+    [22] = { .id = "irq:virtio_blk.disk.22", .type = RS_OBJ_IRQ_HANDLER, .irq = 70u, .irq_edge = 1 },
+    [23] = { .id = "irq:virtio_blk.disk.23", .type = RS_OBJ_IRQ_HANDLER, .irq = 71u, .irq_edge = 1 },
+    [24] = { .id = "irq:virtio_blk.disk.24", .type = RS_OBJ_IRQ_HANDLER, .irq = 72u, .irq_edge = 1 },
+    [25] = { .id = "irq:virtio_blk.disk.25", .type = RS_OBJ_IRQ_HANDLER, .irq = 73u, .irq_edge = 1 },
+    [26] = { .id = "irq:virtio_blk.disk.26", .type = RS_OBJ_IRQ_HANDLER, .irq = 74u, .irq_edge = 1 },
+    [27] = { .id = "irq:virtio_blk.disk.27", .type = RS_OBJ_IRQ_HANDLER, .irq = 75u, .irq_edge = 1 },
+    [28] = { .id = "irq:virtio_blk.disk.28", .type = RS_OBJ_IRQ_HANDLER, .irq = 76u, .irq_edge = 1 },
+    [29] = { .id = "irq:virtio_blk.disk.29", .type = RS_OBJ_IRQ_HANDLER, .irq = 77u, .irq_edge = 1 },
+    [30] = { .id = "irq:virtio_blk.disk.3", .type = RS_OBJ_IRQ_HANDLER, .irq = 51u, .irq_edge = 1 },
+    [31] = { .id = "irq:virtio_blk.disk.30", .type = RS_OBJ_IRQ_HANDLER, .irq = 78u, .irq_edge = 1 },
+    [32] = { .id = "irq:virtio_blk.disk.31", .type = RS_OBJ_IRQ_HANDLER, .irq = 79u, .irq_edge = 1 },
+    [33] = { .id = "irq:virtio_blk.disk.4", .type = RS_OBJ_IRQ_HANDLER, .irq = 52u, .irq_edge = 1 },
+    [34] = { .id = "irq:virtio_blk.disk.5", .type = RS_OBJ_IRQ_HANDLER, .irq = 53u, .irq_edge = 1 },
+    [35] = { .id = "irq:virtio_blk.disk.6", .type = RS_OBJ_IRQ_HANDLER, .irq = 54u, .irq_edge = 1 },
+    [36] = { .id = "irq:virtio_blk.disk.7", .type = RS_OBJ_IRQ_HANDLER, .irq = 55u, .irq_edge = 1 },
+    [37] = { .id = "irq:virtio_blk.disk.8", .type = RS_OBJ_IRQ_HANDLER, .irq = 56u, .irq_edge = 1 },
+    [38] = { .id = "irq:virtio_blk.disk.9", .type = RS_OBJ_IRQ_HANDLER, .irq = 57u, .irq_edge = 1 },
+    [39] = { .id = "mmio:virtio_blk.disk", .type = RS_OBJ_FRAMES_AT, .size_bits = 12, .pages = 4u, .paddr = 0xa000000u },
+    [40] = { .id = "ntfn:blktest_a", .type = RS_OBJ_NOTIFICATION },
+    [41] = { .id = "ntfn:blktest_b", .type = RS_OBJ_NOTIFICATION },
+    [42] = { .id = "ntfn:virtio_blk", .type = RS_OBJ_NOTIFICATION },
+    [43] = { .id = "shm:virtio_blk.blktest_a.blockdev", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [44] = { .id = "shm:virtio_blk.blktest_b.blockdev", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
 };
 
-/* virtio_blk: CNode of 6 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
+/* virtio_blk: CNode of 7 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_virtio_blk[] = {
     { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 3u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* VIRTIO_BLK_CAP_EP: receive blockdev requests (2 client badges) */
-    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 11u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* VIRTIO_BLK_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
-    { .slot = 10u, .kind = RS_SLOT_IRQ_HANDLER, .object = 7u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK: IRQ 79 (edge) of disk; signals own notification with badge 0x8000001 */
-    { .slot = 11u, .kind = RS_SLOT_ROOT_EP, .object = 2u, .badge = 0x1000003u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_ROOT: root server shared-memory service (badge 0x1000003) */
-    { .slot = 12u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_RECV: empty: a received cap lands here */
-    { .slot = 13u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
-    { .slot = 14u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
-    { .slot = 15u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_2: empty: a saved reply cap (deferred reply) */
-    { .slot = 16u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
-    { .slot = 17u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_4: empty: a saved reply cap (deferred reply) */
-    { .slot = 18u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_5: empty: a saved reply cap (deferred reply) */
-    { .slot = 19u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_6: empty: a saved reply cap (deferred reply) */
-    { .slot = 20u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_7: empty: a saved reply cap (deferred reply) */
-    { .slot = 21u, .kind = RS_SLOT_MINT_EP, .object = 3u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
-    { .slot = 22u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_0: empty: run-time connection 0's cap */
-    { .slot = 23u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_0: empty: run-time connection 0's shared-memory object */
-    { .slot = 24u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_1: empty: run-time connection 1's cap */
-    { .slot = 25u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_1: empty: run-time connection 1's shared-memory object */
-    { .slot = 26u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_2: empty: run-time connection 2's cap */
-    { .slot = 27u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_2: empty: run-time connection 2's shared-memory object */
-    { .slot = 28u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_3: empty: run-time connection 3's cap */
-    { .slot = 29u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_3: empty: run-time connection 3's shared-memory object */
-    { .slot = 30u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_4: empty: run-time connection 4's cap */
-    { .slot = 31u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_4: empty: run-time connection 4's shared-memory object */
-    { .slot = 32u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_5: empty: run-time connection 5's cap */
-    { .slot = 33u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_5: empty: run-time connection 5's shared-memory object */
-    { .slot = 34u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_6: empty: run-time connection 6's cap */
-    { .slot = 35u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_6: empty: run-time connection 6's shared-memory object */
-    { .slot = 36u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_7: empty: run-time connection 7's cap */
-    { .slot = 37u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_7: empty: run-time connection 7's shared-memory object */
+    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 42u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* VIRTIO_BLK_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
+    { .slot = 10u, .kind = RS_SLOT_IRQ_HANDLER, .object = 7u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK: IRQ 48 (edge) of disk #0; signals own notification with badge 0x8000001 */
+    { .slot = 11u, .kind = RS_SLOT_IRQ_HANDLER, .object = 8u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_1: IRQ 49 (edge) of disk #1; signals own notification with badge 0x8000001 */
+    { .slot = 12u, .kind = RS_SLOT_IRQ_HANDLER, .object = 19u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_2: IRQ 50 (edge) of disk #2; signals own notification with badge 0x8000001 */
+    { .slot = 13u, .kind = RS_SLOT_IRQ_HANDLER, .object = 30u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_3: IRQ 51 (edge) of disk #3; signals own notification with badge 0x8000001 */
+    { .slot = 14u, .kind = RS_SLOT_IRQ_HANDLER, .object = 33u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_4: IRQ 52 (edge) of disk #4; signals own notification with badge 0x8000001 */
+    { .slot = 15u, .kind = RS_SLOT_IRQ_HANDLER, .object = 34u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_5: IRQ 53 (edge) of disk #5; signals own notification with badge 0x8000001 */
+    { .slot = 16u, .kind = RS_SLOT_IRQ_HANDLER, .object = 35u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_6: IRQ 54 (edge) of disk #6; signals own notification with badge 0x8000001 */
+    { .slot = 17u, .kind = RS_SLOT_IRQ_HANDLER, .object = 36u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_7: IRQ 55 (edge) of disk #7; signals own notification with badge 0x8000001 */
+    { .slot = 18u, .kind = RS_SLOT_IRQ_HANDLER, .object = 37u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_8: IRQ 56 (edge) of disk #8; signals own notification with badge 0x8000001 */
+    { .slot = 19u, .kind = RS_SLOT_IRQ_HANDLER, .object = 38u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_9: IRQ 57 (edge) of disk #9; signals own notification with badge 0x8000001 */
+    { .slot = 20u, .kind = RS_SLOT_IRQ_HANDLER, .object = 9u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_10: IRQ 58 (edge) of disk #10; signals own notification with badge 0x8000001 */
+    { .slot = 21u, .kind = RS_SLOT_IRQ_HANDLER, .object = 10u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_11: IRQ 59 (edge) of disk #11; signals own notification with badge 0x8000001 */
+    { .slot = 22u, .kind = RS_SLOT_IRQ_HANDLER, .object = 11u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_12: IRQ 60 (edge) of disk #12; signals own notification with badge 0x8000001 */
+    { .slot = 23u, .kind = RS_SLOT_IRQ_HANDLER, .object = 12u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_13: IRQ 61 (edge) of disk #13; signals own notification with badge 0x8000001 */
+    { .slot = 24u, .kind = RS_SLOT_IRQ_HANDLER, .object = 13u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_14: IRQ 62 (edge) of disk #14; signals own notification with badge 0x8000001 */
+    { .slot = 25u, .kind = RS_SLOT_IRQ_HANDLER, .object = 14u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_15: IRQ 63 (edge) of disk #15; signals own notification with badge 0x8000001 */
+    { .slot = 26u, .kind = RS_SLOT_IRQ_HANDLER, .object = 15u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_16: IRQ 64 (edge) of disk #16; signals own notification with badge 0x8000001 */
+    { .slot = 27u, .kind = RS_SLOT_IRQ_HANDLER, .object = 16u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_17: IRQ 65 (edge) of disk #17; signals own notification with badge 0x8000001 */
+    { .slot = 28u, .kind = RS_SLOT_IRQ_HANDLER, .object = 17u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_18: IRQ 66 (edge) of disk #18; signals own notification with badge 0x8000001 */
+    { .slot = 29u, .kind = RS_SLOT_IRQ_HANDLER, .object = 18u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_19: IRQ 67 (edge) of disk #19; signals own notification with badge 0x8000001 */
+    { .slot = 30u, .kind = RS_SLOT_IRQ_HANDLER, .object = 20u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_20: IRQ 68 (edge) of disk #20; signals own notification with badge 0x8000001 */
+    { .slot = 31u, .kind = RS_SLOT_IRQ_HANDLER, .object = 21u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_21: IRQ 69 (edge) of disk #21; signals own notification with badge 0x8000001 */
+    { .slot = 32u, .kind = RS_SLOT_IRQ_HANDLER, .object = 22u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_22: IRQ 70 (edge) of disk #22; signals own notification with badge 0x8000001 */
+    { .slot = 33u, .kind = RS_SLOT_IRQ_HANDLER, .object = 23u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_23: IRQ 71 (edge) of disk #23; signals own notification with badge 0x8000001 */
+    { .slot = 34u, .kind = RS_SLOT_IRQ_HANDLER, .object = 24u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_24: IRQ 72 (edge) of disk #24; signals own notification with badge 0x8000001 */
+    { .slot = 35u, .kind = RS_SLOT_IRQ_HANDLER, .object = 25u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_25: IRQ 73 (edge) of disk #25; signals own notification with badge 0x8000001 */
+    { .slot = 36u, .kind = RS_SLOT_IRQ_HANDLER, .object = 26u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_26: IRQ 74 (edge) of disk #26; signals own notification with badge 0x8000001 */
+    { .slot = 37u, .kind = RS_SLOT_IRQ_HANDLER, .object = 27u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_27: IRQ 75 (edge) of disk #27; signals own notification with badge 0x8000001 */
+    { .slot = 38u, .kind = RS_SLOT_IRQ_HANDLER, .object = 28u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_28: IRQ 76 (edge) of disk #28; signals own notification with badge 0x8000001 */
+    { .slot = 39u, .kind = RS_SLOT_IRQ_HANDLER, .object = 29u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_29: IRQ 77 (edge) of disk #29; signals own notification with badge 0x8000001 */
+    { .slot = 40u, .kind = RS_SLOT_IRQ_HANDLER, .object = 31u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_30: IRQ 78 (edge) of disk #30; signals own notification with badge 0x8000001 */
+    { .slot = 41u, .kind = RS_SLOT_IRQ_HANDLER, .object = 32u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_31: IRQ 79 (edge) of disk #31; signals own notification with badge 0x8000001 */
+    { .slot = 42u, .kind = RS_SLOT_ROOT_EP, .object = 2u, .badge = 0x1000003u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_ROOT: root server shared-memory service (badge 0x1000003) */
+    { .slot = 43u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_RECV: empty: a received cap lands here */
+    { .slot = 44u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
+    { .slot = 45u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
+    { .slot = 46u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_2: empty: a saved reply cap (deferred reply) */
+    { .slot = 47u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
+    { .slot = 48u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_4: empty: a saved reply cap (deferred reply) */
+    { .slot = 49u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_5: empty: a saved reply cap (deferred reply) */
+    { .slot = 50u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_6: empty: a saved reply cap (deferred reply) */
+    { .slot = 51u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_7: empty: a saved reply cap (deferred reply) */
+    { .slot = 52u, .kind = RS_SLOT_MINT_EP, .object = 3u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
+    { .slot = 53u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_0: empty: run-time connection 0's cap */
+    { .slot = 54u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_0: empty: run-time connection 0's shared-memory object */
+    { .slot = 55u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_1: empty: run-time connection 1's cap */
+    { .slot = 56u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_1: empty: run-time connection 1's shared-memory object */
+    { .slot = 57u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_2: empty: run-time connection 2's cap */
+    { .slot = 58u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_2: empty: run-time connection 2's shared-memory object */
+    { .slot = 59u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_3: empty: run-time connection 3's cap */
+    { .slot = 60u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_3: empty: run-time connection 3's shared-memory object */
+    { .slot = 61u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_4: empty: run-time connection 4's cap */
+    { .slot = 62u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_4: empty: run-time connection 4's shared-memory object */
+    { .slot = 63u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_5: empty: run-time connection 5's cap */
+    { .slot = 64u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_5: empty: run-time connection 5's shared-memory object */
+    { .slot = 65u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_6: empty: run-time connection 6's cap */
+    { .slot = 66u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_6: empty: run-time connection 6's shared-memory object */
+    { .slot = 67u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_7: empty: run-time connection 7's cap */
+    { .slot = 68u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_7: empty: run-time connection 7's shared-memory object */
 };
 static const rs_mapping_t rs_maps_virtio_blk[] = {
-    { .object = 8u, .vaddr = 0x40000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* VIRTIO_BLK_VADDR_DISK */
-    { .object = 12u, .vaddr = 0x50022000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* VIRTIO_BLK_VADDR_SHM_BLKTEST_A_BLOCKDEV */
-    { .object = 13u, .vaddr = 0x50033000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* VIRTIO_BLK_VADDR_SHM_BLKTEST_B_BLOCKDEV */
+    { .object = 39u, .vaddr = 0x40000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* VIRTIO_BLK_VADDR_DISK */
+    { .object = 43u, .vaddr = 0x50022000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* VIRTIO_BLK_VADDR_SHM_BLKTEST_A_BLOCKDEV */
+    { .object = 44u, .vaddr = 0x50033000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* VIRTIO_BLK_VADDR_SHM_BLKTEST_B_BLOCKDEV */
     { .object = 0u, .vaddr = 0x60000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* VIRTIO_BLK_VADDR_DMA */
     { .object = 1u, .vaddr = 0x60081000u, .perms = RS_PERM_READ, .cached = 1 }, /* VIRTIO_BLK_VADDR_DMA_INFO */
     { .object = 6u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* VIRTIO_BLK_VADDR_HEAP */
 };
-_Static_assert(37u < (1u << 6), "virtio_blk: its caps fit its CNode");
+_Static_assert(68u < (1u << 7), "virtio_blk: its caps fit its CNode");
 
 /* blktest_a: CNode of 4 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_blktest_a[] = {
-    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 9u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* BLKTEST_A_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
+    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 40u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* BLKTEST_A_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
     { .slot = 9u, .kind = RS_SLOT_USE_EP, .object = 3u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* BLKTEST_A_CAP_BLOCKDEV: call blockdev on virtio_blk (badge 1 names blktest_a to virtio_blk) */
-    { .slot = 10u, .kind = RS_SLOT_SIGNAL, .object = 10u, .badge = 0x8000001u, .rights = RS_RIGHT_WRITE }, /* BLKTEST_A_CAP_SIGNAL_BLKTEST_B: signal blktest_b (badge 0x8000001) */
+    { .slot = 10u, .kind = RS_SLOT_SIGNAL, .object = 41u, .badge = 0x8000001u, .rights = RS_RIGHT_WRITE }, /* BLKTEST_A_CAP_SIGNAL_BLKTEST_B: signal blktest_b (badge 0x8000001) */
 };
 static const rs_mapping_t rs_maps_blktest_a[] = {
-    { .object = 12u, .vaddr = 0x50000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* BLKTEST_A_VADDR_SHM_BLOCKDEV */
+    { .object = 43u, .vaddr = 0x50000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* BLKTEST_A_VADDR_SHM_BLOCKDEV */
     { .object = 4u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* BLKTEST_A_VADDR_HEAP */
 };
 _Static_assert(10u < (1u << 4), "blktest_a: its caps fit its CNode");
 
 /* blktest_b: CNode of 4 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_blktest_b[] = {
-    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 10u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* BLKTEST_B_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
+    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 41u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* BLKTEST_B_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
     { .slot = 9u, .kind = RS_SLOT_USE_EP, .object = 3u, .badge = 0x2u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* BLKTEST_B_CAP_BLOCKDEV: call blockdev on virtio_blk (badge 2 names blktest_b to virtio_blk) */
-    { .slot = 10u, .kind = RS_SLOT_SIGNAL, .object = 9u, .badge = 0x8000001u, .rights = RS_RIGHT_WRITE }, /* BLKTEST_B_CAP_SIGNAL_BLKTEST_A: signal blktest_a (badge 0x8000001) */
+    { .slot = 10u, .kind = RS_SLOT_SIGNAL, .object = 40u, .badge = 0x8000001u, .rights = RS_RIGHT_WRITE }, /* BLKTEST_B_CAP_SIGNAL_BLKTEST_A: signal blktest_a (badge 0x8000001) */
 };
 static const rs_mapping_t rs_maps_blktest_b[] = {
-    { .object = 13u, .vaddr = 0x50011000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* BLKTEST_B_VADDR_SHM_BLOCKDEV */
+    { .object = 44u, .vaddr = 0x50011000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* BLKTEST_B_VADDR_SHM_BLOCKDEV */
     { .object = 5u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* BLKTEST_B_VADDR_HEAP */
 };
 _Static_assert(10u < (1u << 4), "blktest_b: its caps fit its CNode");
@@ -97,14 +159,14 @@ static const rs_server_t rs_servers[] = {
         .name = "virtio_blk",
         .elf = "virtio_blk",
         .priority = 200,
-        .cnode_bits = 6,
+        .cnode_bits = 7,
         .restart = RS_RESTART_NEVER,
         .max_restarts = 0u,
         .stack_bytes = 16384u,
         .heap_bytes = 65536u,
         .keep_reserved = 0x6u,
         .fault_badge = 0x3u,
-        .caps = rs_caps_virtio_blk, .ncaps = 30u,
+        .caps = rs_caps_virtio_blk, .ncaps = 61u,
         .maps = rs_maps_virtio_blk, .nmaps = 6u,
         .argv = 0, .argc = 0u,
         .heap_vaddr = 0x1020000000ul,
@@ -158,11 +220,11 @@ static const rs_server_t rs_servers[] = {
 const rs_system_t rs_system = {
     .version = RS_TABLES_VERSION,
     .name = "storage",
-    .objects = rs_objects, .nobjects = 14u,
+    .objects = rs_objects, .nobjects = 45u,
     .fault_ep = 2u,
     .servers = rs_servers, .nservers = 3u,
     .programs = 0, .nprograms = 0u,
     .service_badge = 0x1000000u,
     .untyped_budget = 0x4000000u,
-    .untyped_estimate = 0x1bf4e0u,
+    .untyped_estimate = 0x1bfce0u,
 };

@@ -10,8 +10,8 @@
 #include <blockdev_server_gen.h>
 #include <rootmem_client_gen.h>
 
-/* CSpace: 64 slots (a slot's number is its cptr). */
-#define VIRTIO_BLK_CNODE_BITS 6
+/* CSpace: 128 slots (a slot's number is its cptr). */
+#define VIRTIO_BLK_CNODE_BITS 7
 #define VIRTIO_BLK_CAP_NULL 0u /* null: empty (not granted) */
 #define VIRTIO_BLK_CAP_CNODE 1u /* own CNode (cap moves, saved replies) */
 #define VIRTIO_BLK_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 3 names virtio_blk) */
@@ -22,42 +22,73 @@
 #define VIRTIO_BLK_CAP_REPLY_OBJ 7u /* reply object: empty (not granted) */
 #define VIRTIO_BLK_CAP_EP 8u /* receive blockdev requests (2 client badges) */
 #define VIRTIO_BLK_CAP_NTFN 9u /* own notification, bound to its TCB (IRQs and signals) */
-#define VIRTIO_BLK_CAP_IRQ_DISK 10u /* IRQ 79 (edge) of disk; signals own notification with badge 0x8000001 */
-#define VIRTIO_BLK_CAP_ROOT 11u /* root server shared-memory service (badge 0x1000003) */
-#define VIRTIO_BLK_CAP_RECV 12u /* empty: a received cap lands here */
-#define VIRTIO_BLK_CAP_REPLY_0 13u /* empty: a saved reply cap (deferred reply) */
-#define VIRTIO_BLK_CAP_REPLY_1 14u /* empty: a saved reply cap (deferred reply) */
-#define VIRTIO_BLK_CAP_REPLY_2 15u /* empty: a saved reply cap (deferred reply) */
-#define VIRTIO_BLK_CAP_REPLY_3 16u /* empty: a saved reply cap (deferred reply) */
-#define VIRTIO_BLK_CAP_REPLY_4 17u /* empty: a saved reply cap (deferred reply) */
-#define VIRTIO_BLK_CAP_REPLY_5 18u /* empty: a saved reply cap (deferred reply) */
-#define VIRTIO_BLK_CAP_REPLY_6 19u /* empty: a saved reply cap (deferred reply) */
-#define VIRTIO_BLK_CAP_REPLY_7 20u /* empty: a saved reply cap (deferred reply) */
-#define VIRTIO_BLK_CAP_EP_MINT 21u /* own endpoint, unbadged: mints run-time connection caps */
-#define VIRTIO_BLK_CAP_CONN_EP_0 22u /* empty: run-time connection 0's cap */
-#define VIRTIO_BLK_CAP_CONN_OBJ_0 23u /* empty: run-time connection 0's shared-memory object */
-#define VIRTIO_BLK_CAP_CONN_EP_1 24u /* empty: run-time connection 1's cap */
-#define VIRTIO_BLK_CAP_CONN_OBJ_1 25u /* empty: run-time connection 1's shared-memory object */
-#define VIRTIO_BLK_CAP_CONN_EP_2 26u /* empty: run-time connection 2's cap */
-#define VIRTIO_BLK_CAP_CONN_OBJ_2 27u /* empty: run-time connection 2's shared-memory object */
-#define VIRTIO_BLK_CAP_CONN_EP_3 28u /* empty: run-time connection 3's cap */
-#define VIRTIO_BLK_CAP_CONN_OBJ_3 29u /* empty: run-time connection 3's shared-memory object */
-#define VIRTIO_BLK_CAP_CONN_EP_4 30u /* empty: run-time connection 4's cap */
-#define VIRTIO_BLK_CAP_CONN_OBJ_4 31u /* empty: run-time connection 4's shared-memory object */
-#define VIRTIO_BLK_CAP_CONN_EP_5 32u /* empty: run-time connection 5's cap */
-#define VIRTIO_BLK_CAP_CONN_OBJ_5 33u /* empty: run-time connection 5's shared-memory object */
-#define VIRTIO_BLK_CAP_CONN_EP_6 34u /* empty: run-time connection 6's cap */
-#define VIRTIO_BLK_CAP_CONN_OBJ_6 35u /* empty: run-time connection 6's shared-memory object */
-#define VIRTIO_BLK_CAP_CONN_EP_7 36u /* empty: run-time connection 7's cap */
-#define VIRTIO_BLK_CAP_CONN_OBJ_7 37u /* empty: run-time connection 7's shared-memory object */
+#define VIRTIO_BLK_CAP_IRQ_DISK 10u /* IRQ 48 (edge) of disk #0; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_1 11u /* IRQ 49 (edge) of disk #1; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_2 12u /* IRQ 50 (edge) of disk #2; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_3 13u /* IRQ 51 (edge) of disk #3; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_4 14u /* IRQ 52 (edge) of disk #4; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_5 15u /* IRQ 53 (edge) of disk #5; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_6 16u /* IRQ 54 (edge) of disk #6; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_7 17u /* IRQ 55 (edge) of disk #7; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_8 18u /* IRQ 56 (edge) of disk #8; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_9 19u /* IRQ 57 (edge) of disk #9; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_10 20u /* IRQ 58 (edge) of disk #10; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_11 21u /* IRQ 59 (edge) of disk #11; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_12 22u /* IRQ 60 (edge) of disk #12; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_13 23u /* IRQ 61 (edge) of disk #13; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_14 24u /* IRQ 62 (edge) of disk #14; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_15 25u /* IRQ 63 (edge) of disk #15; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_16 26u /* IRQ 64 (edge) of disk #16; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_17 27u /* IRQ 65 (edge) of disk #17; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_18 28u /* IRQ 66 (edge) of disk #18; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_19 29u /* IRQ 67 (edge) of disk #19; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_20 30u /* IRQ 68 (edge) of disk #20; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_21 31u /* IRQ 69 (edge) of disk #21; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_22 32u /* IRQ 70 (edge) of disk #22; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_23 33u /* IRQ 71 (edge) of disk #23; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_24 34u /* IRQ 72 (edge) of disk #24; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_25 35u /* IRQ 73 (edge) of disk #25; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_26 36u /* IRQ 74 (edge) of disk #26; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_27 37u /* IRQ 75 (edge) of disk #27; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_28 38u /* IRQ 76 (edge) of disk #28; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_29 39u /* IRQ 77 (edge) of disk #29; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_30 40u /* IRQ 78 (edge) of disk #30; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_IRQ_DISK_31 41u /* IRQ 79 (edge) of disk #31; signals own notification with badge 0x8000001 */
+#define VIRTIO_BLK_CAP_ROOT 42u /* root server shared-memory service (badge 0x1000003) */
+#define VIRTIO_BLK_CAP_RECV 43u /* empty: a received cap lands here */
+#define VIRTIO_BLK_CAP_REPLY_0 44u /* empty: a saved reply cap (deferred reply) */
+#define VIRTIO_BLK_CAP_REPLY_1 45u /* empty: a saved reply cap (deferred reply) */
+#define VIRTIO_BLK_CAP_REPLY_2 46u /* empty: a saved reply cap (deferred reply) */
+#define VIRTIO_BLK_CAP_REPLY_3 47u /* empty: a saved reply cap (deferred reply) */
+#define VIRTIO_BLK_CAP_REPLY_4 48u /* empty: a saved reply cap (deferred reply) */
+#define VIRTIO_BLK_CAP_REPLY_5 49u /* empty: a saved reply cap (deferred reply) */
+#define VIRTIO_BLK_CAP_REPLY_6 50u /* empty: a saved reply cap (deferred reply) */
+#define VIRTIO_BLK_CAP_REPLY_7 51u /* empty: a saved reply cap (deferred reply) */
+#define VIRTIO_BLK_CAP_EP_MINT 52u /* own endpoint, unbadged: mints run-time connection caps */
+#define VIRTIO_BLK_CAP_CONN_EP_0 53u /* empty: run-time connection 0's cap */
+#define VIRTIO_BLK_CAP_CONN_OBJ_0 54u /* empty: run-time connection 0's shared-memory object */
+#define VIRTIO_BLK_CAP_CONN_EP_1 55u /* empty: run-time connection 1's cap */
+#define VIRTIO_BLK_CAP_CONN_OBJ_1 56u /* empty: run-time connection 1's shared-memory object */
+#define VIRTIO_BLK_CAP_CONN_EP_2 57u /* empty: run-time connection 2's cap */
+#define VIRTIO_BLK_CAP_CONN_OBJ_2 58u /* empty: run-time connection 2's shared-memory object */
+#define VIRTIO_BLK_CAP_CONN_EP_3 59u /* empty: run-time connection 3's cap */
+#define VIRTIO_BLK_CAP_CONN_OBJ_3 60u /* empty: run-time connection 3's shared-memory object */
+#define VIRTIO_BLK_CAP_CONN_EP_4 61u /* empty: run-time connection 4's cap */
+#define VIRTIO_BLK_CAP_CONN_OBJ_4 62u /* empty: run-time connection 4's shared-memory object */
+#define VIRTIO_BLK_CAP_CONN_EP_5 63u /* empty: run-time connection 5's cap */
+#define VIRTIO_BLK_CAP_CONN_OBJ_5 64u /* empty: run-time connection 5's shared-memory object */
+#define VIRTIO_BLK_CAP_CONN_EP_6 65u /* empty: run-time connection 6's cap */
+#define VIRTIO_BLK_CAP_CONN_OBJ_6 66u /* empty: run-time connection 6's shared-memory object */
+#define VIRTIO_BLK_CAP_CONN_EP_7 67u /* empty: run-time connection 7's cap */
+#define VIRTIO_BLK_CAP_CONN_OBJ_7 68u /* empty: run-time connection 7's shared-memory object */
+#define VIRTIO_BLK_CAP_IRQ_DISK_COUNT 32u /* IRQ handlers of disk, one per device, from VIRTIO_BLK_CAP_IRQ_DISK */
 _Static_assert(VIRTIO_BLK_CAP_CONN_OBJ_7 < (1ul << VIRTIO_BLK_CNODE_BITS), "virtio_blk: its slots do not fit its CNode");
-#define VIRTIO_BLK_SLOT_FREE_FIRST 38u /* first slot the layout leaves empty for caps the server keeps */
-#define VIRTIO_BLK_SLOT_FREE_END 64u /* one past the last slot */
+#define VIRTIO_BLK_SLOT_FREE_FIRST 69u /* first slot the layout leaves empty for caps the server keeps */
+#define VIRTIO_BLK_SLOT_FREE_END 128u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
 #define VIRTIO_BLK_VADDR_DISK 0x40000000ul /* mmio, rw, uncached */
-#define VIRTIO_BLK_VADDR_DISK_SIZE 0x1000ul
-#define VIRTIO_BLK_VADDR_DISK_OFFSET 0xe00ul /* registers start here in the window */
+#define VIRTIO_BLK_VADDR_DISK_SIZE 0x4000ul
 #define VIRTIO_BLK_VADDR_SHM_BLKTEST_A_BLOCKDEV 0x50022000ul /* shm, rw */
 #define VIRTIO_BLK_VADDR_SHM_BLKTEST_A_BLOCKDEV_SIZE 0x10000ul
 #define VIRTIO_BLK_VADDR_SHM_BLKTEST_B_BLOCKDEV 0x50033000ul /* shm, rw */
