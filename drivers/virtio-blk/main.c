@@ -5,7 +5,9 @@
  * driver `virtio_blk`, its device `disk` and give it DMA memory, e.g.
  *
  *   driver({ name: "virtio_blk", src: "drivers/virtio-blk", serves: ["blockdev"], dma: "512K",
- *            deferredReplies: 8, devices: [{ name: "disk", compatible: "virtio,mmio" }] })
+ *            deferredReplies: 8, devices: [{ name: "disk", compatible: "virtio,mmio", count: 32 }] })
+ *
+ * (without `count` it gets the one transport the platform fills first, and the 4K page around it)
  *
  * At start it looks for a block device among the transports in its window (first the one the
  * layout picked, whose IRQ it holds, then from the highest down, as QEMU fills them); with
