@@ -9,6 +9,13 @@
  * client's shared buffer, as instructions per byte and per call. The file system's benchmark
  * compares its sequential read of the same amount against this figure.
  *
+ * The count includes any time the guest waits idle for the device: under -icount with
+ * sleep=off QEMU moves virtual time on to the next timer event while the vCPU waits. With the
+ * legacy transport (QEMU's default) a request completes within the notify write and nothing
+ * waits; with --virtio-modern the completion came later (the guest idles until the next event),
+ * which shows as a far larger figure (last run: legacy 0.21 per byte, 13622 per call; modern
+ * 3.93 per byte).
+ *
  *   npm run bench:blk [-- --build-dir DIR] [-- --virtio-modern]   (needs NEPTUNE_SEL4_WORKSPACE)
  *
  * Without a workspace it prints why it skips, exit 0.
@@ -42,6 +49,7 @@ export function formatBlkBench(b: BlkBench, modern: boolean): string {
   const bytes = b.kib * 1024;
   const calls = b.kib / 64;
   return [
+    `(guest instructions plus any idle wait for the device, see scripts/bench-blk.ts)`,
     `raw block read through drivers/virtio-blk (virtio-mmio ${modern ? "v2, modern" : "v1, legacy"}), PMCCNTR_EL0 under QEMU -icount shift=0 (= guest instructions)`,
     `  ${b.kib} KiB in ${calls} calls of 64 KiB: ${b.counts} instructions`,
     `  per byte: ${(b.counts / bytes).toFixed(2)}    per 64 KiB call: ${Math.round(b.counts / calls)}`,
