@@ -8,9 +8,9 @@
 #define RS_NSERVERS 3u
 #define RS_NOBJECTS 45u
 
-#define RS_SERVER_VIRTIO_BLK 0u /* start order */
-#define RS_SERVER_BLKTEST_A 1u /* start order */
-#define RS_SERVER_BLKTEST_B 2u /* start order */
+#define RS_SERVER_INDEX_VIRTIO_BLK 0u /* start order */
+#define RS_SERVER_INDEX_BLKTEST_A 1u /* start order */
+#define RS_SERVER_INDEX_BLKTEST_B 2u /* start order */
 
 #define RS_OBJECT_DMA_VIRTIO_BLK 0u
 #define RS_OBJECT_DMAINFO_VIRTIO_BLK 1u

@@ -359,7 +359,7 @@ static inline __attribute__((always_inline)) void virtio_blk_serve(ng_server_t *
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!blockdev_stats_raises(err)) err = NG_EINTERNAL;

@@ -376,7 +376,7 @@ static inline __attribute__((always_inline)) void virtio_blk_serve(ng_server_t *
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!blockdev_flush_raises(err)) err = NG_EINTERNAL;
@@ -397,7 +397,7 @@ static inline __attribute__((always_inline)) void virtio_blk_serve(ng_server_t *
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!blockdev_stats_raises(err)) err = NG_EINTERNAL;
@@ -409,11 +409,8 @@ static inline __attribute__((always_inline)) void virtio_blk_serve(ng_server_t *
             }
         }
         ng_msg_from_fast(s, &m, tag, w);
-        if (virtio_blk_serve_generic(s, ops, ctx, &m, badge) == NG_DISPATCH_REPLY) {
-            tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
-        } else {
-            tag = ng_recv_fast(s, w, &badge);
-        }
+        if (virtio_blk_serve_generic(s, ops, ctx, &m, badge) != NG_DISPATCH_REPLY) ng_msg_set_error(&m, NG_EBADMSG);
+        tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
     }
 }
 
