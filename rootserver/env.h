@@ -27,6 +27,8 @@ typedef struct rs_obj_state {
     seL4_CPtr cap;
     /* frame objects: one cap per page */
     vka_object_t *pages;
+    /* DMA objects: physical address of the first page */
+    uint64_t paddr;
 } rs_obj_state_t;
 
 typedef enum rs_server_status {

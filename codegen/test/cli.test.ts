@@ -31,7 +31,7 @@ describe("neptune-gen CLI", () => {
   it("lists every command in --help", async () => {
     const r = await cli(["--help"]);
     expect(r.exitCode).toBe(0);
-    for (const c of ["gen", "check", "idl", "build", "run", "new", "deps", "doctor"]) expect(r.stdout).toMatch(new RegExp(`neptune-gen ${c}\\b`));
+    for (const c of ["gen", "check", "idl", "build", "run", "disk", "new", "deps", "doctor"]) expect(r.stdout).toMatch(new RegExp(`neptune-gen ${c}\\b`));
   });
 
   it("rejects an unknown command with exit 1 and a hint", async () => {

@@ -295,6 +295,58 @@ describe("layout of examples/launcher (programs)", async () => {
   });
 });
 
+describe("layout of examples/storage (DMA memory)", async () => {
+  const c = await compileFixture(example("storage"));
+  const layout = c.layout!;
+
+  it("gives the driver contiguous DMA frames charged as one power-of-two untyped, and an info page", () => {
+    expect(c.bag.items).toEqual([]);
+    const dma = layout.objects.find((o) => o.id === "dma:virtio_blk");
+    expect(dma).toMatchObject({ type: "frame", sizeBits: 12, pages: 128, dma: true, costBytes: 512 * 1024 });
+    expect(layout.objects.find((o) => o.id === "dmainfo:virtio_blk")).toMatchObject({ pages: 1, dmaInfoOf: "dma:virtio_blk", costBytes: 4096 });
+  });
+
+  it("maps the DMA memory read-write (cached: virtio is coherent) and its info page read-only, in the region area", () => {
+    const v = server(layout, "virtio_blk").vaddrs.filter((x) => x.kind === "dma" || x.kind === "dma_info");
+    expect(v.map((x) => [x.cname, x.vaddr, x.sizeBytes, x.perms, x.cached])).toEqual([
+      ["VIRTIO_BLK_VADDR_DMA", VADDR.regions, 0x80000, "rw", true],
+      ["VIRTIO_BLK_VADDR_DMA_INFO", VADDR.regions + 0x81000, 0x1000, "r", true],
+    ]);
+  });
+
+  it("emits RS_OBJ_DMA and an info page that names it", async () => {
+    const { emitRootTables } = await import("../src/emit/root-tables.ts");
+    const text = emitRootTables(c.model!, layout)[0].text;
+    expect(text).toMatch(/\[0\] = \{ \.id = "dma:virtio_blk", \.type = RS_OBJ_DMA, \.size_bits = 12, \.pages = 128u \}/);
+    expect(text).toMatch(/\[1\] = \{ \.id = "dmainfo:virtio_blk", \.type = RS_OBJ_DMA_INFO, \.size_bits = 12, \.pages = 1u, \.of = 0u \}/);
+  });
+
+  it("gives a run of 32 virtio transports one window and 32 IRQ handlers on one badge bit", () => {
+    const disk = c.model!.servers.find((x) => x.name === "virtio_blk")!.devices[0];
+    expect(disk).toMatchObject({ name: "disk", paddr: 0x0a000000, size: 0x4000, irq: 48, irqTrigger: "edge" });
+    expect(disk.offset).toBeUndefined();
+    expect(disk.irqs).toEqual(Array.from({ length: 32 }, (_, k) => 48 + k));
+    const irqSlots = server(layout, "virtio_blk").slots.filter((x) => x.kind === "irq_handler");
+    expect(irqSlots).toHaveLength(32);
+    expect(irqSlots.map((x) => x.slot)).toEqual(Array.from({ length: 32 }, (_, k) => irqSlots[0].slot + k));
+    expect(new Set(irqSlots.map((x) => x.badge))).toEqual(new Set([NTFN_BADGE_MARK | 1]));
+    expect([irqSlots[0].cname, irqSlots[31].cname, irqSlots[31].object]).toEqual(["VIRTIO_BLK_CAP_IRQ_DISK", "VIRTIO_BLK_CAP_IRQ_DISK_31", "irq:virtio_blk.disk.31"]);
+    expect(layout.objects.find((o) => o.id === "irq:virtio_blk.disk.31")).toMatchObject({ type: "irq_handler", irq: 79 });
+  });
+
+  it("maps uncached DMA memory as device memory when asked", async () => {
+    const spec = defineSystem({
+      name: "t",
+      servers: [{ kind: "driver", name: "sd", devices: [], dma: { size: "8K", cached: false } }],
+    });
+    const bag = new DiagnosticBag();
+    const model = resolveSystem(loadedFromSpec(spec), fakeIdl([]), bag)!;
+    const v = computeLayout(model, bag).servers[0].vaddrs.find((x) => x.kind === "dma");
+    expect(bag.items).toEqual([]);
+    expect(v).toMatchObject({ sizeBytes: 0x2000, cached: false });
+  });
+});
+
 describe("emitters", async () => {
   const c = await compileFixture(example("hello"));
 

@@ -24,8 +24,6 @@ export default defineSystem({
   memory: [
     // The console's log ring: the NT executive writes, the serial driver drains it.
     memoryRegion({ name: "klog", size: "64K" }),
-    // DMA buffers for the virtio queues.
-    memoryRegion({ name: "blk_dma", size: "256K" }),
   ],
   servers: [
     server({ name: "pathmgr", serves: ["pathmgr"], priority: 180, deferredReplies: 8 }),
@@ -48,9 +46,12 @@ export default defineSystem({
     }),
     driver({
       name: "virtio_blk",
+      src: "../../drivers/virtio-blk",
       serves: ["blockdev"],
       priority: 200,
-      maps: [{ region: "blk_dma", perms: "rw", as: "dma" }],
+      deferredReplies: 8,
+      // Physically contiguous: the virtqueue and 7 request buffers of 64K.
+      dma: "512K",
       devices: [{ name: "disk", compatible: "virtio,mmio" }],
     }),
     driver({

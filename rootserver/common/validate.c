@@ -62,7 +62,7 @@ static int rs_validate_caps(const rs_system_t *sys, const rs_server_t *s)
             continue;
         }
         rs_object_type_t t = sys->objects[c->object].type;
-        if (t == RS_OBJ_FRAMES || t == RS_OBJ_FRAMES_AT) {
+        if (rs_object_is_frames(t)) {
             errors += rs_bad(s->name, "frames are mapped, not installed as caps", c->slot);
         }
         if (c->badge != 0 && t != RS_OBJ_ENDPOINT && t != RS_OBJ_NOTIFICATION &&
@@ -86,7 +86,7 @@ static int rs_validate_maps(const rs_system_t *sys, const rs_server_t *s)
             continue;
         }
         const rs_object_t *o = &sys->objects[m->object];
-        if (o->type != RS_OBJ_FRAMES && o->type != RS_OBJ_FRAMES_AT) {
+        if (!rs_object_is_frames(o->type)) {
             errors += rs_bad(s->name, "mapping of an object that is not frames", m->object);
             continue;
         }
@@ -154,10 +154,14 @@ int rs_tables_validate(const rs_system_t *sys)
     int errors = 0;
     for (uint32_t i = 0; i < sys->nobjects; i++) {
         const rs_object_t *o = &sys->objects[i];
-        if ((o->type == RS_OBJ_FRAMES || o->type == RS_OBJ_FRAMES_AT) &&
+        if (rs_object_is_frames(o->type) &&
             (o->pages == 0 ||
              (o->size_bits != rs_target.page_bits && o->size_bits != rs_target.large_page_bits))) {
             errors += rs_bad(o->id, "frames need pages > 0 of a small or large page", o->size_bits);
+        }
+        if (o->type == RS_OBJ_DMA_INFO &&
+            (o->of >= sys->nobjects || sys->objects[o->of].type != RS_OBJ_DMA || o->pages != 1)) {
+            errors += rs_bad(o->id, "DMA info page does not describe a DMA object", o->of);
         }
     }
     if (sys->fault_ep != RS_NO_OBJECT &&

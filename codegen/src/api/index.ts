@@ -148,10 +148,37 @@ export interface DeviceSpec {
   /** Interrupt number (the kernel's numbering; for GIC SPIs that is 32 + SPI). */
   irq?: number;
   irqTrigger?: "level" | "edge";
+  /**
+   * A run of identical devices of a family (QEMU virt's 32 virtio-mmio transports), from the
+   * one the name's digits, `paddr` or else the first of the family names: one window over all
+   * of them and one IRQ handler each (slots <DRIVER>_CAP_IRQ_<NAME> + 0..count-1), all
+   * signalling one notification bit. `{ name: "virtio", compatible: "virtio,mmio", count: 32 }`
+   * lets a driver probe every transport and take the interrupt of the one it finds.
+   */
+  count?: number;
+}
+
+/**
+ * Physically contiguous memory for a driver's DMA (virtio queues, SD/eMMC buffers). The root
+ * server allocates it as one untyped of the next power-of-two size (what the untyped budget is
+ * charged) and maps it at `<DRIVER>_VADDR_DMA`; its physical address is in the read-only info
+ * page at `<DRIVER>_VADDR_DMA_INFO` (`ng_dma_info_t`, <neptune/dma.h>).
+ */
+export interface DmaSpec {
+  /** Bytes, a whole number of 4K pages, at most 32M. */
+  size: Size;
+  /**
+   * Map it cacheable (default true: virtio devices are cache coherent, and QEMU's are). `false`
+   * maps it as device memory (uncached, strongly ordered: aligned accesses only), for devices
+   * that do not snoop the CPU's caches.
+   */
+  cached?: boolean;
 }
 
 export interface DriverSpec extends ServerSpec {
   devices: DeviceSpec[];
+  /** DMA memory: a size ("64K"), or { size, cached }. */
+  dma?: Size | DmaSpec;
 }
 
 export interface MemoryRegionSpec {
@@ -170,6 +197,11 @@ export interface SystemSpec {
   idl?: string[];
   /** Untyped memory the system may use beyond the kernel's own (default "64M"). */
   untyped?: Size;
+  /**
+   * Raw disk image, relative to system.ts, that `neptune-gen run` attaches as a virtio-blk
+   * device (QEMU, or the host target's model) unless `--disk` names another.
+   */
+  disk?: string;
   servers: (Server | Driver)[];
   /** Programs servers may spawn at run time (see ProgramSpec). */
   programs?: Program[];

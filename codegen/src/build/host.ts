@@ -57,7 +57,7 @@ function cacheValue(buildDir: string, name: string): string | undefined {
 }
 
 
-export async function buildHost(opts: HostBuildOptions): Promise<{ executable: string } | undefined> {
+export async function buildHost(opts: HostBuildOptions): Promise<{ executable: string; sys: CompiledSystem } | undefined> {
   const { bag } = opts;
   const sys = await compileSystem(opts.systemFile, bag);
   if (!sys) return undefined;
@@ -101,7 +101,7 @@ export async function buildHost(opts: HostBuildOptions): Promise<{ executable: s
     bag.error(undefined, `host build: ${executable} was not built`);
     return undefined;
   }
-  return { executable };
+  return { executable, sys };
 }
 
 export interface HostRunOptions {
@@ -109,6 +109,10 @@ export interface HostRunOptions {
   timeoutSec?: number;
   /** Another platform's device models than the system's own. */
   platform?: string;
+  /** A disk image for the virtio-blk model (the program's --disk). */
+  disk?: string;
+  /** virtio-mmio version 2 registers in the model (the program's --virtio-modern). */
+  virtioModern?: boolean;
 }
 
 /**
@@ -119,6 +123,8 @@ export function hostRunCommand(executable: string, opts: HostRunOptions = {}): {
   const args: string[] = [];
   if (opts.timeoutSec !== undefined) args.push("--timeout", String(opts.timeoutSec));
   if (opts.platform !== undefined) args.push("--platform", opts.platform);
+  if (opts.disk !== undefined) args.push("--disk", path.resolve(opts.disk));
+  if (opts.virtioModern) args.push("--virtio-modern");
   const env = {
     ...process.env,
     ASAN_OPTIONS: process.env.ASAN_OPTIONS ?? "abort_on_error=0:detect_leaks=0",

@@ -11,6 +11,7 @@ import { buildCommand } from "./build.ts";
 import { runCommand } from "./run.ts";
 import { newCommand } from "./new.ts";
 import { docsCommand } from "./docs.ts";
+import { diskCommand } from "./disk.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
@@ -19,6 +20,7 @@ export const commands: CommandModule<any, any>[] = [
   idlCommand,
   buildCommand,
   runCommand,
+  diskCommand,
   newCommand,
   docsCommand,
   depsCommand,

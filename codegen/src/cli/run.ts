@@ -5,6 +5,7 @@
  * the console, or 1 with the log tail when the time runs out or the system stops first.
  */
 
+import { existsSync } from "node:fs";
 import type { CommandModule } from "yargs";
 import { DiagnosticBag } from "../diag/diagnostics.ts";
 import { logTail, runConsole } from "../run/console.ts";
@@ -19,6 +20,8 @@ interface RunArgs extends BuildArgs {
   timeout?: number;
   icount: boolean;
   sanitize: boolean;
+  disk?: string;
+  "virtio-modern": boolean;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -31,7 +34,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option("fail", { type: "string", describe: "regular expression that means failure at once" })
       .option("timeout", { type: "number", describe: "seconds to wait for --expect (default 120); without --expect, stop the system after this long" })
       .option("icount", { type: "boolean", default: false, describe: "QEMU counts instructions (-icount shift=0): deterministic benchmark figures" })
-      .option("sanitize", { type: "boolean", default: false, describe: "host target: build with AddressSanitizer and UBSan" }),
+      .option("sanitize", { type: "boolean", default: false, describe: "host target: build with AddressSanitizer and UBSan" })
+      .option("disk", { type: "string", describe: "raw disk image attached as a virtio-blk device (neptune-gen disk create makes one)" })
+      .option("virtio-modern", { type: "boolean", default: false, describe: "virtio-mmio version 2 (modern) registers instead of legacy" }),
   handler: async (args) => {
     const expect = (args.expect ?? []).map((e) => new RegExp(e));
     // Without --expect and --timeout a run is interactive and lasts until the user ends it.
@@ -41,6 +46,14 @@ export const runCommand: CommandModule<object, RunArgs> = {
       process.exitCode = 1;
       return;
     }
+    /** The --disk image, else system.ts's `disk`; false after reporting a missing file. */
+    const diskOf = (sysDisk: string | undefined): string | undefined | false => {
+      const disk = args.disk ?? sysDisk;
+      if (disk === undefined || existsSync(disk)) return disk;
+      process.stderr.write(`neptune-gen: error: disk image ${disk} does not exist\nhint: make one with: neptune-gen disk create --fat 32 --size 64M ${disk}\n`);
+      process.exitCode = 1;
+      return false;
+    };
     let cmd: { cmd: string; args: string[]; env?: NodeJS.ProcessEnv } | undefined;
     if (args.target === "host") {
       const { buildHost, hostRunCommand } = await import("../build/host.ts");
@@ -48,12 +61,16 @@ export const runCommand: CommandModule<object, RunArgs> = {
       const res = await buildHost({ systemFile: args.system, buildDir: args["build-dir"] ?? "build/host", sanitize: args.sanitize, bag });
       report(bag);
       if (!res) return;
+      const disk = diskOf(res.sys.model.disk);
+      if (disk === false) return;
       // The host program stops itself at the timeout (and says so); the watcher below is a backstop.
-      cmd = hostRunCommand(res.executable, { timeoutSec: timeout });
+      cmd = hostRunCommand(res.executable, { timeoutSec: timeout, disk, virtioModern: args["virtio-modern"] });
     } else {
       const res = await buildOrReport(args);
       if (!res) return;
-      cmd = qemuCommand(res.platform, res.image, { icount: args.icount });
+      const disk = diskOf(res.sys.model.disk);
+      if (disk === false) return;
+      cmd = qemuCommand(res.platform, res.image, { icount: args.icount, disk, virtioModern: args["virtio-modern"] });
       if (!cmd) {
         process.stderr.write(`neptune-gen: error: no QEMU machine for platform ${res.platform}\nhint: copy the image to the board's boot medium\n`);
         process.exitCode = 1;

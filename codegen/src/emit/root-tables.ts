@@ -116,7 +116,7 @@ function permsExpr(p: VaddrModel["perms"]): string {
 const cString = (s: string) => `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 const lower = (s: string) => s.replace(/[^A-Za-z0-9_]/g, "_");
 
-function objectInit(o: KernelObjectModel): string {
+function objectInit(o: KernelObjectModel, index: Map<string, number>): string {
   const f: string[] = [`.id = ${cString(o.id)}`];
   switch (o.type) {
     case "endpoint":
@@ -129,9 +129,12 @@ function objectInit(o: KernelObjectModel): string {
       f.push(".type = RS_OBJ_IRQ_HANDLER", `.irq = ${o.irq ?? 0}u`, `.irq_edge = ${o.irqTrigger === "edge" ? 1 : 0}`);
       break;
     default:
-      f.push(o.paddr !== undefined ? ".type = RS_OBJ_FRAMES_AT" : ".type = RS_OBJ_FRAMES");
+      if (o.dma) f.push(".type = RS_OBJ_DMA");
+      else if (o.dmaInfoOf !== undefined) f.push(".type = RS_OBJ_DMA_INFO");
+      else f.push(o.paddr !== undefined ? ".type = RS_OBJ_FRAMES_AT" : ".type = RS_OBJ_FRAMES");
       f.push(`.size_bits = ${o.sizeBits ?? 12}`, `.pages = ${o.pages ?? 1}u`);
       if (o.paddr !== undefined) f.push(`.paddr = ${hexLiteral(o.paddr)}`);
+      if (o.dmaInfoOf !== undefined) f.push(`.of = ${index.get(o.dmaInfoOf) ?? "RS_NO_OBJECT"}u`);
   }
   return `{ ${f.join(", ")} }`;
 }
@@ -250,7 +253,7 @@ export function emitRootTables(sys: SystemModel, layout: SystemLayout): Generate
   p.blank();
   if (objects.length) {
     p.block("static const rs_object_t rs_objects[] =", () => {
-      objects.forEach((o, i) => p.line(`[${i}] = ${objectInit(o)},`));
+      objects.forEach((o, i) => p.line(`[${i}] = ${objectInit(o, index)},`));
     }, ";");
   }
   for (const s of order) emitServerArrays(p, s, layouts.get(s.name)!, tables.get(s.name)!, index);

@@ -53,6 +53,10 @@ function printSlots(p: CPrinter, server: ServerModel, layout: ServerLayout): voi
   p.comment(`CSpace: ${1 << layout.cnodeBits} slots (a slot's number is its cptr).`);
   p.define(`${S}_CNODE_BITS`, `${layout.cnodeBits}`);
   for (const s of layout.slots) p.define(s.cname, `${s.slot}u`, s.comment || s.kind);
+  // A run of devices (`count`): its IRQ handlers sit in consecutive slots from <…>_CAP_IRQ_<DEV>.
+  for (const d of server.devices) {
+    if (d.irqs) p.define(upperIdent(server.name, "cap", "irq", d.name, "count"), `${d.irqs.length}u`, `IRQ handlers of ${d.name}, one per device, from ${upperIdent(server.name, "cap", "irq", d.name)}`);
+  }
   const top = [...layout.slots].sort((a, b) => b.slot - a.slot)[0];
   if (top) p.staticAssert(`${top.cname} < (1ul << ${S}_CNODE_BITS)`, `${server.name}: its slots do not fit its CNode`);
   // What the layout left empty: where a server keeps caps it receives (ng_cap_move).

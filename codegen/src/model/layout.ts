@@ -13,7 +13,8 @@
  *   ntfn          its own notification, bound to its TCB (every server has one)
  *   use_ep        one per use, sorted by `as`: the server's endpoint badged for (client, interface)
  *   signal        one per notified server, sorted by name: that server's notification, badged
- *   irq_handler   one per device with an IRQ, sorted by device name
+ *   irq_handler   one per device with an IRQ, sorted by device name (a run of devices, `count`,
+ *                 has one per device in consecutive slots, all with the same badge)
  *   spawn_ep      the root server's process service, badged, if `spawn`
  *   recv          where a received cap lands: if it serves anything, spawns, or uses an interface
  *                 whose replies carry caps
@@ -43,8 +44,9 @@
  * ## Untyped cost (estimate, counted from what is created)
  * TCB 2^11, endpoint 2^4, notification 2^6, CNode 2^(bits+5), 4K per frame (2M per large
  * page), 4K for the VSpace and for each page table its mappings need (layout-vspace.ts), plus an
- * ELF_ESTIMATE_BYTES image per server and each `spawn.memory` pool. Device frames, IRQs and
- * regions with a fixed `paddr` cost nothing.
+ * ELF_ESTIMATE_BYTES image per server and each `spawn.memory` pool; a driver's `dma` costs the
+ * power-of-two untyped it is carved from, plus its info page. Device frames, IRQs and regions
+ * with a fixed `paddr` cost nothing.
  */
 
 import type { DiagnosticBag } from "../diag/diagnostics.ts";
@@ -273,10 +275,15 @@ function serverLayout(s: ServerModel, index: number, x: Ctx): ServerLayout {
     push({ kind: "signal", cname: `${N}_CAP_SIGNAL_${upper(t)}`, object: `ntfn:${t}`, badge, rights: RIGHTS.signal, comment: `signal ${t} (badge ${hex(badge)})` });
   }
   for (const d of irqs) {
-    const id = `irq:${s.name}.${d.name}`;
-    addOwn({ id, type: "irq_handler", irq: d.irq, irqTrigger: d.irqTrigger, costBytes: 0 });
     const badge = x.ntfnBit.get(`${s.name}|irq:${d.name}`)!;
-    push({ kind: "irq_handler", cname: `${N}_CAP_IRQ_${upper(d.name)}`, object: id, badge, rights: RIGHTS.all, comment: `IRQ ${d.irq} (${d.irqTrigger}) of ${d.name}; signals own notification with badge ${hex(badge)}` });
+    // A run of devices (`count`): one handler per IRQ in consecutive slots, one badge bit.
+    (d.irqs ?? [d.irq!]).forEach((irq, k) => {
+      const id = k === 0 ? `irq:${s.name}.${d.name}` : `irq:${s.name}.${d.name}.${k}`;
+      addOwn({ id, type: "irq_handler", irq, irqTrigger: d.irqTrigger, costBytes: 0 });
+      const cname = k === 0 ? `${N}_CAP_IRQ_${upper(d.name)}` : `${N}_CAP_IRQ_${upper(d.name)}_${k}`;
+      const which = d.irqs ? `${d.name} #${k}` : d.name;
+      push({ kind: "irq_handler", cname, object: id, badge, rights: RIGHTS.all, comment: `IRQ ${irq} (${d.irqTrigger}) of ${which}; signals own notification with badge ${hex(badge)}` });
+    });
   }
   let serviceBadge: number | undefined;
   // Run-time shared memory (idl/rootmem.idl) goes through the same service cap; mapping an object
@@ -366,6 +373,25 @@ function bulkConnections(s: ServerModel, ifaces: Map<string, Interface>): number
   return s.serves.some((i) => (ifaces.get(i)?.shmBytes ?? 0) > 0) ? s.connections : 0;
 }
 
+/**
+ * A driver's DMA memory: one untyped of the next power-of-two size, retyped into contiguous 4K
+ * frames (`dma:<driver>`), and a read-only info page (`dmainfo:<driver>`) where the root server
+ * writes the physical address. Both go in the region area, after the driver's regions.
+ */
+function placeDma(s: ServerModel, dma: NonNullable<ServerModel["dma"]>, x: Ctx, addOwn: (o: KernelObjectModel) => void, out: VaddrModel[]): void {
+  const N = upper(s.name);
+  const id = `dma:${s.name}`;
+  const pages = pagesOf(dma.sizeBytes);
+  addOwn({ id, type: "frame", sizeBits: 12, pages, dma: true, costBytes: 2 ** Math.ceil(Math.log2(pages * PAGE_SIZE)) });
+  addOwn({ id: `dmainfo:${s.name}`, type: "frame", sizeBits: 12, pages: 1, dmaInfoOf: id, costBytes: PAGE_SIZE });
+  const regions = x.areas.regions;
+  const at = regions.place(pages * PAGE_SIZE);
+  const info = regions.place(PAGE_SIZE);
+  if (at === undefined || info === undefined) x.bag.error(dma.pos, `the DMA memory of '${s.name}' does not fit the region area`, "make it smaller");
+  out.push({ cname: `${N}_VADDR_DMA`, kind: "dma", vaddr: at ?? 0, sizeBytes: pages * PAGE_SIZE, object: id, perms: "rw", cached: dma.cached });
+  out.push({ cname: `${N}_VADDR_DMA_INFO`, kind: "dma_info", vaddr: info ?? 0, sizeBytes: PAGE_SIZE, object: `dmainfo:${s.name}`, perms: "r", cached: true });
+}
+
 const RESERVED_CNAMES = ["NULL", "CNODE", "FAULT_EP", "VSPACE", "ASID_POOL", "TCB", "SCHED_CONTEXT", "REPLY_OBJ"];
 
 /** Slot constants must be distinct: a use named `ep` or `recv` would shadow a fixed slot. */
@@ -435,5 +461,6 @@ function vaddrMap(s: ServerModel, x: Ctx, addOwn: (o: KernelObjectModel) => void
     }
     out.push(v);
   }
+  if (s.dma) placeDma(s, s.dma, x, addOwn, out);
   return out.sort((a, b) => a.vaddr - b.vaddr);
 }

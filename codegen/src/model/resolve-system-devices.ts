@@ -7,7 +7,8 @@
  * Several identical devices (QEMU's 32 virtio-mmio transports) are told apart by a device name
  * ending in digits ("virtio3" takes transport 3), by an explicit `paddr`, or else by taking the
  * first free one in the order the platform fills them (QEMU virt: highest address first, so the
- * first `-device virtio-blk-device` is found).
+ * first `-device virtio-blk-device` is found). `count` takes a run of them at once: one window
+ * over all, every one's IRQ (deviceRun).
  */
 
 import { type DiagnosticBag, type SourcePos, suggestionHint, formatPos } from "../diag/diagnostics.ts";
@@ -69,6 +70,14 @@ export function resolveDevices(inputs: DeviceInput[], platform: Platform | undef
       bag.error(d.at("compatible"), `'${s.compatible}' belongs to the seL4 kernel on ${platform.name}; a driver cannot have it`, candidates[0].note);
       return;
     }
+    if (s.count !== undefined && (candidates.length < 2 || candidates[0].index === undefined)) {
+      bag.error(d.at("count"), `'${s.compatible}' is a single device on ${platform.name}; count is for a family of identical devices`, "remove count");
+      return;
+    }
+    if (s.count !== undefined && s.size !== undefined) {
+      bag.error(d.at("size"), `device '${s.name}' gives both count and size`, "leave size out: the window covers the devices count names");
+      return;
+    }
     let pick: PlatformDevice | undefined;
     if (s.paddr !== undefined) {
       pick = candidates.find((c) => c.paddr + c.offset === s.paddr) ?? candidates.find((c) => c.paddr === s.paddr && c.offset === 0);
@@ -84,11 +93,18 @@ export function resolveDevices(inputs: DeviceInput[], platform: Platform | undef
           bag.error(d.at("name"), `device name '${s.name}' asks for '${s.compatible}' number ${m[1]}, but ${platform.name} has ${candidates.length} (0..${candidates.length - 1})`, "rename the device, or give its `paddr`");
           return;
         }
+      } else if (s.count !== undefined) {
+        pick = candidates.find((c) => c.index === 0);
       } else {
         pending.push(i);
         return;
       }
     } else pick = candidates[0];
+    if (!pick) return;
+    if (s.count !== undefined) {
+      out[i] = deviceRun(d, pick, candidates, s.count, taken, bag);
+      return;
+    }
     taken.add(pick);
     out[i] = fromTable(d, pick);
   });
@@ -115,6 +131,27 @@ function fromTable(d: DeviceInput, p: PlatformDevice): ResolvedDevice {
   const irq = s.irq ?? p.irq;
   const m = device(s, d.at(), p.paddr, size, p.offset, irq, s.irqTrigger ?? p.irqTrigger ?? "level");
   return { driver: d.driver, model: m, irqPos: irq === undefined ? undefined : d.at(s.irq !== undefined ? "irq" : "compatible") };
+}
+
+/** `count` devices of a family from `first` (by index): one window over them, every IRQ. */
+function deviceRun(d: DeviceInput, first: PlatformDevice, family: PlatformDevice[], count: number, taken: Set<PlatformDevice>, bag: DiagnosticBag): ResolvedDevice | undefined {
+  const start = first.index ?? 0;
+  const run: PlatformDevice[] = [];
+  for (let k = start; k < start + count; k++) {
+    const m = family.find((c) => c.index === k);
+    if (!m) {
+      bag.error(d.at("count"), `count ${count} from '${d.spec.compatible}' number ${start} goes past the last one (${family.length - 1})`, `at most count: ${family.length - start}`);
+      return undefined;
+    }
+    run.push(m);
+  }
+  for (const m of run) taken.add(m);
+  const last = run[run.length - 1];
+  const size = last.paddr + last.size - first.paddr;
+  const irqs = run.map((m) => m.irq).filter((q): q is number => q !== undefined);
+  const m = device(d.spec, d.at(), first.paddr, size, first.offset, first.irq, d.spec.irqTrigger ?? first.irqTrigger ?? "level");
+  if (irqs.length > 1) m.irqs = irqs;
+  return { driver: d.driver, model: m, irqPos: first.irq === undefined ? undefined : d.at("count") };
 }
 
 function device(s: DeviceSpec, pos: SourcePos, paddr: number, size: number, offset: number, irq: number | undefined, irqTrigger: "level" | "edge"): DeviceModel {
@@ -145,13 +182,14 @@ export function checkDeviceConflicts(devs: ResolvedDevice[], bag: DiagnosticBag)
         );
         bag.note(am.pos, `'${a.driver}.${am.name}' is declared here`);
       }
-      if (am.irq !== undefined && am.irq === bm.irq) {
+      const shared = (bm.irqs ?? (bm.irq !== undefined ? [bm.irq] : [])).find((q) => (am.irqs ?? [am.irq]).includes(q));
+      if (shared !== undefined) {
         bag.error(
           b.irqPos ?? bm.pos,
-          `IRQ ${bm.irq} of '${b.driver}.${bm.name}' is already taken by '${a.driver}.${am.name}' at ${formatPos(a.irqPos ?? am.pos)}`,
+          `IRQ ${shared} of '${b.driver}.${bm.name}' is already taken by '${a.driver}.${am.name}' at ${formatPos(a.irqPos ?? am.pos)}`,
           "an IRQ handler cap goes to one driver only; check the interrupt number",
         );
-        bag.note(a.irqPos ?? am.pos, `IRQ ${am.irq} is given to '${a.driver}.${am.name}' here`);
+        bag.note(a.irqPos ?? am.pos, `IRQ ${shared} is given to '${a.driver}.${am.name}' here`);
       }
     }
   }

@@ -8,6 +8,7 @@
  * offending property in system.ts. Servers come out sorted by name.
  */
 
+import path from "node:path";
 import { type DiagnosticBag, type SourcePos, suggestionHint, formatPos } from "../diag/diagnostics.ts";
 import type { Driver, MemoryMapping, Program, Server, Use } from "../api/index.ts";
 import { positionOf, type LoadedSystem, type PathKey } from "../parse/system/loader.ts";
@@ -147,6 +148,10 @@ export function resolveSystem(loaded: LoadedSystem, idl: IdlModel, bag: Diagnost
       pos: sp(i),
       propPos: {},
     };
+    if (s.kind === "driver" && s.dma !== undefined) {
+      const d = typeof s.dma === "object" ? s.dma : { size: s.dma };
+      m.dma = { sizeBytes: bytes(d.size), cached: d.cached ?? true, pos: sp(i, ["dma"]) };
+    }
     if (s.cnodeBits !== undefined) {
       m.cnodeBitsRequested = s.cnodeBits;
       m.propPos!.cnodeBits = sp(i, ["cnodeBits"]);
@@ -173,6 +178,7 @@ export function resolveSystem(loaded: LoadedSystem, idl: IdlModel, bag: Diagnost
     file: loaded.file,
     platform: platform!.name,
     untypedBytes: bytes(spec.untyped ?? DEFAULTS.untyped),
+    ...(spec.disk !== undefined ? { disk: path.resolve(path.dirname(loaded.file), spec.disk) } : {}),
     servers,
     programs,
     memory: memory.sort((a, b) => cmp(a.name, b.name)),

@@ -166,10 +166,38 @@ export const deviceSchema = strict({
   size: size("device size").optional(),
   irq: intIn("irq", 0, 1023, "the kernel's interrupt number; for a GIC SPI that is 32 + the SPI number").optional(),
   irqTrigger: z.enum(["level", "edge"]).optional(),
+  count: intIn("count", 1, 64, "how many devices of the family, from this one").optional(),
+});
+
+/** A driver's DMA memory: a size, or { size, cached }. */
+export const DMA_MAX_BYTES = 32 * 1024 * 1024;
+export const dmaSchema = z.unknown().superRefine((v, ctx) => {
+  const shape = `dma is a size ("64K") or { size: "64K", cached?: boolean }`;
+  const checkSize = (s: unknown, path: string[]) => {
+    const r = parseSize(s);
+    if ("error" in r) ctx.addIssue({ code: "custom", path, message: `dma size: ${r.error}\n${shape}` });
+    else if (r.bytes === 0 || r.bytes % 4096 !== 0)
+      ctx.addIssue({ code: "custom", path, message: `dma size ${String(s)} is not a whole number of 4K pages\nround it up, e.g. "64K"` });
+    else if (r.bytes > DMA_MAX_BYTES)
+      ctx.addIssue({ code: "custom", path, message: `dma size ${String(s)} is larger than 32M\nit must come from one untyped; split large buffers or use a memoryRegion with a fixed paddr` });
+  };
+  if (typeof v === "number" || typeof v === "string") return checkSize(v, []);
+  if (v === null || typeof v !== "object" || Array.isArray(v)) {
+    ctx.addIssue({ code: "custom", message: `dma has the wrong shape\n${shape}` });
+    return;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    if (k !== "size" && k !== "cached") ctx.addIssue({ code: "custom", path: [k], message: `unknown property '${k}' in dma\n${shape}` });
+  }
+  if (!("size" in o)) ctx.addIssue({ code: "custom", message: `dma needs a size\n${shape}` });
+  else checkSize(o.size, ["size"]);
+  if ("cached" in o && typeof o.cached !== "boolean")
+    ctx.addIssue({ code: "custom", path: ["cached"], message: `dma.cached must be true or false\n${shape}` });
 });
 
 export const serverSchema = strict(serverShape);
-export const driverSchema = strict({ ...serverShape, kind: z.literal("driver"), devices: z.array(deviceSchema) });
+export const driverSchema = strict({ ...serverShape, kind: z.literal("driver"), devices: z.array(deviceSchema), dma: dmaSchema.optional() });
 
 export const memoryRegionSchema = strict({
   kind: z.literal("memory"),
@@ -185,6 +213,7 @@ export const systemSchema = strict({
   platform: z.string().optional(),
   idl: z.array(z.string()).optional(),
   untyped: size("untyped").optional(),
+  disk: z.string().min(1, { error: () => "disk is the path of a raw disk image\nleave it out, or name a file made by neptune-gen disk create" }).optional(),
   servers: z.array(
     z.discriminatedUnion("kind", [serverSchema, driverSchema], {
       error: () => `servers holds server(...) and driver(...) results only\nwrap each entry in server({...}) or driver({...})`,

@@ -32,6 +32,8 @@ export interface DeviceModel {
   paddr: number;
   size: number;
   irq?: number;
+  /** A run of devices (`count`): every one's IRQ, in order (irqs[0] === irq). */
+  irqs?: number[];
   irqTrigger: "level" | "edge";
   /** Registers start this many bytes into the (page-aligned) window at `paddr` (default 0). */
   offset?: number;
@@ -71,6 +73,8 @@ export interface ServerModel {
   deferredReplies: number;
   cnodeBitsRequested?: number;
   args: string[];
+  /** Drivers only: physically contiguous DMA memory (system.ts `dma`). */
+  dma?: { sizeBytes: number; cached: boolean; pos: SourcePos };
   pos: SourcePos;
   /** Positions of individual properties as written (e.g. "cnodeBits"), for later stages' errors. */
   propPos?: Record<string, SourcePos>;
@@ -90,6 +94,8 @@ export interface SystemModel {
   file: string;
   platform: string;
   untypedBytes: number;
+  /** Disk image `run` attaches (system.ts `disk`, made absolute). */
+  disk?: string;
   servers: ServerModel[];
   /** Programs spawned at run time (kind "program"), sorted by name. */
   programs: ServerModel[];
@@ -128,6 +134,10 @@ export interface KernelObjectModel {
   irqTrigger?: "level" | "edge";
   /** Bytes of untyped memory it costs (0 for device frames and IRQs). */
   costBytes: number;
+  /** Frames only: physically contiguous, carved from one untyped (a driver's DMA memory). */
+  dma?: boolean;
+  /** A DMA info page: the id of the DMA object whose physical address the root server writes in it. */
+  dmaInfoOf?: string;
 }
 
 export type CapRights = { read: boolean; write: boolean; grant: boolean; grantReply: boolean };
@@ -175,7 +185,7 @@ export interface CapSlotModel {
 export interface VaddrModel {
   /** C constant: <SERVER>_VADDR_<NAME> (and _SIZE). */
   cname: string;
-  kind: "ipc_buffer" | "stack" | "heap" | "mmio" | "shm" | "region";
+  kind: "ipc_buffer" | "stack" | "heap" | "mmio" | "shm" | "region" | "dma" | "dma_info";
   vaddr: number;
   sizeBytes: number;
   object?: string;

@@ -37,6 +37,18 @@ export interface QemuOptions {
    */
   icount?: boolean;
   extraArgs?: string[];
+  /** A raw disk image attached as a virtio-blk device (on the highest virtio-mmio transport). */
+  disk?: string;
+  /** virtio-mmio version 2 (modern) instead of QEMU's default, legacy (version 1). */
+  virtioModern?: boolean;
+}
+
+/** QEMU options for a raw disk image on a virtio-blk device (virtio-mmio on `virt`). */
+export function diskArgs(image: string, modern = false): string[] {
+  const file = image.replace(/,/g, ",,"); // QEMU's option syntax doubles commas in values
+  const args = ["-drive", `file=${file},if=none,format=raw,id=hd0`, "-device", "virtio-blk-device,drive=hd0"];
+  if (modern) args.push("-global", "virtio-mmio.force-legacy=false");
+  return args;
 }
 
 export function qemuCommand(platform: string, image: string, opts: QemuOptions = {}): { cmd: string; args: string[] } | undefined {
@@ -44,6 +56,7 @@ export function qemuCommand(platform: string, image: string, opts: QemuOptions =
   if (!p) return undefined;
   const args = p.args(image);
   if (opts.icount) args.push("-icount", "shift=0,sleep=off,align=off");
+  if (opts.disk) args.push(...diskArgs(opts.disk, opts.virtioModern));
   if (opts.extraArgs) args.push(...opts.extraArgs);
   return { cmd: p.binary, args };
 }

@@ -29,6 +29,12 @@ typedef enum rs_object_type {
     RS_OBJ_FRAMES_AT = 3,
     /* an IRQ handler for interrupt `irq` */
     RS_OBJ_IRQ_HANDLER = 4,
+    /* `pages` frames of 2^size_bits bytes, physically contiguous (one untyped retyped in order):
+     * a driver's DMA memory; its physical address is known only at run time */
+    RS_OBJ_DMA = 5,
+    /* one frame the root server fills with an ng_dma_info_t (<neptune/dma.h>) describing the
+     * RS_OBJ_DMA object `of`; mapped read-only into the driver */
+    RS_OBJ_DMA_INFO = 6,
 } rs_object_type_t;
 
 typedef struct rs_object {
@@ -39,7 +45,14 @@ typedef struct rs_object {
     uint32_t pages;    /* frames: number of pages */
     uint64_t paddr;    /* frames at: physical address of the first page */
     uint32_t irq;      /* irq handlers: the kernel's interrupt number */
+    uint32_t of;       /* DMA info pages: index of the DMA object it describes */
 } rs_object_t;
+
+/* Objects that are frames (mapped, never installed as caps). */
+static inline int rs_object_is_frames(rs_object_type_t t)
+{
+    return t == RS_OBJ_FRAMES || t == RS_OBJ_FRAMES_AT || t == RS_OBJ_DMA || t == RS_OBJ_DMA_INFO;
+}
 
 typedef enum rs_slot_kind {
     RS_SLOT_RESERVED = 0,
@@ -82,7 +95,7 @@ typedef struct rs_cap {
 
 /* A frame object mapped, whole, into a server's address space. */
 typedef struct rs_mapping {
-    uint32_t object; /* a RS_OBJ_FRAMES or RS_OBJ_FRAMES_AT object */
+    uint32_t object; /* a frames object (rs_object_is_frames) */
     uint64_t vaddr;
     uint8_t perms;  /* RS_PERM_* */
     uint8_t cached; /* 0 for device memory */

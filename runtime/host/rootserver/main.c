@@ -7,6 +7,7 @@
  * timeout runs out.
  *
  *   <build>/neptune-host [--timeout SECONDS] [--servers DIR] [--platform NAME]
+ *                        [--disk IMAGE [--virtio-modern]]
  *
  * Servers are shared objects (<elf>.so) in DIR, by default the `servers` folder beside this
  * program; see server.c for how they are loaded and runtime/host/README.md for what differs
@@ -20,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "models.h"
 #include "root.h"
 
 #ifndef NEPTUNE_HOST_PLATFORM
@@ -40,11 +42,14 @@ static _Noreturn void hr_exit(int status)
 static _Noreturn void usage(const char *prog, int status)
 {
     fprintf(status ? stderr : stdout,
-            "usage: %s [--timeout SECONDS] [--servers DIR] [--platform NAME]\n"
+            "usage: %s [--timeout SECONDS] [--servers DIR] [--platform NAME] [--disk IMAGE "
+            "[--virtio-modern]]\n"
             "  --timeout SECONDS  stop after this long (default: run until no server is left)\n"
             "  --servers DIR      where the servers' shared objects are (default: servers/ beside "
             "this program)\n"
-            "  --platform NAME    which device models to attach (default: %s)\n",
+            "  --platform NAME    which device models to attach (default: %s)\n"
+            "  --disk IMAGE       a virtio-blk disk backed by this file (qemu-arm-virt)\n"
+            "  --virtio-modern    virtio-mmio version 2 registers (default: legacy, as QEMU)\n",
             prog, NEPTUNE_HOST_PLATFORM);
     hr_exit(status);
 }
@@ -104,6 +109,10 @@ int main(int argc, char **argv)
             env->servers_dir = argv[++i];
         } else if (strcmp(a, "--platform") == 0 && i + 1 < argc) {
             env->platform = argv[++i];
+        } else if (strcmp(a, "--disk") == 0 && i + 1 < argc) {
+            hr_virtio_disk_path = argv[++i];
+        } else if (strcmp(a, "--virtio-modern") == 0) {
+            hr_virtio_version = 2;
         } else {
             usage(argv[0], 2);
         }

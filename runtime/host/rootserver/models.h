@@ -12,3 +12,14 @@ void *hr_pl011_create(ng_host_object_t *irq);
  * interrupt is raised by a host thread when the counter reaches the match register. */
 extern const ng_host_dev_ops_t hr_pl031_ops;
 void *hr_pl031_create(ng_host_object_t *irq);
+
+/* virtio-mmio transports of QEMU virt in a window (a page of them, or a run): the disk (a
+ * virtio-blk device backed by the image file hr_virtio_disk_path, NULL for none) on transport
+ * 31 as QEMU puts the first one, if the window holds it; register layout version
+ * hr_virtio_version (1 legacy, 2 modern). */
+extern const char *hr_virtio_disk_path;
+extern int hr_virtio_version;
+extern const ng_host_dev_ops_t hr_virtio_ops;
+void *hr_virtio_create_window(uint64_t paddr, uint64_t bytes,
+                              ng_host_object_t *(*irq_of)(const void *ctx, uint32_t irq),
+                              const void *ctx);

@@ -26,6 +26,12 @@ typedef struct hr_model {
     const ng_host_dev_ops_t *ops;
     /* A new instance; irq is the window's IRQ handler (NULL if the layout gives it none). */
     void *(*create)(ng_host_object_t *irq);
+    /* Instead of create, for a model that needs the window's extent (a window over a run of
+     * devices, system.ts `count`): paddr and size of the window, and a lookup of the IRQ
+     * handler given for interrupt number `irq` with the window (NULL if none). */
+    void *(*create_window)(uint64_t paddr, uint64_t bytes,
+                           ng_host_object_t *(*irq_of)(const void *ctx, uint32_t irq),
+                           const void *ctx);
 } hr_model_t;
 
 /* A table object as the host root server holds it. */
@@ -35,6 +41,8 @@ typedef struct hr_obj {
     uint64_t bytes;         /* frames: pages << size_bits */
     const hr_model_t *model; /* device window: its model, or NULL */
     void *dev;               /* device window: the model instance */
+    void *view;              /* DMA memory: the root server's own mapping, whose address is the
+                              * "physical" one the driver is told and device models use */
 } hr_obj_t;
 
 typedef enum hr_status {
@@ -102,6 +110,11 @@ int hr_objects_create(hr_env_t *env);
 bool hr_object_is_private(const rs_object_t *o);
 /* The IRQ handler object that belongs to a device window (mmio:<s>.<d> ↔ irq:<s>.<d>), or -1. */
 int hr_object_irq_of(const hr_env_t *env, uint32_t window);
+
+/* The DMA memory [paddr, paddr + len) as the root server sees it (for device models), or NULL
+ * if that range is not inside one DMA object: a device given a bad address does not touch
+ * anything else. */
+void *hr_dma_at(uint64_t paddr, uint64_t len);
 
 /* devices.c: the model registry. */
 const hr_model_t *hr_model_find(const char *platform, uint64_t paddr);

@@ -92,3 +92,27 @@ static inline int blockdev_flush(const blockdev_client_t *c)
     return NG_OK;
 }
 
+/**
+ * What the driver has done since it started, for tests and benchmarks: requests the device
+ * completed, the most that were in flight at the device at once, and requests refused for
+ * a bad length or range before reaching it.
+ */
+static inline int blockdev_stats(const blockdev_client_t *c, uint64_t *completed, uint32_t *max_in_flight, uint64_t *refused)
+{
+    ng_msg_t m;
+    blockdev_stats_rep_t rep;
+    int err;
+
+    ng_msg_start(&m, BLOCKDEV_STATS_LABEL);
+    err = blockdev_stats_req_encode(&m);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = blockdev_stats_rep_decode(&m, &rep);
+    if (err != NG_OK) return err;
+    if (completed != NULL) *completed = rep.completed;
+    if (max_in_flight != NULL) *max_in_flight = rep.max_in_flight;
+    if (refused != NULL) *refused = rep.refused;
+    return NG_OK;
+}
+

@@ -69,6 +69,7 @@ typedef uint64_t blockdev_lba_t;
 #define BLOCKDEV_READ_BLOCKS_LABEL 0xd8a33u /* rpc read_blocks */
 #define BLOCKDEV_WRITE_BLOCKS_LABEL 0xbf901u /* rpc write_blocks */
 #define BLOCKDEV_FLUSH_LABEL 0xe7af0u /* rpc flush */
+#define BLOCKDEV_STATS_LABEL 0x3fd26u /* rpc stats */
 
 /* blockdev.info */
 #define BLOCKDEV_INFO_REQ_WORDS 0 /* fixed part */
@@ -300,6 +301,62 @@ static inline int blockdev_flush_rep_decode(const ng_msg_t *m)
     if (m->label != NG_OK) return ng_reply_error(m);
     if (m->ncaps != BLOCKDEV_FLUSH_REP_CAPS) return NG_EBADMSG;
     if (m->len != BLOCKDEV_FLUSH_REP_WORDS) return NG_EBADMSG;
+    return NG_OK;
+}
+
+/* blockdev.stats */
+#define BLOCKDEV_STATS_REQ_WORDS 0 /* fixed part */
+#define BLOCKDEV_STATS_REQ_MAX_WORDS 0
+#define BLOCKDEV_STATS_REQ_CAPS 0
+_Static_assert(BLOCKDEV_STATS_REQ_WORDS <= NG_MSG_MAX_WORDS && BLOCKDEV_STATS_REQ_CAPS <= NG_MSG_MAX_CAPS, "blockdev_stats_req: does not fit a message");
+
+static inline int blockdev_stats_req_encode(ng_msg_t *m)
+{
+    m->label = BLOCKDEV_STATS_LABEL;
+    m->len = BLOCKDEV_STATS_REQ_WORDS;
+    m->ncaps = BLOCKDEV_STATS_REQ_CAPS;
+    return NG_OK;
+}
+
+static inline int blockdev_stats_req_decode(const ng_msg_t *m)
+{
+    if (m->label != BLOCKDEV_STATS_LABEL) return NG_EBADMSG;
+    if (m->ncaps != BLOCKDEV_STATS_REQ_CAPS) return NG_EBADMSG;
+    if (m->len != BLOCKDEV_STATS_REQ_WORDS) return NG_EBADMSG;
+    return NG_OK;
+}
+
+#define BLOCKDEV_STATS_REP_WORDS 3 /* fixed part */
+#define BLOCKDEV_STATS_REP_MAX_WORDS 3
+#define BLOCKDEV_STATS_REP_CAPS 0
+_Static_assert(BLOCKDEV_STATS_REP_WORDS <= NG_MSG_MAX_WORDS && BLOCKDEV_STATS_REP_CAPS <= NG_MSG_MAX_CAPS, "blockdev_stats_rep: does not fit a message");
+/* Results of blockdev.stats. */
+typedef struct blockdev_stats_rep {
+    uint64_t completed;
+    uint32_t max_in_flight;
+    uint64_t refused;
+} blockdev_stats_rep_t;
+
+static inline int blockdev_stats_rep_encode(ng_msg_t *m, const blockdev_stats_rep_t *in)
+{
+    m->mr[0] = (ng_word_t)in->completed;
+    m->mr[1] = (ng_word_t)in->max_in_flight;
+    m->mr[2] = (ng_word_t)in->refused;
+    m->label = NG_OK;
+    m->len = BLOCKDEV_STATS_REP_WORDS;
+    m->ncaps = BLOCKDEV_STATS_REP_CAPS;
+    return NG_OK;
+}
+
+static inline int blockdev_stats_rep_decode(const ng_msg_t *m, blockdev_stats_rep_t *out)
+{
+    if (m->label != NG_OK) return ng_reply_error(m);
+    if (m->ncaps != BLOCKDEV_STATS_REP_CAPS) return NG_EBADMSG;
+    if (m->len != BLOCKDEV_STATS_REP_WORDS) return NG_EBADMSG;
+    out->completed = (uint64_t)m->mr[0];
+    if (m->mr[1] > UINT32_MAX) return NG_EBADMSG;
+    out->max_in_flight = (uint32_t)m->mr[1];
+    out->refused = (uint64_t)m->mr[2];
     return NG_OK;
 }
 

@@ -15,6 +15,12 @@ typedef struct blockdev_ops {
     int (*write_blocks)(void *ctx, ng_call_t *call, const blockdev_write_blocks_req_t *req);
     /** Returns once everything written so far is on stable storage. */
     int (*flush)(void *ctx, ng_call_t *call);
+    /**
+     * What the driver has done since it started, for tests and benchmarks: requests the device
+     * completed, the most that were in flight at the device at once, and requests refused for
+     * a bad length or range before reaching it.
+     */
+    int (*stats)(void *ctx, ng_call_t *call, blockdev_stats_rep_t *rep);
 } blockdev_ops_t;
 
 static inline int blockdev_info_raises(int err)
@@ -171,6 +177,47 @@ static inline int blockdev_flush_dispatch(const blockdev_ops_t *ops, void *ctx, 
     return NG_DISPATCH_REPLY;
 }
 
+static inline int blockdev_stats_raises(int err)
+{
+    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
+    switch (err) {
+        case BLOCKDEV_ERR_IO_ERROR:
+        case BLOCKDEV_ERR_OUT_OF_RANGE:
+        case BLOCKDEV_ERR_READ_ONLY:
+        case BLOCKDEV_ERR_BAD_LENGTH:
+        case BLOCKDEV_ERR_NO_MEDIA:
+            return 1;
+        default:
+            return 0;
+    }
+}
+
+static inline int blockdev_stats_dispatch(const blockdev_ops_t *ops, void *ctx, ng_call_t *call)
+{
+    ng_msg_t *m = call->msg;
+    blockdev_stats_rep_t rep;
+    int err;
+
+    if (ops->stats == NULL) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        return NG_DISPATCH_REPLY;
+    }
+    err = blockdev_stats_req_decode(m);
+    if (err == NG_OK) {
+        memset(&rep, 0, sizeof(rep));
+        err = ops->stats(ctx, call, &rep);
+        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
+        if (err == NG_OK) {
+            if (blockdev_stats_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
+            err = NG_EINTERNAL;
+        } else if (!blockdev_stats_raises(err)) {
+            err = NG_EINTERNAL;
+        }
+    }
+    ng_msg_set_error(m, err);
+    return NG_DISPATCH_REPLY;
+}
+
 /**
  * Handle call->msg if its label is one of blockdev's: NG_DISPATCH_REPLY (the reply is in
  * call->msg), NG_DISPATCH_NOREPLY (oneway or deferred) or NG_DISPATCH_NONE (not blockdev's).
@@ -186,6 +233,8 @@ static inline int blockdev_dispatch(const blockdev_ops_t *ops, void *ctx, ng_cal
             return blockdev_write_blocks_dispatch(ops, ctx, call);
         case BLOCKDEV_FLUSH_LABEL:
             return blockdev_flush_dispatch(ops, ctx, call);
+        case BLOCKDEV_STATS_LABEL:
+            return blockdev_stats_dispatch(ops, ctx, call);
         default:
             return NG_DISPATCH_NONE;
     }
@@ -245,6 +294,20 @@ static inline int blockdev_flush_reply(ng_server_t *s, ng_reply_t r, int err)
     if (err == NG_OK) {
         if (blockdev_flush_rep_encode(&m) != NG_OK) err = NG_EINTERNAL;
     } else if (!blockdev_flush_raises(err)) {
+        err = NG_EINTERNAL;
+    }
+    if (err != NG_OK) ng_msg_set_error(&m, err);
+    return ng_reply_send(s, r, &m);
+}
+
+/** Answer a deferred blockdev.stats: err = NG_OK sends *rep, anything else that error. */
+static inline int blockdev_stats_reply(ng_server_t *s, ng_reply_t r, int err, const blockdev_stats_rep_t *rep)
+{
+    ng_msg_t m;
+    ng_msg_start(&m, NG_OK);
+    if (err == NG_OK) {
+        if (blockdev_stats_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
+    } else if (!blockdev_stats_raises(err)) {
         err = NG_EINTERNAL;
     }
     if (err != NG_OK) ng_msg_set_error(&m, err);

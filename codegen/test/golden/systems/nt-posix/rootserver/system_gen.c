@@ -9,50 +9,51 @@
 _Static_assert(RS_TABLES_VERSION == 2u, "generated for version 2 of rootserver/tables.h");
 
 static const rs_object_t rs_objects[] = {
-    [0] = { .id = "ep:fat", .type = RS_OBJ_ENDPOINT },
-    [1] = { .id = "ep:ntexec", .type = RS_OBJ_ENDPOINT },
-    [2] = { .id = "ep:pathmgr", .type = RS_OBJ_ENDPOINT },
-    [3] = { .id = "ep:procmgr", .type = RS_OBJ_ENDPOINT },
-    [4] = { .id = "ep:root.fault", .type = RS_OBJ_ENDPOINT },
-    [5] = { .id = "ep:serial", .type = RS_OBJ_ENDPOINT },
-    [6] = { .id = "ep:timer", .type = RS_OBJ_ENDPOINT },
-    [7] = { .id = "ep:tmpfs", .type = RS_OBJ_ENDPOINT },
-    [8] = { .id = "ep:virtio_blk", .type = RS_OBJ_ENDPOINT },
-    [9] = { .id = "heap:fat", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 256u },
-    [10] = { .id = "heap:ntexec", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 512u },
-    [11] = { .id = "heap:pathmgr", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
-    [12] = { .id = "heap:procmgr", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
-    [13] = { .id = "heap:serial", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
-    [14] = { .id = "heap:shell", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
-    [15] = { .id = "heap:timer", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
-    [16] = { .id = "heap:tmpfs", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 1024u },
-    [17] = { .id = "heap:virtio_blk", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
-    [18] = { .id = "irq:serial.pl011", .type = RS_OBJ_IRQ_HANDLER, .irq = 33u, .irq_edge = 0 },
-    [19] = { .id = "irq:timer.rtc", .type = RS_OBJ_IRQ_HANDLER, .irq = 34u, .irq_edge = 0 },
-    [20] = { .id = "irq:virtio_blk.disk", .type = RS_OBJ_IRQ_HANDLER, .irq = 79u, .irq_edge = 1 },
-    [21] = { .id = "mmio:serial.pl011", .type = RS_OBJ_FRAMES_AT, .size_bits = 12, .pages = 1u, .paddr = 0x9000000u },
-    [22] = { .id = "mmio:timer.rtc", .type = RS_OBJ_FRAMES_AT, .size_bits = 12, .pages = 1u, .paddr = 0x9010000u },
-    [23] = { .id = "mmio:virtio_blk.disk", .type = RS_OBJ_FRAMES_AT, .size_bits = 12, .pages = 1u, .paddr = 0xa003000u },
-    [24] = { .id = "ntfn:fat", .type = RS_OBJ_NOTIFICATION },
-    [25] = { .id = "ntfn:ntexec", .type = RS_OBJ_NOTIFICATION },
-    [26] = { .id = "ntfn:pathmgr", .type = RS_OBJ_NOTIFICATION },
-    [27] = { .id = "ntfn:procmgr", .type = RS_OBJ_NOTIFICATION },
-    [28] = { .id = "ntfn:serial", .type = RS_OBJ_NOTIFICATION },
-    [29] = { .id = "ntfn:shell", .type = RS_OBJ_NOTIFICATION },
-    [30] = { .id = "ntfn:timer", .type = RS_OBJ_NOTIFICATION },
-    [31] = { .id = "ntfn:tmpfs", .type = RS_OBJ_NOTIFICATION },
-    [32] = { .id = "ntfn:virtio_blk", .type = RS_OBJ_NOTIFICATION },
-    [33] = { .id = "region:blk_dma", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 64u },
-    [34] = { .id = "region:klog", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
-    [35] = { .id = "shm:fat.ntexec.fs", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
-    [36] = { .id = "shm:tmpfs.shell.fs", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
-    [37] = { .id = "shm:virtio_blk.fat.blockdev", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [0] = { .id = "dma:virtio_blk", .type = RS_OBJ_DMA, .size_bits = 12, .pages = 128u },
+    [1] = { .id = "dmainfo:virtio_blk", .type = RS_OBJ_DMA_INFO, .size_bits = 12, .pages = 1u, .of = 0u },
+    [2] = { .id = "ep:fat", .type = RS_OBJ_ENDPOINT },
+    [3] = { .id = "ep:ntexec", .type = RS_OBJ_ENDPOINT },
+    [4] = { .id = "ep:pathmgr", .type = RS_OBJ_ENDPOINT },
+    [5] = { .id = "ep:procmgr", .type = RS_OBJ_ENDPOINT },
+    [6] = { .id = "ep:root.fault", .type = RS_OBJ_ENDPOINT },
+    [7] = { .id = "ep:serial", .type = RS_OBJ_ENDPOINT },
+    [8] = { .id = "ep:timer", .type = RS_OBJ_ENDPOINT },
+    [9] = { .id = "ep:tmpfs", .type = RS_OBJ_ENDPOINT },
+    [10] = { .id = "ep:virtio_blk", .type = RS_OBJ_ENDPOINT },
+    [11] = { .id = "heap:fat", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 256u },
+    [12] = { .id = "heap:ntexec", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 512u },
+    [13] = { .id = "heap:pathmgr", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [14] = { .id = "heap:procmgr", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [15] = { .id = "heap:serial", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [16] = { .id = "heap:shell", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [17] = { .id = "heap:timer", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [18] = { .id = "heap:tmpfs", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 1024u },
+    [19] = { .id = "heap:virtio_blk", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [20] = { .id = "irq:serial.pl011", .type = RS_OBJ_IRQ_HANDLER, .irq = 33u, .irq_edge = 0 },
+    [21] = { .id = "irq:timer.rtc", .type = RS_OBJ_IRQ_HANDLER, .irq = 34u, .irq_edge = 0 },
+    [22] = { .id = "irq:virtio_blk.disk", .type = RS_OBJ_IRQ_HANDLER, .irq = 79u, .irq_edge = 1 },
+    [23] = { .id = "mmio:serial.pl011", .type = RS_OBJ_FRAMES_AT, .size_bits = 12, .pages = 1u, .paddr = 0x9000000u },
+    [24] = { .id = "mmio:timer.rtc", .type = RS_OBJ_FRAMES_AT, .size_bits = 12, .pages = 1u, .paddr = 0x9010000u },
+    [25] = { .id = "mmio:virtio_blk.disk", .type = RS_OBJ_FRAMES_AT, .size_bits = 12, .pages = 1u, .paddr = 0xa003000u },
+    [26] = { .id = "ntfn:fat", .type = RS_OBJ_NOTIFICATION },
+    [27] = { .id = "ntfn:ntexec", .type = RS_OBJ_NOTIFICATION },
+    [28] = { .id = "ntfn:pathmgr", .type = RS_OBJ_NOTIFICATION },
+    [29] = { .id = "ntfn:procmgr", .type = RS_OBJ_NOTIFICATION },
+    [30] = { .id = "ntfn:serial", .type = RS_OBJ_NOTIFICATION },
+    [31] = { .id = "ntfn:shell", .type = RS_OBJ_NOTIFICATION },
+    [32] = { .id = "ntfn:timer", .type = RS_OBJ_NOTIFICATION },
+    [33] = { .id = "ntfn:tmpfs", .type = RS_OBJ_NOTIFICATION },
+    [34] = { .id = "ntfn:virtio_blk", .type = RS_OBJ_NOTIFICATION },
+    [35] = { .id = "region:klog", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [36] = { .id = "shm:fat.ntexec.fs", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [37] = { .id = "shm:tmpfs.shell.fs", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [38] = { .id = "shm:virtio_blk.fat.blockdev", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
 };
 
 /* pathmgr: CNode of 6 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_pathmgr[] = {
-    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 2u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* PATHMGR_CAP_EP: receive pathmgr requests (5 client badges) */
-    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 26u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* PATHMGR_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 4u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* PATHMGR_CAP_EP: receive pathmgr requests (5 client badges) */
+    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 28u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* PATHMGR_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
     { .slot = 10u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* PATHMGR_CAP_RECV: empty: a received cap lands here */
     { .slot = 11u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* PATHMGR_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
     { .slot = 12u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* PATHMGR_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
@@ -64,60 +65,65 @@ static const rs_cap_t rs_caps_pathmgr[] = {
     { .slot = 18u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* PATHMGR_CAP_REPLY_7: empty: a saved reply cap (deferred reply) */
 };
 static const rs_mapping_t rs_maps_pathmgr[] = {
-    { .object = 11u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* PATHMGR_VADDR_HEAP */
+    { .object = 13u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* PATHMGR_VADDR_HEAP */
 };
 _Static_assert(18u < (1u << 6), "pathmgr: its caps fit its CNode");
 
 /* virtio_blk: CNode of 6 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_virtio_blk[] = {
-    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 8u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* VIRTIO_BLK_CAP_EP: receive blockdev requests (1 client badge) */
-    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 32u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* VIRTIO_BLK_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
-    { .slot = 10u, .kind = RS_SLOT_IRQ_HANDLER, .object = 20u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK: IRQ 79 (edge) of disk; signals own notification with badge 0x8000001 */
-    { .slot = 11u, .kind = RS_SLOT_ROOT_EP, .object = 4u, .badge = 0x1000009u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_ROOT: root server shared-memory service (badge 0x1000009) */
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 10u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* VIRTIO_BLK_CAP_EP: receive blockdev requests (1 client badge) */
+    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 34u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* VIRTIO_BLK_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
+    { .slot = 10u, .kind = RS_SLOT_IRQ_HANDLER, .object = 22u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK: IRQ 79 (edge) of disk; signals own notification with badge 0x8000001 */
+    { .slot = 11u, .kind = RS_SLOT_ROOT_EP, .object = 6u, .badge = 0x1000009u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_ROOT: root server shared-memory service (badge 0x1000009) */
     { .slot = 12u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_RECV: empty: a received cap lands here */
     { .slot = 13u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
     { .slot = 14u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
     { .slot = 15u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_2: empty: a saved reply cap (deferred reply) */
     { .slot = 16u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
-    { .slot = 17u, .kind = RS_SLOT_MINT_EP, .object = 8u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
-    { .slot = 18u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_0: empty: run-time connection 0's cap */
-    { .slot = 19u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_0: empty: run-time connection 0's shared-memory object */
-    { .slot = 20u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_1: empty: run-time connection 1's cap */
-    { .slot = 21u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_1: empty: run-time connection 1's shared-memory object */
-    { .slot = 22u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_2: empty: run-time connection 2's cap */
-    { .slot = 23u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_2: empty: run-time connection 2's shared-memory object */
-    { .slot = 24u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_3: empty: run-time connection 3's cap */
-    { .slot = 25u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_3: empty: run-time connection 3's shared-memory object */
-    { .slot = 26u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_4: empty: run-time connection 4's cap */
-    { .slot = 27u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_4: empty: run-time connection 4's shared-memory object */
-    { .slot = 28u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_5: empty: run-time connection 5's cap */
-    { .slot = 29u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_5: empty: run-time connection 5's shared-memory object */
-    { .slot = 30u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_6: empty: run-time connection 6's cap */
-    { .slot = 31u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_6: empty: run-time connection 6's shared-memory object */
-    { .slot = 32u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_7: empty: run-time connection 7's cap */
-    { .slot = 33u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_7: empty: run-time connection 7's shared-memory object */
+    { .slot = 17u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_4: empty: a saved reply cap (deferred reply) */
+    { .slot = 18u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_5: empty: a saved reply cap (deferred reply) */
+    { .slot = 19u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_6: empty: a saved reply cap (deferred reply) */
+    { .slot = 20u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_7: empty: a saved reply cap (deferred reply) */
+    { .slot = 21u, .kind = RS_SLOT_MINT_EP, .object = 10u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
+    { .slot = 22u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_0: empty: run-time connection 0's cap */
+    { .slot = 23u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_0: empty: run-time connection 0's shared-memory object */
+    { .slot = 24u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_1: empty: run-time connection 1's cap */
+    { .slot = 25u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_1: empty: run-time connection 1's shared-memory object */
+    { .slot = 26u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_2: empty: run-time connection 2's cap */
+    { .slot = 27u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_2: empty: run-time connection 2's shared-memory object */
+    { .slot = 28u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_3: empty: run-time connection 3's cap */
+    { .slot = 29u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_3: empty: run-time connection 3's shared-memory object */
+    { .slot = 30u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_4: empty: run-time connection 4's cap */
+    { .slot = 31u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_4: empty: run-time connection 4's shared-memory object */
+    { .slot = 32u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_5: empty: run-time connection 5's cap */
+    { .slot = 33u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_5: empty: run-time connection 5's shared-memory object */
+    { .slot = 34u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_6: empty: run-time connection 6's cap */
+    { .slot = 35u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_6: empty: run-time connection 6's shared-memory object */
+    { .slot = 36u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_7: empty: run-time connection 7's cap */
+    { .slot = 37u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_7: empty: run-time connection 7's shared-memory object */
 };
 static const rs_mapping_t rs_maps_virtio_blk[] = {
-    { .object = 23u, .vaddr = 0x40004000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* VIRTIO_BLK_VADDR_DISK */
-    { .object = 37u, .vaddr = 0x50055000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* VIRTIO_BLK_VADDR_SHM_FAT_BLOCKDEV */
-    { .object = 33u, .vaddr = 0x60022000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* VIRTIO_BLK_VADDR_DMA */
-    { .object = 17u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* VIRTIO_BLK_VADDR_HEAP */
+    { .object = 25u, .vaddr = 0x40004000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* VIRTIO_BLK_VADDR_DISK */
+    { .object = 38u, .vaddr = 0x50055000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* VIRTIO_BLK_VADDR_SHM_FAT_BLOCKDEV */
+    { .object = 0u, .vaddr = 0x60022000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* VIRTIO_BLK_VADDR_DMA */
+    { .object = 1u, .vaddr = 0x600a3000u, .perms = RS_PERM_READ, .cached = 1 }, /* VIRTIO_BLK_VADDR_DMA_INFO */
+    { .object = 19u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* VIRTIO_BLK_VADDR_HEAP */
 };
-_Static_assert(33u < (1u << 6), "virtio_blk: its caps fit its CNode");
+_Static_assert(37u < (1u << 6), "virtio_blk: its caps fit its CNode");
 
 /* fat: CNode of 6 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_fat[] = {
-    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 0u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* FAT_CAP_EP: receive fs requests (1 client badge) */
-    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 24u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* FAT_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
-    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 8u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_BLOCKDEV: call blockdev on virtio_blk (badge 1 names fat to virtio_blk) */
-    { .slot = 11u, .kind = RS_SLOT_USE_EP, .object = 2u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_PATHMGR: call pathmgr on pathmgr (badge 1 names fat to pathmgr) */
-    { .slot = 12u, .kind = RS_SLOT_ROOT_EP, .object = 4u, .badge = 0x1000001u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_ROOT: root server shared-memory service (badge 0x1000001) */
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 2u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* FAT_CAP_EP: receive fs requests (1 client badge) */
+    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 26u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* FAT_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
+    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 10u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_BLOCKDEV: call blockdev on virtio_blk (badge 1 names fat to virtio_blk) */
+    { .slot = 11u, .kind = RS_SLOT_USE_EP, .object = 4u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_PATHMGR: call pathmgr on pathmgr (badge 1 names fat to pathmgr) */
+    { .slot = 12u, .kind = RS_SLOT_ROOT_EP, .object = 6u, .badge = 0x1000001u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_ROOT: root server shared-memory service (badge 0x1000001) */
     { .slot = 13u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_RECV: empty: a received cap lands here */
     { .slot = 14u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
     { .slot = 15u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
     { .slot = 16u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_REPLY_2: empty: a saved reply cap (deferred reply) */
     { .slot = 17u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
-    { .slot = 18u, .kind = RS_SLOT_MINT_EP, .object = 0u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
+    { .slot = 18u, .kind = RS_SLOT_MINT_EP, .object = 2u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
     { .slot = 19u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_CONN_EP_0: empty: run-time connection 0's cap */
     { .slot = 20u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_CONN_OBJ_0: empty: run-time connection 0's shared-memory object */
     { .slot = 21u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_CONN_EP_1: empty: run-time connection 1's cap */
@@ -136,18 +142,18 @@ static const rs_cap_t rs_caps_fat[] = {
     { .slot = 34u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_CONN_OBJ_7: empty: run-time connection 7's shared-memory object */
 };
 static const rs_mapping_t rs_maps_fat[] = {
-    { .object = 35u, .vaddr = 0x50000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* FAT_VADDR_SHM_NTEXEC_FS */
-    { .object = 37u, .vaddr = 0x50011000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* FAT_VADDR_SHM_BLOCKDEV */
-    { .object = 9u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* FAT_VADDR_HEAP */
+    { .object = 36u, .vaddr = 0x50000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* FAT_VADDR_SHM_NTEXEC_FS */
+    { .object = 38u, .vaddr = 0x50011000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* FAT_VADDR_SHM_BLOCKDEV */
+    { .object = 11u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* FAT_VADDR_HEAP */
 };
 _Static_assert(34u < (1u << 6), "fat: its caps fit its CNode");
 
 /* serial: CNode of 6 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_serial[] = {
-    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 5u, .rights = RS_RIGHT_READ }, /* SERIAL_CAP_EP: receive serial requests (2 client badges) */
-    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 28u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* SERIAL_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
-    { .slot = 10u, .kind = RS_SLOT_SIGNAL, .object = 29u, .badge = 0x8000001u, .rights = RS_RIGHT_WRITE }, /* SERIAL_CAP_SIGNAL_SHELL: signal shell (badge 0x8000001) */
-    { .slot = 11u, .kind = RS_SLOT_IRQ_HANDLER, .object = 18u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SERIAL_CAP_IRQ_PL011: IRQ 33 (level) of pl011; signals own notification with badge 0x8000001 */
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 7u, .rights = RS_RIGHT_READ }, /* SERIAL_CAP_EP: receive serial requests (2 client badges) */
+    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 30u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* SERIAL_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
+    { .slot = 10u, .kind = RS_SLOT_SIGNAL, .object = 31u, .badge = 0x8000001u, .rights = RS_RIGHT_WRITE }, /* SERIAL_CAP_SIGNAL_SHELL: signal shell (badge 0x8000001) */
+    { .slot = 11u, .kind = RS_SLOT_IRQ_HANDLER, .object = 20u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SERIAL_CAP_IRQ_PL011: IRQ 33 (level) of pl011; signals own notification with badge 0x8000001 */
     { .slot = 12u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* SERIAL_CAP_RECV: empty: a received cap lands here */
     { .slot = 13u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* SERIAL_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
     { .slot = 14u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* SERIAL_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
@@ -155,18 +161,18 @@ static const rs_cap_t rs_caps_serial[] = {
     { .slot = 16u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* SERIAL_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
 };
 static const rs_mapping_t rs_maps_serial[] = {
-    { .object = 21u, .vaddr = 0x40000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* SERIAL_VADDR_PL011 */
-    { .object = 34u, .vaddr = 0x60011000u, .perms = RS_PERM_READ, .cached = 1 }, /* SERIAL_VADDR_KLOG */
-    { .object = 13u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* SERIAL_VADDR_HEAP */
+    { .object = 23u, .vaddr = 0x40000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* SERIAL_VADDR_PL011 */
+    { .object = 35u, .vaddr = 0x60011000u, .perms = RS_PERM_READ, .cached = 1 }, /* SERIAL_VADDR_KLOG */
+    { .object = 15u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* SERIAL_VADDR_HEAP */
 };
 _Static_assert(16u < (1u << 6), "serial: its caps fit its CNode");
 
 /* timer: CNode of 6 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_timer[] = {
-    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 6u, .rights = RS_RIGHT_READ }, /* TIMER_CAP_EP: receive timer requests (2 client badges) */
-    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 30u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* TIMER_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
-    { .slot = 10u, .kind = RS_SLOT_SIGNAL, .object = 25u, .badge = 0x8000001u, .rights = RS_RIGHT_WRITE }, /* TIMER_CAP_SIGNAL_NTEXEC: signal ntexec (badge 0x8000001) */
-    { .slot = 11u, .kind = RS_SLOT_IRQ_HANDLER, .object = 19u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* TIMER_CAP_IRQ_RTC: IRQ 34 (level) of rtc; signals own notification with badge 0x8000001 */
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 8u, .rights = RS_RIGHT_READ }, /* TIMER_CAP_EP: receive timer requests (2 client badges) */
+    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 32u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* TIMER_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
+    { .slot = 10u, .kind = RS_SLOT_SIGNAL, .object = 27u, .badge = 0x8000001u, .rights = RS_RIGHT_WRITE }, /* TIMER_CAP_SIGNAL_NTEXEC: signal ntexec (badge 0x8000001) */
+    { .slot = 11u, .kind = RS_SLOT_IRQ_HANDLER, .object = 21u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* TIMER_CAP_IRQ_RTC: IRQ 34 (level) of rtc; signals own notification with badge 0x8000001 */
     { .slot = 12u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* TIMER_CAP_RECV: empty: a received cap lands here */
     { .slot = 13u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* TIMER_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
     { .slot = 14u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* TIMER_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
@@ -174,20 +180,20 @@ static const rs_cap_t rs_caps_timer[] = {
     { .slot = 16u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* TIMER_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
 };
 static const rs_mapping_t rs_maps_timer[] = {
-    { .object = 22u, .vaddr = 0x40002000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* TIMER_VADDR_RTC */
-    { .object = 15u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* TIMER_VADDR_HEAP */
+    { .object = 24u, .vaddr = 0x40002000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* TIMER_VADDR_RTC */
+    { .object = 17u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* TIMER_VADDR_HEAP */
 };
 _Static_assert(16u < (1u << 6), "timer: its caps fit its CNode");
 
 /* ntexec: CNode of 7 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_ntexec[] = {
-    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 1u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* NTEXEC_CAP_EP: receive ntexec requests (0 client badges) */
-    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 25u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* NTEXEC_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
-    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 0u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_FATFS: call fs on fat (badge 1 names ntexec to fat) */
-    { .slot = 11u, .kind = RS_SLOT_USE_EP, .object = 2u, .badge = 0x2u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_PATHMGR: call pathmgr on pathmgr (badge 2 names ntexec to pathmgr) */
-    { .slot = 12u, .kind = RS_SLOT_USE_EP, .object = 5u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_SERIAL: call serial on serial (badge 1 names ntexec to serial) */
-    { .slot = 13u, .kind = RS_SLOT_USE_EP, .object = 6u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_TIMER: call timer on timer (badge 1 names ntexec to timer) */
-    { .slot = 14u, .kind = RS_SLOT_SPAWN_EP, .object = 4u, .badge = 0x1000002u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_SPAWN: root server process and shared-memory services (badge 0x1000002) */
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 3u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* NTEXEC_CAP_EP: receive ntexec requests (0 client badges) */
+    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 27u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* NTEXEC_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
+    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 2u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_FATFS: call fs on fat (badge 1 names ntexec to fat) */
+    { .slot = 11u, .kind = RS_SLOT_USE_EP, .object = 4u, .badge = 0x2u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_PATHMGR: call pathmgr on pathmgr (badge 2 names ntexec to pathmgr) */
+    { .slot = 12u, .kind = RS_SLOT_USE_EP, .object = 7u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_SERIAL: call serial on serial (badge 1 names ntexec to serial) */
+    { .slot = 13u, .kind = RS_SLOT_USE_EP, .object = 8u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_TIMER: call timer on timer (badge 1 names ntexec to timer) */
+    { .slot = 14u, .kind = RS_SLOT_SPAWN_EP, .object = 6u, .badge = 0x1000002u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_SPAWN: root server process and shared-memory services (badge 0x1000002) */
     { .slot = 15u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_RECV: empty: a received cap lands here */
     { .slot = 16u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
     { .slot = 17u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
@@ -205,7 +211,7 @@ static const rs_cap_t rs_caps_ntexec[] = {
     { .slot = 29u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_REPLY_13: empty: a saved reply cap (deferred reply) */
     { .slot = 30u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_REPLY_14: empty: a saved reply cap (deferred reply) */
     { .slot = 31u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_REPLY_15: empty: a saved reply cap (deferred reply) */
-    { .slot = 32u, .kind = RS_SLOT_MINT_EP, .object = 1u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
+    { .slot = 32u, .kind = RS_SLOT_MINT_EP, .object = 3u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
     { .slot = 33u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_CONN_EP_0: empty: run-time connection 0's cap */
     { .slot = 34u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_CONN_OBJ_0: empty: run-time connection 0's shared-memory object */
     { .slot = 35u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_CONN_EP_1: empty: run-time connection 1's cap */
@@ -224,18 +230,18 @@ static const rs_cap_t rs_caps_ntexec[] = {
     { .slot = 48u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* NTEXEC_CAP_CONN_OBJ_7: empty: run-time connection 7's shared-memory object */
 };
 static const rs_mapping_t rs_maps_ntexec[] = {
-    { .object = 35u, .vaddr = 0x50022000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* NTEXEC_VADDR_SHM_FATFS */
-    { .object = 34u, .vaddr = 0x60000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* NTEXEC_VADDR_KLOG */
-    { .object = 10u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* NTEXEC_VADDR_HEAP */
+    { .object = 36u, .vaddr = 0x50022000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* NTEXEC_VADDR_SHM_FATFS */
+    { .object = 35u, .vaddr = 0x60000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* NTEXEC_VADDR_KLOG */
+    { .object = 12u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* NTEXEC_VADDR_HEAP */
 };
 _Static_assert(48u < (1u << 7), "ntexec: its caps fit its CNode");
 
 /* procmgr: CNode of 6 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_procmgr[] = {
-    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 3u, .rights = RS_RIGHT_READ }, /* PROCMGR_CAP_EP: receive procmgr requests (1 client badge) */
-    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 27u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* PROCMGR_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
-    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 2u, .badge = 0x3u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* PROCMGR_CAP_PATHMGR: call pathmgr on pathmgr (badge 3 names procmgr to pathmgr) */
-    { .slot = 11u, .kind = RS_SLOT_SPAWN_EP, .object = 4u, .badge = 0x1000004u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT_REPLY }, /* PROCMGR_CAP_SPAWN: root server process service (badge 0x1000004) */
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 5u, .rights = RS_RIGHT_READ }, /* PROCMGR_CAP_EP: receive procmgr requests (1 client badge) */
+    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 29u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* PROCMGR_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
+    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 4u, .badge = 0x3u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* PROCMGR_CAP_PATHMGR: call pathmgr on pathmgr (badge 3 names procmgr to pathmgr) */
+    { .slot = 11u, .kind = RS_SLOT_SPAWN_EP, .object = 6u, .badge = 0x1000004u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT_REPLY }, /* PROCMGR_CAP_SPAWN: root server process service (badge 0x1000004) */
     { .slot = 12u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* PROCMGR_CAP_RECV: empty: a received cap lands here */
     { .slot = 13u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* PROCMGR_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
     { .slot = 14u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* PROCMGR_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
@@ -243,22 +249,22 @@ static const rs_cap_t rs_caps_procmgr[] = {
     { .slot = 16u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* PROCMGR_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
 };
 static const rs_mapping_t rs_maps_procmgr[] = {
-    { .object = 12u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* PROCMGR_VADDR_HEAP */
+    { .object = 14u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* PROCMGR_VADDR_HEAP */
 };
 _Static_assert(16u < (1u << 6), "procmgr: its caps fit its CNode");
 
 /* tmpfs: CNode of 6 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_tmpfs[] = {
-    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 7u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* TMPFS_CAP_EP: receive fs requests (1 client badge) */
-    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 31u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* TMPFS_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
-    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 2u, .badge = 0x5u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* TMPFS_CAP_PATHMGR: call pathmgr on pathmgr (badge 5 names tmpfs to pathmgr) */
-    { .slot = 11u, .kind = RS_SLOT_ROOT_EP, .object = 4u, .badge = 0x1000008u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* TMPFS_CAP_ROOT: root server shared-memory service (badge 0x1000008) */
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 9u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* TMPFS_CAP_EP: receive fs requests (1 client badge) */
+    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 33u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* TMPFS_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
+    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 4u, .badge = 0x5u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* TMPFS_CAP_PATHMGR: call pathmgr on pathmgr (badge 5 names tmpfs to pathmgr) */
+    { .slot = 11u, .kind = RS_SLOT_ROOT_EP, .object = 6u, .badge = 0x1000008u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* TMPFS_CAP_ROOT: root server shared-memory service (badge 0x1000008) */
     { .slot = 12u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_RECV: empty: a received cap lands here */
     { .slot = 13u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
     { .slot = 14u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
     { .slot = 15u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_REPLY_2: empty: a saved reply cap (deferred reply) */
     { .slot = 16u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
-    { .slot = 17u, .kind = RS_SLOT_MINT_EP, .object = 7u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* TMPFS_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
+    { .slot = 17u, .kind = RS_SLOT_MINT_EP, .object = 9u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* TMPFS_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
     { .slot = 18u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_0: empty: run-time connection 0's cap */
     { .slot = 19u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_0: empty: run-time connection 0's shared-memory object */
     { .slot = 20u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_1: empty: run-time connection 1's cap */
@@ -277,24 +283,24 @@ static const rs_cap_t rs_caps_tmpfs[] = {
     { .slot = 33u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_7: empty: run-time connection 7's shared-memory object */
 };
 static const rs_mapping_t rs_maps_tmpfs[] = {
-    { .object = 36u, .vaddr = 0x50044000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* TMPFS_VADDR_SHM_SHELL_FS */
-    { .object = 16u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* TMPFS_VADDR_HEAP */
+    { .object = 37u, .vaddr = 0x50044000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* TMPFS_VADDR_SHM_SHELL_FS */
+    { .object = 18u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* TMPFS_VADDR_HEAP */
 };
 _Static_assert(33u < (1u << 6), "tmpfs: its caps fit its CNode");
 
 /* shell: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_shell[] = {
-    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 29u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* SHELL_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
-    { .slot = 9u, .kind = RS_SLOT_USE_EP, .object = 2u, .badge = 0x4u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SHELL_CAP_PATHMGR: call pathmgr on pathmgr (badge 4 names shell to pathmgr) */
-    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 3u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SHELL_CAP_PROCMGR: call procmgr on procmgr (badge 1 names shell to procmgr) */
-    { .slot = 11u, .kind = RS_SLOT_USE_EP, .object = 5u, .badge = 0x2u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SHELL_CAP_SERIAL: call serial on serial (badge 2 names shell to serial) */
-    { .slot = 12u, .kind = RS_SLOT_USE_EP, .object = 6u, .badge = 0x2u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SHELL_CAP_TIMER: call timer on timer (badge 2 names shell to timer) */
-    { .slot = 13u, .kind = RS_SLOT_USE_EP, .object = 7u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SHELL_CAP_TMP: call fs on tmpfs (badge 1 names shell to tmpfs) */
+    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 31u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* SHELL_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
+    { .slot = 9u, .kind = RS_SLOT_USE_EP, .object = 4u, .badge = 0x4u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SHELL_CAP_PATHMGR: call pathmgr on pathmgr (badge 4 names shell to pathmgr) */
+    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 5u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SHELL_CAP_PROCMGR: call procmgr on procmgr (badge 1 names shell to procmgr) */
+    { .slot = 11u, .kind = RS_SLOT_USE_EP, .object = 7u, .badge = 0x2u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SHELL_CAP_SERIAL: call serial on serial (badge 2 names shell to serial) */
+    { .slot = 12u, .kind = RS_SLOT_USE_EP, .object = 8u, .badge = 0x2u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SHELL_CAP_TIMER: call timer on timer (badge 2 names shell to timer) */
+    { .slot = 13u, .kind = RS_SLOT_USE_EP, .object = 9u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SHELL_CAP_TMP: call fs on tmpfs (badge 1 names shell to tmpfs) */
     { .slot = 14u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* SHELL_CAP_RECV: empty: a received cap lands here */
 };
 static const rs_mapping_t rs_maps_shell[] = {
-    { .object = 36u, .vaddr = 0x50033000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* SHELL_VADDR_SHM_TMP */
-    { .object = 14u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* SHELL_VADDR_HEAP */
+    { .object = 37u, .vaddr = 0x50033000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* SHELL_VADDR_SHM_TMP */
+    { .object = 16u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* SHELL_VADDR_HEAP */
 };
 static const char *const rs_argv_shell[] = { "-i" };
 _Static_assert(14u < (1u << 5), "shell: its caps fit its CNode");
@@ -331,8 +337,8 @@ static const rs_server_t rs_servers[] = {
         .heap_bytes = 65536u,
         .keep_reserved = 0x6u,
         .fault_badge = 0x9u,
-        .caps = rs_caps_virtio_blk, .ncaps = 26u,
-        .maps = rs_maps_virtio_blk, .nmaps = 4u,
+        .caps = rs_caps_virtio_blk, .ncaps = 30u,
+        .maps = rs_maps_virtio_blk, .nmaps = 5u,
         .argv = 0, .argc = 0u,
         .heap_vaddr = 0x1020000000ul,
         .spawn_max_processes = 0u,
@@ -485,11 +491,11 @@ static const rs_server_t rs_servers[] = {
 const rs_system_t rs_system = {
     .version = RS_TABLES_VERSION,
     .name = "nt_posix",
-    .objects = rs_objects, .nobjects = 38u,
-    .fault_ep = 4u,
+    .objects = rs_objects, .nobjects = 39u,
+    .fault_ep = 6u,
     .servers = rs_servers, .nservers = 9u,
     .programs = 0, .nprograms = 0u,
     .service_badge = 0x1000000u,
     .untyped_budget = 0x8000000u,
-    .untyped_estimate = 0x3aa86d0u,
+    .untyped_estimate = 0x3ae96d0u,
 };

@@ -29,25 +29,29 @@
 #define VIRTIO_BLK_CAP_REPLY_1 14u /* empty: a saved reply cap (deferred reply) */
 #define VIRTIO_BLK_CAP_REPLY_2 15u /* empty: a saved reply cap (deferred reply) */
 #define VIRTIO_BLK_CAP_REPLY_3 16u /* empty: a saved reply cap (deferred reply) */
-#define VIRTIO_BLK_CAP_EP_MINT 17u /* own endpoint, unbadged: mints run-time connection caps */
-#define VIRTIO_BLK_CAP_CONN_EP_0 18u /* empty: run-time connection 0's cap */
-#define VIRTIO_BLK_CAP_CONN_OBJ_0 19u /* empty: run-time connection 0's shared-memory object */
-#define VIRTIO_BLK_CAP_CONN_EP_1 20u /* empty: run-time connection 1's cap */
-#define VIRTIO_BLK_CAP_CONN_OBJ_1 21u /* empty: run-time connection 1's shared-memory object */
-#define VIRTIO_BLK_CAP_CONN_EP_2 22u /* empty: run-time connection 2's cap */
-#define VIRTIO_BLK_CAP_CONN_OBJ_2 23u /* empty: run-time connection 2's shared-memory object */
-#define VIRTIO_BLK_CAP_CONN_EP_3 24u /* empty: run-time connection 3's cap */
-#define VIRTIO_BLK_CAP_CONN_OBJ_3 25u /* empty: run-time connection 3's shared-memory object */
-#define VIRTIO_BLK_CAP_CONN_EP_4 26u /* empty: run-time connection 4's cap */
-#define VIRTIO_BLK_CAP_CONN_OBJ_4 27u /* empty: run-time connection 4's shared-memory object */
-#define VIRTIO_BLK_CAP_CONN_EP_5 28u /* empty: run-time connection 5's cap */
-#define VIRTIO_BLK_CAP_CONN_OBJ_5 29u /* empty: run-time connection 5's shared-memory object */
-#define VIRTIO_BLK_CAP_CONN_EP_6 30u /* empty: run-time connection 6's cap */
-#define VIRTIO_BLK_CAP_CONN_OBJ_6 31u /* empty: run-time connection 6's shared-memory object */
-#define VIRTIO_BLK_CAP_CONN_EP_7 32u /* empty: run-time connection 7's cap */
-#define VIRTIO_BLK_CAP_CONN_OBJ_7 33u /* empty: run-time connection 7's shared-memory object */
+#define VIRTIO_BLK_CAP_REPLY_4 17u /* empty: a saved reply cap (deferred reply) */
+#define VIRTIO_BLK_CAP_REPLY_5 18u /* empty: a saved reply cap (deferred reply) */
+#define VIRTIO_BLK_CAP_REPLY_6 19u /* empty: a saved reply cap (deferred reply) */
+#define VIRTIO_BLK_CAP_REPLY_7 20u /* empty: a saved reply cap (deferred reply) */
+#define VIRTIO_BLK_CAP_EP_MINT 21u /* own endpoint, unbadged: mints run-time connection caps */
+#define VIRTIO_BLK_CAP_CONN_EP_0 22u /* empty: run-time connection 0's cap */
+#define VIRTIO_BLK_CAP_CONN_OBJ_0 23u /* empty: run-time connection 0's shared-memory object */
+#define VIRTIO_BLK_CAP_CONN_EP_1 24u /* empty: run-time connection 1's cap */
+#define VIRTIO_BLK_CAP_CONN_OBJ_1 25u /* empty: run-time connection 1's shared-memory object */
+#define VIRTIO_BLK_CAP_CONN_EP_2 26u /* empty: run-time connection 2's cap */
+#define VIRTIO_BLK_CAP_CONN_OBJ_2 27u /* empty: run-time connection 2's shared-memory object */
+#define VIRTIO_BLK_CAP_CONN_EP_3 28u /* empty: run-time connection 3's cap */
+#define VIRTIO_BLK_CAP_CONN_OBJ_3 29u /* empty: run-time connection 3's shared-memory object */
+#define VIRTIO_BLK_CAP_CONN_EP_4 30u /* empty: run-time connection 4's cap */
+#define VIRTIO_BLK_CAP_CONN_OBJ_4 31u /* empty: run-time connection 4's shared-memory object */
+#define VIRTIO_BLK_CAP_CONN_EP_5 32u /* empty: run-time connection 5's cap */
+#define VIRTIO_BLK_CAP_CONN_OBJ_5 33u /* empty: run-time connection 5's shared-memory object */
+#define VIRTIO_BLK_CAP_CONN_EP_6 34u /* empty: run-time connection 6's cap */
+#define VIRTIO_BLK_CAP_CONN_OBJ_6 35u /* empty: run-time connection 6's shared-memory object */
+#define VIRTIO_BLK_CAP_CONN_EP_7 36u /* empty: run-time connection 7's cap */
+#define VIRTIO_BLK_CAP_CONN_OBJ_7 37u /* empty: run-time connection 7's shared-memory object */
 _Static_assert(VIRTIO_BLK_CAP_CONN_OBJ_7 < (1ul << VIRTIO_BLK_CNODE_BITS), "virtio_blk: its slots do not fit its CNode");
-#define VIRTIO_BLK_SLOT_FREE_FIRST 34u /* first slot the layout leaves empty for caps the server keeps */
+#define VIRTIO_BLK_SLOT_FREE_FIRST 38u /* first slot the layout leaves empty for caps the server keeps */
 #define VIRTIO_BLK_SLOT_FREE_END 64u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
@@ -56,8 +60,10 @@ _Static_assert(VIRTIO_BLK_CAP_CONN_OBJ_7 < (1ul << VIRTIO_BLK_CNODE_BITS), "virt
 #define VIRTIO_BLK_VADDR_DISK_OFFSET 0xe00ul /* registers start here in the window */
 #define VIRTIO_BLK_VADDR_SHM_FAT_BLOCKDEV 0x50055000ul /* shm, rw */
 #define VIRTIO_BLK_VADDR_SHM_FAT_BLOCKDEV_SIZE 0x10000ul
-#define VIRTIO_BLK_VADDR_DMA 0x60022000ul /* region, rw */
-#define VIRTIO_BLK_VADDR_DMA_SIZE 0x40000ul
+#define VIRTIO_BLK_VADDR_DMA 0x60022000ul /* dma, rw */
+#define VIRTIO_BLK_VADDR_DMA_SIZE 0x80000ul
+#define VIRTIO_BLK_VADDR_DMA_INFO 0x600a3000ul /* dma_info, r */
+#define VIRTIO_BLK_VADDR_DMA_INFO_SIZE 0x1000ul
 #define VIRTIO_BLK_VADDR_HEAP 0x1020000000ul /* heap, rw */
 #define VIRTIO_BLK_VADDR_HEAP_SIZE 0x10000ul
 
@@ -240,8 +246,8 @@ typedef struct virtio_blk_server_ops {
 /** Set up the transport state of the serving thread from the layout's slots. */
 static inline void virtio_blk_server_init(ng_server_t *s)
 {
-    static const ng_cptr_t reply_slots[] = { VIRTIO_BLK_CAP_REPLY_0, VIRTIO_BLK_CAP_REPLY_1, VIRTIO_BLK_CAP_REPLY_2, VIRTIO_BLK_CAP_REPLY_3 };
-    ng_server_init(s, VIRTIO_BLK_CAP_EP, VIRTIO_BLK_CAP_RECV, reply_slots, 4u);
+    static const ng_cptr_t reply_slots[] = { VIRTIO_BLK_CAP_REPLY_0, VIRTIO_BLK_CAP_REPLY_1, VIRTIO_BLK_CAP_REPLY_2, VIRTIO_BLK_CAP_REPLY_3, VIRTIO_BLK_CAP_REPLY_4, VIRTIO_BLK_CAP_REPLY_5, VIRTIO_BLK_CAP_REPLY_6, VIRTIO_BLK_CAP_REPLY_7 };
+    ng_server_init(s, VIRTIO_BLK_CAP_EP, VIRTIO_BLK_CAP_RECV, reply_slots, 8u);
 }
 
 /** Point m at the shared buffer of the client the badge names (none: NULL). */
@@ -320,7 +326,7 @@ static inline __attribute__((always_inline)) void virtio_blk_serve(ng_server_t *
             tag = ng_recv_fast(s, w, &badge);
             continue;
         }
-        /* blockdev: fast path for flush */
+        /* blockdev: fast path for flush, stats */
         if (badge == VIRTIO_BLK_BADGE_FAT_BLOCKDEV || badge >= VIRTIO_BLK_DYNAMIC_BADGE_BASE) {
             switch (tag) {
                 case NG_FAST_TAG(BLOCKDEV_FLUSH_LABEL, BLOCKDEV_FLUSH_REQ_WORDS): {
@@ -336,6 +342,27 @@ static inline __attribute__((always_inline)) void virtio_blk_serve(ng_server_t *
                         continue;
                     }
                     if (!blockdev_flush_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
+                case NG_FAST_TAG(BLOCKDEV_STATS_LABEL, BLOCKDEV_STATS_REQ_WORDS): {
+                    blockdev_stats_rep_t rep;
+                    if (ops->blockdev == NULL || ops->blockdev->stats == NULL) break;
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    memset(&rep, 0, sizeof(rep));
+                    err = ops->blockdev->stats(ctx, &fcall, &rep);
+                    if (err == NG_OK) {
+                        w[0] = (ng_word_t)rep.completed;
+                        w[1] = (ng_word_t)rep.max_in_flight;
+                        w[2] = (ng_word_t)rep.refused;
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, BLOCKDEV_STATS_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
+                        continue;
+                    }
+                    if (!blockdev_stats_raises(err)) err = NG_EINTERNAL;
                     tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
                     continue;
                 }
