@@ -157,7 +157,9 @@ export async function writeGenerated(outDir: string, files: GeneratedFile[]): Pr
     const where = err.path && path.resolve(err.path) !== path.resolve(outDir) ? ` (${displayPath(err.path)})` : "";
     const why = FS_REASONS[err.code] ?? `${err.code} (${err.syscall})`;
     bag.error(undefined, `cannot write generated files to '${displayPath(outDir)}': ${why}${where}`, FS_HINTS[err.code] ?? "choose another output directory (-o, or -B for build)");
-    throw new UserErrors(bag);
+    // A user's error (printed from the bag) that still reads as the file-system error it was,
+    // for callers that word their own message (`docs`).
+    throw Object.assign(new UserErrors(bag), { code: err.code, message: err.message });
   }
 }
 
