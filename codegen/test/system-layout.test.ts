@@ -269,7 +269,7 @@ describe("layout of examples/launcher (programs)", async () => {
   it("lays out programs beside the servers, creating nothing for them", () => {
     expect(c.bag.items).toEqual([]);
     expect(layout.servers.map((s) => s.name)).toEqual(["echo", "launcher"]);
-    expect(layout.programs.map((p) => p.name)).toEqual(["big", "blocker", "child", "crasher", "probe", "trivial"]);
+    expect(layout.programs.map((p) => p.name)).toEqual(["big", "blocker", "child", "crasher", "nester", "probe", "trivial"]);
     expect(layout.objects.map((o) => o.id).filter((id) => /child|probe|trivial/.test(id))).toEqual([]);
   });
 
