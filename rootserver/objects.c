@@ -22,6 +22,8 @@
 
 #include "env.h"
 
+/* Gets the IRQ handler cap the way the platform's interrupt controller takes it: the tables say
+ * which (irq_control, from the compiler's platform table), so nothing is found out by trial. */
 static int rs_irq_handler_get(rs_env_t *env, const rs_object_t *o, seL4_CPtr *out)
 {
     cspacepath_t path;
@@ -29,12 +31,31 @@ static int rs_irq_handler_get(rs_env_t *env, const rs_object_t *o, seL4_CPtr *ou
     if (err) {
         return err;
     }
-#if defined(CONFIG_ARCH_ARM)
-    err = seL4_IRQControl_GetTrigger(seL4_CapIRQControl, o->irq, o->irq_edge, path.root,
-                                     path.capPtr, path.capDepth);
-#else
-    err = seL4_IRQControl_Get(seL4_CapIRQControl, o->irq, path.root, path.capPtr, path.capDepth);
+    switch (o->irq_control) {
+    case RS_IRQ_CONTROL_PLAIN:
+        err = seL4_IRQControl_Get(seL4_CapIRQControl, o->irq, path.root, path.capPtr, path.capDepth);
+        break;
+#if defined(CONFIG_ARCH_ARM) || defined(CONFIG_ARCH_RISCV)
+    case RS_IRQ_CONTROL_TRIGGER:
+        err = seL4_IRQControl_GetTrigger(seL4_CapIRQControl, o->irq, o->irq_edge, path.root,
+                                         path.capPtr, path.capDepth);
+        break;
 #endif
+#if defined(CONFIG_ARCH_X86)
+    case RS_IRQ_CONTROL_IOAPIC:
+        /* I/O APIC 0, pin `irq`, active high; the vector is the pin too (the kernel adds its
+         * offset), so the handler's number is the one the tables name. */
+        err = seL4_IRQControl_GetIOAPIC(seL4_CapIRQControl, path.root, path.capPtr, path.capDepth, 0, o->irq,
+                                        o->irq_edge ? 0 : 1, 0, o->irq);
+        break;
+#endif
+    default:
+        printf("neptune rootserver: %s: IRQ control method %u is not one this kernel has (tables built "
+               "for another platform?)\n",
+               o->id, (unsigned)o->irq_control);
+        err = -1;
+        break;
+    }
     *out = path.capPtr;
     return err;
 }

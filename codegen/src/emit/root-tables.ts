@@ -48,6 +48,8 @@ import type {
   VaddrModel,
 } from "../model/system.ts";
 
+import { type IrqControl, findPlatform } from "../model/platforms.ts";
+
 /** Object ids whose frames sel4utils provides itself (not created from the tables). */
 const SEL4UTILS_PROVIDED = /^(ipcbuf|stack):/;
 const FAULT_EP_SLOT = 2;
@@ -116,7 +118,13 @@ function permsExpr(p: VaddrModel["perms"]): string {
 const cString = (s: string) => `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 const lower = (s: string) => s.replace(/[^A-Za-z0-9_]/g, "_");
 
-function objectInit(o: KernelObjectModel, index: Map<string, number>): string {
+const IRQ_CONTROL: Record<IrqControl, string> = {
+  plain: "RS_IRQ_CONTROL_PLAIN",
+  trigger: "RS_IRQ_CONTROL_TRIGGER",
+  ioapic: "RS_IRQ_CONTROL_IOAPIC",
+};
+
+function objectInit(o: KernelObjectModel, index: Map<string, number>, irqControl: IrqControl): string {
   const f: string[] = [`.id = ${cString(o.id)}`];
   switch (o.type) {
     case "endpoint":
@@ -126,7 +134,7 @@ function objectInit(o: KernelObjectModel, index: Map<string, number>): string {
       f.push(".type = RS_OBJ_NOTIFICATION");
       break;
     case "irq_handler":
-      f.push(".type = RS_OBJ_IRQ_HANDLER", `.irq = ${o.irq ?? 0}u`, `.irq_edge = ${o.irqTrigger === "edge" ? 1 : 0}`);
+      f.push(".type = RS_OBJ_IRQ_HANDLER", `.irq = ${o.irq ?? 0}u`, `.irq_edge = ${o.irqTrigger === "edge" ? 1 : 0}`, `.irq_control = ${IRQ_CONTROL[irqControl]}`);
       break;
     default:
       if (o.dma) f.push(".type = RS_OBJ_DMA");
@@ -253,7 +261,9 @@ export function emitRootTables(sys: SystemModel, layout: SystemLayout): Generate
   p.blank();
   if (objects.length) {
     p.block("static const rs_object_t rs_objects[] =", () => {
-      objects.forEach((o, i) => p.line(`[${i}] = ${objectInit(o, index)},`));
+      // The platform's interrupt controller decides how IRQ handlers are obtained.
+      const irqControl = findPlatform(sys.platform)?.irqControl ?? "trigger";
+      objects.forEach((o, i) => p.line(`[${i}] = ${objectInit(o, index, irqControl)},`));
     }, ";");
   }
   for (const s of order) emitServerArrays(p, s, layouts.get(s.name)!, tables.get(s.name)!, index);

@@ -25,11 +25,24 @@ export interface PlatformDevice {
   /** For a family of identical devices (virtio-mmio transports): which one. */
   index?: number;
   kernel?: boolean;
+  /** Input clock in Hz the driver divides (UART baud rates), where the board fixes it. */
+  clockHz?: number;
   note?: string;
 }
 
+/**
+ * How the kernel's interrupt controller hands out IRQ handler caps, which the root server follows
+ * (rs_irq_control_t in rootserver/include/rootserver/tables.h):
+ * - `trigger`: seL4_IRQControl_GetTrigger, level or edge (ARM GIC, RISC-V PLIC);
+ * - `plain`: seL4_IRQControl_Get, no trigger setting (the Pi 3's BCM2836 controller answers
+ *   GetTrigger with seL4_IllegalOperation);
+ * - `ioapic`: seL4_IRQControl_GetIOAPIC on x86, the IRQ being the I/O APIC pin.
+ */
+export type IrqControl = "trigger" | "plain" | "ioapic";
+
 export interface Platform {
   name: string;
+  irqControl: IrqControl;
   /** Other names system.ts may use for it. */
   aliases: string[];
   devices: PlatformDevice[];
@@ -64,10 +77,11 @@ export const PLATFORMS: readonly Platform[] = [
   {
     name: "qemu-arm-virt",
     aliases: ["virt", "qemu-virt"],
+    irqControl: "trigger",
     // QEMU plugs the first -device virtio-*-device into the highest transport.
     fillOrder: "descending",
     devices: [
-      { compatible: "arm,pl011", paddr: 0x09000000, size: K4, offset: 0, irq: 33, irqTrigger: "level" },
+      { compatible: "arm,pl011", paddr: 0x09000000, size: K4, offset: 0, irq: 33, irqTrigger: "level", clockHz: 24_000_000 },
       { compatible: "arm,pl031", paddr: 0x09010000, size: K4, offset: 0, irq: 34, irqTrigger: "level" },
       { compatible: "arm,pl061", paddr: 0x09030000, size: K4, offset: 0, irq: 39, irqTrigger: "level" },
       ...virtioMmioSlots(),
@@ -92,6 +106,7 @@ export const PLATFORMS: readonly Platform[] = [
   {
     name: "rpi3",
     aliases: ["bcm2837", "raspi3b"],
+    irqControl: "plain",
     fillOrder: "ascending",
     devices: [
       {
@@ -101,10 +116,12 @@ export const PLATFORMS: readonly Platform[] = [
         offset: 0x40,
         irq: 64 + 29,
         irqTrigger: "level",
+        // The core clock, which enable_uart=1 fixes at 250 MHz on the Pi 3.
+        clockHz: 250_000_000,
         note: "the mini UART (console on the Pi 3)",
       },
-      { compatible: "arm,pl011", paddr: 0x3f201000, size: K4, offset: 0, irq: 64 + 57, irqTrigger: "level" },
-      { compatible: "brcm,bcm2835-pl011", paddr: 0x3f201000, size: K4, offset: 0, irq: 64 + 57, irqTrigger: "level" },
+      { compatible: "arm,pl011", paddr: 0x3f201000, size: K4, offset: 0, irq: 64 + 57, irqTrigger: "level", clockHz: 48_000_000 },
+      { compatible: "brcm,bcm2835-pl011", paddr: 0x3f201000, size: K4, offset: 0, irq: 64 + 57, irqTrigger: "level", clockHz: 48_000_000 },
       { compatible: "brcm,bcm2835-system-timer", paddr: 0x3f003000, size: K4, offset: 0, irq: 64 + 1, irqTrigger: "level" },
       { compatible: "brcm,bcm2835-gpio", paddr: 0x3f200000, size: K4, offset: 0, irq: 64 + 49, irqTrigger: "level" },
       { compatible: "brcm,bcm2835-sdhci", paddr: 0x3f300000, size: K4, offset: 0, irq: 64 + 62, irqTrigger: "level" },
@@ -131,4 +148,9 @@ export function platformNames(): string[] {
 /** Every compatible string a platform knows (for "did you mean"). */
 export function compatibles(p: Platform): string[] {
   return [...new Set(p.devices.map((d) => d.compatible))];
+}
+
+/** The platforms that have a device with this compatible string. */
+export function platformsWith(compatible: string): string[] {
+  return PLATFORMS.filter((p) => p.devices.some((d) => d.compatible === compatible)).map((p) => p.name);
 }

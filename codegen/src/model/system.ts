@@ -37,6 +37,8 @@ export interface DeviceModel {
   irqTrigger: "level" | "edge";
   /** Registers start this many bytes into the (page-aligned) window at `paddr` (default 0). */
   offset?: number;
+  /** Input clock in Hz, from the platform table (a UART's baud rate divides it). */
+  clockHz?: number;
   pos: SourcePos;
 }
 

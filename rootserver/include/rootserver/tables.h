@@ -37,11 +37,23 @@ typedef enum rs_object_type {
     RS_OBJ_DMA_INFO = 6,
 } rs_object_type_t;
 
+/* How the kernel's interrupt controller hands out an IRQ handler: the platform decides, and the
+ * compiler writes it into each IRQ object (codegen/src/model/platforms.ts, `irqControl`). */
+typedef enum rs_irq_control {
+    /* seL4_IRQControl_Get: controllers without a configurable trigger (the Pi 3's BCM2836) */
+    RS_IRQ_CONTROL_PLAIN = 0,
+    /* seL4_IRQControl_GetTrigger with irq_edge: ARM GIC, RISC-V PLIC */
+    RS_IRQ_CONTROL_TRIGGER = 1,
+    /* seL4_IRQControl_GetIOAPIC on x86: `irq` is the pin of I/O APIC 0 and the vector offset */
+    RS_IRQ_CONTROL_IOAPIC = 2,
+} rs_irq_control_t;
+
 typedef struct rs_object {
     const char *id; /* the layout's stable id, e.g. "ep:echo", "mmio:uart.pl011" */
     rs_object_type_t type;
     uint8_t size_bits; /* frames: log2 of one page */
     uint8_t irq_edge;  /* irq handlers: 1 = edge triggered, 0 = level */
+    uint8_t irq_control; /* irq handlers: rs_irq_control_t */
     uint32_t pages;    /* frames: number of pages */
     uint64_t paddr;    /* frames at: physical address of the first page */
     uint32_t irq;      /* irq handlers: the kernel's interrupt number */
