@@ -63,7 +63,8 @@ async function which(cmd: string): Promise<boolean> {
 
 /** Everything a build needs before CMake: platform, cross compiler, workspace, sources. */
 async function preflight(opts: BuildOptions, sys: CompiledSystem, bag: DiagnosticBag) {
-  const platformName = opts.platform ?? sys.model.platform;
+  // compileSystem already put the -p platform (canonical name) into the model.
+  const platformName = sys.model.platform;
   const platform = SEL4_PLATFORMS[platformName];
   if (!platform) {
     bag.error(undefined, `unknown platform '${platformName}'`, `one of: ${Object.keys(SEL4_PLATFORMS).join(", ")}`);
@@ -87,7 +88,7 @@ async function preflight(opts: BuildOptions, sys: CompiledSystem, bag: Diagnosti
 }
 
 export async function buildSel4(opts: BuildOptions, bag: DiagnosticBag): Promise<BuildResult | undefined> {
-  const sys = await compileSystem(opts.systemFile, bag);
+  const sys = await compileSystem(opts.systemFile, bag, { platform: opts.platform });
   if (!sys) return undefined;
   const pre = await preflight(opts, sys, bag);
   if (!pre) return undefined;

@@ -112,7 +112,7 @@ export function resolveDevices(inputs: DeviceInput[], platform: Platform | undef
       return;
     }
     taken.add(pick);
-    out[i] = fromTable(d, pick);
+    out[i] = fromTable(d, pick, platform, bag);
   });
 
   // Devices of a family with no index: the first free one, in the platform's fill order.
@@ -126,13 +126,20 @@ export function resolveDevices(inputs: DeviceInput[], platform: Platform | undef
       continue;
     }
     taken.add(pick);
-    out[i] = fromTable(d, pick);
+    out[i] = fromTable(d, pick, platform!, bag);
   }
   return out;
 }
 
-function fromTable(d: DeviceInput, p: PlatformDevice): ResolvedDevice {
+function fromTable(d: DeviceInput, p: PlatformDevice, platform: Platform, bag: DiagnosticBag): ResolvedDevice {
   const s = d.spec;
+  if (s.irq !== undefined && p.irq !== undefined && s.irq !== p.irq) {
+    bag.error(
+      d.at("irq"),
+      `irq ${s.irq} contradicts ${platform.name}'s table: '${s.compatible}' at ${hex(p.paddr + p.offset)} raises IRQ ${p.irq}`,
+      `leave \`irq\` out (the table gives ${p.irq}), or give a fixed \`paddr\` instead of \`compatible\` for a device the table does not describe`,
+    );
+  }
   const size = s.size === undefined ? p.size : (parseSize(s.size) as { bytes: number }).bytes;
   const irq = s.irq ?? p.irq;
   const m = device(s, d.at(), p.paddr, size, p.offset, irq, s.irqTrigger ?? p.irqTrigger ?? "level");
