@@ -4,14 +4,18 @@
  * is built by `neptune-gen build` and booted by `neptune-gen run --expect` in the board's QEMU
  * machine, and must show every line hello shows on virt (calls, the oneway, the transferred
  * cap, the serial write, the timer sleep, the intruder's denial) plus its own drivers' lines.
+ * A real board's build also writes its boot folder: config.txt and the very image just built.
  * Needs an seL4 workspace (NEPTUNE_SEL4_WORKSPACE); without one it is skipped with the reason.
  */
 
 import { execa } from "execa";
+import { createHash } from "node:crypto";
+import { readFile, readdir } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { HELLO_EXPECT, HELLO_PI_DRIVERS } from "./hello-expect.ts";
+import { BOOT_IMAGE_NAME } from "../src/build/bootdir.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const CLI = path.join(ROOT, "codegen/bin/neptune-gen.js");
@@ -23,10 +27,29 @@ interface Board {
   system: string;
   image: RegExp;
   drivers: RegExp[];
+  /** A real board: the build writes a boot folder for its SD card. */
+  bootFolder?: boolean;
+}
+
+/** The boot folder `build` wrote holds config.txt and exactly the image just built. */
+async function checkBootFolder(buildDir: string, buildOut: string): Promise<void> {
+  const image = /(?:built|up to date): (\S+)/.exec(buildOut)?.[1];
+  expect(image, buildOut).toBeDefined();
+  expect(buildOut).toMatch(/boot folder for the board \(copy its files onto a FAT SD card\): /);
+  const boot = path.join(buildDir, "boot");
+  const files = await readdir(boot);
+  expect(files).toContain("config.txt");
+  expect(files).toContain(BOOT_IMAGE_NAME);
+  const cfg = await readFile(path.join(boot, "config.txt"), "utf8");
+  expect(cfg).toMatch(/^arm_64bit=1$/m);
+  expect(cfg).toMatch(/^enable_uart=1$/m);
+  expect(cfg).toMatch(new RegExp(`^kernel=${BOOT_IMAGE_NAME.replace(".", "\\.")}$`, "m"));
+  const sha = async (f: string) => createHash("sha256").update(await readFile(f)).digest("hex");
+  expect(await sha(path.join(boot, BOOT_IMAGE_NAME))).toBe(await sha(image!));
 }
 
 const BOARDS: Board[] = [
-  { name: "rpi3 (QEMU raspi3b)", system: "examples/hello/rpi3.ts", image: /rootserver-image-arm-bcm2837/, drivers: HELLO_PI_DRIVERS },
+  { name: "rpi3 (QEMU raspi3b)", system: "examples/hello/rpi3.ts", image: /rootserver-image-arm-bcm2837/, drivers: HELLO_PI_DRIVERS, bootFolder: true },
 ];
 
 describe.skipIf(!workspace)(`hello on the other boards${skipReason ? ` (skipped: ${skipReason})` : ""}`, () => {
@@ -36,6 +59,7 @@ describe.skipIf(!workspace)(`hello on the other boards${skipReason ? ` (skipped:
       const build = await execa("node", [CLI, "build", "-s", b.system, "-B", buildDir], { cwd: ROOT, reject: false, all: true });
       expect(build.exitCode, build.all).toBe(0);
       expect(build.stdout).toMatch(b.image);
+      if (b.bootFolder) await checkBootFolder(buildDir, build.stdout);
       const args = ["run", "-s", b.system, "-B", buildDir, "--timeout", "150", "--fail", "boot failed|cannot create object"];
       for (const re of [...HELLO_EXPECT, ...b.drivers]) args.push("--expect", re.source);
       const run = await execa("node", [CLI, ...args], { cwd: ROOT, reject: false, all: true });

@@ -19,6 +19,7 @@ import { emitServersCmake } from "../emit/servers-cmake.ts";
 import { PROJECT_ROOT, requireWorkspace } from "./workspace.ts";
 import { serverSourceDirs } from "./sources.ts";
 import { buildErrorExcerpt } from "./excerpt.ts";
+import { type BootFolder, writeBootFolder } from "./bootdir.ts";
 
 export interface Sel4Platform {
   name: string;
@@ -54,6 +55,8 @@ export interface BuildResult {
   regenerated: string[];
   /** ninja had nothing to do. */
   upToDate: boolean;
+  /** Real boards: the folder to copy onto an SD card (build/bootdir.ts). */
+  boot?: BootFolder;
 }
 
 async function which(cmd: string): Promise<boolean> {
@@ -109,7 +112,8 @@ export async function buildSel4(opts: BuildOptions, bag: DiagnosticBag): Promise
   });
   const upToDate = await ninja(buildDir, opts.progress ?? (process.stdout.isTTY ? "tty" : "log"));
   const image = await findImage(buildDir);
-  return { image, buildDir, platform: pre.platform.name, sys, regenerated: written.written, upToDate };
+  const boot = await writeBootFolder(pre.platform.name, image, buildDir);
+  return { image, buildDir, platform: pre.platform.name, sys, regenerated: written.written, upToDate, boot };
 }
 
 /** Configures only when the build folder is new or a setting changed. */
