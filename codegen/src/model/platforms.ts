@@ -3,7 +3,9 @@
  * What the compiler knows of each platform's devices: device-tree `compatible` strings mapped to
  * physical MMIO windows and interrupt numbers (the kernel's numbering), so a driver in system.ts
  * can say `compatible: "arm,pl011"` instead of an address. Taken from the boards' public memory
- * maps (QEMU's `virt` machine; the BCM2837 peripherals at 0x3f000000).
+ * maps and device trees (QEMU's `virt` machine; the BCM2837 peripherals at 0x3f000000, the
+ * BCM2711's at 0xfe000000); codegen/test/platform-dts.test.ts checks the Pi tables against the
+ * device trees the seL4 kernel ships.
  *
  * A device whose registers do not start on a page boundary (virtio-mmio slots are 0x200 apart,
  * the Pi's mini UART sits 0x40 into the AUX page) is described by its page-aligned window plus
@@ -132,6 +134,49 @@ export const PLATFORMS: readonly Platform[] = [
         offset: 0,
         kernel: true,
         note: "the kernel's timer; ask a timer server (or the root server) for time instead",
+      },
+    ],
+  },
+  {
+    name: "rpi4",
+    aliases: ["bcm2711", "rpi4b"],
+    irqControl: "trigger",
+    fillOrder: "ascending",
+    // BCM2711 in low-peripheral mode: the VideoCore bus 0x7e000000 appears at 0xfe000000; IRQs are
+    // GIC-400 SPIs (kernel number 32 + SPI), as the board's device tree (seL4's tools/dts/rpi4.dts
+    // with the address-mapping overlay) gives them.
+    devices: [
+      {
+        compatible: "brcm,bcm2835-aux-uart",
+        paddr: 0xfe215000,
+        size: K4,
+        offset: 0x40,
+        irq: 32 + 93,
+        irqTrigger: "level",
+        // The VPU core clock, which enable_uart=1 fixes at 500 MHz on the Pi 4.
+        clockHz: 500_000_000,
+        note: "the mini UART (console on the Pi 4)",
+      },
+      { compatible: "arm,pl011", paddr: 0xfe201000, size: K4, offset: 0, irq: 32 + 121, irqTrigger: "level", clockHz: 48_000_000 },
+      // Channel 1 (SPI 65): the firmware keeps channels 0 and 2.
+      { compatible: "brcm,bcm2835-system-timer", paddr: 0xfe003000, size: K4, offset: 0, irq: 32 + 65, irqTrigger: "level" },
+      { compatible: "brcm,bcm2711-gpio", paddr: 0xfe200000, size: K4, offset: 0, irq: 32 + 113, irqTrigger: "level" },
+      { compatible: "brcm,bcm2711-emmc2", paddr: 0xfe340000, size: K4, offset: 0, irq: 32 + 126, irqTrigger: "level" },
+      {
+        compatible: "arm,armv8-timer",
+        paddr: 0,
+        size: 0,
+        offset: 0,
+        kernel: true,
+        note: "the kernel's timer; ask a timer server (or the root server) for time instead",
+      },
+      {
+        compatible: "arm,gic-400",
+        paddr: 0xff841000,
+        size: 0x7000,
+        offset: 0,
+        kernel: true,
+        note: "the interrupt controller belongs to the kernel; drivers get IRQ handler caps",
       },
     ],
   },
