@@ -32,3 +32,9 @@ export const HELLO_PI_DRIVERS = [
   /uart: mini UART registers at 0x[0-9a-f]+, IRQ handler in slot \d+/,
   /timer: BCM2835 system timer at 0x[0-9a-f]+, IRQ handler in slot \d+/,
 ];
+
+/** What the 16550 UART and Goldfish RTC drivers print on QEMU RISC-V virt. */
+export const HELLO_RISCV_DRIVERS = [
+  /uart: 16550 registers at 0x[0-9a-f]+, IRQ handler in slot \d+/,
+  /timer: Goldfish RTC at 0x[0-9a-f]+, IRQ handler in slot \d+/,
+];

@@ -41,3 +41,23 @@ export function raspberryPiDrivers(): Driver[] {
     }),
   ];
 }
+
+/** QEMU RISC-V virt: the 16550 UART (the console) and the Goldfish real-time clock. */
+export function riscvVirtDrivers(): Driver[] {
+  return [
+    driver({
+      name: "uart",
+      src: "../../drivers/ns16550",
+      serves: ["serial"],
+      priority: 200,
+      devices: [{ name: "ns16550", compatible: "ns16550a" }],
+    }),
+    driver({
+      name: "timer",
+      src: "../../drivers/goldfish-rtc",
+      serves: ["timer"],
+      priority: 190,
+      devices: [{ name: "rtc", compatible: "google,goldfish-rtc" }],
+    }),
+  ];
+}

@@ -85,9 +85,12 @@ export async function checkWorkspace(option?: string): Promise<Check[]> {
   const states = await inspectWorkspace(choice.dir, await readManifest());
   return states.map((s) => ({
     name: `workspace: ${s.repo.path}`,
-    ok: s.present,
+    // An optional repository (OpenSBI) only fails the builds that need it, which say so.
+    ok: s.present || !!s.repo.optional,
     detail: !s.present
-      ? `missing in ${choice.dir} (from ${choice.source})`
+      ? s.repo.optional
+        ? `not in ${choice.dir} (optional: ${s.repo.note ?? s.repo.role ?? "some platforms need it"}; 'neptune-gen deps' clones it)`
+        : `missing in ${choice.dir} (from ${choice.source})`
       : s.atPin
         ? `at pinned ${s.repo.commit.slice(0, 12)}`
         : `at ${s.commit?.slice(0, 12) ?? "unknown commit"}, pinned ${s.repo.commit.slice(0, 12)} (not the tested set)`,

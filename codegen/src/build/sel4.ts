@@ -20,18 +20,23 @@ import { PROJECT_ROOT, requireWorkspace } from "./workspace.ts";
 import { serverSourceDirs } from "./sources.ts";
 import { buildErrorExcerpt } from "./excerpt.ts";
 import { type BootFolder, writeBootFolder } from "./bootdir.ts";
+import { findOpenSbi } from "./opensbi.ts";
 
 export interface Sel4Platform {
   name: string;
   /** Cross-compiler prefix the seL4 CMake files expect, and the Debian package providing it. */
   crossPrefix: string;
   apt: string;
+  /** RISC-V: the image is an OpenSBI payload, built from OpenSBI's sources (opensbi.ts). */
+  opensbi?: boolean;
 }
 
 export const SEL4_PLATFORMS: Record<string, Sel4Platform> = {
   "qemu-arm-virt": { name: "qemu-arm-virt", crossPrefix: "aarch64-linux-gnu-", apt: "gcc-aarch64-linux-gnu g++-aarch64-linux-gnu" },
   rpi3: { name: "rpi3", crossPrefix: "aarch64-linux-gnu-", apt: "gcc-aarch64-linux-gnu g++-aarch64-linux-gnu" },
   rpi4: { name: "rpi4", crossPrefix: "aarch64-linux-gnu-", apt: "gcc-aarch64-linux-gnu g++-aarch64-linux-gnu" },
+  // The kernel's build dumps QEMU's device tree, so it needs qemu-system-riscv64 too.
+  "qemu-riscv-virt": { name: "qemu-riscv-virt", crossPrefix: "riscv64-linux-gnu-", apt: "gcc-riscv64-linux-gnu g++-riscv64-linux-gnu qemu-system-misc", opensbi: true },
 };
 
 export interface BuildOptions {
@@ -86,8 +91,13 @@ async function preflight(opts: BuildOptions, sys: CompiledSystem, bag: Diagnosti
   const ws = await requireWorkspace(opts.workspace);
   if (!ws.ok) bag.error(undefined, ws.message, ws.hint);
   const dirs = await serverSourceDirs(sys, bag);
+  let opensbi: string | undefined;
+  if (platform.opensbi && ws.ok) {
+    opensbi = await findOpenSbi(ws.dir);
+    if (!opensbi) bag.error(undefined, `OpenSBI sources not found (needed for ${platformName}): neither $OPENSBI_PATH nor ${path.join(ws.dir, "tools/opensbi")}`, "run 'neptune-gen deps' (it clones the pinned OpenSBI), or set OPENSBI_PATH to an OpenSBI checkout");
+  }
   if (bag.hasErrors || !ws.ok) return undefined;
-  return { platform, workspace: ws.dir, dirs };
+  return { platform, workspace: ws.dir, dirs, opensbi };
 }
 
 export async function buildSel4(opts: BuildOptions, bag: DiagnosticBag): Promise<BuildResult | undefined> {
@@ -108,6 +118,7 @@ export async function buildSel4(opts: BuildOptions, bag: DiagnosticBag): Promise
     CROSS_COMPILER_PREFIX: pre.platform.crossPrefix,
     // sel4utils gives every process the same stack size: the largest any server asks for.
     LibSel4UtilsStackSize: String(allProcesses(sys.model).reduce((n, s) => Math.max(n, s.stackBytes), 16 * 1024)),
+    ...(pre.opensbi ? { OPENSBI_PATH: pre.opensbi } : {}),
     ...opts.cmakeDefs,
   });
   const upToDate = await ninja(buildDir, opts.progress ?? (process.stdout.isTTY ? "tty" : "log"));

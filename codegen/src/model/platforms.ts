@@ -180,6 +180,44 @@ export const PLATFORMS: readonly Platform[] = [
       },
     ],
   },
+  {
+    name: "qemu-riscv-virt",
+    aliases: ["riscv-virt", "riscv64"],
+    irqControl: "trigger",
+    // QEMU plugs the first -device virtio-*-device into the highest transport.
+    fillOrder: "descending",
+    // QEMU's RISC-V `virt` machine (its dumped device tree, which the seL4 build also reads):
+    // interrupts are PLIC sources, the kernel's numbers as they are.
+    devices: [
+      { compatible: "ns16550a", paddr: 0x10000000, size: K4, offset: 0, irq: 10, irqTrigger: "level", clockHz: 3_686_400 },
+      { compatible: "google,goldfish-rtc", paddr: 0x00101000, size: K4, offset: 0, irq: 11, irqTrigger: "level" },
+      ...Array.from({ length: 8 }, (_, i): PlatformDevice => ({
+        compatible: "virtio,mmio",
+        paddr: 0x10001000 + i * K4,
+        size: K4,
+        offset: 0,
+        irq: 1 + i,
+        irqTrigger: "level",
+        index: i,
+      })),
+      {
+        compatible: "riscv,plic0",
+        paddr: 0x0c000000,
+        size: 0x600000,
+        offset: 0,
+        kernel: true,
+        note: "the interrupt controller belongs to the kernel; drivers get IRQ handler caps",
+      },
+      {
+        compatible: "riscv,clint0",
+        paddr: 0x02000000,
+        size: 0x10000,
+        offset: 0,
+        kernel: true,
+        note: "the kernel's timer; ask a timer server (or the root server) for time instead",
+      },
+    ],
+  },
 ];
 
 export function findPlatform(name: string): Platform | undefined {

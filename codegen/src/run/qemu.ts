@@ -28,6 +28,14 @@ export const QEMU_PLATFORMS: Record<string, QemuPlatform> = {
     // The Pi 3's console is the second UART (the mini UART); the first goes nowhere.
     args: (image) => ["-machine", "raspi3b", "-nographic", "-serial", "null", "-serial", "mon:stdio", "-m", "size=1024M", "-kernel", image],
   },
+  "qemu-riscv-virt": {
+    name: "qemu-riscv-virt",
+    binary: "qemu-system-riscv64",
+    apt: "qemu-system-misc",
+    // The image is OpenSBI with the system as its payload: no other firmware (-bios none).
+    // 3 GiB: the memory size the kernel's build dumped QEMU's device tree with.
+    args: (image) => ["-machine", "virt", "-cpu", "rv64", "-m", "size=3072M", "-nographic", "-bios", "none", "-kernel", image],
+  },
 };
 
 export interface QemuOptions {

@@ -19,6 +19,17 @@ static inline void ng_reg_write32(uintptr_t addr, uint32_t value)
     *(volatile uint32_t *)addr = value;
 }
 
+/* Byte registers (the 16550 UART's, one byte apart). */
+static inline uint8_t ng_reg_read8(uintptr_t addr)
+{
+    return *(volatile uint8_t *)addr;
+}
+
+static inline void ng_reg_write8(uintptr_t addr, uint8_t value)
+{
+    *(volatile uint8_t *)addr = value;
+}
+
 static inline int ng_irq_ack(ng_cptr_t irq_handler)
 {
     return seL4_IRQHandler_Ack(irq_handler) == seL4_NoError ? NG_OK : NG_EIPC;
