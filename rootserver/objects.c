@@ -60,6 +60,27 @@ static int rs_irq_handler_get(rs_env_t *env, const rs_object_t *o, seL4_CPtr *ou
     return err;
 }
 
+/* x86: a cap to a device's I/O ports, issued from the I/O port control cap. */
+static int rs_ioport_get(rs_env_t *env, const rs_object_t *o, seL4_CPtr *out)
+{
+#if defined(CONFIG_ARCH_X86)
+    cspacepath_t path;
+    int err = vka_cspace_alloc_path(&env->vka, &path);
+    if (err) {
+        return err;
+    }
+    err = seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, o->io_base, o->io_base + o->io_count - 1,
+                                       path.root, path.capPtr, path.capDepth);
+    *out = path.capPtr;
+    return err;
+#else
+    (void)env;
+    (void)out;
+    printf("neptune rootserver: %s: I/O ports exist on x86 only (tables built for another platform?)\n", o->id);
+    return -1;
+#endif
+}
+
 static int rs_frames_create(rs_env_t *env, const rs_object_t *o, rs_obj_state_t *st)
 {
     st->pages = calloc(o->pages, sizeof(*st->pages));
@@ -186,6 +207,9 @@ int rs_objects_create(rs_env_t *env)
             break;
         case RS_OBJ_DMA_INFO:
             err = 0; /* below, once every DMA object has its address */
+            break;
+        case RS_OBJ_IOPORT:
+            err = rs_ioport_get(env, o, &st->cap);
             break;
         default:
             err = -1;

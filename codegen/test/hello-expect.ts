@@ -38,3 +38,9 @@ export const HELLO_RISCV_DRIVERS = [
   /uart: 16550 registers at 0x[0-9a-f]+, IRQ handler in slot \d+/,
   /timer: Goldfish RTC at 0x[0-9a-f]+, IRQ handler in slot \d+/,
 ];
+
+/** What the 16550 (COM1) and 8254 PIT drivers print on a PC. */
+export const HELLO_PC_DRIVERS = [
+  /uart: 16550 registers at 0x3f8 \(I\/O ports\), IRQ handler in slot \d+/,
+  /timer: 8254 PIT at I\/O port 0x40, 100 Hz, IRQ handler in slot \d+/,
+];

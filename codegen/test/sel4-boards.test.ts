@@ -14,7 +14,7 @@ import { readFile, readdir } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { HELLO_EXPECT, HELLO_PI_DRIVERS, HELLO_RISCV_DRIVERS } from "./hello-expect.ts";
+import { HELLO_EXPECT, HELLO_PC_DRIVERS, HELLO_PI_DRIVERS, HELLO_RISCV_DRIVERS } from "./hello-expect.ts";
 import { BOOT_IMAGE_NAME } from "../src/build/bootdir.ts";
 import { findOpenSbi } from "../src/build/opensbi.ts";
 
@@ -71,6 +71,7 @@ const BOARDS: Board[] = [
     missing: async () =>
       (await findOpenSbi(workspace!)) ? undefined : "no OpenSBI (OPENSBI_PATH or <workspace>/tools/opensbi; neptune-gen deps clones it)",
   },
+  { name: "x86_64 (QEMU pc)", system: "examples/hello/x86_64.ts", image: /rootserver-image-x86_64-pc99/, drivers: HELLO_PC_DRIVERS },
 ];
 
 describe.skipIf(!workspace)(`hello on the other boards${skipReason ? ` (skipped: ${skipReason})` : ""}`, () => {

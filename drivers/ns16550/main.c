@@ -17,9 +17,17 @@
 
 #define RX_BUF 256
 
-/* The layout defines an offset only for registers that do not start the window. */
+/* Memory-mapped registers (the layout defines an offset only for registers that do not start
+ * the window), or, on x86, I/O ports through a cap. */
+#if defined(UART_CAP_IOPORT_NS16550)
+#define UART_REGS UART_IOPORT_NS16550
+#define UART_IOPORT_CAP UART_CAP_IOPORT_NS16550
+#else
 #ifndef UART_VADDR_NS16550_OFFSET
 #define UART_VADDR_NS16550_OFFSET 0
+#endif
+#define UART_REGS (UART_VADDR_NS16550 + UART_VADDR_NS16550_OFFSET)
+#define UART_IOPORT_CAP 0
 #endif
 
 typedef struct uart {
@@ -118,10 +126,10 @@ static const uart_server_ops_t ops = { .serial = &serial_ops, .notify = uart_not
 int main(void)
 {
     static uart_t u;
-    uart16550_init(&u.dev, UART_VADDR_NS16550 + UART_VADDR_NS16550_OFFSET, UART_CLOCK_HZ_NS16550);
+    uart16550_init(&u.dev, UART_REGS, UART_IOPORT_CAP, UART_CLOCK_HZ_NS16550);
     ng_irq_ack(UART_CAP_IRQ_NS16550);
-    printf("uart: 16550 registers at %#lx, IRQ handler in slot %u\n",
-           (unsigned long)(UART_VADDR_NS16550 + UART_VADDR_NS16550_OFFSET),
+    printf("uart: 16550 registers at %#lx%s, IRQ handler in slot %u\n", (unsigned long)UART_REGS,
+           UART_IOPORT_CAP ? " (I/O ports)" : "",
            (unsigned)UART_CAP_IRQ_NS16550);
     uart_server_init(&u.srv);
     uart_serve(&u.srv, &ops, &u);

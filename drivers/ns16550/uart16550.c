@@ -2,7 +2,8 @@
 /*
  * 16550 register logic (NS16550A data sheet): RBR/THR data, IER interrupt enable, FCR FIFO
  * control, LCR line control (DLAB bit 7 exposes the divisor latch DLL/DLM at offsets 0 and 1),
- * LSR line status. The divisor is clock / (16 * baud). The receive interrupt clears itself once
+ * LSR line status. The divisor is clock / (16 * baud). The registers are bytes in memory, or
+ * I/O ports on x86. The receive interrupt clears itself once
  * RBR is read empty.
  */
 #include <neptune/dev.h>
@@ -25,13 +26,33 @@
 #define U_LSR_THRE 0x20u /* transmit holding register empty */
 #define U_LSR_TEMT 0x40u /* transmitter idle */
 
-void uart16550_init(uart16550_t *u, uintptr_t base, uint32_t clock_hz)
+static uint8_t rd(uart16550_t *u, unsigned reg)
+{
+#if defined(CONFIG_ARCH_X86)
+    if (u->ioport) return ng_port_in8(u->ioport, (uint16_t)(u->base + reg));
+#endif
+    return ng_reg_read8(u->base + reg);
+}
+
+static void wr(uart16550_t *u, unsigned reg, uint8_t v)
+{
+#if defined(CONFIG_ARCH_X86)
+    if (u->ioport) {
+        ng_port_out8(u->ioport, (uint16_t)(u->base + reg), v);
+        return;
+    }
+#endif
+    ng_reg_write8(u->base + reg, v);
+}
+
+void uart16550_init(uart16550_t *u, uintptr_t base, ng_cptr_t ioport, uint32_t clock_hz)
 {
     u->base = base;
+    u->ioport = ioport;
     u->clock_hz = clock_hz;
-    ng_reg_write8(base + U_FCR, U_FCR_ENABLE_CLEAR);
+    wr(u, U_FCR, U_FCR_ENABLE_CLEAR);
     if (clock_hz) uart16550_configure(u, 115200, 8, 1, 0);
-    ng_reg_write8(base + U_IER, U_IER_RX);
+    wr(u, U_IER, U_IER_RX);
 }
 
 bool uart16550_configure(uart16550_t *u, uint32_t baud, unsigned data_bits, unsigned stop_bits, unsigned parity)
@@ -43,26 +64,26 @@ bool uart16550_configure(uart16550_t *u, uint32_t baud, unsigned data_bits, unsi
     uint8_t lcr = (uint8_t)(data_bits - 5);
     if (stop_bits == 2) lcr |= U_LCR_STOP2;
     if (parity) lcr |= U_LCR_PARITY | (parity == 2 ? U_LCR_EVEN : 0);
-    while (!(ng_reg_read8(u->base + U_LSR) & U_LSR_TEMT)) {
+    while (!(rd(u, U_LSR) & U_LSR_TEMT)) {
     }
-    uint8_t ier = ng_reg_read8(u->base + U_IER);
-    ng_reg_write8(u->base + U_LCR, U_LCR_DLAB);
-    ng_reg_write8(u->base + U_RBR, (uint8_t)(div & 0xffu));
-    ng_reg_write8(u->base + U_IER, (uint8_t)(div >> 8));
-    ng_reg_write8(u->base + U_LCR, lcr);
-    ng_reg_write8(u->base + U_IER, ier);
+    uint8_t ier = rd(u, U_IER);
+    wr(u, U_LCR, U_LCR_DLAB);
+    wr(u, U_RBR, (uint8_t)(div & 0xffu));
+    wr(u, U_IER, (uint8_t)(div >> 8));
+    wr(u, U_LCR, lcr);
+    wr(u, U_IER, ier);
     return true;
 }
 
 void uart16550_putc(uart16550_t *u, uint8_t c)
 {
-    while (!(ng_reg_read8(u->base + U_LSR) & U_LSR_THRE)) {
+    while (!(rd(u, U_LSR) & U_LSR_THRE)) {
     }
-    ng_reg_write8(u->base + U_RBR, c);
+    wr(u, U_RBR, c);
 }
 
 int uart16550_getc(uart16550_t *u)
 {
-    if (!(ng_reg_read8(u->base + U_LSR) & U_LSR_DATA)) return -1;
-    return ng_reg_read8(u->base + U_RBR);
+    if (!(rd(u, U_LSR) & U_LSR_DATA)) return -1;
+    return rd(u, U_RBR);
 }

@@ -42,6 +42,26 @@ export function raspberryPiDrivers(): Driver[] {
   ];
 }
 
+/** A PC (x86_64): the 16550 UART at COM1 (I/O ports) and the 8254 PIT. */
+export function pcDrivers(): Driver[] {
+  return [
+    driver({
+      name: "uart",
+      src: "../../drivers/ns16550",
+      serves: ["serial"],
+      priority: 200,
+      devices: [{ name: "ns16550", compatible: "ns16550a" }],
+    }),
+    driver({
+      name: "timer",
+      src: "../../drivers/i8254-pit",
+      serves: ["timer"],
+      priority: 190,
+      devices: [{ name: "pit", compatible: "intel,8254" }],
+    }),
+  ];
+}
+
 /** QEMU RISC-V virt: the 16550 UART (the console) and the Goldfish real-time clock. */
 export function riscvVirtDrivers(): Driver[] {
   return [

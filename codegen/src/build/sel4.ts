@@ -35,6 +35,7 @@ export const SEL4_PLATFORMS: Record<string, Sel4Platform> = {
   "qemu-arm-virt": { name: "qemu-arm-virt", crossPrefix: "aarch64-linux-gnu-", apt: "gcc-aarch64-linux-gnu g++-aarch64-linux-gnu" },
   rpi3: { name: "rpi3", crossPrefix: "aarch64-linux-gnu-", apt: "gcc-aarch64-linux-gnu g++-aarch64-linux-gnu" },
   rpi4: { name: "rpi4", crossPrefix: "aarch64-linux-gnu-", apt: "gcc-aarch64-linux-gnu g++-aarch64-linux-gnu" },
+  x86_64: { name: "x86_64", crossPrefix: "", apt: "gcc g++" },
   // The kernel's build dumps QEMU's device tree, so it needs qemu-system-riscv64 too.
   "qemu-riscv-virt": { name: "qemu-riscv-virt", crossPrefix: "riscv64-linux-gnu-", apt: "gcc-riscv64-linux-gnu g++-riscv64-linux-gnu qemu-system-misc", opensbi: true },
 };

@@ -61,6 +61,7 @@ const SLOT_KIND: Record<SlotKind, string> = {
   ntfn: "RS_SLOT_NTFN",
   signal: "RS_SLOT_SIGNAL",
   irq_handler: "RS_SLOT_IRQ_HANDLER",
+  ioport: "RS_SLOT_IOPORT",
   recv: "RS_SLOT_RECV",
   reply: "RS_SLOT_REPLY",
   spawn_ep: "RS_SLOT_SPAWN_EP",
@@ -73,7 +74,7 @@ const SLOT_KIND: Record<SlotKind, string> = {
 /** The objects the root server creates, in layout (id) order, and their table indices. */
 export function tableObjects(layout: SystemLayout): { objects: KernelObjectModel[]; index: Map<string, number> } {
   const objects = layout.objects.filter(
-    (o) => (o.type === "endpoint" || o.type === "notification" || o.type === "irq_handler" || o.type === "frame") && !SEL4UTILS_PROVIDED.test(o.id),
+    (o) => (o.type === "endpoint" || o.type === "notification" || o.type === "irq_handler" || o.type === "ioport" || o.type === "frame") && !SEL4UTILS_PROVIDED.test(o.id),
   );
   return { objects, index: new Map(objects.map((o, i) => [o.id, i])) };
 }
@@ -132,6 +133,9 @@ function objectInit(o: KernelObjectModel, index: Map<string, number>, irqControl
       break;
     case "notification":
       f.push(".type = RS_OBJ_NOTIFICATION");
+      break;
+    case "ioport":
+      f.push(".type = RS_OBJ_IOPORT", `.io_base = ${hexLiteral(o.ioport?.base ?? 0)}`, `.io_count = ${o.ioport?.count ?? 0}u`);
       break;
     case "irq_handler":
       f.push(".type = RS_OBJ_IRQ_HANDLER", `.irq = ${o.irq ?? 0}u`, `.irq_edge = ${o.irqTrigger === "edge" ? 1 : 0}`, `.irq_control = ${IRQ_CONTROL[irqControl]}`);

@@ -83,6 +83,7 @@ function printDeviceClocks(p: CPrinter, server: ServerModel): void {
   p.comment("Device input clocks (Hz) from the platform table; 0: unknown, keep the firmware's settings.");
   for (const d of [...server.devices].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     p.define(upperIdent(server.name, "clock_hz", d.name), `${d.clockHz ?? 0}u`);
+    if (d.ioport) p.define(upperIdent(server.name, "ioport", d.name), hexLiteral(d.ioport.base), `first of ${d.ioport.count} I/O ports`);
   }
   p.blank();
 }

@@ -29,6 +29,8 @@ export interface PlatformDevice {
   kernel?: boolean;
   /** Input clock in Hz the driver divides (UART baud rates), where the board fixes it. */
   clockHz?: number;
+  /** x86: reached through these I/O ports instead of MMIO (paddr and size are 0). */
+  ioport?: { base: number; count: number };
   note?: string;
 }
 
@@ -215,6 +217,26 @@ export const PLATFORMS: readonly Platform[] = [
         offset: 0,
         kernel: true,
         note: "the kernel's timer; ask a timer server (or the root server) for time instead",
+      },
+    ],
+  },
+  {
+    name: "x86_64",
+    aliases: ["pc99", "pc"],
+    irqControl: "ioapic",
+    fillOrder: "ascending",
+    // A PC (QEMU `pc`): the legacy devices are I/O ports, their interrupts I/O APIC pins (ISA IRQ
+    // n is pin n, except the PIT's IRQ 0, which QEMU and the ACPI tables route to pin 2).
+    devices: [
+      { compatible: "ns16550a", paddr: 0, size: 0, offset: 0, ioport: { base: 0x3f8, count: 8 }, irq: 4, irqTrigger: "edge", clockHz: 1_843_200, note: "COM1" },
+      { compatible: "intel,8254", paddr: 0, size: 0, offset: 0, ioport: { base: 0x40, count: 4 }, irq: 2, irqTrigger: "edge", note: "the PIT" },
+      {
+        compatible: "intel,ioapic",
+        paddr: 0xfec00000,
+        size: K4,
+        offset: 0,
+        kernel: true,
+        note: "the interrupt controller belongs to the kernel; drivers get IRQ handler caps",
       },
     ],
   },

@@ -144,6 +144,7 @@ function fromTable(d: DeviceInput, p: PlatformDevice, platform: Platform, bag: D
   const irq = s.irq ?? p.irq;
   const m = device(s, d.at(), p.paddr, size, p.offset, irq, s.irqTrigger ?? p.irqTrigger ?? "level");
   if (p.clockHz !== undefined) m.clockHz = p.clockHz;
+  if (p.ioport) m.ioport = { ...p.ioport };
   return { driver: d.driver, model: m, irqPos: irq === undefined ? undefined : d.at(s.irq !== undefined ? "irq" : "compatible") };
 }
 

@@ -35,6 +35,8 @@ typedef enum rs_object_type {
     /* one frame the root server fills with an ng_dma_info_t (<neptune/dma.h>) describing the
      * RS_OBJ_DMA object `of`; mapped read-only into the driver */
     RS_OBJ_DMA_INFO = 6,
+    /* x86: the I/O ports io_base .. io_base + io_count - 1 of a device */
+    RS_OBJ_IOPORT = 16,
 } rs_object_type_t;
 
 /* How the kernel's interrupt controller hands out an IRQ handler: the platform decides, and the
@@ -58,6 +60,8 @@ typedef struct rs_object {
     uint64_t paddr;    /* frames at: physical address of the first page */
     uint32_t irq;      /* irq handlers: the kernel's interrupt number */
     uint32_t of;       /* DMA info pages: index of the DMA object it describes */
+    uint32_t io_base;  /* I/O ports: the first */
+    uint32_t io_count; /* I/O ports: how many */
 } rs_object_t;
 
 /* Objects that are frames (mapped, never installed as caps). */
@@ -82,6 +86,8 @@ typedef enum rs_slot_kind {
     RS_SLOT_ROOT_EP = 10,
     /* empty: a run-time connection's minted cap or its client's shared-memory object */
     RS_SLOT_CONN = 11,
+    /* x86: an I/O port cap (a copy of an RS_OBJ_IOPORT object) */
+    RS_SLOT_IOPORT = 16,
 } rs_slot_kind_t;
 
 /* Rights bits of an installed cap (seL4_CapRights_t). */
