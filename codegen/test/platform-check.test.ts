@@ -50,6 +50,9 @@ describe("validating a description against another platform (-p)", () => {
       ["examples/hello/system.ts", "qemu-arm-virt"],
       ["examples/hello/rpi3.ts", "rpi3"],
       ["examples/hello/rpi3.ts", "raspi3b"],
+      ["examples/hello/rpi4.ts", "rpi4"],
+      ["examples/hello/qemu-riscv-virt.ts", "qemu-riscv-virt"],
+      ["examples/hello/x86_64.ts", "x86_64"],
     ]) {
       const { sys, errors } = await compileFor(path.join(ROOT, file), platform);
       expect(errors, `${file} on ${platform}`).toEqual([]);
@@ -69,6 +72,30 @@ describe("validating a description against another platform (-p)", () => {
     expect(pi).toMatch(/\.irq = 93u, .*\.irq_control = RS_IRQ_CONTROL_PLAIN/);
     expect(pi).toMatch(/\.irq = 65u, .*\.irq_control = RS_IRQ_CONTROL_PLAIN/);
     expect(pi).not.toMatch(/RS_IRQ_CONTROL_TRIGGER/);
+    // The Pi 4 has a GIC-400: SPI 93 is the mini UART.
+    expect(await tables("examples/hello/rpi4.ts")).toMatch(/\.irq = 125u, .*\.irq_control = RS_IRQ_CONTROL_TRIGGER/);
+    // RISC-V: PLIC sources, with a trigger.
+    expect(await tables("examples/hello/qemu-riscv-virt.ts")).toMatch(/\.irq = 10u, .*\.irq_control = RS_IRQ_CONTROL_TRIGGER/);
+    // x86: I/O APIC pins (COM1 on 4, the PIT on 2), edge triggered.
+    const pc = await tables("examples/hello/x86_64.ts");
+    expect(pc).toMatch(/\.irq = 4u, \.irq_edge = 1, \.irq_control = RS_IRQ_CONTROL_IOAPIC/);
+    expect(pc).toMatch(/\.irq = 2u, \.irq_edge = 1, \.irq_control = RS_IRQ_CONTROL_IOAPIC/);
+  });
+
+  it("gives x86 drivers I/O port caps instead of MMIO windows", async () => {
+    const { sys } = await compileFor(path.join(ROOT, "examples/hello/x86_64.ts"));
+    const files = emitSystem(sys!);
+    const tables = files.find((f) => f.path === "rootserver/system_gen.c")!.text;
+    expect(tables).toMatch(/"ioport:uart\.ns16550", \.type = RS_OBJ_IOPORT, \.io_base = 0x3f8u, \.io_count = 8u/);
+    expect(tables).toMatch(/"ioport:timer\.pit", \.type = RS_OBJ_IOPORT, \.io_base = 0x40u, \.io_count = 4u/);
+    expect(tables).toMatch(/\.kind = RS_SLOT_IOPORT, \.object = \d+u/);
+    expect(tables).not.toMatch(/"mmio:uart/);
+    const uart = files.find((f) => f.path === "servers/uart/server_gen.h")!.text;
+    expect(uart).toMatch(/#define UART_CAP_IOPORT_NS16550 \d+u/);
+    expect(uart).toMatch(/#define UART_IOPORT_NS16550 0x3f8u/);
+    expect(uart).not.toMatch(/UART_VADDR_NS16550/);
+    // Only the ports of its own device: the PIT's are the timer's.
+    expect(uart).not.toMatch(/0x40u/);
   });
 });
 
