@@ -41,6 +41,9 @@ export const TOOLS: Tool[] = [
   { cmd: "python3", args: ["--version"], apt: "python3", why: "the kernel's code generators" },
   { cmd: "git", args: ["--version"], apt: "git", why: "neptune-gen deps clones the pinned seL4 set" },
   { cmd: "clang", args: ["--version"], apt: "clang libclang-rt-14-dev", why: "libFuzzer harnesses", optional: true },
+  { cmd: "riscv64-linux-gnu-gcc", args: ["--version"], apt: "gcc-riscv64-linux-gnu g++-riscv64-linux-gnu", why: "cross-compiles for qemu-riscv-virt", optional: true },
+  { cmd: "qemu-system-riscv64", args: ["--version"], apt: "qemu-system-misc", why: "builds (device tree) and boots qemu-riscv-virt images", optional: true },
+  { cmd: "qemu-system-x86_64", args: ["--version"], apt: "qemu-system-x86", why: "boots x86_64 images", optional: true },
 ];
 
 /** Modules the kernel's and tools' Python generators import, with the pip package of each. */
