@@ -134,7 +134,7 @@ static int rs_dma_create(rs_env_t *env, const rs_object_t *o, rs_obj_state_t *st
         st->pages[p].cptr = path.capPtr;
         st->pages[p].type = type;
         st->pages[p].size_bits = o->size_bits;
-        seL4_ARM_Page_GetAddress_t a = seL4_ARM_Page_GetAddress(path.capPtr);
+        seL4_ARCH_Page_GetAddress_t a = seL4_ARCH_Page_GetAddress(path.capPtr);
         if (a.error || a.paddr != st->paddr + ((uint64_t)p << o->size_bits)) {
             printf("neptune rootserver: %s: page %u is not where the untyped says\n", o->id,
                    (unsigned)p);
