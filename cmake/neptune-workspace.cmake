@@ -64,10 +64,15 @@ function(neptune_check_pinned_commits manifest)
     set(dirs_musllibc "${NEPTUNE_MUSLLIBC_DIR}")
     set(dirs_seL4_libs "${NEPTUNE_SEL4_LIBS_DIR}")
     set(dirs_util_libs "${NEPTUNE_UTIL_LIBS_DIR}")
+    set(dirs_opensbi "${OPENSBI_PATH}")
     foreach(i RANGE ${last})
         string(JSON name GET "${json}" repositories ${i} name)
         string(JSON pinned GET "${json}" repositories ${i} commit)
         set(dir "${dirs_${name}}")
+        # Repositories the build does not use (OpenSBI off RISC-V) have no folder here.
+        if("${dir}" STREQUAL "")
+            continue()
+        endif()
         execute_process(
             COMMAND "${GIT_EXECUTABLE}" -C "${dir}" rev-parse HEAD
             OUTPUT_VARIABLE head

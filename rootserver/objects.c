@@ -22,6 +22,8 @@
 
 #include "env.h"
 
+/* Gets the IRQ handler cap the way the platform's interrupt controller takes it: the tables say
+ * which (irq_control, from the compiler's platform table), so nothing is found out by trial. */
 static int rs_irq_handler_get(rs_env_t *env, const rs_object_t *o, seL4_CPtr *out)
 {
     cspacepath_t path;
@@ -29,14 +31,54 @@ static int rs_irq_handler_get(rs_env_t *env, const rs_object_t *o, seL4_CPtr *ou
     if (err) {
         return err;
     }
-#if defined(CONFIG_ARCH_ARM)
-    err = seL4_IRQControl_GetTrigger(seL4_CapIRQControl, o->irq, o->irq_edge, path.root,
-                                     path.capPtr, path.capDepth);
-#else
-    err = seL4_IRQControl_Get(seL4_CapIRQControl, o->irq, path.root, path.capPtr, path.capDepth);
+    switch (o->irq_control) {
+    case RS_IRQ_CONTROL_PLAIN:
+        err = seL4_IRQControl_Get(seL4_CapIRQControl, o->irq, path.root, path.capPtr, path.capDepth);
+        break;
+#if defined(CONFIG_ARCH_ARM) || defined(CONFIG_ARCH_RISCV)
+    case RS_IRQ_CONTROL_TRIGGER:
+        err = seL4_IRQControl_GetTrigger(seL4_CapIRQControl, o->irq, o->irq_edge, path.root,
+                                         path.capPtr, path.capDepth);
+        break;
 #endif
+#if defined(CONFIG_ARCH_X86)
+    case RS_IRQ_CONTROL_IOAPIC:
+        /* I/O APIC 0, pin `irq`, active high; the vector is the pin too (the kernel adds its
+         * offset), so the handler's number is the one the tables name. */
+        err = seL4_IRQControl_GetIOAPIC(seL4_CapIRQControl, path.root, path.capPtr, path.capDepth, 0, o->irq,
+                                        o->irq_edge ? 0 : 1, 0, o->irq);
+        break;
+#endif
+    default:
+        printf("neptune rootserver: %s: IRQ control method %u is not one this kernel has (tables built "
+               "for another platform?)\n",
+               o->id, (unsigned)o->irq_control);
+        err = -1;
+        break;
+    }
     *out = path.capPtr;
     return err;
+}
+
+/* x86: a cap to a device's I/O ports, issued from the I/O port control cap. */
+static int rs_ioport_get(rs_env_t *env, const rs_object_t *o, seL4_CPtr *out)
+{
+#if defined(CONFIG_ARCH_X86)
+    cspacepath_t path;
+    int err = vka_cspace_alloc_path(&env->vka, &path);
+    if (err) {
+        return err;
+    }
+    err = seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, o->io_base, o->io_base + o->io_count - 1,
+                                       path.root, path.capPtr, path.capDepth);
+    *out = path.capPtr;
+    return err;
+#else
+    (void)env;
+    (void)out;
+    printf("neptune rootserver: %s: I/O ports exist on x86 only (tables built for another platform?)\n", o->id);
+    return -1;
+#endif
 }
 
 static int rs_frames_create(rs_env_t *env, const rs_object_t *o, rs_obj_state_t *st)
@@ -92,7 +134,7 @@ static int rs_dma_create(rs_env_t *env, const rs_object_t *o, rs_obj_state_t *st
         st->pages[p].cptr = path.capPtr;
         st->pages[p].type = type;
         st->pages[p].size_bits = o->size_bits;
-        seL4_ARM_Page_GetAddress_t a = seL4_ARM_Page_GetAddress(path.capPtr);
+        seL4_ARCH_Page_GetAddress_t a = seL4_ARCH_Page_GetAddress(path.capPtr);
         if (a.error || a.paddr != st->paddr + ((uint64_t)p << o->size_bits)) {
             printf("neptune rootserver: %s: page %u is not where the untyped says\n", o->id,
                    (unsigned)p);
@@ -165,6 +207,9 @@ int rs_objects_create(rs_env_t *env)
             break;
         case RS_OBJ_DMA_INFO:
             err = 0; /* below, once every DMA object has its address */
+            break;
+        case RS_OBJ_IOPORT:
+            err = rs_ioport_get(env, o, &st->cap);
             break;
         default:
             err = -1;

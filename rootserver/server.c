@@ -130,6 +130,8 @@ static int rs_install_caps(rs_env_t *env, const rs_server_t *s, rs_server_state_
             if (!err) {
                 err = vka_cnode_copy(&dest, &src, seL4_AllRights);
             }
+        } else if (c->kind == RS_SLOT_IOPORT) {
+            err = vka_cnode_copy(&dest, &src, seL4_AllRights);
         } else {
             err = vka_cnode_mint(&dest, &src, rs_cap_rights(c->rights), (seL4_Word)c->badge);
         }

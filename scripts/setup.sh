@@ -12,7 +12,8 @@ SUDO=""
 step() { printf '\n== %s\n' "$*"; }
 
 apt_pkgs=(git cmake ninja-build gcc g++ gcc-aarch64-linux-gnu g++-aarch64-linux-gnu qemu-system-arm
-  device-tree-compiler libxml2-utils cpio python3 python3-pip clang libclang-rt-14-dev dosfstools mtools)
+  device-tree-compiler libxml2-utils cpio python3 python3-pip clang libclang-rt-14-dev dosfstools mtools
+  gcc-riscv64-linux-gnu g++-riscv64-linux-gnu qemu-system-misc qemu-system-x86)
 missing=()
 for p in "${apt_pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then

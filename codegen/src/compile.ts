@@ -14,7 +14,8 @@
 import { readFile, readdir, stat, mkdir, writeFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { DiagnosticBag, UserErrors } from "./diag/diagnostics.ts";
+import { DiagnosticBag, UserErrors, suggestionHint } from "./diag/diagnostics.ts";
+import { findPlatform, platformNames } from "./model/platforms.ts";
 import type { IdlModel } from "./model/idl.ts";
 import { type CompiledSystem, allProcesses } from "./model/system.ts";
 import { compileIdl } from "./model/resolve-idl.ts";
@@ -103,9 +104,25 @@ export function compileIdlSources(sources: { file: string; text: string }[], bag
   return idl;
 }
 
-export async function compileSystem(systemFile: string, bag: DiagnosticBag): Promise<CompiledSystem | undefined> {
+export interface CompileOptions {
+  /**
+   * Compile for this platform instead of the one system.ts names (`-p`): its devices are then
+   * checked against this platform's table.
+   */
+  platform?: string;
+}
+
+export async function compileSystem(systemFile: string, bag: DiagnosticBag, opts: CompileOptions = {}): Promise<CompiledSystem | undefined> {
   const loaded = await loadSystemFile(systemFile, bag);
   if (!loaded || bag.hasErrors) return undefined;
+  if (opts.platform !== undefined) {
+    const p = findPlatform(opts.platform);
+    if (!p) {
+      bag.error(undefined, `unknown platform '${opts.platform}'`, suggestionHint(opts.platform, platformNames()) ?? `use one of: ${platformNames().join(", ")}`);
+      return undefined;
+    }
+    loaded.spec.platform = p.name;
+  }
   const idlFiles = await findIdlFiles(loaded.spec.idl ?? ["idl"], bag, path.dirname(systemFile));
   if (bag.hasErrors) return undefined;
   const idl = await compileIdlFiles(withBuiltinIdl(idlFiles), bag);

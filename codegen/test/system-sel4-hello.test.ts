@@ -9,29 +9,12 @@ import { execa } from "execa";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { HELLO_EXPECT, HELLO_VIRT_DRIVERS } from "./hello-expect.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const CLI = path.join(ROOT, "codegen/bin/neptune-gen.js");
 const workspace = process.env.NEPTUNE_SEL4_WORKSPACE;
 const skipReason = workspace ? undefined : "NEPTUNE_SEL4_WORKSPACE is not set: no seL4 sources to build an image from";
-
-/** Every line the example prints on seL4; the host target must print the same. */
-export const HELLO_EXPECT = [
-  /echo: serving echo on slot \d+/,
-  /client: echo\.add\(40, 2\) = 42 \(ok\)/,
-  /client: echo\.echo_str\("hello, seL4"\) = "hello, seL4" \(ok\)/,
-  /client: echo\.echo_bytes\(64 bytes\) = 64 bytes, identical \(ok\)/,
-  /echo: ping 3 from badge 1 \(3 so far\)/,
-  /client: echo\.share_ntfn\(own notification\) = true \(ok\)/,
-  /client: echo signalled our notification through the transferred cap/,
-  /client: this line went through the uart driver's PL011 registers/,
-  /client: serial\.write: 65 bytes \(ok\)/,
-  /rtc: PL031 registers at 0x[0-9a-f]+, IRQ handler in slot \d+/,
-  /client: timer\.now\(\) = \d+ s \(ok\)/,
-  /client: slept 1 s on the rtc \(ok\)/,
-  /client: done/,
-  /intruder: cannot reach echo: \d+ calls through slots \d+\.\.\d+ all failed with NG_EIPC \(no capability\)/,
-];
 
 describe.skipIf(!workspace)(`hello on seL4 in QEMU${skipReason ? ` (skipped: ${skipReason})` : ""}`, () => {
   const buildDir = path.join(os.tmpdir(), "neptune-test-hello-sel4");
@@ -42,7 +25,7 @@ describe.skipIf(!workspace)(`hello on seL4 in QEMU${skipReason ? ` (skipped: ${s
     expect(build.stdout).toMatch(/(built|up to date): .*rootserver-image-arm-qemu-arm-virt/);
 
     const args = ["run", "-s", "examples/hello/system.ts", "-B", buildDir, "--timeout", "120"];
-    for (const re of HELLO_EXPECT) args.push("--expect", re.source);
+    for (const re of [...HELLO_EXPECT, ...HELLO_VIRT_DRIVERS]) args.push("--expect", re.source);
     const run = await execa("node", [CLI, ...args], { cwd: ROOT, reject: false, all: true });
     expect(run.exitCode, run.all).toBe(0);
     expect(run.stdout).toMatch(/neptune rootserver: system hello: 5 servers started/);

@@ -2,8 +2,10 @@
 /*
  * The PL011 serial driver: serves the `serial` interface. Output goes straight to the transmit
  * FIFO; input arrives by interrupt (IRQ handler cap bound to the driver's notification), is
- * buffered, and wakes a client that asked to be notified. The system must name this server
- * `uart` and its device `pl011` (the generated constants are UART_*_PL011).
+ * buffered, and wakes a client that asked to be notified. The line is set to 115200 8N1 from the
+ * UART clock the platform table gives (UART_CLOCK_HZ_PL011; 0 keeps what the firmware set) and
+ * can be changed with `configure`. The system must name this server `uart` and its device
+ * `pl011` (the generated constants are UART_*_PL011).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -71,10 +73,12 @@ static void uart_rx_notify(void *ctx, ng_call_t *call, const serial_rx_notify_re
 
 static int uart_configure(void *ctx, ng_call_t *call, const serial_configure_req_t *req)
 {
-    (void)ctx;
+    uart_t *u = ctx;
     (void)call;
-    (void)req;
-    return SERIAL_ERR_UNSUPPORTED; /* keeps the line settings QEMU or the firmware set */
+    const serial_line_config_t *c = &req->cfg;
+    unsigned parity = c->parity == SERIAL_PARITY_ODD ? 1u : c->parity == SERIAL_PARITY_EVEN ? 2u : 0u;
+    if (!pl011_configure(&u->dev, c->baud, c->data_bits, c->stop_bits, parity)) return SERIAL_ERR_UNSUPPORTED;
+    return NG_OK;
 }
 
 /* An interrupt (the driver's only notification source): drain the receive FIFO into the
@@ -109,7 +113,7 @@ static const uart_server_ops_t ops = { .serial = &serial_ops, .notify = uart_not
 int main(void)
 {
     static uart_t u;
-    pl011_init(&u.dev, UART_VADDR_PL011);
+    pl011_init(&u.dev, UART_VADDR_PL011, UART_CLOCK_HZ_PL011);
     ng_irq_ack(UART_CAP_IRQ_PL011);
     printf("uart: PL011 registers at %#lx, IRQ handler in slot %u\n", (unsigned long)UART_VADDR_PL011,
            (unsigned)UART_CAP_IRQ_PL011);

@@ -41,6 +41,9 @@ export const TOOLS: Tool[] = [
   { cmd: "python3", args: ["--version"], apt: "python3", why: "the kernel's code generators" },
   { cmd: "git", args: ["--version"], apt: "git", why: "neptune-gen deps clones the pinned seL4 set" },
   { cmd: "clang", args: ["--version"], apt: "clang libclang-rt-14-dev", why: "libFuzzer harnesses", optional: true },
+  { cmd: "riscv64-linux-gnu-gcc", args: ["--version"], apt: "gcc-riscv64-linux-gnu g++-riscv64-linux-gnu", why: "cross-compiles for qemu-riscv-virt", optional: true },
+  { cmd: "qemu-system-riscv64", args: ["--version"], apt: "qemu-system-misc", why: "builds (device tree) and boots qemu-riscv-virt images", optional: true },
+  { cmd: "qemu-system-x86_64", args: ["--version"], apt: "qemu-system-x86", why: "boots x86_64 images", optional: true },
 ];
 
 /** Modules the kernel's and tools' Python generators import, with the pip package of each. */
@@ -85,9 +88,12 @@ export async function checkWorkspace(option?: string): Promise<Check[]> {
   const states = await inspectWorkspace(choice.dir, await readManifest());
   return states.map((s) => ({
     name: `workspace: ${s.repo.path}`,
-    ok: s.present,
+    // An optional repository (OpenSBI) only fails the builds that need it, which say so.
+    ok: s.present || !!s.repo.optional,
     detail: !s.present
-      ? `missing in ${choice.dir} (from ${choice.source})`
+      ? s.repo.optional
+        ? `not in ${choice.dir} (optional: ${s.repo.note ?? s.repo.role ?? "some platforms need it"}; 'neptune-gen deps' clones it)`
+        : `missing in ${choice.dir} (from ${choice.source})`
       : s.atPin
         ? `at pinned ${s.repo.commit.slice(0, 12)}`
         : `at ${s.commit?.slice(0, 12) ?? "unknown commit"}, pinned ${s.repo.commit.slice(0, 12)} (not the tested set)`,

@@ -19,18 +19,25 @@ import { emitServersCmake } from "../emit/servers-cmake.ts";
 import { PROJECT_ROOT, requireWorkspace } from "./workspace.ts";
 import { serverSourceDirs } from "./sources.ts";
 import { buildErrorExcerpt } from "./excerpt.ts";
+import { type BootFolder, writeBootFolder } from "./bootdir.ts";
+import { findOpenSbi } from "./opensbi.ts";
 
 export interface Sel4Platform {
   name: string;
   /** Cross-compiler prefix the seL4 CMake files expect, and the Debian package providing it. */
   crossPrefix: string;
   apt: string;
+  /** RISC-V: the image is an OpenSBI payload, built from OpenSBI's sources (opensbi.ts). */
+  opensbi?: boolean;
 }
 
 export const SEL4_PLATFORMS: Record<string, Sel4Platform> = {
   "qemu-arm-virt": { name: "qemu-arm-virt", crossPrefix: "aarch64-linux-gnu-", apt: "gcc-aarch64-linux-gnu g++-aarch64-linux-gnu" },
   rpi3: { name: "rpi3", crossPrefix: "aarch64-linux-gnu-", apt: "gcc-aarch64-linux-gnu g++-aarch64-linux-gnu" },
   rpi4: { name: "rpi4", crossPrefix: "aarch64-linux-gnu-", apt: "gcc-aarch64-linux-gnu g++-aarch64-linux-gnu" },
+  x86_64: { name: "x86_64", crossPrefix: "", apt: "gcc g++" },
+  // The kernel's build dumps QEMU's device tree, so it needs qemu-system-riscv64 too.
+  "qemu-riscv-virt": { name: "qemu-riscv-virt", crossPrefix: "riscv64-linux-gnu-", apt: "gcc-riscv64-linux-gnu g++-riscv64-linux-gnu qemu-system-misc", opensbi: true },
 };
 
 export interface BuildOptions {
@@ -54,6 +61,8 @@ export interface BuildResult {
   regenerated: string[];
   /** ninja had nothing to do. */
   upToDate: boolean;
+  /** Real boards: the folder to copy onto an SD card (build/bootdir.ts). */
+  boot?: BootFolder;
 }
 
 async function which(cmd: string): Promise<boolean> {
@@ -63,7 +72,8 @@ async function which(cmd: string): Promise<boolean> {
 
 /** Everything a build needs before CMake: platform, cross compiler, workspace, sources. */
 async function preflight(opts: BuildOptions, sys: CompiledSystem, bag: DiagnosticBag) {
-  const platformName = opts.platform ?? sys.model.platform;
+  // compileSystem already put the -p platform (canonical name) into the model.
+  const platformName = sys.model.platform;
   const platform = SEL4_PLATFORMS[platformName];
   if (!platform) {
     bag.error(undefined, `unknown platform '${platformName}'`, `one of: ${Object.keys(SEL4_PLATFORMS).join(", ")}`);
@@ -82,12 +92,17 @@ async function preflight(opts: BuildOptions, sys: CompiledSystem, bag: Diagnosti
   const ws = await requireWorkspace(opts.workspace);
   if (!ws.ok) bag.error(undefined, ws.message, ws.hint);
   const dirs = await serverSourceDirs(sys, bag);
+  let opensbi: string | undefined;
+  if (platform.opensbi && ws.ok) {
+    opensbi = await findOpenSbi(ws.dir);
+    if (!opensbi) bag.error(undefined, `OpenSBI sources not found (needed for ${platformName}): neither $OPENSBI_PATH nor ${path.join(ws.dir, "tools/opensbi")}`, "run 'neptune-gen deps' (it clones the pinned OpenSBI), or set OPENSBI_PATH to an OpenSBI checkout");
+  }
   if (bag.hasErrors || !ws.ok) return undefined;
-  return { platform, workspace: ws.dir, dirs };
+  return { platform, workspace: ws.dir, dirs, opensbi };
 }
 
 export async function buildSel4(opts: BuildOptions, bag: DiagnosticBag): Promise<BuildResult | undefined> {
-  const sys = await compileSystem(opts.systemFile, bag);
+  const sys = await compileSystem(opts.systemFile, bag, { platform: opts.platform });
   if (!sys) return undefined;
   const pre = await preflight(opts, sys, bag);
   if (!pre) return undefined;
@@ -104,11 +119,13 @@ export async function buildSel4(opts: BuildOptions, bag: DiagnosticBag): Promise
     CROSS_COMPILER_PREFIX: pre.platform.crossPrefix,
     // sel4utils gives every process the same stack size: the largest any server asks for.
     LibSel4UtilsStackSize: String(allProcesses(sys.model).reduce((n, s) => Math.max(n, s.stackBytes), 16 * 1024)),
+    ...(pre.opensbi ? { OPENSBI_PATH: pre.opensbi } : {}),
     ...opts.cmakeDefs,
   });
   const upToDate = await ninja(buildDir, opts.progress ?? (process.stdout.isTTY ? "tty" : "log"));
   const image = await findImage(buildDir);
-  return { image, buildDir, platform: pre.platform.name, sys, regenerated: written.written, upToDate };
+  const boot = await writeBootFolder(pre.platform.name, image, buildDir);
+  return { image, buildDir, platform: pre.platform.name, sys, regenerated: written.written, upToDate, boot };
 }
 
 /** Configures only when the build folder is new or a setting changed. */

@@ -24,6 +24,11 @@ export interface PinnedRepo {
   /** Where it sits in the workspace. */
   path: string;
   branch?: string;
+  tag?: string;
+  role?: string;
+  note?: string;
+  /** Needed by some platforms only (OpenSBI for RISC-V): a workspace without it is still usable. */
+  optional?: boolean;
 }
 
 export interface Manifest {
@@ -97,8 +102,10 @@ export async function requireWorkspace(option?: string): Promise<{ ok: true; dir
   const choice = await chooseWorkspace(option);
   const manifest = await readManifest();
   const states = await inspectWorkspace(choice.dir, manifest);
-  const missing = states.filter((s) => !s.present).map((s) => s.repo.path);
-  if (missing.length === states.length) {
+  // Optional repositories (OpenSBI) are checked by the builds that need them.
+  const required = states.filter((s) => !s.repo.optional);
+  const missing = required.filter((s) => !s.present).map((s) => s.repo.path);
+  if (missing.length === required.length) {
     return {
       ok: false,
       message: `no seL4 workspace at ${choice.dir} (from ${choice.source})`,

@@ -76,5 +76,16 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
     if (!res) return;
     const what = res.upToDate && res.regenerated.length === 0 ? "up to date" : "built";
     console.log(`${what}: ${res.image}`);
+    if (res.boot) {
+      console.log(`boot folder for the board (copy its files onto a FAT SD card): ${res.boot.dir}`);
+      console.log(`  ${res.boot.files.join("  ")}`);
+      if (res.boot.firmwareDir) console.log(`  firmware from ${res.boot.firmwareDir}`);
+      if (res.boot.missing.length) {
+        process.stderr.write(
+          `neptune-gen: warning: the boot folder lacks the firmware files ${res.boot.missing.join(", ")}\n` +
+            `hint: see ${res.boot.dir}/MISSING-FIRMWARE.txt (Debian's raspi-firmware package, or github.com/raspberrypi/firmware)\n`,
+        );
+      }
+    }
   },
 };

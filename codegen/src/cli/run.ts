@@ -13,6 +13,11 @@ import { qemuCommand } from "../run/qemu.ts";
 import { buildOrReport, withBuild, type BuildArgs } from "./build.ts";
 import { report } from "./common.ts";
 
+/** Boards QEMU cannot boot, and why. */
+const NO_QEMU_REASON: Record<string, string> = {
+  rpi4: "QEMU has no Raspberry Pi 4 machine (Debian's QEMU 7.2 stops at raspi3b), so rpi4 images boot on the board only",
+};
+
 interface RunArgs extends BuildArgs {
   target: string;
   expect?: string[];
@@ -72,7 +77,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
       if (disk === false) return;
       cmd = qemuCommand(res.platform, res.image, { icount: args.icount, disk, virtioModern: args["virtio-modern"] });
       if (!cmd) {
-        process.stderr.write(`neptune-gen: error: no QEMU machine for platform ${res.platform}\nhint: copy the image to the board's boot medium\n`);
+        const why = NO_QEMU_REASON[res.platform] ?? `no QEMU machine for platform ${res.platform}`;
+        const where = res.boot ? `copy the files of ${res.boot.dir} onto a FAT SD card and boot the board (docs/boards.md)` : "copy the image to the board's boot medium";
+        process.stderr.write(`neptune-gen: error: ${why}\nhint: ${where}\n`);
         process.exitCode = 1;
         return;
       }

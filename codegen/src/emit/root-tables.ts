@@ -48,6 +48,8 @@ import type {
   VaddrModel,
 } from "../model/system.ts";
 
+import { type IrqControl, findPlatform } from "../model/platforms.ts";
+
 /** Object ids whose frames sel4utils provides itself (not created from the tables). */
 const SEL4UTILS_PROVIDED = /^(ipcbuf|stack):/;
 const FAULT_EP_SLOT = 2;
@@ -59,6 +61,7 @@ const SLOT_KIND: Record<SlotKind, string> = {
   ntfn: "RS_SLOT_NTFN",
   signal: "RS_SLOT_SIGNAL",
   irq_handler: "RS_SLOT_IRQ_HANDLER",
+  ioport: "RS_SLOT_IOPORT",
   recv: "RS_SLOT_RECV",
   reply: "RS_SLOT_REPLY",
   spawn_ep: "RS_SLOT_SPAWN_EP",
@@ -71,7 +74,7 @@ const SLOT_KIND: Record<SlotKind, string> = {
 /** The objects the root server creates, in layout (id) order, and their table indices. */
 export function tableObjects(layout: SystemLayout): { objects: KernelObjectModel[]; index: Map<string, number> } {
   const objects = layout.objects.filter(
-    (o) => (o.type === "endpoint" || o.type === "notification" || o.type === "irq_handler" || o.type === "frame") && !SEL4UTILS_PROVIDED.test(o.id),
+    (o) => (o.type === "endpoint" || o.type === "notification" || o.type === "irq_handler" || o.type === "ioport" || o.type === "frame") && !SEL4UTILS_PROVIDED.test(o.id),
   );
   return { objects, index: new Map(objects.map((o, i) => [o.id, i])) };
 }
@@ -116,7 +119,13 @@ function permsExpr(p: VaddrModel["perms"]): string {
 const cString = (s: string) => `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 const lower = (s: string) => s.replace(/[^A-Za-z0-9_]/g, "_");
 
-function objectInit(o: KernelObjectModel, index: Map<string, number>): string {
+const IRQ_CONTROL: Record<IrqControl, string> = {
+  plain: "RS_IRQ_CONTROL_PLAIN",
+  trigger: "RS_IRQ_CONTROL_TRIGGER",
+  ioapic: "RS_IRQ_CONTROL_IOAPIC",
+};
+
+function objectInit(o: KernelObjectModel, index: Map<string, number>, irqControl: IrqControl): string {
   const f: string[] = [`.id = ${cString(o.id)}`];
   switch (o.type) {
     case "endpoint":
@@ -125,8 +134,11 @@ function objectInit(o: KernelObjectModel, index: Map<string, number>): string {
     case "notification":
       f.push(".type = RS_OBJ_NOTIFICATION");
       break;
+    case "ioport":
+      f.push(".type = RS_OBJ_IOPORT", `.io_base = ${hexLiteral(o.ioport?.base ?? 0)}`, `.io_count = ${o.ioport?.count ?? 0}u`);
+      break;
     case "irq_handler":
-      f.push(".type = RS_OBJ_IRQ_HANDLER", `.irq = ${o.irq ?? 0}u`, `.irq_edge = ${o.irqTrigger === "edge" ? 1 : 0}`);
+      f.push(".type = RS_OBJ_IRQ_HANDLER", `.irq = ${o.irq ?? 0}u`, `.irq_edge = ${o.irqTrigger === "edge" ? 1 : 0}`, `.irq_control = ${IRQ_CONTROL[irqControl]}`);
       break;
     default:
       if (o.dma) f.push(".type = RS_OBJ_DMA");
@@ -253,7 +265,9 @@ export function emitRootTables(sys: SystemModel, layout: SystemLayout): Generate
   p.blank();
   if (objects.length) {
     p.block("static const rs_object_t rs_objects[] =", () => {
-      objects.forEach((o, i) => p.line(`[${i}] = ${objectInit(o, index)},`));
+      // The platform's interrupt controller decides how IRQ handlers are obtained.
+      const irqControl = findPlatform(sys.platform)?.irqControl ?? "trigger";
+      objects.forEach((o, i) => p.line(`[${i}] = ${objectInit(o, index, irqControl)},`));
     }, ";");
   }
   for (const s of order) emitServerArrays(p, s, layouts.get(s.name)!, tables.get(s.name)!, index);

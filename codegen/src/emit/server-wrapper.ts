@@ -77,6 +77,17 @@ function printVaddrs(p: CPrinter, layout: ServerLayout): void {
   p.blank();
 }
 
+/** Device clocks the platform table knows (a UART's baud rate divides one); 0 when unknown. */
+function printDeviceClocks(p: CPrinter, server: ServerModel): void {
+  if (server.devices.length === 0) return;
+  p.comment("Device input clocks (Hz) from the platform table; 0: unknown, keep the firmware's settings.");
+  for (const d of [...server.devices].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    p.define(upperIdent(server.name, "clock_hz", d.name), `${d.clockHz ?? 0}u`);
+    if (d.ioport) p.define(upperIdent(server.name, "ioport", d.name), hexLiteral(d.ioport.base), `first of ${d.ioport.count} I/O ports`);
+  }
+  p.blank();
+}
+
 function printBadges(p: CPrinter, server: ServerModel, layout: ServerLayout): void {
   const S = upperIdent(server.name);
   if (layout.badges.length > 0) {
@@ -391,6 +402,7 @@ export function emitServerWrapper(server: ServerModel, layout: ServerLayout, sys
   p.blank();
   printSlots(p, server, layout);
   printVaddrs(p, layout);
+  printDeviceClocks(p, server);
   printBadges(p, server, layout);
   printUses(p, server, layout, ifaces);
   printSpawn(p, server, layout, sys);

@@ -285,6 +285,12 @@ function serverLayout(s: ServerModel, index: number, x: Ctx): ServerLayout {
       push({ kind: "irq_handler", cname, object: id, badge, rights: RIGHTS.all, comment: `IRQ ${irq} (${d.irqTrigger}) of ${which}; signals own notification with badge ${hex(badge)}` });
     });
   }
+  for (const d of s.devices.filter((v) => v.ioport).sort((a, b) => cmp(a.name, b.name))) {
+    const id = `ioport:${s.name}.${d.name}`;
+    const io = d.ioport!;
+    addOwn({ id, type: "ioport", ioport: { ...io }, costBytes: 0 });
+    push({ kind: "ioport", cname: `${N}_CAP_IOPORT_${upper(d.name)}`, object: id, rights: RIGHTS.all, comment: `I/O ports ${hex(io.base)}..${hex(io.base + io.count - 1)} of ${d.name}` });
+  }
   let serviceBadge: number | undefined;
   // Run-time shared memory (idl/rootmem.idl) goes through the same service cap; mapping an object
   // means sending its cap, which takes Grant.
@@ -422,6 +428,7 @@ function vaddrMap(s: ServerModel, x: Ctx, addOwn: (o: KernelObjectModel) => void
   }
   const mmio = x.areas.mmio;
   for (const d of [...s.devices].sort((a, b) => cmp(a.name, b.name))) {
+    if (d.ioport) continue; // I/O ports are a cap (slots), not a mapping
     const id = `mmio:${s.name}.${d.name}`;
     x.add({ id, type: "frame", sizeBits: 12, pages: pagesOf(d.size), paddr: d.paddr, costBytes: 0 });
     const at = mmio.place(d.size);

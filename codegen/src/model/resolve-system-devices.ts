@@ -14,7 +14,7 @@
 import { type DiagnosticBag, type SourcePos, suggestionHint, formatPos } from "../diag/diagnostics.ts";
 import type { DeviceSpec } from "../api/index.ts";
 import type { DeviceModel } from "./system.ts";
-import { type Platform, type PlatformDevice, compatibles } from "./platforms.ts";
+import { type Platform, type PlatformDevice, compatibles, platformsWith } from "./platforms.ts";
 import { PAGE_SIZE, hex, isPageAligned, parseSize } from "./sizes.ts";
 
 export interface DeviceInput {
@@ -62,7 +62,13 @@ export function resolveDevices(inputs: DeviceInput[], platform: Platform | undef
     if (!platform) return; // the unknown platform is reported already
     const candidates = platform.devices.filter((p) => p.compatible === s.compatible);
     if (candidates.length === 0) {
-      const hint = suggestionHint(s.compatible, compatibles(platform)) ?? `${platform.name} knows: ${compatibles(platform).filter((c) => !platform.devices.find((p) => p.compatible === c)?.kernel).join(", ")}; or give a fixed \`paddr\` instead`;
+      // A device another board has is no typo: say where it is and what this board has instead
+      // of a "did you mean" towards a different device that merely looks alike.
+      const elsewhere = platformsWith(s.compatible);
+      const has = `${platform.name} has: ${userCompatibles(platform).join(", ")}`;
+      const hint = elsewhere.length
+        ? `'${s.compatible}' is on ${elsewhere.join(", ")}; ${has}`
+        : (suggestionHint(s.compatible, compatibles(platform)) ?? `${has}; or give a fixed \`paddr\` instead`);
       bag.error(d.at("compatible"), `no device '${s.compatible}' on platform ${platform.name}`, hint);
       return;
     }
@@ -106,7 +112,7 @@ export function resolveDevices(inputs: DeviceInput[], platform: Platform | undef
       return;
     }
     taken.add(pick);
-    out[i] = fromTable(d, pick);
+    out[i] = fromTable(d, pick, platform, bag);
   });
 
   // Devices of a family with no index: the first free one, in the platform's fill order.
@@ -120,16 +126,25 @@ export function resolveDevices(inputs: DeviceInput[], platform: Platform | undef
       continue;
     }
     taken.add(pick);
-    out[i] = fromTable(d, pick);
+    out[i] = fromTable(d, pick, platform!, bag);
   }
   return out;
 }
 
-function fromTable(d: DeviceInput, p: PlatformDevice): ResolvedDevice {
+function fromTable(d: DeviceInput, p: PlatformDevice, platform: Platform, bag: DiagnosticBag): ResolvedDevice {
   const s = d.spec;
+  if (s.irq !== undefined && p.irq !== undefined && s.irq !== p.irq) {
+    bag.error(
+      d.at("irq"),
+      `irq ${s.irq} contradicts ${platform.name}'s table: '${s.compatible}' at ${hex(p.paddr + p.offset)} raises IRQ ${p.irq}`,
+      `leave \`irq\` out (the table gives ${p.irq}), or give a fixed \`paddr\` instead of \`compatible\` for a device the table does not describe`,
+    );
+  }
   const size = s.size === undefined ? p.size : (parseSize(s.size) as { bytes: number }).bytes;
   const irq = s.irq ?? p.irq;
   const m = device(s, d.at(), p.paddr, size, p.offset, irq, s.irqTrigger ?? p.irqTrigger ?? "level");
+  if (p.clockHz !== undefined) m.clockHz = p.clockHz;
+  if (p.ioport) m.ioport = { ...p.ioport };
   return { driver: d.driver, model: m, irqPos: irq === undefined ? undefined : d.at(s.irq !== undefined ? "irq" : "compatible") };
 }
 
@@ -163,7 +178,12 @@ function device(s: DeviceSpec, pos: SourcePos, paddr: number, size: number, offs
 }
 
 function platformHint(p: Platform | undefined): string {
-  return p ? `${p.name} knows: ${compatibles(p).filter((c) => !p.devices.find((d) => d.compatible === c)?.kernel).join(", ")}` : "give a fixed `paddr`";
+  return p ? `${p.name} knows: ${userCompatibles(p).join(", ")}` : "give a fixed `paddr`";
+}
+
+/** The compatible strings a driver may ask for on `p` (not the kernel's own devices). */
+function userCompatibles(p: Platform): string[] {
+  return compatibles(p).filter((c) => !p.devices.find((d) => d.compatible === c)?.kernel);
 }
 
 /** No two devices (in one driver or two) may share device memory or an IRQ. */

@@ -37,6 +37,10 @@ export interface DeviceModel {
   irqTrigger: "level" | "edge";
   /** Registers start this many bytes into the (page-aligned) window at `paddr` (default 0). */
   offset?: number;
+  /** Input clock in Hz, from the platform table (a UART's baud rate divides it). */
+  clockHz?: number;
+  /** x86: the device is reached through I/O ports `base`..`base + count - 1` (no MMIO). */
+  ioport?: { base: number; count: number };
   pos: SourcePos;
 }
 
@@ -116,7 +120,8 @@ export type ObjectType =
   | "cnode"
   | "tcb"
   | "vspace"
-  | "irq_handler";
+  | "irq_handler"
+  | "ioport";
 
 /** A kernel object the root server creates (or, for device frames and IRQs, obtains). */
 export interface KernelObjectModel {
@@ -132,6 +137,8 @@ export interface KernelObjectModel {
   /** IRQ number for irq_handler. */
   irq?: number;
   irqTrigger?: "level" | "edge";
+  /** I/O port range for ioport (x86). */
+  ioport?: { base: number; count: number };
   /** Bytes of untyped memory it costs (0 for device frames and IRQs). */
   costBytes: number;
   /** Frames only: physically contiguous, carved from one untyped (a driver's DMA memory). */
@@ -154,6 +161,8 @@ export type SlotKind =
   /** A badged notification of a server it notifies. */
   | "signal"
   | "irq_handler"
+  /** An x86 I/O port range of a device. */
+  | "ioport"
   /** Empty slot where a capability sent to it lands (seL4 receive path). */
   | "recv"
   /** Empty slots for saved reply caps (deferred replies). */

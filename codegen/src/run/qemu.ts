@@ -5,6 +5,8 @@
  * benchmarks, extra devices).
  */
 
+import path from "node:path";
+
 export interface QemuPlatform {
   /** neptune-gen platform name (sel4-config/platforms/<name>.cmake). */
   name: string;
@@ -27,6 +29,34 @@ export const QEMU_PLATFORMS: Record<string, QemuPlatform> = {
     apt: "qemu-system-arm",
     // The Pi 3's console is the second UART (the mini UART); the first goes nowhere.
     args: (image) => ["-machine", "raspi3b", "-nographic", "-serial", "null", "-serial", "mon:stdio", "-m", "size=1024M", "-kernel", image],
+  },
+  x86_64: {
+    name: "x86_64",
+    binary: "qemu-system-x86_64",
+    apt: "qemu-system-x86",
+    // The kernel boots by multiboot (-kernel) with the root server as its module (-initrd); the
+    // CPU is cmake-tool's choice for seL4's simulation settings.
+    args: (image) => [
+      "-cpu",
+      "Nehalem,-vme,+pdpe1gb,-xsave,-xsaveopt,-xsavec,-fsgsbase,-invpcid,+syscall,+lm,enforce",
+      "-nographic",
+      "-serial",
+      "mon:stdio",
+      "-m",
+      "size=3G",
+      "-kernel",
+      path.join(path.dirname(image), path.basename(image).replace(/^rootserver-image-/, "kernel-")),
+      "-initrd",
+      image,
+    ],
+  },
+  "qemu-riscv-virt": {
+    name: "qemu-riscv-virt",
+    binary: "qemu-system-riscv64",
+    apt: "qemu-system-misc",
+    // The image is OpenSBI with the system as its payload: no other firmware (-bios none).
+    // 3 GiB: the memory size the kernel's build dumped QEMU's device tree with.
+    args: (image) => ["-machine", "virt", "-cpu", "rv64", "-m", "size=3072M", "-nographic", "-bios", "none", "-kernel", image],
   },
 };
 

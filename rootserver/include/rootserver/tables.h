@@ -35,17 +35,33 @@ typedef enum rs_object_type {
     /* one frame the root server fills with an ng_dma_info_t (<neptune/dma.h>) describing the
      * RS_OBJ_DMA object `of`; mapped read-only into the driver */
     RS_OBJ_DMA_INFO = 6,
+    /* x86: the I/O ports io_base .. io_base + io_count - 1 of a device */
+    RS_OBJ_IOPORT = 16,
 } rs_object_type_t;
+
+/* How the kernel's interrupt controller hands out an IRQ handler: the platform decides, and the
+ * compiler writes it into each IRQ object (codegen/src/model/platforms.ts, `irqControl`). */
+typedef enum rs_irq_control {
+    /* seL4_IRQControl_Get: controllers without a configurable trigger (the Pi 3's BCM2836) */
+    RS_IRQ_CONTROL_PLAIN = 0,
+    /* seL4_IRQControl_GetTrigger with irq_edge: ARM GIC, RISC-V PLIC */
+    RS_IRQ_CONTROL_TRIGGER = 1,
+    /* seL4_IRQControl_GetIOAPIC on x86: `irq` is the pin of I/O APIC 0 and the vector offset */
+    RS_IRQ_CONTROL_IOAPIC = 2,
+} rs_irq_control_t;
 
 typedef struct rs_object {
     const char *id; /* the layout's stable id, e.g. "ep:echo", "mmio:uart.pl011" */
     rs_object_type_t type;
     uint8_t size_bits; /* frames: log2 of one page */
     uint8_t irq_edge;  /* irq handlers: 1 = edge triggered, 0 = level */
+    uint8_t irq_control; /* irq handlers: rs_irq_control_t */
     uint32_t pages;    /* frames: number of pages */
     uint64_t paddr;    /* frames at: physical address of the first page */
     uint32_t irq;      /* irq handlers: the kernel's interrupt number */
     uint32_t of;       /* DMA info pages: index of the DMA object it describes */
+    uint32_t io_base;  /* I/O ports: the first */
+    uint32_t io_count; /* I/O ports: how many */
 } rs_object_t;
 
 /* Objects that are frames (mapped, never installed as caps). */
@@ -70,6 +86,8 @@ typedef enum rs_slot_kind {
     RS_SLOT_ROOT_EP = 10,
     /* empty: a run-time connection's minted cap or its client's shared-memory object */
     RS_SLOT_CONN = 11,
+    /* x86: an I/O port cap (a copy of an RS_OBJ_IOPORT object) */
+    RS_SLOT_IOPORT = 16,
 } rs_slot_kind_t;
 
 /* Rights bits of an installed cap (seL4_CapRights_t). */

@@ -19,6 +19,10 @@ static const hr_model_t hr_models[] = {
     { "qemu-arm-virt", 0x0a002000u, "virtio-mmio", &hr_virtio_ops, NULL, hr_virtio_create_window },
     { "qemu-arm-virt", 0x0a003000u, "virtio-mmio", &hr_virtio_ops, NULL, hr_virtio_create_window },
     { "rpi3", 0x3f201000u, "pl011", &hr_pl011_ops, hr_pl011_create, NULL },
+    { "rpi3", 0x3f215000u, "mini UART", &hr_miniuart_ops, hr_miniuart_create, NULL },
+    { "rpi3", 0x3f003000u, "system timer", &hr_systimer_ops, hr_systimer_create, NULL },
+    { "rpi4", 0xfe215000u, "mini UART", &hr_miniuart_ops, hr_miniuart_create, NULL },
+    { "rpi4", 0xfe003000u, "system timer", &hr_systimer_ops, hr_systimer_create, NULL },
 };
 
 const hr_model_t *hr_model_find(const char *platform, uint64_t paddr)

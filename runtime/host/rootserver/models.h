@@ -23,3 +23,12 @@ extern const ng_host_dev_ops_t hr_virtio_ops;
 void *hr_virtio_create_window(uint64_t paddr, uint64_t bytes,
                               ng_host_object_t *(*irq_of)(const void *ctx, uint32_t irq),
                               const void *ctx);
+
+/* The Raspberry Pi's mini UART (BCM2835 AUX page): stdout and stdin, like the PL011 model. */
+extern const ng_host_dev_ops_t hr_miniuart_ops;
+void *hr_miniuart_create(ng_host_object_t *irq);
+
+/* The BCM2835 system timer: a microsecond counter over the host's monotonic clock; channel 1's
+ * compare interrupt raised by a host thread. */
+extern const ng_host_dev_ops_t hr_systimer_ops;
+void *hr_systimer_create(ng_host_object_t *irq);

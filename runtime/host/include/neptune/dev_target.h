@@ -15,3 +15,14 @@
 uint32_t ng_reg_read32(uintptr_t addr);
 void ng_reg_write32(uintptr_t addr, uint32_t value);
 int ng_irq_ack(ng_cptr_t irq_handler);
+
+/* Byte registers: the model sees a 32-bit access at the byte's own offset, the value truncated. */
+static inline uint8_t ng_reg_read8(uintptr_t addr)
+{
+    return (uint8_t)ng_reg_read32(addr);
+}
+
+static inline void ng_reg_write8(uintptr_t addr, uint8_t value)
+{
+    ng_reg_write32(addr, value);
+}

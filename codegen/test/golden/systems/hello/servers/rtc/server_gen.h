@@ -37,6 +37,9 @@ _Static_assert(RTC_CAP_REPLY_3 < (1ul << RTC_CNODE_BITS), "rtc: its slots do not
 #define RTC_VADDR_HEAP 0x1020000000ul /* heap, rw */
 #define RTC_VADDR_HEAP_SIZE 0x10000ul
 
+/* Device input clocks (Hz) from the platform table; 0: unknown, keep the firmware's settings. */
+#define RTC_CLOCK_HZ_PL031 0u
+
 /* Badges on this server's endpoint: call->badge names the client and interface. */
 #define RTC_BADGE_CLIENT_TIMER 1u /* client calls timer */
 #define RTC_DYNAMIC_BADGE_BASE 0x10000u /* badges minted at run time start here */

@@ -37,6 +37,9 @@ _Static_assert(UART_CAP_REPLY_3 < (1ul << UART_CNODE_BITS), "uart: its slots do 
 #define UART_VADDR_HEAP 0x1020000000ul /* heap, rw */
 #define UART_VADDR_HEAP_SIZE 0x10000ul
 
+/* Device input clocks (Hz) from the platform table; 0: unknown, keep the firmware's settings. */
+#define UART_CLOCK_HZ_PL011 24000000u
+
 /* Badges on this server's endpoint: call->badge names the client and interface. */
 #define UART_BADGE_CLIENT_SERIAL 1u /* client calls serial */
 #define UART_DYNAMIC_BADGE_BASE 0x10000u /* badges minted at run time start here */

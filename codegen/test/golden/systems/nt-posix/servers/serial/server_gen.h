@@ -40,6 +40,9 @@ _Static_assert(SERIAL_CAP_REPLY_3 < (1ul << SERIAL_CNODE_BITS), "serial: its slo
 #define SERIAL_VADDR_HEAP 0x1020000000ul /* heap, rw */
 #define SERIAL_VADDR_HEAP_SIZE 0x10000ul
 
+/* Device input clocks (Hz) from the platform table; 0: unknown, keep the firmware's settings. */
+#define SERIAL_CLOCK_HZ_PL011 24000000u
+
 /* Badges on this server's endpoint: call->badge names the client and interface. */
 #define SERIAL_BADGE_NTEXEC_SERIAL 1u /* ntexec calls serial */
 #define SERIAL_BADGE_SHELL_SERIAL 2u /* shell calls serial */

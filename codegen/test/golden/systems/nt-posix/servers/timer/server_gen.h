@@ -38,6 +38,9 @@ _Static_assert(TIMER_CAP_REPLY_3 < (1ul << TIMER_CNODE_BITS), "timer: its slots 
 #define TIMER_VADDR_HEAP 0x1020000000ul /* heap, rw */
 #define TIMER_VADDR_HEAP_SIZE 0x10000ul
 
+/* Device input clocks (Hz) from the platform table; 0: unknown, keep the firmware's settings. */
+#define TIMER_CLOCK_HZ_RTC 0u
+
 /* Badges on this server's endpoint: call->badge names the client and interface. */
 #define TIMER_BADGE_NTEXEC_TIMER 1u /* ntexec calls timer */
 #define TIMER_BADGE_SHELL_TIMER 2u /* shell calls timer */

@@ -100,6 +100,9 @@ _Static_assert(VIRTIO_BLK_CAP_CONN_OBJ_7 < (1ul << VIRTIO_BLK_CNODE_BITS), "virt
 #define VIRTIO_BLK_VADDR_HEAP 0x1020000000ul /* heap, rw */
 #define VIRTIO_BLK_VADDR_HEAP_SIZE 0x10000ul
 
+/* Device input clocks (Hz) from the platform table; 0: unknown, keep the firmware's settings. */
+#define VIRTIO_BLK_CLOCK_HZ_DISK 0u
+
 /* Badges on this server's endpoint: call->badge names the client and interface. */
 #define VIRTIO_BLK_BADGE_BLKTEST_A_BLOCKDEV 1u /* blktest_a calls blockdev */
 #define VIRTIO_BLK_BADGE_BLKTEST_B_BLOCKDEV 2u /* blktest_b calls blockdev */
