@@ -157,6 +157,10 @@ static int rs_drop_reserved(const rs_server_t *s, rs_server_state_t *st)
 {
     static const seL4_Word droppable[] = {
         SEL4UTILS_CNODE_SLOT, SEL4UTILS_PD_SLOT, SEL4UTILS_ASID_POOL_SLOT, SEL4UTILS_TCB_SLOT,
+#ifdef CONFIG_KERNEL_MCS
+        /* its scheduling context (never granted) and reply object (kept if it receives calls) */
+        SEL4UTILS_SCHED_CONTEXT_SLOT, SEL4UTILS_REPLY_SLOT,
+#endif
     };
     for (unsigned i = 0; i < ARRAY_SIZE(droppable); i++) {
         if (s->keep_reserved & (1u << droppable[i])) {
@@ -203,6 +207,7 @@ int rs_process_build(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st,
     config = process_config_fault_cptr(config, st->fault_ep);
     config = process_config_priority(config, s->priority);
     config = process_config_mcp(config, 0);
+    config = rs_sched_config(env, s, config);
     err = sel4utils_configure_process_custom(&st->process, &env->vka, &env->vspace, config);
     if (err) {
         printf("neptune rootserver: %s: cannot create the process for ELF '%s'\n", s->name, s->elf);
@@ -212,7 +217,7 @@ int rs_process_build(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st,
     rs_mem_client_init(&st->mem, s->name, &st->process.vspace, (uint32_t)(s->shared_memory >> seL4_PageBits),
                        rs_holds_service_cap(s));
     if ((err = rs_map_frames(env, s, st)) || (err = rs_install_caps(env, s, st)) ||
-        (err = rs_drop_reserved(s, st))) {
+        (err = rs_drop_reserved(s, st)) || (err = rs_sched_setup(env, s, st))) {
         return err;
     }
 #ifdef CONFIG_DEBUG_BUILD
@@ -229,7 +234,8 @@ int rs_process_run(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st, i
         return err;
     }
     st->status = RS_SERVER_RUNNING;
-    return 0;
+    st->ready = false;
+    return rs_sched_wait_ready(env, index);
 }
 
 int rs_server_start(rs_env_t *env, uint32_t index)
@@ -290,6 +296,7 @@ void rs_process_destroy(rs_env_t *env, const rs_server_t *s, rs_server_state_t *
         sel4utils_destroy_process(&st->process, &env->vka);
         st->built = false;
     }
+    rs_sched_destroy(env, st);
     free(st->reservations);
     st->reservations = NULL;
     st->status = RS_SERVER_STOPPED;

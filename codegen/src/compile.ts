@@ -19,7 +19,7 @@ import type { IdlModel } from "./model/idl.ts";
 import { type CompiledSystem, allProcesses } from "./model/system.ts";
 import { compileIdl } from "./model/resolve-idl.ts";
 import { loadSystemFile } from "./parse/system/loader.ts";
-import { resolveSystem } from "./model/resolve-system.ts";
+import { type ResolveOptions, resolveSystem } from "./model/resolve-system.ts";
 import { computeLayout } from "./model/layout.ts";
 import type { GeneratedFile } from "./emit/files.ts";
 import { emitAllInterfaces } from "./emit/interface.ts";
@@ -103,14 +103,14 @@ export function compileIdlSources(sources: { file: string; text: string }[], bag
   return idl;
 }
 
-export async function compileSystem(systemFile: string, bag: DiagnosticBag): Promise<CompiledSystem | undefined> {
+export async function compileSystem(systemFile: string, bag: DiagnosticBag, opts: ResolveOptions = {}): Promise<CompiledSystem | undefined> {
   const loaded = await loadSystemFile(systemFile, bag);
   if (!loaded || bag.hasErrors) return undefined;
   const idlFiles = await findIdlFiles(loaded.spec.idl ?? ["idl"], bag, path.dirname(systemFile));
   if (bag.hasErrors) return undefined;
   const idl = await compileIdlFiles(withBuiltinIdl(idlFiles), bag);
   if (bag.hasErrors) return undefined;
-  const model = resolveSystem(loaded, idl, bag);
+  const model = resolveSystem(loaded, idl, bag, opts);
   if (!model || bag.hasErrors) return undefined;
   const layout = computeLayout(model, bag);
   if (bag.hasErrors) return undefined;

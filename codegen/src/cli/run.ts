@@ -70,7 +70,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       if (!res) return;
       const disk = diskOf(res.sys.model.disk);
       if (disk === false) return;
-      cmd = qemuCommand(res.platform, res.image, { icount: args.icount, disk, virtioModern: args["virtio-modern"] });
+      cmd = qemuCommand(res.platform, res.image, { icount: args.icount, disk, virtioModern: args["virtio-modern"], hypervisor: res.kernel.hypervisor });
       if (!cmd) {
         process.stderr.write(`neptune-gen: error: no QEMU machine for platform ${res.platform}\nhint: copy the image to the board's boot medium\n`);
         process.exitCode = 1;
