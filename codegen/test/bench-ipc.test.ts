@@ -13,10 +13,11 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatTable, parseBench, verdicts } from "../../scripts/bench-ipc.ts";
+import { SEL4_ENV, SEL4_SKIP, SEL4_WORKSPACE } from "./sel4-workspace.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const workspace = process.env.NEPTUNE_SEL4_WORKSPACE;
-const skipReason = workspace ? undefined : "NEPTUNE_SEL4_WORKSPACE is not set: no seL4 sources to build the benchmark from";
+const workspace = SEL4_WORKSPACE;
+const skipReason = SEL4_SKIP;
 
 const SAMPLE = `bench: 10000 round trips per figure, after 200 warm-up; unit: PMCCNTR_EL0 counts
 bench: generated: 601.00

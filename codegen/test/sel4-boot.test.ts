@@ -8,7 +8,7 @@
  * shared buffer, a signal, least privilege (no own TCB cap; a server without the grant cannot reach pong), decoded
  * faults, a restart, an exit.
  *
- * Needs the seL4 workspace: NEPTUNE_SEL4_WORKSPACE=<dir>. Without it the test is reported as
+ * Needs the seL4 workspace (found as the CLI finds it: sel4-workspace.ts). Without it the test is reported as
  * skipped, with the reason in its name. Builds in build/sel4-boot-test/ (incremental).
  */
 
@@ -25,9 +25,10 @@ import { emitRootService } from "../src/emit/root-service.ts";
 import { BUILTIN_IDL, compileIdlFiles } from "../src/compile.ts";
 import { emitServersCmake } from "../src/emit/servers-cmake.ts";
 import { pingPongModel, slotsHeader } from "./sel4-fixtures.ts";
+import { SEL4_SKIP, SEL4_WORKSPACE } from "./sel4-workspace.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const WORKSPACE = process.env.NEPTUNE_SEL4_WORKSPACE;
+const WORKSPACE = SEL4_WORKSPACE;
 const OUT = path.join(ROOT, "build/sel4-boot-test");
 const GEN = path.join(OUT, "gen");
 const BUILD = path.join(OUT, "qemu-arm-virt");
@@ -94,9 +95,9 @@ function boot(command: string, done: (out: string) => boolean): Promise<string> 
 
 const title = WORKSPACE
   ? "builds and boots the ping/pong system on seL4 in QEMU"
-  : "builds and boots on seL4 (skipped: NEPTUNE_SEL4_WORKSPACE is not set; point it at the seL4 workspace to run)";
+  : `builds and boots on seL4 (skipped: ${SEL4_SKIP})`;
 
-if (!WORKSPACE) console.warn("sel4-boot: skipped: NEPTUNE_SEL4_WORKSPACE is not set");
+if (!WORKSPACE) console.warn(`sel4-boot: skipped: ${SEL4_SKIP}`);
 
 describe("seL4 boot (qemu-arm-virt)", () => {
   it.skipIf(!WORKSPACE)(title, async () => {

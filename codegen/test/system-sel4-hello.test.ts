@@ -2,18 +2,19 @@
 /**
  * seL4 system test: the hello example, built by `neptune-gen build` and booted by
  * `neptune-gen run --expect` in QEMU, shows every line the example promises. Needs an seL4
- * workspace (NEPTUNE_SEL4_WORKSPACE); without one it is skipped with the reason.
+ * workspace (found as the CLI finds it: sel4-workspace.ts); without one it is skipped with the reason.
  */
 
 import { execa } from "execa";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { SEL4_ENV, SEL4_SKIP, SEL4_WORKSPACE } from "./sel4-workspace.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const CLI = path.join(ROOT, "codegen/bin/neptune-gen.js");
-const workspace = process.env.NEPTUNE_SEL4_WORKSPACE;
-const skipReason = workspace ? undefined : "NEPTUNE_SEL4_WORKSPACE is not set: no seL4 sources to build an image from";
+const workspace = SEL4_WORKSPACE;
+const skipReason = SEL4_SKIP;
 
 /** Every line the example prints on seL4; the host target must print the same. */
 export const HELLO_EXPECT = [
@@ -37,13 +38,13 @@ describe.skipIf(!workspace)(`hello on seL4 in QEMU${skipReason ? ` (skipped: ${s
   const buildDir = path.join(os.tmpdir(), "neptune-test-hello-sel4");
 
   it("builds with neptune-gen build and boots with neptune-gen run --expect", async () => {
-    const build = await execa("node", [CLI, "build", "-s", "examples/hello/system.ts", "-B", buildDir], { cwd: ROOT, reject: false, all: true });
+    const build = await execa("node", [CLI, "build", "-s", "examples/hello/system.ts", "-B", buildDir], { cwd: ROOT, reject: false, all: true, env: SEL4_ENV });
     expect(build.exitCode, build.all).toBe(0);
     expect(build.stdout).toMatch(/(built|up to date): .*rootserver-image-arm-qemu-arm-virt/);
 
     const args = ["run", "-s", "examples/hello/system.ts", "-B", buildDir, "--timeout", "120"];
     for (const re of HELLO_EXPECT) args.push("--expect", re.source);
-    const run = await execa("node", [CLI, ...args], { cwd: ROOT, reject: false, all: true });
+    const run = await execa("node", [CLI, ...args], { cwd: ROOT, reject: false, all: true, env: SEL4_ENV });
     expect(run.exitCode, run.all).toBe(0);
     expect(run.stdout).toMatch(/neptune rootserver: system hello: 5 servers started/);
     expect(run.stdout).toMatch(/Attempted to invoke a null cap/);
@@ -54,7 +55,7 @@ describe.skipIf(!workspace)(`hello on seL4 in QEMU${skipReason ? ` (skipped: ${s
   });
 
   it("rebuilds nothing when nothing changed", async () => {
-    const again = await execa("node", [CLI, "build", "-s", "examples/hello/system.ts", "-B", buildDir], { cwd: ROOT, reject: false, all: true });
+    const again = await execa("node", [CLI, "build", "-s", "examples/hello/system.ts", "-B", buildDir], { cwd: ROOT, reject: false, all: true, env: SEL4_ENV });
     expect(again.exitCode, again.all).toBe(0);
     expect(again.stdout).toMatch(/^up to date: /m);
     expect(again.stdout).not.toMatch(/configuring/);

@@ -16,10 +16,11 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SEL4_SKIP, SEL4_WORKSPACE } from "./sel4-workspace.ts";
 
 const root = resolve(import.meta.dirname, "../..");
 const cmakeDir = join(root, "runtime/sel4/cmake/libsel4-headers");
-const workspace = process.env.NEPTUNE_SEL4_WORKSPACE;
+const workspace = SEL4_WORKSPACE;
 
 function run(cmd: string, args: string[], cwd?: string) {
   const r = spawnSync(cmd, args, { encoding: "utf8", cwd, timeout: 600_000 });
@@ -31,7 +32,7 @@ function have(cmd: string): boolean {
 }
 
 function skipReason(): string | undefined {
-  if (!workspace) return "NEPTUNE_SEL4_WORKSPACE is not set";
+  if (!workspace) return SEL4_SKIP;
   if (!existsSync(join(workspace, "kernel/libsel4"))) return `no kernel/libsel4 in ${workspace}`;
   for (const tool of ["cmake", "ninja", "aarch64-linux-gnu-gcc", "aarch64-linux-gnu-objdump"]) {
     if (!have(tool)) return `${tool} is not installed`;
