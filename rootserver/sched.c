@@ -144,22 +144,25 @@ static void rs_sched_ready(rs_env_t *env, uint32_t index)
     printf("neptune rootserver: server %s is passive: it runs on its callers' scheduling contexts\n", s->name);
 }
 
-/* Its budget ran out (budget < period): report, and let it go on in its next period. */
+/* A budget ran out (budget < period) while this server ran: on its own scheduling context, or,
+ * for a passive server, on its caller's (the fault carries that context's badge: its owner's
+ * fault badge). Report, and let it go on when the context is refilled. */
 static void rs_sched_timeout(rs_env_t *env, uint32_t index)
 {
     const rs_server_t *s = &env->sys->servers[index];
     rs_server_state_t *st = &env->servers[index];
     seL4_Word sc_badge = seL4_GetMR(seL4_Timeout_Data);
-    const char *on = s->name;
+    const rs_server_t *owner = s;
     for (uint32_t i = 0; i < env->sys->nservers; i++) {
         if (env->sys->servers[i].fault_badge == sc_badge) {
-            on = env->sys->servers[i].name;
+            owner = &env->sys->servers[i];
         }
     }
     if (st->timeouts++ % RS_TIMEOUT_REPORT_EVERY == 0) {
-        printf("neptune rootserver: timeout: server %s used up its budget (%u us every %u us, on %s's "
-               "scheduling context; %u so far), throttled until its next period\n",
-               s->name, (unsigned)s->budget_us, (unsigned)s->period_us, on, (unsigned)st->timeouts);
+        printf("neptune rootserver: timeout: server %s ran out of budget on %s%s scheduling context "
+               "(%u us every %u us; %u so far): throttled until it is refilled\n",
+               s->name, owner == s ? "its own" : owner->name, owner == s ? "" : "'s", (unsigned)owner->budget_us,
+               (unsigned)owner->period_us, (unsigned)st->timeouts);
     }
     /* An empty reply to a timeout fault resumes the thread. */
     seL4_Send(rs_reply, seL4_MessageInfo_new(0, 0, 0, 0));

@@ -39,6 +39,12 @@ include(application_settings)
 # simulator command line, then may override anything below.
 include("${_neptune_platform_file}")
 
+# Before the kernel's platform settings: qemu-arm-virt extracts its device tree from QEMU there,
+# with virtualization=on (a GIC with its virtual CPU interface) only for an EL2 kernel.
+if(NEPTUNE_KERNEL_HYP)
+    set(KernelArmHypervisorSupport ON CACHE BOOL "" FORCE)
+endif()
+
 correct_platform_strings()
 find_package(seL4 REQUIRED)
 sel4_configure_platform_settings()

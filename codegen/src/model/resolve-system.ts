@@ -168,7 +168,7 @@ export function resolveSystem(loaded: LoadedSystem, idl: IdlModel, bag: Diagnost
       m.propPos!.cnodeBits = sp(i, ["cnodeBits"]);
     }
     if (s.deferredReplies !== undefined) m.propPos!.deferredReplies = sp(i, ["deferredReplies"]);
-    const sched = resolveSched(s, kernel, (p) => sp(i, [p]), bag);
+    const sched = resolveSched(s, kernel, opts.kernel?.given.mcs, (p) => sp(i, [p]), bag);
     if (sched) m.sched = sched;
     if (m.stackBytes % PAGE_SIZE !== 0 || m.stackBytes === 0)
       bag.error(sp(i, ["stack"]), `stack ${s.stack} is not a whole number of 4K pages`, "round it up, e.g. \"16K\"");
@@ -305,17 +305,26 @@ function resolveKernel(
   return out;
 }
 
-/** budget/period/passive: a scheduling context on MCS; on a non-MCS kernel, an error. */
+/**
+ * budget/period/passive: a scheduling context on MCS. On a non-MCS kernel they mean nothing: an
+ * error when system.ts itself says non-MCS, a warning when the command line (`mcsFlag`, e.g.
+ * "-D KernelIsMCS=OFF") built the system for a non-MCS kernel on purpose.
+ */
 function resolveSched(
   s: Server | Driver,
   kernel: KernelConfig,
+  mcsFlag: string | undefined,
   at: (prop: string) => SourcePos,
   bag: DiagnosticBag,
 ): ServerModel["sched"] {
   const given = (["budget", "period", "passive"] as const).filter((p) => s[p] !== undefined);
   if (!kernel.mcs) {
     for (const p of given) {
-      bag.error(at(p), `'${p}' needs the MCS kernel (scheduling contexts), but '${s.name}' is built for a non-MCS one`, `set kernel: { mcs: true } in defineSystem, or remove '${p}'`);
+      if (mcsFlag) {
+        bag.warning(at(p), `'${p}' of '${s.name}' has no effect: ${mcsFlag} builds a non-MCS kernel (no scheduling contexts)`);
+      } else {
+        bag.error(at(p), `'${p}' needs the MCS kernel (scheduling contexts), but '${s.name}' is built for a non-MCS one`, `set kernel: { mcs: true } in defineSystem, or remove '${p}'`);
+      }
     }
     return undefined;
   }
