@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /**
  * seL4 system test: the hello example, built by `neptune-gen build` and booted by
- * `neptune-gen run --expect` in QEMU, shows every line the example promises. Needs an seL4
+ * `neptune-gen run --expect` in QEMU, shows every line the example promises — on the default
+ * kernel (non-MCS, EL1) and on the three other configurations (MCS at EL1, MCS at EL2 and
+ * non-MCS at EL2, chosen with -D overrides), where the root server's summary and the kernel's
+ * own boot lines show the configuration really changed. Needs an seL4
  * workspace (found as the CLI finds it: sel4-workspace.ts); without one it is skipped with the reason.
  */
 
@@ -60,6 +63,30 @@ describe.skipIf(!workspace)(`hello on seL4 in QEMU${skipReason ? ` (skipped: ${s
     expect(again.stdout).toMatch(/^up to date: /m);
     expect(again.stdout).not.toMatch(/configuring/);
   });
+});
+
+/** The other kernel configurations: -D overrides and what the log shows for each. */
+const CONFIGS: { name: string; defs: string[]; shows: RegExp[] }[] = [
+  { name: "mcs/el1", defs: ["KernelIsMCS=ON"], shows: [/system hello: 5 servers started, 18 objects, 25 caps installed/] },
+  { name: "mcs/el2", defs: ["KernelIsMCS=ON", "KernelArmHypervisorSupport=ON"], shows: [/system hello: 5 servers started, 18 objects, 25 caps installed/] },
+  { name: "non-mcs/el2", defs: ["KernelArmHypervisorSupport=ON"], shows: [/system hello: 5 servers started, 18 objects, 13 caps installed/] },
+];
+
+describe.skipIf(!workspace)(`hello on seL4 in QEMU, other kernel configurations${skipReason ? ` (skipped: ${skipReason})` : ""}`, () => {
+  for (const c of CONFIGS) {
+    it(`boots and passes its checks on ${c.name}`, { timeout: 900_000 }, async () => {
+      const buildDir = path.join(os.tmpdir(), `neptune-test-hello-sel4-${c.name.replace("/", "-")}`);
+      const defs = c.defs.flatMap((d) => ["-D", d]);
+      const args = ["run", "-s", "examples/hello/system.ts", "-B", buildDir, ...defs, "--timeout", "120"];
+      for (const re of HELLO_EXPECT) args.push("--expect", re.source);
+      const run = await execa("node", [CLI, ...args], { cwd: ROOT, reject: false, all: true, env: SEL4_ENV });
+      expect(run.exitCode, run.all).toBe(0);
+      for (const re of c.shows) expect(run.stdout).toMatch(re);
+      // The image's QEMU command line: EL2 kernels need virtualization=on.
+      const el2 = c.name.endsWith("el2");
+      expect(run.stdout).toMatch(el2 ? /-machine virt,virtualization=on/ : /-machine virt -cpu/);
+    });
+  }
 });
 
 describe.skipIf(!!workspace)("hello on seL4 in QEMU", () => {

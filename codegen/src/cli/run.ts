@@ -10,6 +10,7 @@ import type { CommandModule } from "yargs";
 import { DiagnosticBag } from "../diag/diagnostics.ts";
 import { logTail, runConsole } from "../run/console.ts";
 import { qemuCommand } from "../run/qemu.ts";
+import { kernelLabel } from "../model/kernel.ts";
 import { buildOrReport, withBuild, type BuildArgs } from "./build.ts";
 import { report } from "./common.ts";
 
@@ -76,7 +77,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         process.exitCode = 1;
         return;
       }
-      console.log(`booting ${res.image} (${cmd.cmd}; quit with Ctrl-A X)`);
+      console.log(`booting ${res.image}, kernel ${kernelLabel(res.kernel)} (${[cmd.cmd, ...cmd.args].join(" ")}; quit with Ctrl-A X)`);
     }
     const result = await runConsole({
       ...cmd,
