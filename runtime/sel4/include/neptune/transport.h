@@ -423,7 +423,7 @@ static inline int ng_cap_move(ng_server_t *s, ng_cptr_t from, ng_cptr_t to)
 /* MCS: the caller stays in the reply object it was received with; receive with a free one. */
 static inline int ng_reply_save(ng_server_t *s, ng_reply_t *out)
 {
-    uint64_t pool = ((uint64_t)1 << (s->nreply + 1)) - 1;
+    uint64_t pool = s->nreply >= 63 ? ~(uint64_t)0 : ((uint64_t)1 << (s->nreply + 1)) - 1;
     uint64_t free_objs = pool & ~(s->reply_used | ((uint64_t)1 << s->reply_cur));
     if (free_objs == 0) {
         return NG_ENOMEM;
