@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 #
-# QEMU `virt` machine, AArch64, Cortex-A53, GICv2, 2 GiB of RAM. The default platform.
+# QEMU `virt` machine, AArch64, Cortex-A53 (Cortex-A57 with virtualization=on for an EL2 kernel),
+# GICv2, 2 GiB of RAM. The default platform.
 # Run: qemu-system-aarch64 -machine virt -cpu cortex-a53 -nographic -m size=2G -kernel <image>
 
 set(PLATFORM "qemu-arm-virt" CACHE STRING "" FORCE)
