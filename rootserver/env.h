@@ -54,6 +54,7 @@ typedef struct rs_server_state {
     vka_object_t *replies;
     uint32_t nreplies;
     bool ready;
+    bool was_passive; /* gave up its scheduling context once (not again after a restart) */
     uint32_t timeouts;
 } rs_server_state_t;
 

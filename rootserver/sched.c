@@ -8,7 +8,8 @@
  * and takes a passive server's scheduling context away once the server reports, in its first
  * receive, that it is initialised (NEPTUNE_READY_LABEL; the transport sends it with
  * seL4_NBSendRecv, so the server is already waiting in that receive). From then on it runs on
- * its callers' scheduling contexts, as a Microkit passive PD does.
+ * its callers' scheduling contexts, as a Microkit passive PD does (after a restart it stays
+ * active: see rs_sched_ready).
  *
  * On a non-MCS kernel these functions do nothing (or refuse MCS tables).
  */
@@ -127,7 +128,11 @@ void rs_sched_destroy(rs_env_t *env, rs_server_state_t *st)
     st->nreplies = 0;
 }
 
-/* A passive server said it waits in its first receive: it keeps no scheduling context. */
+/* A passive server said it waits in its first receive: it keeps no scheduling context. Only at
+ * its first start: a restarted server may find calls already queued on its endpoint, and its
+ * first receive then returns one at once (served on its own scheduling context, as callers
+ * donate theirs only to a server without one); taking the context away then would strand that
+ * caller. So a restarted passive server stays active, and says so. */
 static void rs_sched_ready(rs_env_t *env, uint32_t index)
 {
     const rs_server_t *s = &env->sys->servers[index];
@@ -136,11 +141,17 @@ static void rs_sched_ready(rs_env_t *env, uint32_t index)
     if (!s->passive) {
         return;
     }
+    if (st->was_passive) {
+        printf("neptune rootserver: server %s restarted: it keeps its scheduling context (calls may "
+               "be waiting for it already)\n", s->name);
+        return;
+    }
     int err = seL4_SchedContext_UnbindObject(st->process.thread.sched_context.cptr, st->process.thread.tcb.cptr);
     if (err) {
         printf("neptune rootserver: %s: cannot make it passive (error %d)\n", s->name, err);
         return;
     }
+    st->was_passive = true;
     printf("neptune rootserver: server %s is passive: it runs on its callers' scheduling contexts\n", s->name);
 }
 
