@@ -112,6 +112,8 @@ void rs_supervise_one(rs_env_t *env, seL4_MessageInfo_t info, seL4_Word badge);
 /* sched.c: the MCS kernel's scheduling contexts, reply objects and passive servers (no-ops on
  * a non-MCS kernel) */
 int rs_sched_check_tables(const rs_system_t *sys);
+/* "mcs/el2" and so on: the configuration this kernel was built with. */
+const char *rs_sched_kernel_name(void);
 int rs_sched_init(rs_env_t *env);
 seL4_MessageInfo_t rs_sched_recv(rs_env_t *env, seL4_Word *badge);
 sel4utils_process_config_t rs_sched_config(rs_env_t *env, const rs_server_t *s,

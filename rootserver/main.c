@@ -48,6 +48,7 @@ int main(void)
 {
     rs_env_t *env = &rs_env;
     printf("neptune rootserver: hello\n");
+    printf("neptune rootserver: kernel %s\n", rs_sched_kernel_name());
     rs_env_init(env, &rs_system);
 
     if (rs_tables_validate(env->sys) != 0 || rs_sched_check_tables(env->sys) != 0) {

@@ -24,6 +24,19 @@
 #include "env.h"
 #include "neptune_exit.h"
 
+const char *rs_sched_kernel_name(void)
+{
+#if defined(CONFIG_KERNEL_MCS) && defined(CONFIG_ARM_HYPERVISOR_SUPPORT)
+    return "mcs/el2";
+#elif defined(CONFIG_KERNEL_MCS)
+    return "mcs/el1";
+#elif defined(CONFIG_ARM_HYPERVISOR_SUPPORT)
+    return "non-mcs/el2";
+#else
+    return "non-mcs/el1";
+#endif
+}
+
 int rs_sched_check_tables(const rs_system_t *sys)
 {
 #ifdef CONFIG_KERNEL_MCS
