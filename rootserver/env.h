@@ -120,5 +120,11 @@ sel4utils_process_config_t rs_sched_config(rs_env_t *env, const rs_server_t *s,
                                            sel4utils_process_config_t config);
 int rs_sched_setup(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st);
 void rs_sched_destroy(rs_env_t *env, rs_server_state_t *st);
-bool rs_sched_message(rs_env_t *env, uint32_t index, seL4_MessageInfo_t info);
+/* Ready notices and timeout faults (true: handled); index >= nservers: a spawned program.
+ * `reply` is the reply object the message was received with (a timeout fault is answered). */
+bool rs_sched_message(rs_env_t *env, uint32_t index, seL4_MessageInfo_t info, seL4_CPtr reply);
+/* The supervisor's reply object (MCS; seL4_CapNull otherwise). */
+seL4_CPtr rs_sched_reply(void);
+/* A slot for a saved reply: a fresh reply object on MCS, an empty slot otherwise. */
+int rs_sched_reply_object(rs_env_t *env, seL4_CPtr *slot);
 int rs_sched_wait_ready(rs_env_t *env, uint32_t index);

@@ -85,7 +85,7 @@ void rs_supervise_one(rs_env_t *env, seL4_MessageInfo_t info, seL4_Word badge)
         printf("neptune rootserver: message with unknown badge %lu ignored\n", (unsigned long)badge);
         return;
     }
-    if (rs_sched_message(env, index, info)) {
+    if (rs_sched_message(env, index, info, rs_sched_reply())) {
         return;
     }
     rs_end_t e = rs_fault_decode(info);

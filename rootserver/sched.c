@@ -74,13 +74,27 @@ seL4_MessageInfo_t rs_sched_recv(rs_env_t *env, seL4_Word *badge)
     return seL4_Recv(env->fault_ep, badge, rs_reply);
 }
 
+seL4_CPtr rs_sched_reply(void)
+{
+    return rs_reply;
+}
+
+int rs_sched_reply_object(rs_env_t *env, seL4_CPtr *slot)
+{
+    vka_object_t r;
+    int err = vka_alloc_reply(&env->vka, &r);
+    *slot = r.cptr;
+    return err;
+}
+
 sel4utils_process_config_t rs_sched_config(rs_env_t *env, const rs_server_t *s,
                                            sel4utils_process_config_t config)
 {
     config.sched_params.create_sc = true;
     config.sched_params.sched_ctrl = simple_get_sched_ctrl(&env->simple, 0);
-    config.sched_params.budget = s->budget_us;
-    config.sched_params.period = s->period_us;
+    /* Programs (spawned at run time) have no table entry for it: the defaults, 1 ms every 1 ms. */
+    config.sched_params.budget = s->budget_us ? s->budget_us : 1000;
+    config.sched_params.period = s->period_us ? s->period_us : 1000;
     config.sched_params.extra_refills = 0;
     config.sched_params.badge = (seL4_Word)s->fault_badge;
     return config;
@@ -171,7 +185,7 @@ static void rs_sched_ready(rs_env_t *env, uint32_t index)
 /* A budget ran out (budget < period) while this server ran: on its own scheduling context, or,
  * for a passive server, on its caller's (the fault carries that context's badge: its owner's
  * fault badge). Report, and let it go on when the context is refilled. */
-static void rs_sched_timeout(rs_env_t *env, uint32_t index)
+static void rs_sched_timeout(rs_env_t *env, uint32_t index, seL4_CPtr reply)
 {
     const rs_server_t *s = &env->sys->servers[index];
     rs_server_state_t *st = &env->servers[index];
@@ -189,17 +203,23 @@ static void rs_sched_timeout(rs_env_t *env, uint32_t index)
                (unsigned)owner->period_us, (unsigned)st->timeouts);
     }
     /* An empty reply to a timeout fault resumes the thread. */
-    seL4_Send(rs_reply, seL4_MessageInfo_new(0, 0, 0, 0));
+    seL4_Send(reply, seL4_MessageInfo_new(0, 0, 0, 0));
 }
 
-bool rs_sched_message(rs_env_t *env, uint32_t index, seL4_MessageInfo_t info)
+bool rs_sched_message(rs_env_t *env, uint32_t index, seL4_MessageInfo_t info, seL4_CPtr reply)
 {
     switch (seL4_MessageInfo_get_label(info)) {
     case NEPTUNE_READY_LABEL:
-        rs_sched_ready(env, index);
-        return true;
+        if (index < env->sys->nservers) {
+            rs_sched_ready(env, index);
+        }
+        return true; /* a spawned program's notice: nothing to do */
     case seL4_Fault_Timeout:
-        rs_sched_timeout(env, index);
+        if (index < env->sys->nservers) {
+            rs_sched_timeout(env, index, reply);
+        } else {
+            seL4_Send(reply, seL4_MessageInfo_new(0, 0, 0, 0));
+        }
         return true;
     default:
         return false;
@@ -257,12 +277,23 @@ void rs_sched_destroy(rs_env_t *env, rs_server_state_t *st)
     (void)st;
 }
 
-bool rs_sched_message(rs_env_t *env, uint32_t index, seL4_MessageInfo_t info)
+bool rs_sched_message(rs_env_t *env, uint32_t index, seL4_MessageInfo_t info, seL4_CPtr reply)
 {
     (void)env;
     (void)index;
     (void)info;
+    (void)reply;
     return false;
+}
+
+seL4_CPtr rs_sched_reply(void)
+{
+    return seL4_CapNull;
+}
+
+int rs_sched_reply_object(rs_env_t *env, seL4_CPtr *slot)
+{
+    return vka_cspace_alloc(&env->vka, slot);
 }
 
 int rs_sched_wait_ready(rs_env_t *env, uint32_t index)

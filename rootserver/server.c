@@ -235,7 +235,7 @@ int rs_process_run(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st, i
     }
     st->status = RS_SERVER_RUNNING;
     st->ready = false;
-    return rs_sched_wait_ready(env, index);
+    return 0;
 }
 
 int rs_server_start(rs_env_t *env, uint32_t index)
@@ -253,7 +253,9 @@ int rs_server_start(rs_env_t *env, uint32_t index)
         argv[argc++] = (char *)s->argv[i];
     }
     argv[argc] = NULL;
-    return rs_process_run(env, s, st, argc, argv);
+    err = rs_process_run(env, s, st, argc, argv);
+    /* MCS: a passive server is made passive before its clients start (sched.c). */
+    return err ? err : rs_sched_wait_ready(env, index);
 }
 
 bool rs_holds_service_cap(const rs_server_t *s)

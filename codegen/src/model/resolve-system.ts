@@ -17,7 +17,6 @@ import type { MemoryRegionModel, RestartPolicyModel, ServerModel, SystemModel, U
 import { schemaIssues } from "./system-schema.ts";
 import { findPlatform, platformNames } from "./platforms.ts";
 import { parseSize, PAGE_SIZE, hex, isPageAligned, pagesOf } from "./sizes.ts";
-import { parseSize, PAGE_SIZE, hex, isPageAligned } from "./sizes.ts";
 import { type KernelConfig, type KernelOverrides, KERNEL_DEFAULTS, SCHED_DEFAULTS, checkKernel, parseTimeUs } from "./kernel.ts";
 import { checkDeviceConflicts, resolveDevices, type DeviceInput, type ResolvedDevice } from "./resolve-system-devices.ts";
 

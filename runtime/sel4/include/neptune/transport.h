@@ -94,6 +94,7 @@ typedef struct ng_server {
      * reply_slots[0..nreply-1] + NG_SEL4_REPLY (index nreply); 0 on a non-MCS kernel. */
     seL4_CPtr reply;
     unsigned reply_cur;
+    seL4_CPtr reply_first;     /* MCS: pool index nreply (NG_SEL4_REPLY unless ng_server_set_reply) */
     int ready_sent;            /* MCS: the root server knows it is in its receive loop */
 } ng_server_t;
 
@@ -344,14 +345,31 @@ static inline void ng_server_init(ng_server_t *s, ng_cptr_t ep, ng_cptr_t recv_s
     /* One more reply object than deferred replies: the one it receives with. */
     s->nreply = nreply > 63 ? 63 : nreply;
     s->reply = NG_SEL4_REPLY;
+    s->reply_first = NG_SEL4_REPLY;
     s->reply_cur = s->nreply;
 #else
     s->nreply = nreply > 64 ? 64 : nreply;
     s->reply = 0;
+    s->reply_first = 0;
     s->reply_cur = 0;
 #endif
     s->ready_sent = 0;
     ng_recv_path_set(recv_slot);
+}
+
+/* MCS: receive with this reply object instead of slot 7, and send no "ready" notice: for a
+ * thread the root server did not start (the root server's own service loop). Its reply_slots
+ * must hold reply objects. No effect on a non-MCS kernel. */
+static inline void ng_server_set_reply(ng_server_t *s, ng_cptr_t reply)
+{
+#ifdef NG_SEL4_MCS
+    s->reply = reply;
+    s->reply_first = reply;
+    s->ready_sent = 1;
+#else
+    (void)s;
+    (void)reply;
+#endif
 }
 
 #ifdef NG_SEL4_MCS
@@ -433,7 +451,7 @@ static inline int ng_reply_save(ng_server_t *s, ng_reply_t *out)
     out->index = s->reply_cur;
     s->reply_used |= (uint64_t)1 << s->reply_cur;
     s->reply_cur = i;
-    s->reply = i < s->nreply ? s->reply_slots[i] : NG_SEL4_REPLY;
+    s->reply = i < s->nreply ? s->reply_slots[i] : s->reply_first;
     return NG_OK;
 }
 

@@ -74,6 +74,7 @@ static const rs_server_t rs_servers[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x0u,
+        .shared_memory = 0x0u,
         .budget_us = 1000u, .period_us = 1000u, .passive = 1,
     },
     {
@@ -94,6 +95,7 @@ static const rs_server_t rs_servers[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x0u,
+        .shared_memory = 0x0u,
         .budget_us = 1000u, .period_us = 1000u, .passive = 1,
     },
     {
@@ -114,6 +116,7 @@ static const rs_server_t rs_servers[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x0u,
+        .shared_memory = 0x0u,
         .budget_us = 20000u, .period_us = 20000u, .passive = 0,
     },
 };

@@ -69,6 +69,7 @@ static const rs_server_t rs_servers[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x0u,
+        .shared_memory = 0x0u,
         .budget_us = 1000u, .period_us = 1000u, .passive = 1,
     },
     {
@@ -89,6 +90,7 @@ static const rs_server_t rs_servers[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x0u,
+        .shared_memory = 0x0u,
         .budget_us = 1000u, .period_us = 1000u, .passive = 0,
     },
     {
@@ -109,6 +111,7 @@ static const rs_server_t rs_servers[] = {
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
         .spawn_cost = 0x0u,
+        .shared_memory = 0x0u,
         .budget_us = 200u, .period_us = 10000u, .passive = 0,
     },
 };
