@@ -36,13 +36,12 @@ static void rs_service_fault(void *ctx, ng_badge_t badge, ng_word_t tag, const n
     for (unsigned i = 0; i < 4; i++) {
         seL4_SetMR(i, w[i]);
     }
+    rs_proc_t *p = rs_procs_by_badge(t, badge);
     /* MCS: a first receive's "ready" notice, or a timeout fault (sched.c). */
-    rs_proc_t *q = rs_procs_by_pno(t, badge);
-    if (rs_sched_message(env, q != NULL && q->boot ? q->pno - 1 : UINT32_MAX, info, rs_server.reply)) {
+    if (rs_sched_message(env, p != NULL && p->boot ? p->pno - 1 : UINT32_MAX, info, rs_server.reply)) {
         return;
     }
     rs_end_t e = rs_fault_decode(info);
-    rs_proc_t *p = rs_procs_by_badge(t, badge);
     if (p != NULL && p->boot) {
         rs_fault_handle(env, p->pno - 1, &e);
         return;

@@ -69,7 +69,7 @@ static inline __attribute__((always_inline)) void rs_service_serve(ng_server_t *
                     continue;
                 }
                 if (err == NG_DEFERRED) {
-                    tag = ng_recv_fast(s, w, &badge);
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                     continue;
                 }
                 if (!root_wait_raises(err)) err = NG_EINTERNAL;
@@ -88,7 +88,7 @@ static inline __attribute__((always_inline)) void rs_service_serve(ng_server_t *
                     continue;
                 }
                 if (err == NG_DEFERRED) {
-                    tag = ng_recv_fast(s, w, &badge);
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                     continue;
                 }
                 if (!root_kill_raises(err)) err = NG_EINTERNAL;
@@ -101,7 +101,7 @@ static inline __attribute__((always_inline)) void rs_service_serve(ng_server_t *
                 req.code = (int64_t)(int64_t)w[0];
                 ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
                 ops->root->exit(ctx, &fcall, &req);
-                tag = ng_recv_fast(s, w, &badge);
+                tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                 continue;
             }
             case NG_FAST_TAG(ROOT_STATS_LABEL, ROOT_STATS_REQ_WORDS): {
@@ -119,7 +119,7 @@ static inline __attribute__((always_inline)) void rs_service_serve(ng_server_t *
                     continue;
                 }
                 if (err == NG_DEFERRED) {
-                    tag = ng_recv_fast(s, w, &badge);
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                     continue;
                 }
                 if (!root_stats_raises(err)) err = NG_EINTERNAL;
@@ -140,7 +140,7 @@ static inline __attribute__((always_inline)) void rs_service_serve(ng_server_t *
                     continue;
                 }
                 if (err == NG_DEFERRED) {
-                    tag = ng_recv_fast(s, w, &badge);
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                     continue;
                 }
                 if (!rootmem_stats_raises(err)) err = NG_EINTERNAL;

@@ -133,7 +133,7 @@ static inline __attribute__((always_inline)) void calc_serve(ng_server_t *s, con
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!echo_add_raises(err)) err = NG_EINTERNAL;
@@ -146,7 +146,7 @@ static inline __attribute__((always_inline)) void calc_serve(ng_server_t *s, con
                     req.seq = (uint64_t)w[0];
                     ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
                     ops->echo->ping(ctx, &fcall, &req);
-                    tag = ng_recv_fast(s, w, &badge);
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                     continue;
                 }
                 case NG_FAST_TAG(ECHO_BENCH_LABEL, ECHO_BENCH_REQ_WORDS): {
@@ -164,7 +164,7 @@ static inline __attribute__((always_inline)) void calc_serve(ng_server_t *s, con
                         continue;
                     }
                     if (err == NG_DEFERRED) {
-                        tag = ng_recv_fast(s, w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
                     if (!echo_bench_raises(err)) err = NG_EINTERNAL;
@@ -176,11 +176,8 @@ static inline __attribute__((always_inline)) void calc_serve(ng_server_t *s, con
             }
         }
         ng_msg_from_fast(s, &m, tag, w);
-        if (calc_serve_generic(s, ops, ctx, &m, badge) == NG_DISPATCH_REPLY) {
-            tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
-        } else {
-            tag = ng_recv_fast(s, w, &badge);
-        }
+        if (calc_serve_generic(s, ops, ctx, &m, badge) != NG_DISPATCH_REPLY) ng_msg_set_error(&m, NG_EBADMSG);
+        tag = ng_reply_msg_recv_fast(s, &m, w, &badge);
     }
 }
 
