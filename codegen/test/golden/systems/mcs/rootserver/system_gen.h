@@ -8,9 +8,9 @@
 #define RS_NSERVERS 3u
 #define RS_NOBJECTS 8u
 
-#define RS_SERVER_CALC 0u /* start order */
-#define RS_SERVER_FAST 1u /* start order */
-#define RS_SERVER_SLOW 2u /* start order */
+#define RS_SERVER_INDEX_CALC 0u /* start order */
+#define RS_SERVER_INDEX_FAST 1u /* start order */
+#define RS_SERVER_INDEX_SLOW 2u /* start order */
 
 #define RS_OBJECT_EP_CALC 0u
 #define RS_OBJECT_EP_ROOT_FAULT 1u
