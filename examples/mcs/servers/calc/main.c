@@ -20,7 +20,15 @@ static int calc_add(void *ctx, ng_call_t *call, const echo_add_req_t *req, echo_
     return NG_OK;
 }
 
-static const echo_ops_t echo_ops = { .add = calc_add };
+/* Only add: the other echo methods answer NG_ENOSYS. */
+static const echo_ops_t echo_ops = {
+    .add = calc_add,
+    .echo_str = NULL,
+    .echo_bytes = NULL,
+    .ping = NULL,
+    .share_ntfn = NULL,
+    .bench = NULL,
+};
 static const calc_server_ops_t ops = { .echo = &echo_ops };
 
 int main(void)
