@@ -12,6 +12,7 @@
 #include <allocman/allocman.h>
 #include <sel4/sel4.h>
 #include <sel4utils/process.h>
+#include <sel4utils/process_config.h>
 #include <simple/simple.h>
 #include <vka/vka.h>
 #include <vspace/vspace.h>
@@ -48,6 +49,13 @@ typedef struct rs_server_state {
     uint32_t caps_installed;
     bool built;                 /* sel4utils created the process (it must be destroyed) */
     rs_mem_client_t mem;        /* its run-time shared memory (shm.c) */
+    /* MCS (sched.c): reply objects in its RS_SLOT_REPLY slots, whether it reported itself
+     * initialised (its first receive), timeout faults so far */
+    vka_object_t *replies;
+    uint32_t nreplies;
+    bool ready;
+    bool was_passive; /* gave up its scheduling context once (not again after a restart) */
+    uint32_t timeouts;
 } rs_server_state_t;
 
 typedef struct rs_env {
@@ -98,3 +106,25 @@ void rs_supervise(rs_env_t *env);
 /* service.c (systems with a generated root service): faults and root-service calls on one
  * endpoint (never returns). */
 void rs_service_run(rs_env_t *env);
+/* One message on the fault endpoint: a fault, an exit or (MCS) a ready/timeout notice. */
+void rs_supervise_one(rs_env_t *env, seL4_MessageInfo_t info, seL4_Word badge);
+
+/* sched.c: the MCS kernel's scheduling contexts, reply objects and passive servers (no-ops on
+ * a non-MCS kernel) */
+int rs_sched_check_tables(const rs_system_t *sys);
+/* "mcs/el2" and so on: the configuration this kernel was built with. */
+const char *rs_sched_kernel_name(void);
+int rs_sched_init(rs_env_t *env);
+seL4_MessageInfo_t rs_sched_recv(rs_env_t *env, seL4_Word *badge);
+sel4utils_process_config_t rs_sched_config(rs_env_t *env, const rs_server_t *s,
+                                           sel4utils_process_config_t config);
+int rs_sched_setup(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st);
+void rs_sched_destroy(rs_env_t *env, rs_server_state_t *st);
+/* Ready notices and timeout faults (true: handled); index >= nservers: a spawned program.
+ * `reply` is the reply object the message was received with (a timeout fault is answered). */
+bool rs_sched_message(rs_env_t *env, uint32_t index, seL4_MessageInfo_t info, seL4_CPtr reply);
+/* The supervisor's reply object (MCS; seL4_CapNull otherwise). */
+seL4_CPtr rs_sched_reply(void);
+/* A slot for a saved reply: a fresh reply object on MCS, an empty slot otherwise. */
+int rs_sched_reply_object(rs_env_t *env, seL4_CPtr *slot);
+int rs_sched_wait_ready(rs_env_t *env, uint32_t index);

@@ -75,20 +75,28 @@ void rs_fault_handle(rs_env_t *env, uint32_t index, const rs_end_t *e)
     rs_report_decision(s, &st->restart, d, err == 0);
 }
 
+void rs_supervise_one(rs_env_t *env, seL4_MessageInfo_t info, seL4_Word badge)
+{
+    uint32_t index = 0;
+    while (index < env->sys->nservers && env->sys->servers[index].fault_badge != badge) {
+        index++;
+    }
+    if (index == env->sys->nservers) {
+        printf("neptune rootserver: message with unknown badge %lu ignored\n", (unsigned long)badge);
+        return;
+    }
+    if (rs_sched_message(env, index, info, rs_sched_reply())) {
+        return;
+    }
+    rs_end_t e = rs_fault_decode(info);
+    rs_fault_handle(env, index, &e);
+}
+
 void rs_supervise(rs_env_t *env)
 {
     for (;;) {
         seL4_Word badge;
-        seL4_MessageInfo_t info = seL4_Recv(env->fault_ep, &badge);
-        uint32_t index = 0;
-        while (index < env->sys->nservers && env->sys->servers[index].fault_badge != badge) {
-            index++;
-        }
-        if (index == env->sys->nservers) {
-            printf("neptune rootserver: message with unknown badge %lu ignored\n", (unsigned long)badge);
-            continue;
-        }
-        rs_end_t e = rs_fault_decode(info);
-        rs_fault_handle(env, index, &e);
+        seL4_MessageInfo_t info = rs_sched_recv(env, &badge);
+        rs_supervise_one(env, info, badge);
     }
 }

@@ -48,9 +48,10 @@ int main(void)
 {
     rs_env_t *env = &rs_env;
     printf("neptune rootserver: hello\n");
+    printf("neptune rootserver: kernel %s\n", rs_sched_kernel_name());
     rs_env_init(env, &rs_system);
 
-    if (rs_tables_validate(env->sys) != 0) {
+    if (rs_tables_validate(env->sys) != 0 || rs_sched_check_tables(env->sys) != 0) {
         rs_halt("the generated tables are inconsistent");
         return 1;
     }
@@ -67,6 +68,11 @@ int main(void)
             return 1;
         }
         env->fault_ep = fault_ep.cptr;
+    }
+
+    if (rs_sched_init(env) != 0) {
+        rs_halt("cannot create the supervisor's reply object");
+        return 1;
     }
 
     env->servers = calloc(env->sys->nservers ? env->sys->nservers : 1, sizeof(*env->servers));

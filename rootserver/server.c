@@ -159,6 +159,10 @@ static int rs_drop_reserved(const rs_server_t *s, rs_server_state_t *st)
 {
     static const seL4_Word droppable[] = {
         SEL4UTILS_CNODE_SLOT, SEL4UTILS_PD_SLOT, SEL4UTILS_ASID_POOL_SLOT, SEL4UTILS_TCB_SLOT,
+#ifdef CONFIG_KERNEL_MCS
+        /* its scheduling context (never granted) and reply object (kept if it receives calls) */
+        SEL4UTILS_SCHED_CONTEXT_SLOT, SEL4UTILS_REPLY_SLOT,
+#endif
     };
     for (unsigned i = 0; i < ARRAY_SIZE(droppable); i++) {
         if (s->keep_reserved & (1u << droppable[i])) {
@@ -205,6 +209,7 @@ int rs_process_build(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st,
     config = process_config_fault_cptr(config, st->fault_ep);
     config = process_config_priority(config, s->priority);
     config = process_config_mcp(config, 0);
+    config = rs_sched_config(env, s, config);
     err = sel4utils_configure_process_custom(&st->process, &env->vka, &env->vspace, config);
     if (err) {
         printf("neptune rootserver: %s: cannot create the process for ELF '%s'\n", s->name, s->elf);
@@ -214,7 +219,7 @@ int rs_process_build(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st,
     rs_mem_client_init(&st->mem, s->name, &st->process.vspace, (uint32_t)(s->shared_memory >> seL4_PageBits),
                        rs_holds_service_cap(s));
     if ((err = rs_map_frames(env, s, st)) || (err = rs_install_caps(env, s, st)) ||
-        (err = rs_drop_reserved(s, st))) {
+        (err = rs_drop_reserved(s, st)) || (err = rs_sched_setup(env, s, st))) {
         return err;
     }
 #ifdef CONFIG_DEBUG_BUILD
@@ -231,6 +236,7 @@ int rs_process_run(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st, i
         return err;
     }
     st->status = RS_SERVER_RUNNING;
+    st->ready = false;
     return 0;
 }
 
@@ -249,7 +255,9 @@ int rs_server_start(rs_env_t *env, uint32_t index)
         argv[argc++] = (char *)s->argv[i];
     }
     argv[argc] = NULL;
-    return rs_process_run(env, s, st, argc, argv);
+    err = rs_process_run(env, s, st, argc, argv);
+    /* MCS: a passive server is made passive before its clients start (sched.c). */
+    return err ? err : rs_sched_wait_ready(env, index);
 }
 
 bool rs_holds_service_cap(const rs_server_t *s)
@@ -292,6 +300,7 @@ void rs_process_destroy(rs_env_t *env, const rs_server_t *s, rs_server_state_t *
         sel4utils_destroy_process(&st->process, &env->vka);
         st->built = false;
     }
+    rs_sched_destroy(env, st);
     free(st->reservations);
     st->reservations = NULL;
     st->status = RS_SERVER_STOPPED;

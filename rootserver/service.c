@@ -36,8 +36,12 @@ static void rs_service_fault(void *ctx, ng_badge_t badge, ng_word_t tag, const n
     for (unsigned i = 0; i < 4; i++) {
         seL4_SetMR(i, w[i]);
     }
-    rs_end_t e = rs_fault_decode(info);
     rs_proc_t *p = rs_procs_by_badge(t, badge);
+    /* MCS: a first receive's "ready" notice, or a timeout fault (sched.c). */
+    if (rs_sched_message(env, p != NULL && p->boot ? p->pno - 1 : UINT32_MAX, info, rs_server.reply)) {
+        return;
+    }
+    rs_end_t e = rs_fault_decode(info);
     if (p != NULL && p->boot) {
         rs_fault_handle(env, p->pno - 1, &e);
         return;
@@ -61,7 +65,7 @@ void rs_service_run(rs_env_t *env)
     env->procs = &rs_procs;
     for (unsigned i = 0; i < RS_SERVICE_REPLY_SLOTS; i++) {
         seL4_CPtr slot;
-        if (vka_cspace_alloc(&env->vka, &slot) != 0) {
+        if (rs_sched_reply_object(env, &slot) != 0) {
             printf("neptune rootserver: no slots for saved replies\n");
             break;
         }
@@ -72,6 +76,8 @@ void rs_service_run(rs_env_t *env)
     printf("neptune rootserver: process service up: %u programs, %llu KiB untyped and %llu slots free\n",
            (unsigned)env->sys->nprograms, (unsigned long long)(ut >> 10), (unsigned long long)slots);
     ng_server_init(&rs_server, env->fault_ep, 0, rs_reply_slots, RS_SERVICE_REPLY_SLOTS);
+    /* MCS: receive with the supervisor's reply object (no-op on a non-MCS kernel). */
+    ng_server_set_reply(&rs_server, rs_sched_reply());
     rs_procs.server = &rs_server;
     rs_service_serve(&rs_server, &rs_services, &rs_procs);
 }

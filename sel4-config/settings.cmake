@@ -4,6 +4,11 @@
 # (sel4-config/platforms/<NEPTUNE_PLATFORM>.cmake). Included by the top-level CMakeLists.txt
 # before project(): the kernel's platform settings choose the cross compiler (toolchain file).
 #
+# The kernel configuration comes from the system description (`kernel` in system.ts, see
+# codegen/src/model/kernel.ts): `neptune-gen build` passes NEPTUNE_KERNEL_MCS, NEPTUNE_KERNEL_HYP,
+# NEPTUNE_BUILD and NEPTUNE_KERNEL_PRINTING, and compiles the system for the same settings (the
+# capability layout differs on MCS). Setting KernelIsMCS & co. directly is overridden here.
+#
 # NEPTUNE_BUILD selects the flavour:
 #   debug    (default) kernel printing and debug syscalls: seL4_DebugPutChar, fault names
 #   release  optimised, no kernel printing (benchmarks)
@@ -18,6 +23,8 @@ set_property(CACHE NEPTUNE_PLATFORM PROPERTY STRINGS qemu-arm-virt rpi3 rpi4 x86
 set(NEPTUNE_BUILD "debug" CACHE STRING "debug or release")
 set_property(CACHE NEPTUNE_BUILD PROPERTY STRINGS debug release)
 option(NEPTUNE_KERNEL_PRINTING "Kernel debug console in a release build (benchmark output)" OFF)
+option(NEPTUNE_KERNEL_MCS "seL4's MCS kernel (scheduling contexts, reply objects)" OFF)
+option(NEPTUNE_KERNEL_HYP "Kernel at EL2 (KernelArmHypervisorSupport; QEMU virtualization=on)" OFF)
 
 set(_neptune_platform_file "${CMAKE_CURRENT_LIST_DIR}/platforms/${NEPTUNE_PLATFORM}.cmake")
 if(NOT EXISTS "${_neptune_platform_file}")
@@ -32,12 +39,23 @@ include(application_settings)
 # simulator command line, then may override anything below.
 include("${_neptune_platform_file}")
 
+# Before the kernel's platform settings: qemu-arm-virt extracts its device tree from QEMU there,
+# with virtualization=on (a GIC with its virtual CPU interface) only for an EL2 kernel.
+if(NEPTUNE_KERNEL_HYP)
+    set(KernelArmHypervisorSupport ON CACHE BOOL "" FORCE)
+endif()
+
 correct_platform_strings()
 find_package(seL4 REQUIRED)
 sel4_configure_platform_settings()
 
 # --- kernel -----------------------------------------------------------------------------------
-set(KernelIsMCS OFF CACHE BOOL "" FORCE)
+set(KernelIsMCS ${NEPTUNE_KERNEL_MCS} CACHE BOOL "" FORCE)
+if(KernelArchARM)
+    set(KernelArmHypervisorSupport ${NEPTUNE_KERNEL_HYP} CACHE BOOL "" FORCE)
+elseif(NEPTUNE_KERNEL_HYP)
+    message(FATAL_ERROR "neptune: NEPTUNE_KERNEL_HYP needs an ARM platform")
+endif()
 set(KernelMaxNumNodes 1 CACHE STRING "" FORCE)
 set(KernelNumDomains 1 CACHE STRING "" FORCE)
 # Room in the root server's CNode for the boot-info caps (untypeds, device frames) plus every

@@ -20,7 +20,7 @@ import type { IdlModel } from "./model/idl.ts";
 import { type CompiledSystem, allProcesses } from "./model/system.ts";
 import { compileIdl } from "./model/resolve-idl.ts";
 import { loadSystemFile } from "./parse/system/loader.ts";
-import { resolveSystem } from "./model/resolve-system.ts";
+import { type ResolveOptions, resolveSystem } from "./model/resolve-system.ts";
 import { computeLayout } from "./model/layout.ts";
 import type { GeneratedFile } from "./emit/files.ts";
 import { emitAllInterfaces } from "./emit/interface.ts";
@@ -104,13 +104,11 @@ export function compileIdlSources(sources: { file: string; text: string }[], bag
   return idl;
 }
 
-export interface CompileOptions {
-  /**
-   * Compile for this platform instead of the one system.ts names (`-p`): its devices are then
-   * checked against this platform's table.
-   */
-  platform?: string;
-}
+/**
+ * `platform`: compile for this platform instead of the one system.ts names (`-p`): its devices
+ * are then checked against this platform's table. `kernel`: command-line kernel settings.
+ */
+export type CompileOptions = ResolveOptions;
 
 export async function compileSystem(systemFile: string, bag: DiagnosticBag, opts: CompileOptions = {}): Promise<CompiledSystem | undefined> {
   const loaded = await loadSystemFile(systemFile, bag);
@@ -127,7 +125,7 @@ export async function compileSystem(systemFile: string, bag: DiagnosticBag, opts
   if (bag.hasErrors) return undefined;
   const idl = await compileIdlFiles(withBuiltinIdl(idlFiles), bag);
   if (bag.hasErrors) return undefined;
-  const model = resolveSystem(loaded, idl, bag);
+  const model = resolveSystem(loaded, idl, bag, opts);
   if (!model || bag.hasErrors) return undefined;
   const layout = computeLayout(model, bag);
   if (bag.hasErrors) return undefined;

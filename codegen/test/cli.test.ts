@@ -83,6 +83,19 @@ describe("neptune-gen build: errors before CMake", () => {
     expectNoStackTrace(r.stderr);
   });
 
+  it("does not silently drop a kernel setting given with -D: a bad value or one the platform cannot take is an error", async () => {
+    const dir = await tempDir();
+    const bad = await cli(["build", "-s", "examples/hello/system.ts", "-B", path.join(dir, "b"), "-D", "KernelIsMCS=perhaps"], { env: { NEPTUNE_SEL4_WORKSPACE: dir } });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toMatch(/error: -D KernelIsMCS=perhaps: not a valid value\nhint: use ON or OFF/);
+    const rpi = await cli(["build", "-s", "examples/hello/system.ts", "-p", "rpi3", "-B", path.join(dir, "b"), "-D", "KernelArmHypervisorSupport=ON"], {
+      env: { NEPTUNE_SEL4_WORKSPACE: dir },
+    });
+    expect(rpi.exitCode).toBe(1);
+    expect(rpi.stderr).toMatch(/error: platform rpi3 cannot run the kernel at EL2 \(hypervisor\).*\nhint: remove -D KernelArmHypervisorSupport=ON, or build for qemu-arm-virt or rpi4/);
+    expectNoStackTrace(bad.stderr + rpi.stderr);
+  });
+
   it("says the cross compiler is missing and which package has it", async () => {
     // A PATH with the build tools but no cross compiler.
     const bin = await tempDir();

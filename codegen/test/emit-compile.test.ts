@@ -31,6 +31,7 @@ import {
   sel4SkipReason,
   writeFiles,
 } from "./emit-helpers.ts";
+import { SEL4_WORKSPACE } from "./sel4-workspace.ts";
 
 let sys: CompiledSystem;
 let dir: string;
@@ -146,7 +147,7 @@ describe.skipIf(sel4Reason !== undefined)("against the real seL4 transport (AArc
   const sel4Transport = path.join(ROOT, "runtime/sel4/include");
 
   beforeAll(() => {
-    includes = libsel4Includes(process.env.NEPTUNE_SEL4_WORKSPACE!);
+    includes = libsel4Includes(SEL4_WORKSPACE!);
   });
 
   it("client and server headers and server wrappers compile", () => {

@@ -20,6 +20,7 @@ import { resolveSystem } from "../src/model/resolve-system.ts";
 import { computeLayout } from "../src/model/layout.ts";
 import type { CompiledSystem } from "../src/model/system.ts";
 import type { GeneratedFile } from "../src/emit/files.ts";
+import { SEL4_SKIP, SEL4_WORKSPACE } from "./sel4-workspace.ts";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const EMIT_FIXTURES = path.join(ROOT, "codegen/test/fixtures/emit");
@@ -86,8 +87,8 @@ export function run(cmd: string, args: string[], cwd?: string): string {
 
 /** Why the real-seL4 compile tests cannot run here, or undefined when they can. */
 export function sel4SkipReason(): string | undefined {
-  const ws = process.env.NEPTUNE_SEL4_WORKSPACE;
-  if (!ws) return "NEPTUNE_SEL4_WORKSPACE is not set";
+  const ws = SEL4_WORKSPACE;
+  if (!ws) return SEL4_SKIP;
   if (!existsSync(path.join(ws, "kernel/libsel4"))) return `no kernel/libsel4 in ${ws}`;
   if (!existsSync(path.join(ROOT, "runtime/sel4/include/neptune/transport.h"))) return "runtime/sel4 (the seL4 transport) is absent";
   for (const tool of ["cmake", "ninja", "aarch64-linux-gnu-gcc", "aarch64-linux-gnu-objdump"]) {

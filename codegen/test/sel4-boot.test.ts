@@ -8,7 +8,7 @@
  * shared buffer, a signal, least privilege (no own TCB cap; a server without the grant cannot reach pong), decoded
  * faults, a restart, an exit.
  *
- * Needs the seL4 workspace: NEPTUNE_SEL4_WORKSPACE=<dir>. Without it the test is reported as
+ * Needs the seL4 workspace (found as the CLI finds it: sel4-workspace.ts). Without it the test is reported as
  * skipped, with the reason in its name. Builds in build/sel4-boot-test/ (incremental).
  */
 
@@ -25,19 +25,33 @@ import { emitRootService } from "../src/emit/root-service.ts";
 import { BUILTIN_IDL, compileIdlFiles } from "../src/compile.ts";
 import { emitServersCmake } from "../src/emit/servers-cmake.ts";
 import { pingPongModel, slotsHeader } from "./sel4-fixtures.ts";
+import { SEL4_SKIP, SEL4_WORKSPACE } from "./sel4-workspace.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const WORKSPACE = process.env.NEPTUNE_SEL4_WORKSPACE;
-const OUT = path.join(ROOT, "build/sel4-boot-test");
-const GEN = path.join(OUT, "gen");
-const BUILD = path.join(OUT, "qemu-arm-virt");
+const WORKSPACE = SEL4_WORKSPACE;
 const SERVERS = path.join(ROOT, "codegen/test/fixtures/sel4-boot/servers");
 const BOOT_TIMEOUT_MS = 120_000;
 
-async function writeGenerated(): Promise<void> {
-  const model = pingPongModel();
+/** Where a configuration is generated and built. */
+function dirs(mcs: boolean) {
+  const out = path.join(ROOT, mcs ? "build/sel4-boot-test-mcs" : "build/sel4-boot-test");
+  return { gen: path.join(out, "gen"), build: path.join(out, "qemu-arm-virt") };
+}
+
+/** The test system; on MCS pong is passive (it answers on its callers' scheduling contexts). */
+function model(mcs: boolean) {
+  const m = pingPongModel();
+  if (!mcs) return m;
+  m.kernel = { mcs: true, hypervisor: false, debug: true, printing: true };
+  for (const s of m.servers) s.sched = { budgetUs: 1000, periodUs: 1000, passive: s.name === "pong" };
+  return m;
+}
+
+async function writeGenerated(mcs: boolean): Promise<void> {
+  const GEN = dirs(mcs).gen;
+  const model_ = model(mcs);
   const bag = new DiagnosticBag();
-  const layout = computeLayout(model, bag);
+  const layout = computeLayout(model_, bag);
   if (bag.hasErrors) throw new Error(`layout of the test system failed:\n${bag.format()}`);
   // The root server serves the built-in root services (idl/root.idl, idl/rootmem.idl): their
   // headers and its receive loop come with every system.
@@ -45,10 +59,10 @@ async function writeGenerated(): Promise<void> {
   if (bag.hasErrors) throw new Error(`built-in IDL failed:\n${bag.format()}`);
   const files = [
     ...emitAllInterfaces(builtin),
-    ...emitRootService({ ...model, idl: builtin }),
-    ...emitRootTables(model, layout),
-    ...emitServersCmake(model, layout, { serverDirs: Object.fromEntries(model.servers.map((s) => [s.name, path.join(SERVERS, s.name)])) }),
-    ...model.servers.map((s) => ({ path: `servers/${s.name}/sel4_test_slots.h`, text: slotsHeader(layout, s.name) })),
+    ...emitRootService({ ...model_, idl: builtin }),
+    ...emitRootTables(model_, layout),
+    ...emitServersCmake(model_, layout, { serverDirs: Object.fromEntries(model_.servers.map((s) => [s.name, path.join(SERVERS, s.name)])) }),
+    ...model_.servers.map((s) => ({ path: `servers/${s.name}/sel4_test_slots.h`, text: slotsHeader(layout, s.name) })),
   ];
   for (const f of files) {
     const to = path.join(GEN, f.path);
@@ -58,10 +72,11 @@ async function writeGenerated(): Promise<void> {
   }
 }
 
-function build(): string {
+function build(mcs: boolean): string {
+  const { gen: GEN, build: BUILD } = dirs(mcs);
   const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20 });
   if (!existsSync(path.join(BUILD, "build.ninja"))) {
-    run("cmake", ["-G", "Ninja", "-S", ROOT, "-B", BUILD, `-DNEPTUNE_SEL4_WORKSPACE=${WORKSPACE}`, "-DNEPTUNE_PLATFORM=qemu-arm-virt", `-DNEPTUNE_GEN_DIR=${GEN}`]);
+    run("cmake", ["-G", "Ninja", "-S", ROOT, "-B", BUILD, `-DNEPTUNE_SEL4_WORKSPACE=${WORKSPACE}`, "-DNEPTUNE_PLATFORM=qemu-arm-virt", `-DNEPTUNE_GEN_DIR=${GEN}`, `-DNEPTUNE_KERNEL_MCS=${mcs ? "ON" : "OFF"}`]);
   }
   run("ninja", ["-C", BUILD, "-j2"]);
   return readFileSync(path.join(BUILD, "neptune-qemu.txt"), "utf8").trim();
@@ -94,14 +109,15 @@ function boot(command: string, done: (out: string) => boolean): Promise<string> 
 
 const title = WORKSPACE
   ? "builds and boots the ping/pong system on seL4 in QEMU"
-  : "builds and boots on seL4 (skipped: NEPTUNE_SEL4_WORKSPACE is not set; point it at the seL4 workspace to run)";
+  : `builds and boots on seL4 (skipped: ${SEL4_SKIP})`;
 
-if (!WORKSPACE) console.warn("sel4-boot: skipped: NEPTUNE_SEL4_WORKSPACE is not set");
+if (!WORKSPACE) console.warn(`sel4-boot: skipped: ${SEL4_SKIP}`);
 
 describe("seL4 boot (qemu-arm-virt)", () => {
-  it.skipIf(!WORKSPACE)(title, async () => {
-    await writeGenerated();
-    const qemu = build();
+  for (const mcs of [false, true]) {
+  it.skipIf(!WORKSPACE)(`${title}${mcs ? " (MCS kernel, pong passive)" : ""}`, { timeout: 900_000 }, async () => {
+    await writeGenerated(mcs);
+    const qemu = build(mcs);
     expect(qemu).toMatch(/^qemu-system-aarch64 -machine virt -cpu cortex-a53 -nographic -m size=2G -kernel \S+images\/rootserver-image-arm-qemu-arm-virt$/);
     const stopped = ["ping", "quit", "spy", "virtio"].map((n) => `server ${n} stopped`);
     const out = await boot(qemu, (s) => stopped.every((l) => s.includes(l)));
@@ -137,5 +153,8 @@ describe("seL4 boot (qemu-arm-virt)", () => {
     expect(lines.filter((l) => l === "ping: reply 1042").length).toBe(2);
     expect(lines.filter((l) => /^fault: server ping: vm fault/.test(l)).length).toBe(2);
     expect(out).not.toMatch(/boot failed|failed to start|tables:/);
+    // MCS: pong gave up its scheduling context; the restarted ping's call ran on ping's.
+    if (mcs) has(/^neptune rootserver: server pong is passive: it runs on its callers' scheduling contexts$/);
   });
+  }
 });

@@ -7,7 +7,7 @@
  *   interrupt (needs gcc only).
  * - fixtures/timer/rtc: the unchanged drivers/pl031 serving two clients at once, `alarms`
  *   (oneshot, periodic, cancel, fired, every error) and `sleeper` (a 2 s deferred sleep), on the
- *   host (gcc, cmake, ninja) and, with NEPTUNE_SEL4_WORKSPACE set, on seL4 in QEMU, whose PL031
+ *   host (gcc, cmake, ninja) and, with an seL4 workspace (sel4-workspace.ts), on seL4 in QEMU, whose PL031
  *   counts real time. Both print the same lines.
  */
 
@@ -20,11 +20,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { DiagnosticBag } from "../src/diag/diagnostics.ts";
 import { buildHost, hostRunCommand } from "../src/build/host.ts";
 import { runConsole } from "../src/run/console.ts";
+import { SEL4_ENV, SEL4_WORKSPACE } from "./sel4-workspace.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const CLI = path.join(ROOT, "codegen/bin/neptune-gen.js");
 const FIXTURE = "codegen/test/fixtures/timer/rtc/system.ts";
-const workspace = process.env.NEPTUNE_SEL4_WORKSPACE;
+const workspace = SEL4_WORKSPACE;
 
 /** A console line as a pattern; unanchored, as `neptune-gen run --expect` takes its source. */
 const lit = (s: string) => new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
@@ -101,11 +102,11 @@ describe("timer: the PL031 driver on the host", () => {
 describe.skipIf(!workspace)("timer: the PL031 driver on seL4 in QEMU", () => {
   it("prints the same lines as on the host", async () => {
     const buildDir = path.join(os.tmpdir(), "neptune-test-timer-rtc-sel4");
-    const build = await execa("node", [CLI, "build", "-s", FIXTURE, "-B", buildDir], { cwd: ROOT, reject: false, all: true });
+    const build = await execa("node", [CLI, "build", "-s", FIXTURE, "-B", buildDir], { cwd: ROOT, reject: false, all: true, env: SEL4_ENV });
     expect(build.exitCode, build.all).toBe(0);
     const args = ["run", "-s", FIXTURE, "-B", buildDir, "--timeout", "120"];
     for (const re of RTC_EXPECT) args.push("--expect", re.source);
-    const run = await execa("node", [CLI, ...args], { cwd: ROOT, reject: false, all: true });
+    const run = await execa("node", [CLI, ...args], { cwd: ROOT, reject: false, all: true, env: SEL4_ENV });
     expect(run.exitCode, run.all).toBe(0);
     expect(run.stdout).not.toMatch(/FAILED/);
   });

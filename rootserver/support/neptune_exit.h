@@ -7,3 +7,7 @@
 #pragma once
 
 #define NEPTUNE_EXIT_LABEL 0x4e5845u /* "NXE" */
+
+/* MCS kernel: "initialised, now waiting in my first receive", sent by the seL4 transport
+ * (runtime/sel4/include/neptune/transport.h, NG_SEL4_READY_LABEL) with seL4_NBSendRecv. */
+#define NEPTUNE_READY_LABEL 0x4e5852u /* "NXR" */

@@ -21,6 +21,21 @@
 /** A size in bytes, or a string with a K/M/G suffix ("16K", "2M"). */
 export type Size = number | `${number}${"K" | "M" | "G"}` | `${number}`;
 
+/** Microseconds, or a string with a unit: "500us", "2ms", "1s". */
+export type Time = number | `${number}${"us" | "ms" | "s"}`;
+
+/** The seL4 kernel configuration (defaults: non-MCS, EL1, debug, printing). */
+export interface KernelSpec {
+  /** seL4's MCS kernel: scheduling contexts (`budget`/`period`), passive servers, reply objects. */
+  mcs?: boolean;
+  /** The kernel runs at EL2 (hypervisor configuration); QEMU then starts with virtualization=on. */
+  hypervisor?: boolean;
+  /** Debug kernel (default) or release (benchmarks). */
+  debug?: boolean;
+  /** Kernel console (servers' printf) also in a release build (default: as `debug`). */
+  printing?: boolean;
+}
+
 export type Rights = "r" | "rw" | "rx" | "rwx";
 
 /** What the root server does when a server faults. */
@@ -98,6 +113,18 @@ export interface ServerSpec {
   cnodeBits?: number;
   /** Arguments passed to main(). */
   args?: string[];
+  /**
+   * MCS kernel: CPU time of its scheduling context per `period` (microseconds, or "500us",
+   * "2ms", "1s"; default 1 ms). A budget below the period throttles it.
+   */
+  budget?: Time;
+  /** MCS kernel: the replenishment period (default: the budget). */
+  period?: Time;
+  /**
+   * MCS kernel: once initialised (at its first receive) it has no scheduling context of its own
+   * and runs on its callers' ones, as a Microkit passive PD; calls to it take the kernel's fast path.
+   */
+  passive?: boolean;
 }
 
 /**
@@ -193,6 +220,8 @@ export interface SystemSpec {
   name: string;
   /** Default platform for `neptune-gen build` (default "qemu-arm-virt"). */
   platform?: string;
+  /** Kernel configuration; what the platform cannot take is an error. */
+  kernel?: KernelSpec;
   /** IDL files or folders, relative to system.ts (default ["idl"]). */
   idl?: string[];
   /** Untyped memory the system may use beyond the kernel's own (default "64M"). */

@@ -16,6 +16,7 @@ import { DiagnosticBag } from "../diag/diagnostics.ts";
 import { type CompiledSystem, allProcesses } from "../model/system.ts";
 import { compileSystem, displayPath, emitSystem, writeGenerated } from "../compile.ts";
 import { emitServersCmake } from "../emit/servers-cmake.ts";
+import { type KernelConfig, KERNEL_DEFAULTS, kernelCmakeDefs, kernelOverrides } from "../model/kernel.ts";
 import { PROJECT_ROOT, requireWorkspace } from "./workspace.ts";
 import { serverSourceDirs } from "./sources.ts";
 import { buildErrorExcerpt } from "./excerpt.ts";
@@ -46,7 +47,11 @@ export interface BuildOptions {
   /** Default build/<platform> in the working directory. */
   buildDir?: string;
   workspace?: string;
-  /** Extra CMake cache settings (-D NAME=VALUE), e.g. for benchmarks. */
+  /**
+   * Extra CMake cache settings (-D NAME=VALUE). Kernel settings among them (KernelIsMCS,
+   * KernelArmHypervisorSupport, NEPTUNE_BUILD, NEPTUNE_KERNEL_PRINTING…) override system.ts's
+   * `kernel` and the system is compiled for them (model/kernel.ts).
+   */
   cmakeDefs?: Record<string, string>;
   /** Show ninja's progress on one line (a terminal) or every 10 % (a log). */
   progress?: "tty" | "log" | "none";
@@ -56,6 +61,8 @@ export interface BuildResult {
   image: string;
   buildDir: string;
   platform: string;
+  /** The kernel configuration the image was built for. */
+  kernel: KernelConfig;
   sys: CompiledSystem;
   /** Generated files that changed in this build. */
   regenerated: string[];
@@ -102,8 +109,11 @@ async function preflight(opts: BuildOptions, sys: CompiledSystem, bag: Diagnosti
 }
 
 export async function buildSel4(opts: BuildOptions, bag: DiagnosticBag): Promise<BuildResult | undefined> {
-  const sys = await compileSystem(opts.systemFile, bag, { platform: opts.platform });
+  const overrides = kernelOverrides(opts.cmakeDefs, bag);
+  if (bag.hasErrors) return undefined;
+  const sys = await compileSystem(opts.systemFile, bag, { kernel: overrides, platform: opts.platform });
   if (!sys) return undefined;
+  const kernel = sys.model.kernel ?? KERNEL_DEFAULTS;
   const pre = await preflight(opts, sys, bag);
   if (!pre) return undefined;
   const buildDir = path.resolve(opts.buildDir ?? path.join("build", pre.platform.name));
@@ -120,12 +130,13 @@ export async function buildSel4(opts: BuildOptions, bag: DiagnosticBag): Promise
     // sel4utils gives every process the same stack size: the largest any server asks for.
     LibSel4UtilsStackSize: String(allProcesses(sys.model).reduce((n, s) => Math.max(n, s.stackBytes), 16 * 1024)),
     ...(pre.opensbi ? { OPENSBI_PATH: pre.opensbi } : {}),
-    ...opts.cmakeDefs,
+    ...kernelCmakeDefs(kernel),
+    ...overrides.rest,
   });
   const upToDate = await ninja(buildDir, opts.progress ?? (process.stdout.isTTY ? "tty" : "log"));
   const image = await findImage(buildDir);
   const boot = await writeBootFolder(pre.platform.name, image, buildDir);
-  return { image, buildDir, platform: pre.platform.name, sys, regenerated: written.written, upToDate, boot };
+  return { image, buildDir, platform: pre.platform.name, kernel, sys, regenerated: written.written, upToDate, boot };
 }
 
 /** Configures only when the build folder is new or a setting changed. */

@@ -10,6 +10,7 @@ import type { CommandModule } from "yargs";
 import { DiagnosticBag } from "../diag/diagnostics.ts";
 import { logTail, runConsole } from "../run/console.ts";
 import { qemuCommand } from "../run/qemu.ts";
+import { kernelLabel } from "../model/kernel.ts";
 import { buildOrReport, withBuild, type BuildArgs } from "./build.ts";
 import { report } from "./common.ts";
 
@@ -75,7 +76,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       if (!res) return;
       const disk = diskOf(res.sys.model.disk);
       if (disk === false) return;
-      cmd = qemuCommand(res.platform, res.image, { icount: args.icount, disk, virtioModern: args["virtio-modern"] });
+      cmd = qemuCommand(res.platform, res.image, { icount: args.icount, disk, virtioModern: args["virtio-modern"], hypervisor: res.kernel.hypervisor });
       if (!cmd) {
         const why = NO_QEMU_REASON[res.platform] ?? `no QEMU machine for platform ${res.platform}`;
         const where = res.boot ? `copy the files of ${res.boot.dir} onto a FAT SD card and boot the board (docs/boards.md)` : "copy the image to the board's boot medium";
@@ -83,7 +84,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         process.exitCode = 1;
         return;
       }
-      console.log(`booting ${res.image} (${cmd.cmd}; quit with Ctrl-A X)`);
+      console.log(`booting ${res.image}, kernel ${kernelLabel(res.kernel)} (${[cmd.cmd, ...cmd.args].join(" ")}; quit with Ctrl-A X)`);
     }
     const result = await runConsole({
       ...cmd,

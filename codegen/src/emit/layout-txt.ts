@@ -50,6 +50,12 @@ function serverSection(L: ServerLayout, model: SystemModel): string[] {
   if (s.uses.length) out.push(`uses: ${s.uses.map((u) => `${u.interface}@${u.server}${u.as !== u.interface ? ` as ${u.as}` : ""}`).join(", ")}`);
   if (s.spawn) out.push(`spawn: at most ${s.spawn.maxProcesses} live children, ${formatSize(s.spawn.memoryBytes)} of untyped memory`);
   if (s.kind !== "program") out.push(`restart: ${s.restart.policy === "on-fault" ? `on-fault (at most ${s.restart.maxRestarts})` : s.restart.policy}`);
+  if (s.sched) {
+    out.push(
+      `scheduling context (MCS): ${s.sched.budgetUs} us every ${s.sched.periodUs} us` +
+        (s.sched.passive ? ", passive: none of its own once initialised (runs on its callers')" : ""),
+    );
+  }
   out.push("");
   out.push(
     ...table(

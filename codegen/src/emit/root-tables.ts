@@ -217,6 +217,8 @@ function serverInit(s: ServerModel, L: ServerLayout, t: ServerTables): string[] 
     `.spawn_memory = ${hexLiteral(s.spawn?.memoryBytes ?? 0)},`,
     `.spawn_cost = ${hexLiteral(s.kind === "program" ? L.costBytes : 0)},`,
     `.shared_memory = ${hexLiteral(s.sharedMemoryBytes)},`,
+    // MCS only (a non-MCS table leaves them 0).
+    ...(s.sched ? [`.budget_us = ${s.sched.budgetUs}u, .period_us = ${s.sched.periodUs}u, .passive = ${s.sched.passive ? 1 : 0},`] : []),
   ];
 }
 
@@ -304,6 +306,7 @@ export function emitRootTables(sys: SystemModel, layout: SystemLayout): Generate
       `.service_badge = ${hexLiteral(ROOT_SERVICE_BADGE)},`,
       `.untyped_budget = ${hexLiteral(layout.untypedBytesBudget)},`,
       `.untyped_estimate = ${hexLiteral(layout.untypedBytesUsed)},`,
+      ...(sys.kernel?.mcs ? [".mcs = 1, /* compiled for the MCS kernel: scheduling contexts, reply objects */"] : []),
     ]);
   }, ";");
   return [

@@ -75,7 +75,10 @@ export const DYNAMIC_BADGE_BASE = 0x10000;
 export const CONN_BADGE_BASE = 0x400_0000;
 export const MIN_CNODE_BITS = 4;
 export const SPARE_SLOTS_WITH_RECV = 16;
-export const COST = { tcb: 2 ** 11, endpoint: 2 ** 4, notification: 2 ** 6, slotBits: 5, page: PAGE_SIZE, table: PAGE_SIZE } as const;
+export const COST = { tcb: 2 ** 11, endpoint: 2 ** 4, notification: 2 ** 6, slotBits: 5, page: PAGE_SIZE, table: PAGE_SIZE, reply: 2 ** 5, schedContext: 2 ** 8 } as const;
+
+/** MCS: slot 7 holds the reply object a server receives calls with (sel4utils' reply slot). */
+export const REPLY_OBJECT_SLOT = 7;
 
 export const FAULT_EP = "ep:root.fault";
 /** Set in the badge of a cap to the root server's process service (on FAULT_EP). */
@@ -229,8 +232,19 @@ function serverLayout(s: ServerModel, index: number, x: Ctx): ServerLayout {
     ? { ...slots[2], object: FAULT_EP, rights: RIGHTS.callGrant, comment: "fault endpoint (root server; badge given at spawn)" }
     : { ...slots[2], object: FAULT_EP, badge: FIRST_BADGE + index, rights: RIGHTS.callGrant, comment: `fault endpoint (root server; badge ${FIRST_BADGE + index} names ${s.name})` };
   const push = (slot: Omit<CapSlotModel, "slot">) => slots.push({ slot: slots.length, ...slot });
+  const mcs = x.model.kernel?.mcs ?? false;
 
   const served = s.serves.length > 0;
+  if (mcs) {
+    // The root server creates both per start (sel4utils does, for slots 6 and 7); only a server
+    // that receives calls keeps its reply object; none keeps its scheduling context cap.
+    addOwn({ id: `sc:${s.name}`, type: "sched_context", costBytes: COST.schedContext });
+    slots[6] = { ...slots[6], comment: `scheduling context: empty (not granted; ${s.sched?.passive ? "passive: none once initialised" : "bound to its TCB"})` };
+    if (served) {
+      addOwn({ id: `reply:${s.name}`, type: "reply", costBytes: COST.reply });
+      slots[REPLY_OBJECT_SLOT] = { ...slots[REPLY_OBJECT_SLOT], object: `reply:${s.name}`, rights: RIGHTS.all, comment: "reply object (MCS): calls are received with it" };
+    }
+  }
   const irqs = irqDevices(s);
   const notified = x.model.servers.some((n) => n.notifies.includes(s.name));
   if (served) {
@@ -316,7 +330,12 @@ function serverLayout(s: ServerModel, index: number, x: Ctx): ServerLayout {
   const replySlots: number[] = [];
   for (let k = 0; k < s.deferredReplies; k++) {
     replySlots.push(slots.length);
-    push({ kind: "reply", cname: `${N}_CAP_REPLY_${k}`, rights: RIGHTS.none, comment: "empty: a saved reply cap (deferred reply)" });
+    if (mcs) {
+      addOwn({ id: `reply:${s.name}.${k}`, type: "reply", costBytes: COST.reply });
+      push({ kind: "reply", cname: `${N}_CAP_REPLY_${k}`, rights: RIGHTS.none, comment: "reply object (MCS), created by the root server: a held-back caller (deferred reply)" });
+    } else {
+      push({ kind: "reply", cname: `${N}_CAP_REPLY_${k}`, rights: RIGHTS.none, comment: "empty: a saved reply cap (deferred reply)" });
+    }
   }
   let connShmBytes: number | undefined;
   if (conns > 0) {

@@ -17,6 +17,7 @@ import type { MemoryRegionModel, RestartPolicyModel, ServerModel, SystemModel, U
 import { schemaIssues } from "./system-schema.ts";
 import { findPlatform, platformNames } from "./platforms.ts";
 import { parseSize, PAGE_SIZE, hex, isPageAligned, pagesOf } from "./sizes.ts";
+import { type KernelConfig, type KernelOverrides, KERNEL_DEFAULTS, SCHED_DEFAULTS, checkKernel, parseTimeUs } from "./kernel.ts";
 import { checkDeviceConflicts, resolveDevices, type DeviceInput, type ResolvedDevice } from "./resolve-system-devices.ts";
 
 export const DEFAULTS = {
@@ -33,7 +34,14 @@ export const DEFAULTS = {
 
 const bytes = (v: unknown): number => (parseSize(v) as { bytes: number }).bytes;
 
-export function resolveSystem(loaded: LoadedSystem, idl: IdlModel, bag: DiagnosticBag): SystemModel | undefined {
+export interface ResolveOptions {
+  /** Kernel settings given on the command line (-D KernelIsMCS=ON…): they win over system.ts. */
+  kernel?: KernelOverrides;
+  /** The platform the build is for, when the command line chose one. */
+  platform?: string;
+}
+
+export function resolveSystem(loaded: LoadedSystem, idl: IdlModel, bag: DiagnosticBag, opts: ResolveOptions = {}): SystemModel | undefined {
   const spec = loaded.spec;
   const at = (path: PathKey[]): SourcePos => positionOf(loaded, spec, path);
 
@@ -46,6 +54,8 @@ export function resolveSystem(loaded: LoadedSystem, idl: IdlModel, bag: Diagnost
   if (!platform) {
     bag.error(at(["platform"]), `unknown platform '${spec.platform}'`, suggestionHint(spec.platform!, platformNames()) ?? `use one of: ${platformNames().join(", ")}`);
   }
+
+  const kernel = resolveKernel(spec.kernel ?? {}, opts, opts.platform ?? platform?.name, at, bag);
 
   // Memory regions.
   const memory: MemoryRegionModel[] = [];
@@ -157,6 +167,8 @@ export function resolveSystem(loaded: LoadedSystem, idl: IdlModel, bag: Diagnost
       m.propPos!.cnodeBits = sp(i, ["cnodeBits"]);
     }
     if (s.deferredReplies !== undefined) m.propPos!.deferredReplies = sp(i, ["deferredReplies"]);
+    const sched = resolveSched(s, kernel, opts.kernel?.given.mcs, (p) => sp(i, [p]), bag);
+    if (sched) m.sched = sched;
     if (m.stackBytes % PAGE_SIZE !== 0 || m.stackBytes === 0)
       bag.error(sp(i, ["stack"]), `stack ${s.stack} is not a whole number of 4K pages`, "round it up, e.g. \"16K\"");
     if (m.sharedMemoryBytes % PAGE_SIZE !== 0)
@@ -177,6 +189,7 @@ export function resolveSystem(loaded: LoadedSystem, idl: IdlModel, bag: Diagnost
     name: spec.name,
     file: loaded.file,
     platform: platform!.name,
+    kernel,
     untypedBytes: bytes(spec.untyped ?? DEFAULTS.untyped),
     ...(spec.disk !== undefined ? { disk: path.resolve(path.dirname(loaded.file), spec.disk) } : {}),
     servers,
@@ -260,6 +273,73 @@ function resolvePrograms(
     bag.error(at(["programs"]), `the system declares programs, but no server may spawn them`, `give the server that starts them spawn: { maxProcesses, memory }`);
   }
   return out.sort((a, b) => cmp(a.name, b.name));
+}
+
+/** system.ts's `kernel`, then the command line's overrides, checked against the platform. */
+function resolveKernel(
+  k: Partial<KernelConfig>,
+  opts: ResolveOptions,
+  platform: string | undefined,
+  at: (path: PathKey[]) => SourcePos,
+  bag: DiagnosticBag,
+): KernelConfig {
+  const o = opts.kernel?.values ?? {};
+  const debug = o.debug ?? k.debug ?? KERNEL_DEFAULTS.debug;
+  const out: KernelConfig = {
+    mcs: o.mcs ?? k.mcs ?? KERNEL_DEFAULTS.mcs,
+    hypervisor: o.hypervisor ?? k.hypervisor ?? KERNEL_DEFAULTS.hypervisor,
+    debug,
+    printing: o.printing ?? k.printing ?? debug,
+  };
+  if (platform) {
+    const given = opts.kernel?.given ?? {};
+    checkKernel(
+      out,
+      platform,
+      bag,
+      (f) => (given[f] ? undefined : at(["kernel", f])),
+      (f) => given[f] ?? `kernel.${f}`,
+    );
+  }
+  return out;
+}
+
+/**
+ * budget/period/passive: a scheduling context on MCS. On a non-MCS kernel they mean nothing: an
+ * error when system.ts itself says non-MCS, a warning when the command line (`mcsFlag`, e.g.
+ * "-D KernelIsMCS=OFF") built the system for a non-MCS kernel on purpose.
+ */
+function resolveSched(
+  s: Server | Driver,
+  kernel: KernelConfig,
+  mcsFlag: string | undefined,
+  at: (prop: string) => SourcePos,
+  bag: DiagnosticBag,
+): ServerModel["sched"] {
+  const given = (["budget", "period", "passive"] as const).filter((p) => s[p] !== undefined);
+  if (!kernel.mcs) {
+    for (const p of given) {
+      if (mcsFlag) {
+        bag.warning(at(p), `'${p}' of '${s.name}' has no effect: ${mcsFlag} builds a non-MCS kernel (no scheduling contexts)`);
+      } else {
+        bag.error(at(p), `'${p}' needs the MCS kernel (scheduling contexts), but '${s.name}' is built for a non-MCS one`, `set kernel: { mcs: true } in defineSystem, or remove '${p}'`);
+      }
+    }
+    return undefined;
+  }
+  const us = (v: unknown) => (v === undefined ? undefined : (parseTimeUs(v) as { us: number }).us);
+  const budget = us(s.budget);
+  const period = us(s.period);
+  const budgetUs = budget ?? Math.min(period ?? SCHED_DEFAULTS.budgetUs, SCHED_DEFAULTS.budgetUs);
+  const periodUs = period ?? Math.max(budgetUs, SCHED_DEFAULTS.periodUs);
+  if (budgetUs > periodUs) {
+    bag.error(at(s.budget !== undefined ? "budget" : "period"), `budget ${budgetUs} us is longer than period ${periodUs} us`, "a scheduling context gets at most its period's worth of time; shorten the budget or lengthen the period");
+  }
+  const passive = s.passive ?? false;
+  if (passive && (s.serves ?? []).length === 0) {
+    bag.error(at("passive"), `passive server '${s.name}' serves nothing: with no callers it would never run again after its start`, "remove passive: true, or give it an interface to serve");
+  }
+  return { budgetUs, periodUs, passive };
 }
 
 export function cmp(a: string, b: string): number {

@@ -12,6 +12,7 @@
 import { z } from "zod";
 import { parseSize } from "./sizes.ts";
 import { MAX_NAME_LENGTH } from "./cnames.ts";
+import { parseTimeUs } from "./kernel.ts";
 
 export const C_IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const PRIORITY_MIN = 1;
@@ -40,6 +41,12 @@ const cIdent = (what: string) =>
 const size = (what: string) =>
   z.union([z.number(), z.string()]).superRefine((v, ctx) => {
     const r = parseSize(v);
+    if ("error" in r) ctx.addIssue({ code: "custom", message: `${what}: ${r.error}` });
+  });
+
+const time = (what: string) =>
+  z.union([z.number(), z.string()]).superRefine((v, ctx) => {
+    const r = parseTimeUs(v);
     if ("error" in r) ctx.addIssue({ code: "custom", message: `${what}: ${r.error}` });
   });
 
@@ -141,6 +148,9 @@ const serverShape = {
   ).optional(),
   cnodeBits: intIn("cnodeBits", CNODE_BITS_MIN, CNODE_BITS_MAX, "leave it out to get the smallest CNode that fits").optional(),
   args: z.array(z.string()).optional(),
+  budget: time("budget").optional(),
+  period: time("period").optional(),
+  passive: z.boolean().optional(),
 };
 
 export const programSchema = strict({
@@ -207,10 +217,18 @@ export const memoryRegionSchema = strict({
   pageSize: z.enum(["4K", "2M"]).optional(),
 });
 
+export const kernelSchema = strict({
+  mcs: z.boolean().optional(),
+  hypervisor: z.boolean().optional(),
+  debug: z.boolean().optional(),
+  printing: z.boolean().optional(),
+});
+
 export const systemSchema = strict({
   kind: z.literal("system"),
   name: cIdent("system name"),
   platform: z.string().optional(),
+  kernel: kernelSchema.optional(),
   idl: z.array(z.string()).optional(),
   untyped: size("untyped").optional(),
   disk: z.string().min(1, { error: () => "disk is the path of a raw disk image\nleave it out, or name a file made by neptune-gen disk create" }).optional(),

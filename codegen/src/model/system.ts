@@ -10,6 +10,7 @@
 
 import type { SourcePos } from "../diag/diagnostics.ts";
 import type { IdlModel } from "./idl.ts";
+import type { KernelConfig } from "./kernel.ts";
 
 export type RestartPolicyModel =
   | { policy: "never" }
@@ -79,6 +80,8 @@ export interface ServerModel {
   args: string[];
   /** Drivers only: physically contiguous DMA memory (system.ts `dma`). */
   dma?: { sizeBytes: number; cached: boolean; pos: SourcePos };
+  /** MCS kernel only: its scheduling context (microseconds), or none of its own once initialised. */
+  sched?: { budgetUs: number; periodUs: number; passive: boolean };
   pos: SourcePos;
   /** Positions of individual properties as written (e.g. "cnodeBits"), for later stages' errors. */
   propPos?: Record<string, SourcePos>;
@@ -97,6 +100,8 @@ export interface SystemModel {
   /** The system.ts it came from. */
   file: string;
   platform: string;
+  /** The kernel configuration it is compiled for (absent: non-MCS, EL1, debug). */
+  kernel?: KernelConfig;
   untypedBytes: number;
   /** Disk image `run` attaches (system.ts `disk`, made absolute). */
   disk?: string;
@@ -121,7 +126,11 @@ export type ObjectType =
   | "tcb"
   | "vspace"
   | "irq_handler"
-  | "ioport";
+  | "ioport"
+  /** MCS: a reply object (created per server start by the root server; listed for the cost) */
+  | "reply"
+  /** MCS: a scheduling context (created per server start by the root server) */
+  | "sched_context";
 
 /** A kernel object the root server creates (or, for device frames and IRQs, obtains). */
 export interface KernelObjectModel {
@@ -165,7 +174,7 @@ export type SlotKind =
   | "ioport"
   /** Empty slot where a capability sent to it lands (seL4 receive path). */
   | "recv"
-  /** Empty slots for saved reply caps (deferred replies). */
+  /** Empty slots for saved reply caps (deferred replies); on MCS, reply objects. */
   | "reply"
   /** Endpoint to the root server's process service (for servers with `spawn`). */
   | "spawn_ep"

@@ -14,6 +14,8 @@ export interface QemuPlatform {
   /** Debian package that provides the binary. */
   apt: string;
   args(image: string): string[];
+  /** The machine options for a kernel at EL2 (QEMU must emulate EL2 and start the guest there). */
+  hypArgs?(image: string): string[];
 }
 
 export const QEMU_PLATFORMS: Record<string, QemuPlatform> = {
@@ -22,6 +24,9 @@ export const QEMU_PLATFORMS: Record<string, QemuPlatform> = {
     binary: "qemu-system-aarch64",
     apt: "qemu-system-arm",
     args: (image) => ["-machine", "virt", "-cpu", "cortex-a53", "-nographic", "-m", "size=2G", "-kernel", image],
+    // The kernel's device tree is QEMU's own with virtualization=on (seL4's platform config);
+    // cortex-a57 as in seL4's EL2 test configurations (QEMU's a53 has EL2 too).
+    hypArgs: (image) => ["-machine", "virt,virtualization=on", "-cpu", "cortex-a57", "-nographic", "-m", "size=2G", "-kernel", image],
   },
   rpi3: {
     name: "rpi3",
@@ -71,6 +76,8 @@ export interface QemuOptions {
   disk?: string;
   /** virtio-mmio version 2 (modern) instead of QEMU's default, legacy (version 1). */
   virtioModern?: boolean;
+  /** The image's kernel runs at EL2: QEMU needs virtualization=on. */
+  hypervisor?: boolean;
 }
 
 /** QEMU options for a raw disk image on a virtio-blk device (virtio-mmio on `virt`). */
@@ -84,7 +91,8 @@ export function diskArgs(image: string, modern = false): string[] {
 export function qemuCommand(platform: string, image: string, opts: QemuOptions = {}): { cmd: string; args: string[] } | undefined {
   const p = QEMU_PLATFORMS[platform];
   if (!p) return undefined;
-  const args = p.args(image);
+  if (opts.hypervisor && !p.hypArgs) return undefined;
+  const args = opts.hypervisor ? p.hypArgs!(image) : p.args(image);
   if (opts.icount) args.push("-icount", "shift=0,sleep=off,align=off");
   if (opts.disk) args.push(...diskArgs(opts.disk, opts.virtioModern));
   if (opts.extraArgs) args.push(...opts.extraArgs);

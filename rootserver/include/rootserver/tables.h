@@ -137,7 +137,7 @@ typedef struct rs_server {
     /* Reserved slots (0..7) the layout grants, as a bit mask; the root server deletes the rest
      * of what sel4utils puts there (own CNode, VSpace, ASID pool, TCB). Slot 2 always holds the
      * fault endpoint: a non-MCS kernel looks it up in the faulting thread's own CSpace. */
-    uint8_t keep_reserved;
+    uint8_t keep_reserved; /* on MCS, bit 7: give it a reply object in slot 7 */
     /* Badge of its fault endpoint cap (slot 2): how the root server tells who faulted. */
     uint64_t fault_badge;
     const rs_cap_t *caps;
@@ -159,6 +159,11 @@ typedef struct rs_server {
     /* Bytes of run-time shared memory (idl/rootmem.idl) it may create; 0: none. It may map
      * objects it is handed whenever it holds a service cap. */
     uint64_t shared_memory;
+    /* MCS kernel only (0 otherwise): its scheduling context, in microseconds, and whether it
+     * gives it up at its first receive (a passive server runs on its callers' ones). */
+    uint32_t budget_us;
+    uint32_t period_us;
+    uint8_t passive;
 } rs_server_t;
 
 typedef struct rs_system {
@@ -182,6 +187,9 @@ typedef struct rs_system {
     uint64_t service_badge;
     uint64_t untyped_budget; /* bytes the layout may use */
     uint64_t untyped_estimate; /* bytes the layout expects to use */
+    /* 1: compiled for the MCS kernel (slot 7 and RS_SLOT_REPLY slots get reply objects, every
+     * server a scheduling context); the root server refuses tables built for the other kernel. */
+    uint8_t mcs;
 } rs_system_t;
 
 /* Defined by the generated system_gen.c. */

@@ -6,6 +6,10 @@
  * IPC_BENCH_LABEL_TO_INLINE it moves to an inline-assembly loop that passes the message in
  * x2..x5 only and checks nothing: the floor no server can go below. Benchmark code, so it talks
  * to libsel4 directly; it uses the generated wrapper only for its slot numbers.
+ *
+ * On the MCS kernel both loops receive with the reply object in slot 7 (x6 in the inline loop),
+ * and the first receive tells the root server it is initialised, as the generated transport
+ * does, so that the root server can make it passive (the MCS fast path needs that).
  */
 #include <stdio.h>
 
@@ -15,6 +19,15 @@
 #include "server_gen.h"
 
 _Static_assert(IPC_BENCH_INFO(ECHO_BENCH_LABEL, 1) == 0x299ac001ul, "message info layout as seL4's");
+
+#ifdef CONFIG_KERNEL_MCS
+#define RAW_REPLY RAWSRV_CAP_REPLY_OBJ
+#define RAW_X6 register seL4_Word x6 __asm__("x6") = RAW_REPLY
+#define RAW_X6_IN , "r"(x6)
+#else
+#define RAW_X6
+#define RAW_X6_IN
+#endif
 
 /*
  * The floor: ReplyRecv (x7 = seL4_SysReplyRecv, x0 = endpoint, x1 = message info, x2..x5 = the
@@ -26,6 +39,7 @@ static void __attribute__((noreturn)) serve_inline(void)
     register seL4_Word x0 __asm__("x0") = RAWSRV_CAP_EP;
     register seL4_Word x1 __asm__("x1") = IPC_BENCH_INFO(0, 0);
     register seL4_Word x7 __asm__("x7") = (seL4_Word)seL4_SysReplyRecv;
+    RAW_X6;
     __asm__ volatile("1:\n\t"
                      "svc #0\n\t"
                      "add x2, x2, x3\n\t"
@@ -33,7 +47,7 @@ static void __attribute__((noreturn)) serve_inline(void)
                      "mov x1, %[info]\n\t"
                      "b 1b"
                      : "+r"(x0), "+r"(x1)
-                     : "r"(x7), [ep] "i"(RAWSRV_CAP_EP), [info] "i"(IPC_BENCH_INFO(0, 1))
+                     : "r"(x7), [ep] "i"(RAWSRV_CAP_EP), [info] "i"(IPC_BENCH_INFO(0, 1)) RAW_X6_IN
                      : "x2", "x3", "x4", "x5", "memory");
     __builtin_unreachable();
 }
@@ -42,7 +56,12 @@ static void __attribute__((noreturn)) serve_inline(void)
 static void serve_libsel4(void)
 {
     seL4_Word badge;
+#ifdef CONFIG_KERNEL_MCS
+    seL4_MessageInfo_t info = seL4_NBSendRecv(NG_SEL4_FAULT_EP, seL4_MessageInfo_new(NG_SEL4_READY_LABEL, 0, 0, 0),
+                                              RAWSRV_CAP_EP, &badge, RAW_REPLY);
+#else
     seL4_MessageInfo_t info = seL4_Recv(RAWSRV_CAP_EP, &badge);
+#endif
     for (;;) {
         seL4_MessageInfo_t reply;
         switch (seL4_MessageInfo_get_label(info)) {
@@ -60,7 +79,11 @@ static void serve_libsel4(void)
                 reply = seL4_MessageInfo_new(NG_ENOSYS, 0, 0, 0);
                 break;
         }
+#ifdef CONFIG_KERNEL_MCS
+        info = seL4_ReplyRecv(RAWSRV_CAP_EP, reply, &badge, RAW_REPLY);
+#else
         info = seL4_ReplyRecv(RAWSRV_CAP_EP, reply, &badge);
+#endif
     }
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The seL4 transport behind <neptune/ipc.h> (non-MCS kernel, 64-bit; AArch64 first): every call is
+ * The seL4 transport behind <neptune/ipc.h> (MCS or not, EL1 or EL2; 64-bit, AArch64 first): every call is
  * a static inline over libsel4 (on AArch64, ng_call and ng_reply_recv trap directly, with the
  * message registers loaded from a pointer the caller already holds), so a generated stub costs a
  * few instructions more than a hand-written seL4_Call (scripts/bench-ipc.ts measures it).
@@ -21,6 +21,14 @@
  * serve loop in a local array; on AArch64 nothing of it touches memory from one trap to the next.
  * Other architectures fall back to libsel4's seL4_Recv/seL4_ReplyRecv and the IPC buffer.
  *
+ * MCS kernel (CONFIG_KERNEL_MCS): a server receives with a reply object. The one it receives
+ * with sits in NG_SEL4_REPLY (slot 7, sel4utils' reply slot, filled by the root server) and its
+ * `deferredReplies` slots hold more; saving a reply (ng_reply_save) keeps the reply object that
+ * holds the caller and receives with a free one from then on, and ng_reply_send invokes it.
+ * A server's first receive tells the root server it is initialised (NG_SEL4_READY_LABEL on its
+ * fault endpoint, in the same trap as the receive: seL4_NBSendRecv), so the root server can take
+ * a passive server's scheduling context away while it is sure to wait in that receive.
+ *
  * Replies are tagged: ng_reply_recv, ng_reply_send and the fast replies set NG_SEL4_REPLY_TAG in
  * the label, so ng_call can tell a server's reply from the kernel's error reply to an invocation
  * of an empty slot (label seL4_InvalidCapability), which it reports as NG_EIPC as the API promises.
@@ -37,7 +45,13 @@
 #include <neptune/msg.h>
 
 #if defined(CONFIG_KERNEL_MCS)
-#error "neptune's seL4 transport targets the non-MCS kernel (reply caps, seL4_CNode_SaveCaller)"
+#define NG_SEL4_MCS 1
+/* The reply object of ReplyRecv/Recv travels in x6 on AArch64 (libsel4's MCS_PARAM). */
+#define NG_SEL4_X6_DECL(v) register seL4_Word x6 __asm__("x6") = (v)
+#define NG_SEL4_X6_IN , "r"(x6)
+#else
+#define NG_SEL4_X6_DECL(v) (void)(v)
+#define NG_SEL4_X6_IN
 #endif
 
 _Static_assert(_Generic((seL4_Word)0, ng_word_t: 1, default: 0), "seL4_Word must be ng_word_t");
@@ -52,6 +66,16 @@ _Static_assert(NG_MSG_MAX_CAPS == seL4_MsgMaxExtraCaps, "message caps must match
 #ifndef NG_SEL4_CNODE_DEPTH
 #define NG_SEL4_CNODE_DEPTH seL4_WordBits
 #endif
+/* MCS: the reply object a server receives with at first (sel4utils' SEL4UTILS_REPLY_SLOT). */
+#ifndef NG_SEL4_REPLY
+#define NG_SEL4_REPLY ((seL4_CPtr)7)
+#endif
+/* The root server's endpoint every server holds (slot 2: faults, exit, and on MCS "ready"). */
+#ifndef NG_SEL4_FAULT_EP
+#define NG_SEL4_FAULT_EP ((seL4_CPtr)2)
+#endif
+/* "Initialised, now in my first receive" (rootserver/support/neptune_exit.h NEPTUNE_READY_LABEL). */
+#define NG_SEL4_READY_LABEL 0x4e5852u
 /* Set in every reply label; error codes stay below it (labels fit 20 bits on every seL4). */
 #define NG_SEL4_REPLY_TAG ((ng_word_t)1 << 19)
 /* seL4_MessageInfo as a word: label << 12 | capsUnwrapped (3 bits) << 9 | extraCaps << 7 | length. */
@@ -66,6 +90,12 @@ typedef struct ng_server {
     unsigned nreply;           /* at most 64 */
     uint64_t reply_used;       /* bit i: reply_slots[i] holds a saved reply cap */
     int recv_full;             /* a received cap still sits in recv_slot */
+    /* MCS: the reply object it receives with, as a slot and as an index into the pool
+     * reply_slots[0..nreply-1] + NG_SEL4_REPLY (index nreply); 0 on a non-MCS kernel. */
+    seL4_CPtr reply;
+    unsigned reply_cur;
+    seL4_CPtr reply_first;     /* MCS: pool index nreply (NG_SEL4_REPLY unless ng_server_set_reply) */
+    int ready_sent;            /* MCS: the root server knows it is in its receive loop */
 } ng_server_t;
 
 /* A saved reply: the slot holding the caller's reply cap, and its index in reply_slots. */
@@ -86,8 +116,9 @@ typedef struct ng_reply {
 #if defined(__aarch64__)
 #define NG_SEL4_TRAP_REGS 1
 static inline seL4_Word ng_sel4_trap(seL4_Word sys, seL4_Word cap, seL4_Word info, unsigned len,
-                                     ng_word_t *mr, seL4_Word *badge)
+                                     ng_word_t *mr, seL4_Word reply, seL4_Word *badge)
 {
+    NG_SEL4_X6_DECL(reply);
     register seL4_Word x0 __asm__("x0") = cap;
     register seL4_Word x1 __asm__("x1") = info;
 #define NG_SEL4_MR_IN(i) (__builtin_constant_p(len) && len <= (i) ? 0 : mr[i])
@@ -99,7 +130,7 @@ static inline seL4_Word ng_sel4_trap(seL4_Word sys, seL4_Word cap, seL4_Word inf
     register seL4_Word x7 __asm__("x7") = sys;
     __asm__ volatile("svc #0"
                      : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5)
-                     : "r"(x7)
+                     : "r"(x7) NG_SEL4_X6_IN
                      : "memory");
     mr[0] = x2;
     mr[1] = x3;
@@ -202,7 +233,7 @@ static inline int ng_call(ng_cptr_t ep, ng_msg_t *m)
 #ifdef NG_SEL4_TRAP_REGS
     seL4_Word badge;
     seL4_MessageInfo_t info = { { ng_sel4_trap(seL4_SysCall, ep, ng_sel4_info(m, m->label).words[0], m->len,
-                                               m->mr, &badge) } };
+                                               m->mr, 0, &badge) } };
     /* The usual answer: a reply (tagged), label NG_OK, no caps. Saying so with constants lets a
      * stub's decoder drop its label and cap checks on this path. */
     if (__builtin_expect((info.words[0] & ~NG_SEL4_INFO_LEN_MASK) == (NG_SEL4_REPLY_TAG << NG_SEL4_INFO_LABEL_SHIFT), 1)) {
@@ -308,16 +339,58 @@ static inline void ng_server_init(ng_server_t *s, ng_cptr_t ep, ng_cptr_t recv_s
     s->mr = (ng_word_t *)seL4_GetIPCBuffer()->msg;
     s->recv_slot = recv_slot;
     s->reply_slots = reply_slots;
-    s->nreply = nreply > 64 ? 64 : nreply;
     s->reply_used = 0;
     s->recv_full = 0;
+#ifdef NG_SEL4_MCS
+    /* One more reply object than deferred replies: the one it receives with. */
+    s->nreply = nreply > 63 ? 63 : nreply;
+    s->reply = NG_SEL4_REPLY;
+    s->reply_first = NG_SEL4_REPLY;
+    s->reply_cur = s->nreply;
+#else
+    s->nreply = nreply > 64 ? 64 : nreply;
+    s->reply = 0;
+    s->reply_first = 0;
+    s->reply_cur = 0;
+#endif
+    s->ready_sent = 0;
     ng_recv_path_set(recv_slot);
 }
+
+/* MCS: receive with this reply object instead of slot 7, and send no "ready" notice: for a
+ * thread the root server did not start (the root server's own service loop). Its reply_slots
+ * must hold reply objects. No effect on a non-MCS kernel. */
+static inline void ng_server_set_reply(ng_server_t *s, ng_cptr_t reply)
+{
+#ifdef NG_SEL4_MCS
+    s->reply = reply;
+    s->reply_first = reply;
+    s->ready_sent = 1;
+#else
+    (void)s;
+    (void)reply;
+#endif
+}
+
+#ifdef NG_SEL4_MCS
+/* The first receive: "ready" to the root server and the receive in one trap (see the top). */
+static inline seL4_MessageInfo_t ng_sel4_recv_first(ng_server_t *s, seL4_Word *badge)
+{
+    s->ready_sent = 1;
+    return seL4_NBSendRecv(NG_SEL4_FAULT_EP, seL4_MessageInfo_new(NG_SEL4_READY_LABEL, 0, 0, 0), s->ep,
+                           badge, s->reply);
+}
+#endif
 
 static inline void ng_recv(ng_server_t *s, ng_msg_t *m, ng_badge_t *badge)
 {
     seL4_Word b;
+#ifdef NG_SEL4_MCS
+    seL4_MessageInfo_t info = __builtin_expect(s->ready_sent, 1) ? seL4_Recv(s->ep, &b, s->reply)
+                                                                  : ng_sel4_recv_first(s, &b);
+#else
     seL4_MessageInfo_t info = seL4_Recv(s->ep, &b);
+#endif
     ng_sel4_take(s, m, info);
     *badge = b;
 }
@@ -330,7 +403,10 @@ static inline void ng_reply_recv(ng_server_t *s, ng_msg_t *m, ng_badge_t *badge)
 #ifdef NG_SEL4_TRAP_REGS
     seL4_MessageInfo_t info = { { ng_sel4_trap(seL4_SysReplyRecv, s->ep,
                                                ng_sel4_info(m, m->label | NG_SEL4_REPLY_TAG).words[0],
-                                               m->len, s->mr, &b) } };
+                                               m->len, s->mr, s->reply, &b) } };
+#elif defined(NG_SEL4_MCS)
+    seL4_MessageInfo_t info =
+        seL4_ReplyRecv(s->ep, ng_sel4_info(m, m->label | NG_SEL4_REPLY_TAG), &b, s->reply);
 #else
     seL4_MessageInfo_t info =
         seL4_ReplyRecv(s->ep, ng_sel4_info(m, m->label | NG_SEL4_REPLY_TAG), &b);
@@ -361,6 +437,32 @@ static inline int ng_cap_move(ng_server_t *s, ng_cptr_t from, ng_cptr_t to)
     return NG_OK;
 }
 
+#ifdef NG_SEL4_MCS
+/* MCS: the caller stays in the reply object it was received with; receive with a free one. */
+static inline int ng_reply_save(ng_server_t *s, ng_reply_t *out)
+{
+    uint64_t pool = s->nreply >= 63 ? ~(uint64_t)0 : ((uint64_t)1 << (s->nreply + 1)) - 1;
+    uint64_t free_objs = pool & ~(s->reply_used | ((uint64_t)1 << s->reply_cur));
+    if (free_objs == 0) {
+        return NG_ENOMEM;
+    }
+    unsigned i = (unsigned)__builtin_ctzll(free_objs);
+    out->slot = s->reply;
+    out->index = s->reply_cur;
+    s->reply_used |= (uint64_t)1 << s->reply_cur;
+    s->reply_cur = i;
+    s->reply = i < s->nreply ? s->reply_slots[i] : s->reply_first;
+    return NG_OK;
+}
+
+static inline int ng_reply_send(ng_server_t *s, ng_reply_t r, ng_msg_t *m)
+{
+    /* Sending on a reply object answers its caller and leaves the object free for reuse. */
+    seL4_Send(r.slot, ng_sel4_info(m, m->label | NG_SEL4_REPLY_TAG));
+    s->reply_used &= ~((uint64_t)1 << r.index);
+    return NG_OK;
+}
+#else
 static inline int ng_reply_save(ng_server_t *s, ng_reply_t *out)
 {
     uint64_t free_slots = ~s->reply_used;
@@ -389,7 +491,7 @@ static inline int ng_reply_send(ng_server_t *s, ng_reply_t r, ng_msg_t *m)
     s->reply_used &= ~((uint64_t)1 << r.index);
     return NG_OK;
 }
-
+#endif
 
 /* --- register fast path (server side; see <neptune/ipc.h>) ----------------------------------- */
 
@@ -406,8 +508,10 @@ static inline int ng_reply_send(ng_server_t *s, ng_reply_t r, ng_msg_t *m)
  * does not merge them into one value copied around). ng_sel4_recv_fast only receives.
  */
 static inline seL4_Word ng_sel4_trap_fast(seL4_Word sys, seL4_Word cap, seL4_Word info, unsigned len,
-                                          const ng_word_t *in, ng_word_t w[4], seL4_Word *badge)
+                                          const ng_word_t *in, ng_word_t w[4], seL4_Word reply,
+                                          seL4_Word *badge)
 {
+    NG_SEL4_X6_DECL(reply);
     register seL4_Word x0 __asm__("x0") = cap;
     register seL4_Word x1 __asm__("x1") = info;
     register seL4_Word x2 __asm__("x2");
@@ -430,7 +534,7 @@ static inline seL4_Word ng_sel4_trap_fast(seL4_Word sys, seL4_Word cap, seL4_Wor
 #undef NG_SEL4_FAST_IN
     __asm__ volatile("svc #0"
                      : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5)
-                     : "r"(x7)
+                     : "r"(x7) NG_SEL4_X6_IN
                      : "memory");
     w[0] = x2;
     w[1] = x3;
@@ -440,8 +544,9 @@ static inline seL4_Word ng_sel4_trap_fast(seL4_Word sys, seL4_Word cap, seL4_Wor
     return x1;
 }
 
-static inline seL4_Word ng_sel4_recv_fast(seL4_Word cap, ng_word_t w[4], seL4_Word *badge)
+static inline seL4_Word ng_sel4_recv_fast(seL4_Word cap, ng_word_t w[4], seL4_Word reply, seL4_Word *badge)
 {
+    NG_SEL4_X6_DECL(reply);
     register seL4_Word x0 __asm__("x0") = cap;
     register seL4_Word x1 __asm__("x1");
     register seL4_Word x2 __asm__("x2");
@@ -451,7 +556,7 @@ static inline seL4_Word ng_sel4_recv_fast(seL4_Word cap, ng_word_t w[4], seL4_Wo
     register seL4_Word x7 __asm__("x7") = seL4_SysRecv;
     __asm__ volatile("svc #0"
                      : "+r"(x0), "=r"(x1), "=r"(x2), "=r"(x3), "=r"(x4), "=r"(x5)
-                     : "r"(x7)
+                     : "r"(x7) NG_SEL4_X6_IN
                      : "memory");
     w[0] = x2;
     w[1] = x3;
@@ -465,8 +570,23 @@ static inline seL4_Word ng_sel4_recv_fast(seL4_Word cap, ng_word_t w[4], seL4_Wo
 static inline ng_word_t ng_recv_fast(ng_server_t *s, ng_word_t w[4], ng_badge_t *badge)
 {
     seL4_Word b;
+#ifdef NG_SEL4_MCS
+    if (__builtin_expect(!s->ready_sent, 0)) {
+        ng_word_t tag = ng_sel4_recv_first(s, &b).words[0];
+        for (unsigned i = 0; i < 4; i++) {
+            w[i] = s->mr[i];
+        }
+        *badge = b;
+        return tag;
+    }
+#endif
 #ifdef NG_SEL4_TRAP_REGS
-    ng_word_t tag = ng_sel4_recv_fast(s->ep, w, &b);
+    ng_word_t tag = ng_sel4_recv_fast(s->ep, w, s->reply, &b);
+#elif defined(NG_SEL4_MCS)
+    ng_word_t tag = seL4_Recv(s->ep, &b, s->reply).words[0];
+    for (unsigned i = 0; i < 4; i++) {
+        w[i] = s->mr[i];
+    }
 #else
     /* libsel4 leaves the words that travelled in registers in the IPC buffer too. */
     ng_word_t tag = seL4_Recv(s->ep, &b).words[0];
@@ -485,13 +605,17 @@ static inline ng_word_t ng_reply_recv_fast(ng_server_t *s, ng_word_t reply_tag, 
     ng_word_t info = reply_tag | (NG_SEL4_REPLY_TAG << NG_SEL4_INFO_LABEL_SHIFT);
 #ifdef NG_SEL4_TRAP_REGS
     ng_word_t tag = ng_sel4_trap_fast(seL4_SysReplyRecv, s->ep, info,
-                                      (unsigned)(reply_tag & NG_SEL4_INFO_LEN_MASK), w, w, &b);
+                                      (unsigned)(reply_tag & NG_SEL4_INFO_LEN_MASK), w, w, s->reply, &b);
 #else
     for (unsigned i = 0; i < 4; i++) {
         s->mr[i] = w[i];
     }
     seL4_MessageInfo_t mi = { { info } };
+#ifdef NG_SEL4_MCS
+    ng_word_t tag = seL4_ReplyRecv(s->ep, mi, &b, s->reply).words[0];
+#else
     ng_word_t tag = seL4_ReplyRecv(s->ep, mi, &b).words[0];
+#endif
     for (unsigned i = 0; i < 4; i++) {
         w[i] = s->mr[i];
     }
@@ -508,9 +632,13 @@ static inline ng_word_t ng_reply_msg_recv_fast(ng_server_t *s, ng_msg_t *m, ng_w
     /* m's words are in the IPC buffer (m->mr), as for ng_reply_recv. */
     seL4_MessageInfo_t mi = ng_sel4_info(m, m->label | NG_SEL4_REPLY_TAG);
 #ifdef NG_SEL4_TRAP_REGS
-    ng_word_t tag = ng_sel4_trap_fast(seL4_SysReplyRecv, s->ep, mi.words[0], m->len, m->mr, w, &b);
+    ng_word_t tag = ng_sel4_trap_fast(seL4_SysReplyRecv, s->ep, mi.words[0], m->len, m->mr, w, s->reply, &b);
+#else
+#ifdef NG_SEL4_MCS
+    ng_word_t tag = seL4_ReplyRecv(s->ep, mi, &b, s->reply).words[0];
 #else
     ng_word_t tag = seL4_ReplyRecv(s->ep, mi, &b).words[0];
+#endif
     for (unsigned i = 0; i < 4; i++) {
         w[i] = s->mr[i];
     }

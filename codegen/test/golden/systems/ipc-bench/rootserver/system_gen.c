@@ -20,24 +20,24 @@ static const rs_object_t rs_objects[] = {
     [8] = { .id = "ntfn:rawsrv", .type = RS_OBJ_NOTIFICATION },
 };
 
-/* gensrv: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
+/* gensrv: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x86u */
 static const rs_cap_t rs_caps_gensrv[] = {
     { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 0u, .rights = RS_RIGHT_READ }, /* GENSRV_CAP_EP: receive echo requests (1 client badge) */
     { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 7u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* GENSRV_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
     { .slot = 10u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* GENSRV_CAP_RECV: empty: a received cap lands here */
-    { .slot = 11u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* GENSRV_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
+    { .slot = 11u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* GENSRV_CAP_REPLY_0: reply object (MCS), created by the root server: a held-back caller (deferred reply) */
 };
 static const rs_mapping_t rs_maps_gensrv[] = {
     { .object = 4u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* GENSRV_VADDR_HEAP */
 };
 _Static_assert(11u < (1u << 5), "gensrv: its caps fit its CNode");
 
-/* rawsrv: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
+/* rawsrv: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x86u */
 static const rs_cap_t rs_caps_rawsrv[] = {
     { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 1u, .rights = RS_RIGHT_READ }, /* RAWSRV_CAP_EP: receive echo requests (1 client badge) */
     { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 8u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* RAWSRV_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
     { .slot = 10u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* RAWSRV_CAP_RECV: empty: a received cap lands here */
-    { .slot = 11u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* RAWSRV_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
+    { .slot = 11u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* RAWSRV_CAP_REPLY_0: reply object (MCS), created by the root server: a held-back caller (deferred reply) */
 };
 static const rs_mapping_t rs_maps_rawsrv[] = {
     { .object = 5u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* RAWSRV_VADDR_HEAP */
@@ -65,7 +65,7 @@ static const rs_server_t rs_servers[] = {
         .max_restarts = 0u,
         .stack_bytes = 16384u,
         .heap_bytes = 65536u,
-        .keep_reserved = 0x6u,
+        .keep_reserved = 0x86u,
         .fault_badge = 0x2u,
         .caps = rs_caps_gensrv, .ncaps = 4u,
         .maps = rs_maps_gensrv, .nmaps = 1u,
@@ -75,6 +75,7 @@ static const rs_server_t rs_servers[] = {
         .spawn_memory = 0x0u,
         .spawn_cost = 0x0u,
         .shared_memory = 0x0u,
+        .budget_us = 1000u, .period_us = 1000u, .passive = 1,
     },
     {
         .name = "rawsrv",
@@ -85,7 +86,7 @@ static const rs_server_t rs_servers[] = {
         .max_restarts = 0u,
         .stack_bytes = 16384u,
         .heap_bytes = 65536u,
-        .keep_reserved = 0x6u,
+        .keep_reserved = 0x86u,
         .fault_badge = 0x3u,
         .caps = rs_caps_rawsrv, .ncaps = 4u,
         .maps = rs_maps_rawsrv, .nmaps = 1u,
@@ -95,6 +96,7 @@ static const rs_server_t rs_servers[] = {
         .spawn_memory = 0x0u,
         .spawn_cost = 0x0u,
         .shared_memory = 0x0u,
+        .budget_us = 1000u, .period_us = 1000u, .passive = 1,
     },
     {
         .name = "bench",
@@ -115,6 +117,7 @@ static const rs_server_t rs_servers[] = {
         .spawn_memory = 0x0u,
         .spawn_cost = 0x0u,
         .shared_memory = 0x0u,
+        .budget_us = 20000u, .period_us = 20000u, .passive = 0,
     },
 };
 
@@ -127,5 +130,6 @@ const rs_system_t rs_system = {
     .programs = 0, .nprograms = 0u,
     .service_badge = 0x1000000u,
     .untyped_budget = 0x4000000u,
-    .untyped_estimate = 0x1162f0u,
+    .untyped_estimate = 0x116670u,
+    .mcs = 1, /* compiled for the MCS kernel: scheduling contexts, reply objects */
 };

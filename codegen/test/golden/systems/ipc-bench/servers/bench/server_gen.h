@@ -17,7 +17,7 @@
 #define BENCH_CAP_VSPACE 3u /* own VSpace: empty (not granted) */
 #define BENCH_CAP_ASID_POOL 4u /* ASID pool: empty (not granted) */
 #define BENCH_CAP_TCB 5u /* own TCB: empty (not granted) */
-#define BENCH_CAP_SCHED_CONTEXT 6u /* scheduling context: empty (not granted) */
+#define BENCH_CAP_SCHED_CONTEXT 6u /* scheduling context: empty (not granted; bound to its TCB) */
 #define BENCH_CAP_REPLY_OBJ 7u /* reply object: empty (not granted) */
 #define BENCH_CAP_NTFN 8u /* own notification, bound to its TCB (signals; can be handed out) */
 #define BENCH_CAP_GEN 9u /* call echo on gensrv (badge 1 names bench to gensrv) */

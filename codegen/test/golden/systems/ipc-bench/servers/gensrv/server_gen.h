@@ -17,12 +17,12 @@
 #define GENSRV_CAP_VSPACE 3u /* own VSpace: empty (not granted) */
 #define GENSRV_CAP_ASID_POOL 4u /* ASID pool: empty (not granted) */
 #define GENSRV_CAP_TCB 5u /* own TCB: empty (not granted) */
-#define GENSRV_CAP_SCHED_CONTEXT 6u /* scheduling context: empty (not granted) */
-#define GENSRV_CAP_REPLY_OBJ 7u /* reply object: empty (not granted) */
+#define GENSRV_CAP_SCHED_CONTEXT 6u /* scheduling context: empty (not granted; passive: none once initialised) */
+#define GENSRV_CAP_REPLY_OBJ 7u /* reply object (MCS): calls are received with it */
 #define GENSRV_CAP_EP 8u /* receive echo requests (1 client badge) */
 #define GENSRV_CAP_NTFN 9u /* own notification, bound to its TCB (signals; can be handed out) */
 #define GENSRV_CAP_RECV 10u /* empty: a received cap lands here */
-#define GENSRV_CAP_REPLY_0 11u /* empty: a saved reply cap (deferred reply) */
+#define GENSRV_CAP_REPLY_0 11u /* reply object (MCS), created by the root server: a held-back caller (deferred reply) */
 _Static_assert(GENSRV_CAP_REPLY_0 < (1ul << GENSRV_CNODE_BITS), "gensrv: its slots do not fit its CNode");
 #define GENSRV_SLOT_FREE_FIRST 12u /* first slot the layout leaves empty for caps the server keeps */
 #define GENSRV_SLOT_FREE_END 32u /* one past the last slot */
