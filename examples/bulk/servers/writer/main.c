@@ -14,25 +14,10 @@
 
 #define CYCLES 20
 
-#if defined(__aarch64__) && __has_include(<sel4/sel4.h>)
+#if defined(__aarch64__) && __has_include(<neptune/pmu.h>)
+#include <neptune/pmu.h>
 #define WRITER_BENCH 1
 #define BENCH_ROUNDS 200u
-static inline uint64_t ccnt(void)
-{
-    uint64_t v;
-    __asm__ volatile("isb\n\tmrs %0, pmccntr_el0" : "=r"(v)::"memory");
-    return v;
-}
-
-/* PMCR_EL0.E and PMCNTENSET_EL0.C (the kernel lets EL0 at them: KernelArmExportPMUUser). */
-static void ccnt_enable(void)
-{
-    uint64_t pmcr;
-    __asm__ volatile("mrs %0, pmcr_el0" : "=r"(pmcr));
-    pmcr |= 1u;
-    pmcr &= ~(uint64_t)(1u << 3);
-    __asm__ volatile("msr pmcr_el0, %0\n\tmsr pmcntenset_el0, %1\n\tisb" ::"r"(pmcr), "r"((uint64_t)1 << 31));
-}
 #endif
 
 static uint8_t pattern[BULK_MAX];
@@ -248,8 +233,8 @@ static void revoked_holder(void)
  * then 4 KiB and 64 KiB each way through a run-time connection. */
 static void bench(void)
 {
-    ccnt_enable();
-    if (ccnt() == ccnt()) {
+    (void)ng_pmu_enable();
+    if (ng_pmu_cycles() == ng_pmu_cycles()) {
         printf("writer: bench: the cycle counter PMCCNTR_EL0 does not count\n");
         return;
     }
@@ -267,20 +252,20 @@ static void bench(void)
         bulk_nop(&c, i, &a);
         bulk_echo(&c, ng_bytes(pattern, sizes[1]), &got);
     }
-    uint64_t t0 = ccnt();
+    uint64_t t0 = ng_pmu_cycles();
     for (unsigned i = 0; i < BENCH_ROUNDS; i++) {
         bulk_nop(&c, i, &a);
     }
-    uint64_t nop = (ccnt() - t0) * 100 / BENCH_ROUNDS;
+    uint64_t nop = (ng_pmu_cycles() - t0) * 100 / BENCH_ROUNDS;
     printf("writer: bench: nop round trip: %llu.%02llu\n", (unsigned long long)(nop / 100),
            (unsigned long long)(nop % 100));
     for (unsigned k = 0; k < 2; k++) {
         int ok = 1;
-        t0 = ccnt();
+        t0 = ng_pmu_cycles();
         for (unsigned i = 0; i < BENCH_ROUNDS; i++) {
             ok &= bulk_echo(&c, ng_bytes(pattern, sizes[k]), &got) == NG_OK && got.len == sizes[k];
         }
-        uint64_t per = (ccnt() - t0) * 100 / BENCH_ROUNDS;
+        uint64_t per = (ng_pmu_cycles() - t0) * 100 / BENCH_ROUNDS;
         printf("writer: bench: echo %zu bytes: %llu.%02llu%s\n", sizes[k], (unsigned long long)(per / 100),
                (unsigned long long)(per % 100), ok ? "" : " (FAILED)");
         failures += !ok;

@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include <sel4/sel4.h>
+#include <neptune/pmu.h>
 
 #include "../../include/ipc_bench.h"
 #include "server_gen.h"
@@ -27,9 +28,7 @@
 /* No seL4 round trip (two traps, two kernel IPC paths) takes fewer guest instructions. */
 #define BENCH_MIN_ROUND_TRIP 100u
 
-/* PMCCFILTR_EL0: P (31) and U (30) clear count EL1 and EL0; NSK (29) equal to P keeps
- * Non-secure EL1 counted; NSH (27) set counts EL2 (the kernel's level with hypervisor support). */
-#define BENCH_PMCCFILTR_NSH ((uint64_t)1 << 27)
+#define BENCH_PMCCFILTR_NSH NG_PMU_FILTER_ALL_LEVELS
 
 #ifdef CONFIG_KERNEL_MCS
 #define BENCH_KERNEL_MCS "mcs"
@@ -42,26 +41,6 @@
 #define BENCH_KERNEL_EL "el1"
 #endif
 
-static inline uint64_t ccnt(void)
-{
-    uint64_t v;
-    __asm__ volatile("isb\n\tmrs %0, pmccntr_el0" : "=r"(v)::"memory");
-    return v;
-}
-
-/* PMCR_EL0.E (bit 0), PMCNTENSET_EL0.C (bit 31) and the filter; PMUSERENR_EL0.EN lets EL0
- * write all three. Returns the filter as read back. */
-static uint64_t ccnt_enable(void)
-{
-    uint64_t pmcr, filter;
-    __asm__ volatile("msr pmccfiltr_el0, %0\n\tisb" ::"r"(BENCH_PMCCFILTR_NSH));
-    __asm__ volatile("mrs %0, pmccfiltr_el0" : "=r"(filter));
-    __asm__ volatile("mrs %0, pmcr_el0" : "=r"(pmcr));
-    pmcr |= 1u;
-    pmcr &= ~(uint64_t)(1u << 3); /* D: count every cycle, not every 64th */
-    __asm__ volatile("msr pmcr_el0, %0\n\tmsr pmcntenset_el0, %1\n\tisb" ::"r"(pmcr), "r"((uint64_t)1 << 31));
-    return filter;
-}
 
 static unsigned long failures;
 
@@ -144,9 +123,9 @@ static void print_ratio(const char *name, const result_t *a, const result_t *b)
 /* Times one loop; a wrong sum of the replies counts as a failure. */
 #define TIMED(res, expr, want)                                                                                 \
     do {                                                                                                       \
-        uint64_t t0_ = ccnt();                                                                                 \
+        uint64_t t0_ = ng_pmu_cycles();                                                                                 \
         uint64_t got_ = (expr);                                                                                \
-        (res).total = ccnt() - t0_;                                                                            \
+        (res).total = ng_pmu_cycles() - t0_;                                                                            \
         if (got_ != (want)) failures++;                                                                        \
     } while (0)
 
@@ -160,9 +139,9 @@ int main(void)
     result_t generated = { "generated" }, libsel4 = { "libsel4" }, floor_ = { "inline" };
     result_t w4 = { "libsel4-4w" }, w5 = { "libsel4-5w" };
 
-    uint64_t filter = ccnt_enable();
+    uint64_t filter = ng_pmu_enable();
     printf("bench: kernel: %s/%s, PMCCFILTR_EL0 0x%lx\n", BENCH_KERNEL_MCS, BENCH_KERNEL_EL, (unsigned long)filter);
-    uint64_t a = ccnt(), b = ccnt();
+    uint64_t a = ng_pmu_cycles(), b = ng_pmu_cycles();
     if (b == a) {
         printf("bench: error: the cycle counter PMCCNTR_EL0 does not count\n");
         return 1;

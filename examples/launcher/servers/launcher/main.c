@@ -24,24 +24,9 @@
 #define BENCH_SPAWNS 20u
 #define BENCH_ROUNDS 1000u
 
-#if defined(__aarch64__) && __has_include(<sel4/sel4.h>)
+#if defined(__aarch64__) && __has_include(<neptune/pmu.h>)
+#include <neptune/pmu.h>
 #define LAUNCHER_BENCH 1
-static inline uint64_t ccnt(void)
-{
-    uint64_t v;
-    __asm__ volatile("isb\n\tmrs %0, pmccntr_el0" : "=r"(v)::"memory");
-    return v;
-}
-
-/* PMCR_EL0.E and PMCNTENSET_EL0.C (the kernel lets EL0 at them: KernelArmExportPMUUser). */
-static void ccnt_enable(void)
-{
-    uint64_t pmcr;
-    __asm__ volatile("mrs %0, pmcr_el0" : "=r"(pmcr));
-    pmcr |= 1u;
-    pmcr &= ~(uint64_t)(1u << 3);
-    __asm__ volatile("msr pmcr_el0, %0\n\tmsr pmcntenset_el0, %1\n\tisb" ::"r"(pmcr), "r"((uint64_t)1 << 31));
-}
 #endif
 
 static root_client_t root;
@@ -256,8 +241,8 @@ static void cycles(void)
  * in, 4 out: the root server's fast path). Integers with two decimals, no floating point. */
 static void bench(void)
 {
-    ccnt_enable();
-    if (ccnt() == ccnt()) {
+    (void)ng_pmu_enable();
+    if (ng_pmu_cycles() == ng_pmu_cycles()) {
         printf("launcher: bench: the cycle counter PMCCNTR_EL0 does not count\n");
         return;
     }
@@ -269,15 +254,15 @@ static void bench(void)
         echo_add(&echo, i, 1, &sum);
         root_stats(&root, &me, &x, &y, &z);
     }
-    uint64_t t0 = ccnt();
+    uint64_t t0 = ng_pmu_cycles();
     for (unsigned i = 0; i < BENCH_ROUNDS; i++) {
         echo_add(&echo, i, 1, &sum);
     }
-    uint64_t t1 = ccnt();
+    uint64_t t1 = ng_pmu_cycles();
     for (unsigned i = 0; i < BENCH_ROUNDS; i++) {
         root_stats(&root, &me, &x, &y, &z);
     }
-    uint64_t t2 = ccnt();
+    uint64_t t2 = ng_pmu_cycles();
     unsigned ok = 0;
     for (unsigned i = 0; i < BENCH_SPAWNS; i++) {
         int32_t pid = 0, child = 0;
@@ -289,7 +274,7 @@ static void bench(void)
             ok++;
         }
     }
-    uint64_t t3 = ccnt();
+    uint64_t t3 = ng_pmu_cycles();
     uint64_t rt = (t1 - t0) * 100 / BENCH_ROUNDS, st = (t2 - t1) * 100 / BENCH_ROUNDS;
     uint64_t sp = (t3 - t2) * 100 / BENCH_SPAWNS;
     printf("launcher: bench: spawn+wait (trivial, %u of %u ok): %lu.%02lu\n", ok, BENCH_SPAWNS,
