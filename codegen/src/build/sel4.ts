@@ -117,6 +117,7 @@ export async function buildSel4(opts: BuildOptions, bag: DiagnosticBag): Promise
   const pre = await preflight(opts, sys, bag);
   if (!pre) return undefined;
   const buildDir = path.resolve(opts.buildDir ?? path.join("build", pre.platform.name));
+  if (!(await checkBuildDirSources(buildDir, bag))) return undefined;
   const genDir = path.join(buildDir, "gen");
 
   const files = [...emitSystem(sys), ...emitServersCmake(sys.model, sys.layout, { serverDirs: pre.dirs })];
@@ -137,6 +138,23 @@ export async function buildSel4(opts: BuildOptions, bag: DiagnosticBag): Promise
   const image = await findImage(buildDir);
   const boot = await writeBootFolder(pre.platform.name, image, buildDir);
   return { image, buildDir, platform: pre.platform.name, kernel, sys, regenerated: written.written, upToDate, boot };
+}
+
+/**
+ * A build folder CMake configured for another copy of the project (another checkout or worktree)
+ * would build that copy's sources: an error that names both, never a silent build of the wrong
+ * tree. False when it is so.
+ */
+export async function checkBuildDirSources(buildDir: string, bag: DiagnosticBag): Promise<boolean> {
+  const cache = await readFile(path.join(buildDir, "CMakeCache.txt"), "utf8").catch(() => "");
+  const home = /^CMAKE_HOME_DIRECTORY:INTERNAL=(.*)$/m.exec(cache)?.[1]?.trim();
+  if (home === undefined || path.resolve(home) === path.resolve(PROJECT_ROOT)) return true;
+  bag.error(
+    undefined,
+    `build folder '${displayPath(buildDir)}' was configured for the neptune-gen sources at ${home}, not these (${PROJECT_ROOT})`,
+    "pick another build folder with -B, or delete that one",
+  );
+  return false;
 }
 
 /** Configures only when the build folder is new or a setting changed. */
