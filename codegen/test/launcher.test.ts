@@ -77,7 +77,7 @@ describe.skipIf(!workspace)(`launcher on seL4 in QEMU${skipReason ? ` (skipped: 
     for (const re of LAUNCHER_EXPECT) args.push("--expect", re.source);
     const run = await execa("node", [CLI, ...args], { cwd: ROOT, reject: false, all: true });
     expect(run.exitCode, run.all?.slice(-4000)).toBe(0);
-    expect(run.stdout).toMatch(/neptune rootserver: process service up: 6 programs/);
+    expect(run.stdout).toMatch(/neptune rootserver: process service up: 7 programs/);
   }, 900_000);
 });
 
