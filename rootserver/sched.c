@@ -179,6 +179,17 @@ static void rs_sched_ready(rs_env_t *env, uint32_t index)
         return;
     }
     st->was_passive = true;
+    /* Signals (IRQs, notifying servers) have no caller to lend a context: bound to the server's
+     * own notification, the context is lent by the signal instead, as Microkit does for passive
+     * PDs. Without it a signalled passive server is woken with no context and never runs again. */
+    const rs_cap_t *ntfn = rs_own_ntfn(s);
+    if (ntfn != NULL && ntfn->object != RS_NO_OBJECT) {
+        err = seL4_SchedContext_Bind(st->process.thread.sched_context.cptr, env->objects[ntfn->object].cap);
+        if (err) {
+            printf("neptune rootserver: %s: cannot lend its scheduling context to its notification (error %d)\n",
+                   s->name, err);
+        }
+    }
     printf("neptune rootserver: server %s is passive: it runs on its callers' scheduling contexts\n", s->name);
 }
 
