@@ -89,8 +89,6 @@ int rs_objects_create(rs_env_t *env);
 int rs_process_build(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st, seL4_Word fault_badge);
 int rs_process_run(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st, int argc, char **argv);
 void rs_process_destroy(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st);
-/* Whether the layout gives it a cap to the root services (process or shared-memory service). */
-bool rs_holds_service_cap(const rs_server_t *s);
 void rs_process_release_fault_ep(rs_env_t *env, rs_server_state_t *st);
 int rs_server_start(rs_env_t *env, uint32_t index);
 void rs_server_destroy(rs_env_t *env, uint32_t index);

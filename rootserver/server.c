@@ -260,16 +260,6 @@ int rs_server_start(rs_env_t *env, uint32_t index)
     return err ? err : rs_sched_wait_ready(env, index);
 }
 
-bool rs_holds_service_cap(const rs_server_t *s)
-{
-    for (uint32_t i = 0; i < s->ncaps; i++) {
-        if (s->caps[i].kind == RS_SLOT_SPAWN_EP || s->caps[i].kind == RS_SLOT_ROOT_EP) {
-            return true;
-        }
-    }
-    return false;
-}
-
 void rs_process_destroy(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st)
 {
     if (st->built) {

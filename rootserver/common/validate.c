@@ -30,6 +30,16 @@ const rs_cap_t *rs_own_ntfn(const rs_server_t *s)
     return NULL;
 }
 
+bool rs_holds_service_cap(const rs_server_t *s)
+{
+    for (uint32_t i = 0; i < s->ncaps; i++) {
+        if (s->caps[i].kind == RS_SLOT_SPAWN_EP || s->caps[i].kind == RS_SLOT_ROOT_EP) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static int rs_validate_caps(const rs_system_t *sys, const rs_server_t *s)
 {
     int errors = 0;

@@ -83,21 +83,11 @@ static hr_shm_obj_t *hr_shm_lookup(ng_badge_t badge)
     return o->used && hr_shm_badge(index, o->gen) == badge ? o : NULL;
 }
 
-static bool hr_shm_holds_service_cap(const rs_server_t *s)
-{
-    for (uint32_t i = 0; i < s->ncaps; i++) {
-        if (s->caps[i].kind == RS_SLOT_SPAWN_EP || s->caps[i].kind == RS_SLOT_ROOT_EP) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* The caller a service badge names, if it may use shared memory at all. */
 static rs_proc_t *hr_shm_caller(rs_procs_t *t, ng_badge_t badge)
 {
     rs_proc_t *p = rs_procs_by_badge(t, badge & ~(ng_badge_t)t->sys->service_badge);
-    if (p == NULL || p->state != RS_PROC_RUNNING || p->pno >= hr_shm_npno || !hr_shm_holds_service_cap(p->spec)) {
+    if (p == NULL || p->state != RS_PROC_RUNNING || p->pno >= hr_shm_npno || !rs_holds_service_cap(p->spec)) {
         return NULL;
     }
     return p;

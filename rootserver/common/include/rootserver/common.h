@@ -39,6 +39,8 @@ uint64_t rs_clock_ms(void);
 int rs_tables_validate(const rs_system_t *sys);
 /* The server's own notification slot (RS_SLOT_NTFN with an object), or NULL. */
 const rs_cap_t *rs_own_ntfn(const rs_server_t *s);
+/* Whether the layout gives it a cap to the root services (process or shared-memory service). */
+bool rs_holds_service_cap(const rs_server_t *s);
 
 /* ---- report.c: what ended a server, in both targets' words ---------------------------------- */
 
