@@ -210,15 +210,13 @@ describe.skipIf(skip !== undefined)(`fuzz harnesses catch broken decoders${skip 
       writeFileSync(path.join(patched, file), breakDecoder(header, b));
       const bin = path.join(patched, `${b.iface}_fuzz`);
       buildHarness({ genDir: path.join(dir, "gen"), iface: i, out: bin, includeDir: patched, cc: CC });
-      const r = await runHarness({
-        bin,
-        runs: 2_000_000,
-        maxLen: fuzzMaxLen(i),
-        decoder: b.decoder,
-        seed: 1,
-        crashDir: path.join(patched, "crashes"),
-        tag: b.decoder,
-      });
+      // libFuzzer is not fully deterministic under load even with a fixed seed; a bug the first
+      // seed's 2M runs miss (rare: a string of exactly its bound) gets two more seeds.
+      let r = await runHarness({ bin, runs: 2_000_000, maxLen: fuzzMaxLen(i), decoder: b.decoder, seed: 1, crashDir: path.join(patched, "crashes"), tag: b.decoder });
+      for (const seed of [2, 3]) {
+        if (r.crashes > 0) break;
+        r = await runHarness({ bin, runs: 2_000_000, maxLen: fuzzMaxLen(i), decoder: b.decoder, seed, crashDir: path.join(patched, "crashes"), tag: b.decoder });
+      }
       expect(r.crashes, r.output.slice(-2000)).toBeGreaterThan(0);
       expect(r.artifacts.length).toBeGreaterThan(0);
       expect(r.output).toMatch(b.expect);
