@@ -426,6 +426,9 @@ static int rs_do_query(void *ctx, ng_call_t *call, const root_query_req_t *req, 
         return ROOT_ERR_NO_SUCH_PROCESS;
     }
     rep->how = (root_end_t)rs_procs_end_code(p);
+    if (rep->how == ROOT_END_RUNNING && p->waiting) {
+        rep->how = ROOT_END_WAITING;
+    }
     rep->parent = p->parent;
     rep->name = ng_str(p->spec->name);
     if (rep->name.len > ROOT_MAX_NAME) {

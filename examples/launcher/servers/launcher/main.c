@@ -183,16 +183,19 @@ static void negative(void)
     /* A child with a child of its own, killed while it waits for it. */
     int32_t nester = 0;
     int nok = spawn(NESTER_PROGRAM, "", NULL, 0, &nester) == NG_OK;
-    root_end_t gstate = ROOT_END_EXITED;
-    int32_t gparent = 0;
-    ng_str_t gname;
+    root_end_t nstate = ROOT_END_RUNNING, gstate = ROOT_END_EXITED;
+    int32_t nparent = 0, gparent = 0;
+    ng_str_t nname, gname;
     for (unsigned tries = 0; nok && tries < 1000000u; tries++) {
-        /* On seL4 the nester (priority 110) has spawned and is waiting before this runs; on
-         * the host it runs beside us. */
-        if (root_query(&root, nester + 1, &gstate, &gparent, &gname) == NG_OK && gparent == nester) {
+        /* On seL4 the nester (priority 110) has spawned, printed and is waiting before this
+         * runs; on the host it runs beside us, so we wait until query says it waits (killing it
+         * earlier could lose its line). */
+        if (root_query(&root, nester, &nstate, &nparent, &nname) == NG_OK && nstate == ROOT_END_WAITING) {
             break;
         }
     }
+    nok = nok && nstate == ROOT_END_WAITING &&
+          root_query(&root, nester + 1, &gstate, &gparent, &gname) == NG_OK;
     nok = nok && gstate == ROOT_END_RUNNING && gparent == nester;
     if (nok) {
         nok = root_kill(&root, nester) == NG_OK &&

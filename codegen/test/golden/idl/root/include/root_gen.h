@@ -61,6 +61,8 @@ typedef uint8_t root_end_t;
 #define ROOT_END_USER_EXCEPTION 6u
 /** Any other fault; `addr` is its label. */
 #define ROOT_END_OTHER_FAULT 7u
+/** Still running, blocked in `wait` for one of its children (only `query` says this). */
+#define ROOT_END_WAITING 8u
 
 static inline int root_end_valid(root_end_t v)
 {
@@ -73,6 +75,7 @@ static inline int root_end_valid(root_end_t v)
         case ROOT_END_UNKNOWN_SYSCALL:
         case ROOT_END_USER_EXCEPTION:
         case ROOT_END_OTHER_FAULT:
+        case ROOT_END_WAITING:
             return 1;
         default:
             return 0;
