@@ -66,7 +66,7 @@ import {
   RESERVED_SLOTS,
 } from "./system.ts";
 import { AREA_BYTES, ELF_ESTIMATE_BYTES, type SystemAreas, VADDR, pageTablesFor, systemAreas } from "./layout-vspace.ts";
-import { PAGE_SIZE, formatSize, hex, pagesOf } from "./sizes.ts";
+import { LARGE_PAGE_BITS, PAGE_BITS, PAGE_SIZE, formatSize, hex, pagesOf } from "./sizes.ts";
 
 export const NTFN_BADGE_MARK = 1 << 27;
 export const MAX_NTFN_SOURCES = 27;
@@ -378,7 +378,8 @@ function serverLayout(s: ServerModel, index: number, x: Ctx): ServerLayout {
   addOwn({ id: `tcb:${s.name}`, type: "tcb", costBytes: COST.tcb });
   addOwn({ id: `cnode:${s.name}`, type: "cnode", sizeBits: cnodeBits, costBytes: 2 ** (cnodeBits + COST.slotBits) });
   addOwn({ id: `vspace:${s.name}`, type: "vspace", costBytes: COST.table });
-  const largeIds = new Set(x.model.memory.filter((r) => r.pageBits === 21).map((r) => `region:${r.name}`));
+  const largeIds = new Set(x.model.memory.filter((r) => r.pageBits === LARGE_PAGE_BITS).map((r) => `region:${r.name}`));
+  if (s.heapBytes > 0 && s.heapBytes % 2 ** LARGE_PAGE_BITS === 0) largeIds.add(`heap:${s.name}`);
   const tables = pageTablesFor(vaddrs, (v) => v.object !== undefined && largeIds.has(v.object));
   const costBytes = own.reduce((a, o) => a + o.costBytes, 0) + tables * COST.table + ELF_ESTIMATE_BYTES + (s.spawn?.memoryBytes ?? 0);
 
@@ -442,7 +443,9 @@ function vaddrMap(s: ServerModel, x: Ctx, addOwn: (o: KernelObjectModel) => void
   addOwn(x.frames(`stack:${s.name}`, s.stackBytes));
   if (s.heapBytes > 0) {
     if (s.heapBytes > AREA_BYTES) x.bag.error(s.pos, `heap of '${s.name}' is larger than the ${formatSize(AREA_BYTES)} heap area`);
-    addOwn(x.frames(`heap:${s.name}`, s.heapBytes));
+    // A heap of whole 2 MiB pages is made of large frames: one cap (and one TLB entry) per 2 MiB
+    // instead of 512, so a heap of tens of MiB fits the root server's CNode.
+    addOwn(x.frames(`heap:${s.name}`, s.heapBytes, s.heapBytes % 2 ** LARGE_PAGE_BITS === 0 ? LARGE_PAGE_BITS : PAGE_BITS));
     out.push({ cname: `${N}_VADDR_HEAP`, kind: "heap", vaddr: VADDR.heap, sizeBytes: s.heapBytes, object: `heap:${s.name}`, perms: "rw", cached: true });
   }
   const mmio = x.areas.mmio;

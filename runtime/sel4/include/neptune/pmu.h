@@ -38,3 +38,25 @@ static inline uint64_t ng_pmu_enable(void)
     __asm__ volatile("msr pmcr_el0, %0\n\tmsr pmcntenset_el0, %1\n\tisb" ::"r"(pmcr), "r"((uint64_t)1 << 31));
     return filter;
 }
+
+/* Event counter 0 counting instructions retired (event 0x08, INST_RETIRED) at every level the
+ * cycle counter counts. Unlike the cycle counter, which QEMU derives from its virtual clock
+ * (so under -icount it also advances while the guest idles waiting for a device), this counts
+ * only instructions executed: the CPU work of a path, without device time. 32 bits wide on
+ * PMUv3 (differences of reads are taken modulo 2^32: at most 4G instructions apart). Returns
+ * the event type as read back (0 if the PMU has no such event). */
+static inline uint64_t ng_pmu_enable_instructions(void)
+{
+    uint64_t type = 0x08u | NG_PMU_FILTER_ALL_LEVELS, back;
+    __asm__ volatile("msr pmselr_el0, xzr\n\tisb\n\tmsr pmxevtyper_el0, %0\n\tisb" ::"r"(type));
+    __asm__ volatile("mrs %0, pmxevtyper_el0" : "=r"(back));
+    __asm__ volatile("msr pmcntenset_el0, %0\n\tisb" ::"r"((uint64_t)1));
+    return back & 0xffffu;
+}
+
+static inline uint32_t ng_pmu_instructions(void)
+{
+    uint64_t v;
+    __asm__ volatile("isb\n\tmrs %0, pmevcntr0_el0" : "=r"(v)::"memory");
+    return (uint32_t)v;
+}

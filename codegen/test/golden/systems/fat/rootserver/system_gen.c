@@ -15,7 +15,7 @@ static const rs_object_t rs_objects[] = {
     [3] = { .id = "ep:root.fault", .type = RS_OBJ_ENDPOINT },
     [4] = { .id = "ep:rtc", .type = RS_OBJ_ENDPOINT },
     [5] = { .id = "ep:virtio_blk", .type = RS_OBJ_ENDPOINT },
-    [6] = { .id = "heap:fat", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 2048u },
+    [6] = { .id = "heap:fat", .type = RS_OBJ_FRAMES, .size_bits = 21, .pages = 4u },
     [7] = { .id = "heap:fattest", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
     [8] = { .id = "heap:rtc", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
     [9] = { .id = "heap:virtio_blk", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
@@ -296,5 +296,5 @@ const rs_system_t rs_system = {
     .programs = 0, .nprograms = 0u,
     .service_badge = 0x1000000u,
     .untyped_budget = 0x4000000u,
-    .untyped_estimate = 0xa21f40u,
+    .untyped_estimate = 0xa1df40u,
 };

@@ -152,7 +152,7 @@ static const rs_server_t rs_programs[] = {
         .heap_vaddr = 0x1020000000ul,
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
-        .spawn_cost = 0x84fa40u,
+        .spawn_cost = 0x84ba40u,
         .shared_memory = 0x0u,
     },
     {
