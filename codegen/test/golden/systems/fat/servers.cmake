@@ -2,7 +2,7 @@
 # Server sources of system fat, read by neptune-gen's top-level CMakeLists.txt.
 set(NEPTUNE_SYSTEM_NAME "fat")
 set(NEPTUNE_SYSTEM_SERVERS fat fattest rtc virtio_blk)
-neptune_add_server_dir(fat "servers/fat" HEAP_VADDR 0x1020000000 HEAP_BYTES 8388608)
+neptune_add_server_dir(fat "servers/fat" HEAP_VADDR 0x1020000000 HEAP_BYTES 25165824)
 neptune_add_server_dir(fattest "servers/fattest" HEAP_VADDR 0x1020000000 HEAP_BYTES 65536)
 neptune_add_server_dir(rtc "servers/rtc" HEAP_VADDR 0x1020000000 HEAP_BYTES 65536)
 neptune_add_server_dir(virtio_blk "servers/virtio_blk" HEAP_VADDR 0x1020000000 HEAP_BYTES 65536)

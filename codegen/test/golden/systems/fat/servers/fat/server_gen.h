@@ -59,7 +59,7 @@ _Static_assert(FAT_CAP_CONN_OBJ_7 < (1ul << FAT_CNODE_BITS), "fat: its slots do 
 #define FAT_VADDR_SHM_BLOCKDEV 0x50011000ul /* shm, rw */
 #define FAT_VADDR_SHM_BLOCKDEV_SIZE 0x10000ul
 #define FAT_VADDR_HEAP 0x1020000000ul /* heap, rw */
-#define FAT_VADDR_HEAP_SIZE 0x800000ul
+#define FAT_VADDR_HEAP_SIZE 0x1800000ul
 
 /* Badges on this server's endpoint: call->badge names the client and interface. */
 #define FAT_BADGE_FATTEST_FS 1u /* fattest calls fs */
