@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/**
+ * The POSIX personality's C library layer (personality-posix/libc, examples/posix-libc): a plain
+ * POSIX C program whose open/read/write/stat/opendir/fopen… reach the FAT server mounted at
+ * /disk through musl's system-call hooks.
+ *
+ * - host (always): the layer's path arithmetic (path.c) under ASan/UBSan.
+ * - seL4 in QEMU (needs NEPTUNE_SEL4_WORKSPACE, else a visible skip): every check of ptest on a
+ *   FAT32 image made by `neptune-gen disk create`, then `fsck.fat -n` on the image afterwards.
+ */
+
+import { execa } from "execa";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const CLI = path.join(ROOT, "codegen/bin/neptune-gen.js");
+const LIBC = path.join(ROOT, "personality-posix/libc");
+const workspace = process.env.NEPTUNE_SEL4_WORKSPACE;
+const skipReason = workspace ? undefined : "NEPTUNE_SEL4_WORKSPACE is not set: no seL4 sources to build an image from";
+
+/** Every line ptest prints, in order. */
+const PTEST_CHECKS = [
+  "isatty(1) is the console",
+  "mkdir /disk/pdir",
+  "mkdir again fails with EEXIST",
+  "open(O_CREAT) gives a descriptor above stdio",
+  "isatty(file) is 0 with ENOTTY",
+  "write 10000 bytes",
+  "close",
+  "close again fails with EBADF",
+  "stat: a regular file of 10000 bytes",
+  "stat: /disk/pdir is a directory",
+  "stat of a missing file fails with ENOENT",
+  "open outside every mount fails with ENOENT",
+  "read back 10000 identical bytes",
+  "read at the end gives 0",
+  "lseek + read",
+  "lseek from the end",
+  "fstat",
+  "write to a read-only descriptor fails with EBADF",
+  "dup + dup2 onto stdout and back",
+  "fopen + fgets read what stdout wrote",
+  "fopen(w) + fprintf + fclose",
+  "fopen(a) appends",
+  "fscanf reads both lines",
+  "chdir /disk/pdir",
+  "getcwd",
+  "rename with relative paths",
+  "opendir/readdir list data.bin and out.txt",
+  "rmdir of a non-empty directory fails",
+  "unlink both files",
+  "unlink again fails with ENOENT",
+  "rmdir the empty directory",
+  "unlink the renamed file",
+];
+
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+describe("POSIX layer's path arithmetic on the host", () => {
+  it("normalises paths and matches mount prefixes (ASan + UBSan)", () => {
+    const exe = path.join(mkdtempSync(path.join(os.tmpdir(), "ng-posix-path-")), "path_test");
+    const cc = spawnSync("gcc", ["-std=c11", "-Wall", "-Wextra", "-Werror", "-fsanitize=address,undefined", "-fno-sanitize-recover=all",
+      `-I${LIBC}`, path.join(LIBC, "path.c"), path.join(LIBC, "test/path_test.c"), "-o", exe], { encoding: "utf8" });
+    expect(cc.status, cc.stderr).toBe(0);
+    const run = spawnSync(exe, [], { encoding: "utf8" });
+    expect(run.stdout + run.stderr).toContain("path_test: 0 failures");
+    expect(run.status).toBe(0);
+  });
+});
+
+describe.skipIf(!workspace)(`plain POSIX C on seL4 in QEMU${skipReason ? ` (skipped: ${skipReason})` : ""}`, () => {
+  it("open/read/write/stat/readdir/fopen on /disk: every check ok, fsck.fat clean afterwards", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "ng-posix-libc-"));
+    const disk = path.join(dir, "disk.img");
+    const mk = await execa("node", [CLI, "disk", "create", disk, "--size", "64M", "--fat", "32"], { cwd: ROOT, reject: false, all: true });
+    expect(mk.exitCode, mk.all).toBe(0);
+    const args = ["run", "-s", "examples/posix-libc/system.ts", "-B", path.join(os.tmpdir(), "neptune-test-posix-libc"), "--disk", disk,
+      "--timeout", "240", "--fail", "FAILED|fault:|libsel4muslcsys: Error"];
+    for (const c of PTEST_CHECKS) args.push("--expect", `ptest: ${esc(c)}: ok`);
+    args.push("--expect", "ptest: done \\(0 failures\\)");
+    const run = await execa("node", [CLI, ...args], { cwd: ROOT, reject: false, all: true });
+    expect(run.exitCode, run.all?.slice(-4000)).toBe(0);
+    // The file system is still mounted when QEMU stops (a process ending unmounts nothing), so
+    // the FAT's dirty bit is set; anything else fsck says is an error.
+    const fsck = spawnSync("fsck.fat", ["-n", disk], { encoding: "utf8" });
+    const said = (fsck.stdout + fsck.stderr).split("\n").filter((l) => l.trim() !== "" && !/^fsck\.fat |Dirty bit is set|removing dirty bit|Leaving filesystem unchanged|: \d+ files, /.test(l));
+    expect(said, fsck.stdout + fsck.stderr).toEqual([]);
+    expect(fsck.status === 0 || /Dirty bit is set/.test(fsck.stdout), fsck.stdout).toBe(true);
+  }, 400_000);
+});

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Plain POSIX C: nothing here knows about seL4 or neptune-gen. Each check prints one line
+ * ending in "ok" or "FAILED"; the last line counts the failures.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int failures;
+
+static void check(int ok, const char *what)
+{
+    printf("ptest: %s: %s\n", what, ok ? "ok" : "FAILED");
+    if (!ok) failures++;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, buf, len);
+        if (n <= 0) return -1;
+        buf += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int main(void)
+{
+    static char big[10000], back[10000];
+    for (size_t i = 0; i < sizeof big; i++) big[i] = (char)('a' + i % 26);
+
+    check(isatty(1) == 1, "isatty(1) is the console");
+    check(mkdir("/disk/pdir", 0755) == 0, "mkdir /disk/pdir");
+    check(mkdir("/disk/pdir", 0755) == -1 && errno == EEXIST, "mkdir again fails with EEXIST");
+
+    int fd = open("/disk/pdir/data.bin", O_CREAT | O_WRONLY | O_TRUNC, 0644);
+    check(fd >= 3, "open(O_CREAT) gives a descriptor above stdio");
+    check(isatty(fd) == 0 && errno == ENOTTY, "isatty(file) is 0 with ENOTTY");
+    check(write_all(fd, big, sizeof big) == 0, "write 10000 bytes");
+    check(close(fd) == 0, "close");
+    check(close(fd) == -1 && errno == EBADF, "close again fails with EBADF");
+
+    struct stat st;
+    check(stat("/disk/pdir/data.bin", &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 10000, "stat: a regular file of 10000 bytes");
+    check(stat("/disk/pdir", &st) == 0 && S_ISDIR(st.st_mode), "stat: /disk/pdir is a directory");
+    check(stat("/disk/nope", &st) == -1 && errno == ENOENT, "stat of a missing file fails with ENOENT");
+    check(open("/nowhere/x", O_RDONLY) == -1 && errno == ENOENT, "open outside every mount fails with ENOENT");
+
+    fd = open("/disk/pdir/data.bin", O_RDONLY);
+    ssize_t got = read(fd, back, sizeof back);
+    check(got == 10000 && memcmp(big, back, sizeof big) == 0, "read back 10000 identical bytes");
+    check(read(fd, back, 10) == 0, "read at the end gives 0");
+    check(lseek(fd, 4096, SEEK_SET) == 4096 && read(fd, back, 4) == 4 && memcmp(back, big + 4096, 4) == 0, "lseek + read");
+    check(lseek(fd, -4, SEEK_END) == 9996, "lseek from the end");
+    check(fstat(fd, &st) == 0 && st.st_size == 10000, "fstat");
+    check(write(fd, "x", 1) == -1 && errno == EBADF, "write to a read-only descriptor fails with EBADF");
+    close(fd);
+
+    /* dup2 onto stdout: printf now lands in the file. */
+    fd = open("/disk/pdir/out.txt", O_CREAT | O_WRONLY | O_TRUNC, 0644);
+    int saved = dup(1);
+    fflush(stdout);
+    int duped = saved >= 3 && dup2(fd, 1) == 1;
+    printf("written through stdout\n");
+    fflush(stdout);
+    duped = duped && dup2(saved, 1) == 1;
+    check(duped, "dup + dup2 onto stdout and back");
+    close(saved);
+    close(fd);
+
+    FILE *f = fopen("/disk/pdir/out.txt", "r");
+    char line[64] = "";
+    check(f && fgets(line, sizeof line, f) && strcmp(line, "written through stdout\n") == 0, "fopen + fgets read what stdout wrote");
+    if (f) fclose(f);
+
+    f = fopen("/disk/pdir/notes.txt", "w");
+    check(f && fprintf(f, "%s %d\n", "answer", 42) > 0 && fclose(f) == 0, "fopen(w) + fprintf + fclose");
+    f = fopen("/disk/pdir/notes.txt", "a");
+    check(f && fputs("more\n", f) >= 0 && fclose(f) == 0, "fopen(a) appends");
+    f = fopen("/disk/pdir/notes.txt", "r");
+    int n = -1;
+    char word[16] = "", tail[16] = "";
+    check(f && fscanf(f, "%15s %d %15s", word, &n, tail) == 3 && n == 42 && strcmp(tail, "more") == 0, "fscanf reads both lines");
+    if (f) fclose(f);
+
+    check(chdir("/disk/pdir") == 0, "chdir /disk/pdir");
+    char cwd[64];
+    check(getcwd(cwd, sizeof cwd) && strcmp(cwd, "/disk/pdir") == 0, "getcwd");
+    check(rename("notes.txt", "../renamed.txt") == 0 && access("/disk/renamed.txt", F_OK) == 0, "rename with relative paths");
+
+    DIR *d = opendir(".");
+    int seen = 0, entries = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        entries++;
+        if (strcmp(e->d_name, "data.bin") == 0 || strcmp(e->d_name, "out.txt") == 0) seen++;
+    }
+    if (d) closedir(d);
+    check(seen == 2, "opendir/readdir list data.bin and out.txt");
+    printf("ptest: readdir gave %d entries\n", entries);
+
+    check(rmdir("/disk/pdir") == -1 && (errno == ENOTEMPTY || errno == EEXIST), "rmdir of a non-empty directory fails");
+    check(unlink("data.bin") == 0 && unlink("out.txt") == 0, "unlink both files");
+    check(unlink("data.bin") == -1 && errno == ENOENT, "unlink again fails with ENOENT");
+    check(chdir("/") == 0 && rmdir("/disk/pdir") == 0, "rmdir the empty directory");
+    check(unlink("/disk/renamed.txt") == 0, "unlink the renamed file");
+
+    printf("ptest: done (%d failures)\n", failures);
+    return failures ? 1 : 0;
+}

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The seL4 half of the POSIX layer: musl's system calls reach sel4muslcsys' table
+ * (muslcsys_install_syscall), and this file puts the personality's handlers in it before main
+ * runs, so a program written against the ordinary headers (open, read, opendir, fopen,
+ * fprintf…) is served by the file systems it has mounted (vfs.c). Each handler takes its
+ * arguments from a va_list as the table hands them over and returns -errno or a result.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+
+#include <muslcsys/vsyscall.h>
+#include <neptune/posix.h>
+
+#include "vfs.h"
+
+/* vfs.c */
+void ng_vfs_init(const ng_posix_config_t *cfg, ssize_t (*cw)(const void *, size_t));
+long ng_vfs_open(const char *path, int flags, int mode);
+long ng_vfs_close(int fd);
+long ng_vfs_read(int fd, void *buf, size_t len);
+long ng_vfs_write(int fd, const void *buf, size_t len);
+long ng_vfs_lseek(int fd, int64_t off, int whence);
+long ng_vfs_fstat(int fd, struct stat *st);
+long ng_vfs_stat(const char *path, struct stat *st);
+long ng_vfs_getdents64(int fd, void *buf, size_t len);
+long ng_vfs_mkdir(const char *path, int mode);
+long ng_vfs_unlink(const char *path, int dir);
+long ng_vfs_rename(const char *from, const char *to);
+long ng_vfs_dup(int fd, int to, int exact);
+long ng_vfs_getcwd(char *buf, size_t size);
+long ng_vfs_chdir(const char *path);
+long ng_vfs_isatty(int fd);
+long ng_vfs_fcntl(int fd, int cmd, long arg);
+
+size_t __arch_write(char *data, size_t count);
+
+static ssize_t console_write(const void *buf, size_t len)
+{
+    return (ssize_t)__arch_write((char *)buf, len);
+}
+
+/* Only paths relative to the working directory (AT_FDCWD) or absolute ones. */
+static int at_ok(int dirfd, const char *path)
+{
+    return dirfd == AT_FDCWD || (path != NULL && path[0] == '/');
+}
+
+static long s_openat(va_list ap)
+{
+    int dirfd = va_arg(ap, int);
+    const char *path = va_arg(ap, const char *);
+    int flags = va_arg(ap, int);
+    int mode = va_arg(ap, int);
+    return at_ok(dirfd, path) ? ng_vfs_open(path, flags, mode) : -ENOSYS;
+}
+
+static long s_close(va_list ap) { return ng_vfs_close(va_arg(ap, int)); }
+
+static long s_read(va_list ap)
+{
+    int fd = va_arg(ap, int);
+    void *buf = va_arg(ap, void *);
+    return ng_vfs_read(fd, buf, va_arg(ap, size_t));
+}
+
+static long s_write(va_list ap)
+{
+    int fd = va_arg(ap, int);
+    const void *buf = va_arg(ap, const void *);
+    return ng_vfs_write(fd, buf, va_arg(ap, size_t));
+}
+
+static long vector(int fd, const struct iovec *iov, int n, int write)
+{
+    long total = 0;
+    for (int i = 0; i < n; i++) {
+        if (iov[i].iov_len == 0) continue;
+        long r = write ? ng_vfs_write(fd, iov[i].iov_base, iov[i].iov_len) : ng_vfs_read(fd, iov[i].iov_base, iov[i].iov_len);
+        if (r < 0) return total ? total : r;
+        total += r;
+        if ((size_t)r < iov[i].iov_len) break;
+    }
+    return total;
+}
+
+static long s_readv(va_list ap)
+{
+    int fd = va_arg(ap, int);
+    const struct iovec *iov = va_arg(ap, const struct iovec *);
+    return vector(fd, iov, va_arg(ap, int), 0);
+}
+
+static long s_writev(va_list ap)
+{
+    int fd = va_arg(ap, int);
+    const struct iovec *iov = va_arg(ap, const struct iovec *);
+    return vector(fd, iov, va_arg(ap, int), 1);
+}
+
+static long s_lseek(va_list ap)
+{
+    int fd = va_arg(ap, int);
+    int64_t off = va_arg(ap, int64_t);
+    return ng_vfs_lseek(fd, off, va_arg(ap, int));
+}
+
+static long s_fstat(va_list ap)
+{
+    int fd = va_arg(ap, int);
+    return ng_vfs_fstat(fd, va_arg(ap, struct stat *));
+}
+
+static long s_newfstatat(va_list ap)
+{
+    int dirfd = va_arg(ap, int);
+    const char *path = va_arg(ap, const char *);
+    struct stat *st = va_arg(ap, struct stat *);
+    int flags = va_arg(ap, int);
+    if ((flags & AT_EMPTY_PATH) && path != NULL && path[0] == '\0') return ng_vfs_fstat(dirfd, st);
+    return at_ok(dirfd, path) ? ng_vfs_stat(path, st) : -ENOSYS;
+}
+
+static long s_faccessat(va_list ap)
+{
+    int dirfd = va_arg(ap, int);
+    const char *path = va_arg(ap, const char *);
+    struct stat st;
+    /* Existence only: the file systems keep no owners, so every mode is granted. */
+    return at_ok(dirfd, path) ? ng_vfs_stat(path, &st) : -ENOSYS;
+}
+
+static long s_getdents64(va_list ap)
+{
+    int fd = va_arg(ap, int);
+    void *buf = va_arg(ap, void *);
+    return ng_vfs_getdents64(fd, buf, va_arg(ap, size_t));
+}
+
+static long s_mkdirat(va_list ap)
+{
+    int dirfd = va_arg(ap, int);
+    const char *path = va_arg(ap, const char *);
+    int mode = va_arg(ap, int);
+    return at_ok(dirfd, path) ? ng_vfs_mkdir(path, mode) : -ENOSYS;
+}
+
+static long s_unlinkat(va_list ap)
+{
+    int dirfd = va_arg(ap, int);
+    const char *path = va_arg(ap, const char *);
+    int flags = va_arg(ap, int);
+    return at_ok(dirfd, path) ? ng_vfs_unlink(path, (flags & AT_REMOVEDIR) != 0) : -ENOSYS;
+}
+
+static long s_renameat(va_list ap)
+{
+    int d1 = va_arg(ap, int);
+    const char *from = va_arg(ap, const char *);
+    int d2 = va_arg(ap, int);
+    const char *to = va_arg(ap, const char *);
+    return at_ok(d1, from) && at_ok(d2, to) ? ng_vfs_rename(from, to) : -ENOSYS;
+}
+
+static long s_dup(va_list ap) { return ng_vfs_dup(va_arg(ap, int), 0, 0); }
+
+static long s_dup3(va_list ap)
+{
+    int fd = va_arg(ap, int);
+    int to = va_arg(ap, int);
+    return ng_vfs_dup(fd, to, 1);
+}
+
+static long s_getcwd(va_list ap)
+{
+    char *buf = va_arg(ap, char *);
+    return ng_vfs_getcwd(buf, va_arg(ap, size_t));
+}
+
+static long s_chdir(va_list ap) { return ng_vfs_chdir(va_arg(ap, const char *)); }
+
+static long s_ioctl(va_list ap)
+{
+    int fd = va_arg(ap, int);
+    int req = va_arg(ap, int);
+    if (req != TIOCGWINSZ) return -ENOTTY;
+    struct winsize *ws = va_arg(ap, struct winsize *);
+    long r = ng_vfs_isatty(fd);
+    if (r == 0 && ws != NULL) *ws = (struct winsize){.ws_row = 24, .ws_col = 80};
+    return r;
+}
+
+static long s_fcntl(va_list ap)
+{
+    int fd = va_arg(ap, int);
+    int cmd = va_arg(ap, int);
+    return ng_vfs_fcntl(fd, cmd, va_arg(ap, long));
+}
+
+void ng_posix_start(const ng_posix_config_t *cfg)
+{
+    ng_vfs_init(cfg, console_write);
+    muslcsys_install_syscall(__NR_openat, s_openat);
+    muslcsys_install_syscall(__NR_close, s_close);
+    muslcsys_install_syscall(__NR_read, s_read);
+    muslcsys_install_syscall(__NR_write, s_write);
+    muslcsys_install_syscall(__NR_readv, s_readv);
+    muslcsys_install_syscall(__NR_writev, s_writev);
+    muslcsys_install_syscall(__NR_lseek, s_lseek);
+    muslcsys_install_syscall(__NR_fstat, s_fstat);
+    muslcsys_install_syscall(__NR_newfstatat, s_newfstatat);
+    muslcsys_install_syscall(__NR_faccessat, s_faccessat);
+    muslcsys_install_syscall(__NR_getdents64, s_getdents64);
+    muslcsys_install_syscall(__NR_mkdirat, s_mkdirat);
+    muslcsys_install_syscall(__NR_unlinkat, s_unlinkat);
+    muslcsys_install_syscall(__NR_renameat, s_renameat);
+    muslcsys_install_syscall(__NR_dup, s_dup);
+    muslcsys_install_syscall(__NR_dup3, s_dup3);
+    muslcsys_install_syscall(__NR_getcwd, s_getcwd);
+    muslcsys_install_syscall(__NR_chdir, s_chdir);
+    muslcsys_install_syscall(__NR_ioctl, s_ioctl);
+    muslcsys_install_syscall(__NR_fcntl, s_fcntl);
+}

@@ -1,0 +1,460 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The POSIX layer's files: the mount table (file systems served over idl/fs.idl), the working
+ * directory, open-file descriptions (a handle on a server, an offset, the open flags; shared
+ * by descriptors that dup made) and the descriptor table, with the file calls of POSIX on top:
+ * open, close, read, write, lseek, fstat/stat, getdents64, mkdir, unlink/rmdir, rename, dup,
+ * dup3, getcwd, chdir, isatty. Descriptors 0-2 start as the console. Errors are -errno.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+
+#include <neptune/posix.h>
+
+#include "fs_client_gen.h"
+#include "vfs.h"
+
+typedef enum { F_FREE = 0, F_CONSOLE, F_FILE, F_DIR } kind_t;
+
+typedef struct {
+    kind_t kind;
+    uint32_t refs;
+    uint32_t mount;
+    uint32_t h;          /* the server's handle */
+    uint64_t off;        /* file offset, or the next directory index */
+    int flags;           /* O_ACCMODE | O_APPEND */
+    char path[NG_POSIX_PATH_MAX];
+} file_t;
+
+static struct {
+    ng_posix_mount_t mounts[NG_POSIX_MAX_MOUNTS];
+    uint32_t nmounts;
+    char cwd[NG_POSIX_PATH_MAX];
+    file_t files[NG_POSIX_MAX_FILES];
+    int fds[NG_POSIX_MAX_FDS]; /* index into files + 1; 0 = closed */
+} V;
+
+static ssize_t (*console_write)(const void *buf, size_t len);
+
+void ng_vfs_init(const ng_posix_config_t *cfg, ssize_t (*cw)(const void *, size_t))
+{
+    memset(&V, 0, sizeof V);
+    for (uint32_t i = 0; i < cfg->nmounts && i < NG_POSIX_MAX_MOUNTS; i++) V.mounts[V.nmounts++] = cfg->mounts[i];
+    strcpy(V.cwd, "/");
+    console_write = cw;
+    V.files[0] = (file_t){.kind = F_CONSOLE, .refs = 3, .flags = O_RDWR};
+    strcpy(V.files[0].path, "/dev/console");
+    for (int fd = 0; fd < 3; fd++) V.fds[fd] = 1;
+}
+
+static fs_client_t client(uint32_t m)
+{
+    fs_client_t c = {V.mounts[m].ep, V.mounts[m].shm, V.mounts[m].shm_size};
+    return c;
+}
+
+static int errno_of(int err)
+{
+    switch (err) {
+    case FS_ERR_NOT_FOUND: return -ENOENT;
+    case FS_ERR_EXISTS: return -EEXIST;
+    case FS_ERR_NOT_DIR: return -ENOTDIR;
+    case FS_ERR_IS_DIR: return -EISDIR;
+    case FS_ERR_NOT_EMPTY: return -ENOTEMPTY;
+    case FS_ERR_NO_SPACE: return -ENOSPC;
+    case FS_ERR_BAD_HANDLE: return -EBADF;
+    case FS_ERR_ACCESS: return -EACCES;
+    case FS_ERR_READ_ONLY: return -EROFS;
+    default: return -EIO; /* io_error, and the server gone (an IPC failure) */
+    }
+}
+
+/* The mount holding `path` (normalised into abs) and the path below it; -errno. */
+static int lookup(const char *path, char *abs, uint32_t *mount, const char **rest)
+{
+    if (path == NULL) return -EFAULT;
+    if (path[0] == '\0') return -ENOENT;
+    if (ng_path_normalize(V.cwd, path, abs, NG_POSIX_PATH_MAX)) return -ENAMETOOLONG;
+    size_t best = 0;
+    int found = -1;
+    for (uint32_t i = 0; i < V.nmounts; i++) {
+        const char *r = ng_path_below(abs, V.mounts[i].prefix);
+        size_t n = strlen(V.mounts[i].prefix);
+        if (r != NULL && (found < 0 || n > best)) {
+            best = n;
+            found = (int)i;
+            *rest = r;
+        }
+    }
+    if (found < 0) return -ENOENT;
+    *mount = (uint32_t)found;
+    return 0;
+}
+
+static file_t *file_of(int fd)
+{
+    if (fd < 0 || fd >= NG_POSIX_MAX_FDS || V.fds[fd] == 0) return NULL;
+    return &V.files[V.fds[fd] - 1];
+}
+
+static int fd_alloc(int from)
+{
+    for (int fd = from < 0 ? 0 : from; fd < NG_POSIX_MAX_FDS; fd++)
+        if (V.fds[fd] == 0) return fd;
+    return -EMFILE;
+}
+
+static void file_release(file_t *f)
+{
+    if (--f->refs > 0) return;
+    if (f->kind == F_FILE || f->kind == F_DIR) {
+        fs_client_t c = client(f->mount);
+        (void)fs_close(&c, f->h);
+    }
+    f->kind = F_FREE;
+}
+
+long ng_vfs_open(const char *path, int flags, int mode)
+{
+    (void)mode;
+    char abs[NG_POSIX_PATH_MAX];
+    uint32_t m;
+    const char *rest;
+    int err = lookup(path, abs, &m, &rest);
+    if (err) return err;
+    int fd = fd_alloc(0);
+    if (fd < 0) return fd;
+    file_t *f = NULL;
+    for (uint32_t i = 0; i < NG_POSIX_MAX_FILES; i++)
+        if (V.files[i].kind == F_FREE) {
+            f = &V.files[i];
+            break;
+        }
+    if (f == NULL) return -ENFILE;
+    uint32_t of = 0;
+    int acc = flags & O_ACCMODE;
+    if (flags & O_DIRECTORY) of |= FS_OPEN_DIRECTORY | FS_OPEN_READ;
+    else {
+        if (acc == O_RDONLY || acc == O_RDWR) of |= FS_OPEN_READ;
+        if (acc == O_WRONLY || acc == O_RDWR) of |= FS_OPEN_WRITE;
+    }
+    if (flags & O_CREAT) of |= FS_OPEN_CREATE;
+    if (flags & O_EXCL) of |= FS_OPEN_EXCLUSIVE;
+    if (flags & O_TRUNC) of |= FS_OPEN_TRUNCATE;
+    fs_client_t c = client(m);
+    uint32_t h;
+    err = fs_open(&c, ng_str(rest), of, &h);
+    if (err == FS_ERR_IS_DIR && acc == O_RDONLY && !(flags & (O_CREAT | O_TRUNC))) {
+        of = FS_OPEN_DIRECTORY | FS_OPEN_READ;
+        err = fs_open(&c, ng_str(rest), of, &h);
+    }
+    if (err != NG_OK) return errno_of(err);
+    *f = (file_t){.kind = (of & FS_OPEN_DIRECTORY) ? F_DIR : F_FILE, .refs = 1, .mount = m, .h = h, .flags = flags};
+    strncpy(f->path, abs, sizeof f->path - 1);
+    if ((flags & O_DIRECTORY) && f->kind != F_DIR) {
+        file_release(f);
+        return -ENOTDIR;
+    }
+    V.fds[fd] = (int)(f - V.files) + 1;
+    return fd;
+}
+
+long ng_vfs_close(int fd)
+{
+    file_t *f = file_of(fd);
+    if (f == NULL) return -EBADF;
+    V.fds[fd] = 0;
+    file_release(f);
+    return 0;
+}
+
+static int stat_of(file_t *f, const fs_stat_t *s, struct stat *st)
+{
+    memset(st, 0, sizeof *st);
+    st->st_dev = f ? f->mount + 1 : 0;
+    st->st_size = (off_t)s->size;
+    st->st_blocks = (blkcnt_t)s->blocks;
+    st->st_blksize = 4096;
+    st->st_nlink = s->nlink ? s->nlink : 1;
+    st->st_mode = (mode_t)(s->mode & 07777);
+    switch (s->type) {
+    case FS_FILE_TYPE_DIRECTORY: st->st_mode |= S_IFDIR; break;
+    case FS_FILE_TYPE_DEVICE: st->st_mode |= S_IFCHR; break;
+    case FS_FILE_TYPE_SYMLINK: st->st_mode |= S_IFLNK; break;
+    default: st->st_mode |= S_IFREG; break;
+    }
+    st->st_mtim.tv_sec = (time_t)(s->mtime_ns / 1000000000u);
+    st->st_mtim.tv_nsec = (long)(s->mtime_ns % 1000000000u);
+    st->st_atim = st->st_ctim = st->st_mtim;
+    return 0;
+}
+
+long ng_vfs_read(int fd, void *buf, size_t len)
+{
+    file_t *f = file_of(fd);
+    if (f == NULL) return -EBADF;
+    if (f->kind == F_CONSOLE) return 0; /* no console input yet: end of file */
+    if (f->kind == F_DIR) return -EISDIR;
+    if ((f->flags & O_ACCMODE) == O_WRONLY) return -EBADF;
+    fs_client_t c = client(f->mount);
+    size_t done = 0;
+    while (done < len) {
+        size_t n = len - done < FS_MAX_IO ? len - done : FS_MAX_IO;
+        ng_bytes_t got;
+        int err = fs_read(&c, f->h, f->off, (uint32_t)n, &got);
+        if (err != NG_OK) return done ? (long)done : errno_of(err);
+        if (got.len > n) return -EIO;
+        memcpy((uint8_t *)buf + done, got.ptr, got.len);
+        done += got.len;
+        f->off += got.len;
+        if (got.len < n) break;
+    }
+    return (long)done;
+}
+
+long ng_vfs_write(int fd, const void *buf, size_t len)
+{
+    file_t *f = file_of(fd);
+    if (f == NULL) return -EBADF;
+    if (f->kind == F_CONSOLE) return console_write(buf, len);
+    if (f->kind == F_DIR) return -EISDIR;
+    if ((f->flags & O_ACCMODE) == O_RDONLY) return -EBADF;
+    fs_client_t c = client(f->mount);
+    if (f->flags & O_APPEND) {
+        fs_stat_t s;
+        int err = fs_fstat(&c, f->h, &s);
+        if (err != NG_OK) return errno_of(err);
+        f->off = s.size;
+    }
+    size_t done = 0;
+    while (done < len) {
+        size_t n = len - done < FS_MAX_IO ? len - done : FS_MAX_IO;
+        uint32_t wrote = 0;
+        int err = fs_write(&c, f->h, f->off, ng_bytes((const uint8_t *)buf + done, n), &wrote);
+        if (err != NG_OK) return done ? (long)done : errno_of(err);
+        if (wrote > n) return -EIO;
+        done += wrote;
+        f->off += wrote;
+        if (wrote < n) break;
+    }
+    return (long)done;
+}
+
+long ng_vfs_lseek(int fd, int64_t off, int whence)
+{
+    file_t *f = file_of(fd);
+    if (f == NULL) return -EBADF;
+    if (f->kind == F_CONSOLE) return -ESPIPE;
+    int64_t base = 0;
+    if (whence == SEEK_CUR) base = (int64_t)f->off;
+    else if (whence == SEEK_END) {
+        fs_client_t c = client(f->mount);
+        fs_stat_t s;
+        int err = fs_fstat(&c, f->h, &s);
+        if (err != NG_OK) return errno_of(err);
+        base = (int64_t)s.size;
+    } else if (whence != SEEK_SET) return -EINVAL;
+    if (off < 0 && base < -off) return -EINVAL;
+    f->off = (uint64_t)(base + off);
+    return (long)f->off;
+}
+
+long ng_vfs_fstat(int fd, struct stat *st)
+{
+    file_t *f = file_of(fd);
+    if (f == NULL) return -EBADF;
+    if (f->kind == F_CONSOLE) {
+        memset(st, 0, sizeof *st);
+        st->st_mode = S_IFCHR | 0620;
+        st->st_nlink = 1;
+        st->st_blksize = 1024;
+        return 0;
+    }
+    fs_client_t c = client(f->mount);
+    fs_stat_t s;
+    int err = fs_fstat(&c, f->h, &s);
+    if (err != NG_OK) return errno_of(err);
+    return stat_of(f, &s, st);
+}
+
+/* Whether normalised `abs` is a directory above a mount prefix ("/" above "/disk"): such a
+ * directory exists, though no file system serves it. */
+static int above_mount(const char *abs)
+{
+    for (uint32_t i = 0; i < V.nmounts; i++)
+        if (ng_path_below(V.mounts[i].prefix, abs) != NULL) return 1;
+    return 0;
+}
+
+long ng_vfs_stat(const char *path, struct stat *st)
+{
+    char abs[NG_POSIX_PATH_MAX];
+    uint32_t m;
+    const char *rest;
+    int err = lookup(path, abs, &m, &rest);
+    if (err == -ENOENT && path != NULL && path[0] != '\0' && above_mount(abs)) {
+        memset(st, 0, sizeof *st);
+        st->st_mode = S_IFDIR | 0555;
+        st->st_nlink = 2;
+        st->st_blksize = 4096;
+        return 0;
+    }
+    if (err) return err;
+    fs_client_t c = client(m);
+    fs_stat_t s;
+    err = fs_stat(&c, ng_str(rest), &s);
+    if (err != NG_OK) return errno_of(err);
+    file_t tmp = {.mount = m};
+    return stat_of(&tmp, &s, st);
+}
+
+/* Linux's struct linux_dirent64, which musl's readdir reads. */
+struct dirent64_wire {
+    uint64_t d_ino;
+    int64_t d_off;
+    unsigned short d_reclen;
+    unsigned char d_type;
+    char d_name[];
+};
+
+long ng_vfs_getdents64(int fd, void *buf, size_t len)
+{
+    file_t *f = file_of(fd);
+    if (f == NULL) return -EBADF;
+    if (f->kind != F_DIR) return -ENOTDIR;
+    fs_client_t c = client(f->mount);
+    size_t used = 0;
+    for (;;) {
+        fs_dirent_t ents[FS_DIRENT_BATCH];
+        uint32_t count = 0;
+        int err = fs_readdir(&c, f->h, (uint32_t)f->off, ents, &count);
+        if (err != NG_OK) return used ? (long)used : errno_of(err);
+        if (count == 0 || count > FS_DIRENT_BATCH) return (long)used;
+        for (uint32_t i = 0; i < count; i++) {
+            size_t nl = strnlen(ents[i].name, sizeof ents[i].name - 1);
+            size_t rec = (offsetof(struct dirent64_wire, d_name) + nl + 1 + 7) & ~(size_t)7;
+            if (used + rec > len) return used ? (long)used : -EINVAL;
+            struct dirent64_wire *d = (struct dirent64_wire *)(void *)((uint8_t *)buf + used);
+            d->d_ino = f->off + 1;
+            d->d_off = (int64_t)f->off + 1;
+            d->d_reclen = (unsigned short)rec;
+            d->d_type = ents[i].type == FS_FILE_TYPE_DIRECTORY ? DT_DIR
+                      : ents[i].type == FS_FILE_TYPE_DEVICE  ? DT_CHR
+                                                             : DT_REG;
+            memcpy(d->d_name, ents[i].name, nl);
+            d->d_name[nl] = '\0';
+            used += rec;
+            f->off++;
+        }
+    }
+}
+
+long ng_vfs_mkdir(const char *path, int mode)
+{
+    char abs[NG_POSIX_PATH_MAX];
+    uint32_t m;
+    const char *rest;
+    int err = lookup(path, abs, &m, &rest);
+    if (err) return err;
+    if (*rest == '\0') return -EEXIST;
+    fs_client_t c = client(m);
+    err = fs_mkdir(&c, ng_str(rest), (uint32_t)mode);
+    return err == NG_OK ? 0 : errno_of(err);
+}
+
+long ng_vfs_unlink(const char *path, int dir)
+{
+    char abs[NG_POSIX_PATH_MAX];
+    uint32_t m;
+    const char *rest;
+    int err = lookup(path, abs, &m, &rest);
+    if (err) return err;
+    if (*rest == '\0') return -EBUSY;
+    fs_client_t c = client(m);
+    fs_stat_t s;
+    err = fs_stat(&c, ng_str(rest), &s);
+    if (err != NG_OK) return errno_of(err);
+    if (dir && s.type != FS_FILE_TYPE_DIRECTORY) return -ENOTDIR;
+    if (!dir && s.type == FS_FILE_TYPE_DIRECTORY) return -EISDIR;
+    err = fs_unlink(&c, ng_str(rest));
+    return err == NG_OK ? 0 : errno_of(err);
+}
+
+long ng_vfs_rename(const char *from, const char *to)
+{
+    char a[NG_POSIX_PATH_MAX], b[NG_POSIX_PATH_MAX];
+    uint32_t m1, m2;
+    const char *r1, *r2;
+    int err = lookup(from, a, &m1, &r1);
+    if (!err) err = lookup(to, b, &m2, &r2);
+    if (err) return err;
+    if (m1 != m2) return -EXDEV;
+    fs_client_t c = client(m1);
+    err = fs_rename(&c, ng_str(r1), ng_str(r2));
+    return err == NG_OK ? 0 : errno_of(err);
+}
+
+long ng_vfs_dup(int fd, int to, int exact)
+{
+    file_t *f = file_of(fd);
+    if (f == NULL) return -EBADF;
+    if (exact) {
+        if (to < 0 || to >= NG_POSIX_MAX_FDS) return -EBADF;
+        if (to == fd) return -EINVAL; /* dup3; dup2 checks this itself */
+        if (V.fds[to] != 0) ng_vfs_close(to);
+    } else {
+        to = fd_alloc(to);
+        if (to < 0) return to;
+    }
+    f->refs++;
+    V.fds[to] = (int)(f - V.files) + 1;
+    return to;
+}
+
+long ng_vfs_getcwd(char *buf, size_t size)
+{
+    size_t n = strlen(V.cwd) + 1;
+    if (buf == NULL) return -EFAULT;
+    if (size < n) return -ERANGE;
+    memcpy(buf, V.cwd, n);
+    return (long)n;
+}
+
+long ng_vfs_chdir(const char *path)
+{
+    struct stat st;
+    char abs[NG_POSIX_PATH_MAX];
+    long err = ng_vfs_stat(path, &st);
+    if (err) return err;
+    if (!S_ISDIR(st.st_mode)) return -ENOTDIR;
+    if (ng_path_normalize(V.cwd, path, abs, sizeof abs)) return -ENAMETOOLONG;
+    strcpy(V.cwd, abs);
+    return 0;
+}
+
+long ng_vfs_isatty(int fd)
+{
+    file_t *f = file_of(fd);
+    if (f == NULL) return -EBADF;
+    return f->kind == F_CONSOLE ? 0 : -ENOTTY;
+}
+
+long ng_vfs_fcntl(int fd, int cmd, long arg)
+{
+    file_t *f = file_of(fd);
+    if (f == NULL) return -EBADF;
+    switch (cmd) {
+    case F_GETFD:
+    case F_SETFD: return 0; /* no exec, so close-on-exec means nothing yet */
+    case F_GETFL: return f->flags;
+    case F_SETFL: f->flags = (f->flags & ~O_APPEND) | ((int)arg & O_APPEND); return 0;
+    case F_DUPFD:
+    case F_DUPFD_CLOEXEC: return ng_vfs_dup(fd, (int)arg, 0);
+    default: return -EINVAL;
+    }
+}
