@@ -4,7 +4,8 @@
  * POSIX C program whose open/read/write/stat/opendir/fopen… reach the FAT server mounted at
  * /disk through musl's system-call hooks.
  *
- * - host (always): the layer's path arithmetic (path.c) under ASan/UBSan.
+ * - host (always): the layer's path arithmetic (path.c) under ASan/UBSan; and the same program
+ *   and checks on the host target (sys_host.c) under ASan/UBSan, fsck.fat on the image after.
  * - seL4 in QEMU (needs NEPTUNE_SEL4_WORKSPACE, else a visible skip): every check of ptest on a
  *   FAT32 image made by `neptune-gen disk create`, then `fsck.fat -n` on the image afterwards.
  */
@@ -72,23 +73,37 @@ describe("POSIX layer's path arithmetic on the host", () => {
   });
 });
 
+/** Boots examples/posix-libc on a fresh FAT32 image made by `neptune-gen disk create`, checks every
+ * line of ptest, then the image with fsck.fat. */
+async function runPtest(target: "sel4" | "host"): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "ng-posix-libc-"));
+  const disk = path.join(dir, "disk.img");
+  const mk = await execa("node", [CLI, "disk", "create", disk, "--size", "64M", "--fat", "32"], { cwd: ROOT, reject: false, all: true });
+  expect(mk.exitCode, mk.all).toBe(0);
+  const args = ["run", "-s", "examples/posix-libc/system.ts", "--disk", disk, "--timeout", "240",
+    "--fail", "FAILED|fault:|libsel4muslcsys: Error|runtime error:|AddressSanitizer|LeakSanitizer"];
+  if (target === "host") args.push("--target", "host", "--sanitize", "-B", path.join(ROOT, "build/host-test/posix-libc"));
+  else args.push("-B", path.join(os.tmpdir(), "neptune-test-posix-libc"));
+  for (const c of PTEST_CHECKS) args.push("--expect", `ptest: ${esc(c)}: ok`);
+  args.push("--expect", "ptest: done \\(0 failures\\)");
+  const run = await execa("node", [CLI, ...args], { cwd: ROOT, reject: false, all: true });
+  expect(run.exitCode, run.all?.slice(-4000)).toBe(0);
+  // The file system is still mounted when the run stops (a process ending unmounts nothing), so
+  // the FAT's dirty bit is set; anything else fsck says is an error.
+  const fsck = spawnSync("fsck.fat", ["-n", disk], { encoding: "utf8" });
+  const said = (fsck.stdout + fsck.stderr).split("\n").filter((l) => l.trim() !== "" && !/^fsck\.fat |Dirty bit is set|removing dirty bit|Leaving filesystem unchanged|: \d+ files, /.test(l));
+  expect(said, fsck.stdout + fsck.stderr).toEqual([]);
+  expect(fsck.status === 0 || /Dirty bit is set/.test(fsck.stdout), fsck.stdout).toBe(true);
+}
+
+describe("plain POSIX C on the host target", () => {
+  it("the same program and checks under ASan + UBSan, fsck.fat clean afterwards", async () => {
+    await runPtest("host");
+  }, 400_000);
+});
+
 describe.skipIf(!workspace)(`plain POSIX C on seL4 in QEMU${skipReason ? ` (skipped: ${skipReason})` : ""}`, () => {
   it("open/read/write/stat/readdir/fopen on /disk: every check ok, fsck.fat clean afterwards", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "ng-posix-libc-"));
-    const disk = path.join(dir, "disk.img");
-    const mk = await execa("node", [CLI, "disk", "create", disk, "--size", "64M", "--fat", "32"], { cwd: ROOT, reject: false, all: true });
-    expect(mk.exitCode, mk.all).toBe(0);
-    const args = ["run", "-s", "examples/posix-libc/system.ts", "-B", path.join(os.tmpdir(), "neptune-test-posix-libc"), "--disk", disk,
-      "--timeout", "240", "--fail", "FAILED|fault:|libsel4muslcsys: Error"];
-    for (const c of PTEST_CHECKS) args.push("--expect", `ptest: ${esc(c)}: ok`);
-    args.push("--expect", "ptest: done \\(0 failures\\)");
-    const run = await execa("node", [CLI, ...args], { cwd: ROOT, reject: false, all: true });
-    expect(run.exitCode, run.all?.slice(-4000)).toBe(0);
-    // The file system is still mounted when QEMU stops (a process ending unmounts nothing), so
-    // the FAT's dirty bit is set; anything else fsck says is an error.
-    const fsck = spawnSync("fsck.fat", ["-n", disk], { encoding: "utf8" });
-    const said = (fsck.stdout + fsck.stderr).split("\n").filter((l) => l.trim() !== "" && !/^fsck\.fat |Dirty bit is set|removing dirty bit|Leaving filesystem unchanged|: \d+ files, /.test(l));
-    expect(said, fsck.stdout + fsck.stderr).toEqual([]);
-    expect(fsck.status === 0 || /Dirty bit is set/.test(fsck.stdout), fsck.stdout).toBe(true);
+    await runPtest("sel4");
   }, 400_000);
 });

@@ -15,10 +15,6 @@ function(neptune_posix_program name)
     if(NOT ARG_SOURCES)
         message(FATAL_ERROR "neptune_posix_program(${name}): no SOURCES")
     endif()
-    if(NOT TARGET sel4muslcsys)
-        message(FATAL_ERROR "neptune_posix_program(${name}): the POSIX C library layer runs on the seL4 target only so far "
-            "(it routes musl's system calls through sel4muslcsys)")
-    endif()
     string(TOLOWER "${name}" lower)
     set(body "")
     set(n 0)
@@ -39,7 +35,14 @@ function(neptune_posix_program name)
         "${body}"
         "    ng_posix_start(&cfg);\n}\n")
     file(COPY_FILE "${boot}.new" "${boot}" ONLY_IF_DIFFERENT)
-    file(GLOB layer CONFIGURE_DEPENDS "${NEPTUNE_POSIX_LIBC_DIR}/*.c")
+    # seL4: musl's system calls through sel4muslcsys' table; host (no sel4muslcsys target): the
+    # program's shared object defines the POSIX calls itself (sys_host.c).
+    if(TARGET sel4muslcsys)
+        set(glue "${NEPTUNE_POSIX_LIBC_DIR}/sys_sel4.c")
+    else()
+        set(glue "${NEPTUNE_POSIX_LIBC_DIR}/sys_host.c")
+    endif()
+    set(layer "${NEPTUNE_POSIX_LIBC_DIR}/path.c" "${NEPTUNE_POSIX_LIBC_DIR}/vfs.c" "${glue}")
     neptune_server(${name}
         SOURCES ${ARG_SOURCES} ${layer} "${boot}"
         INCLUDES "${CMAKE_CURRENT_LIST_DIR}" "${NEPTUNE_POSIX_LIBC_DIR}" "${NEPTUNE_POSIX_LIBC_DIR}/include" ${ARG_INCLUDES})

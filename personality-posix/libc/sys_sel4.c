@@ -19,25 +19,7 @@
 #include <neptune/posix.h>
 
 #include "vfs.h"
-
-/* vfs.c */
-void ng_vfs_init(const ng_posix_config_t *cfg, ssize_t (*cw)(const void *, size_t));
-long ng_vfs_open(const char *path, int flags, int mode);
-long ng_vfs_close(int fd);
-long ng_vfs_read(int fd, void *buf, size_t len);
-long ng_vfs_write(int fd, const void *buf, size_t len);
-long ng_vfs_lseek(int fd, int64_t off, int whence);
-long ng_vfs_fstat(int fd, struct stat *st);
-long ng_vfs_stat(const char *path, struct stat *st);
-long ng_vfs_getdents64(int fd, void *buf, size_t len);
-long ng_vfs_mkdir(const char *path, int mode);
-long ng_vfs_unlink(const char *path, int dir);
-long ng_vfs_rename(const char *from, const char *to);
-long ng_vfs_dup(int fd, int to, int exact);
-long ng_vfs_getcwd(char *buf, size_t size);
-long ng_vfs_chdir(const char *path);
-long ng_vfs_isatty(int fd);
-long ng_vfs_fcntl(int fd, int cmd, long arg);
+#include "vfs_calls.h"
 
 size_t __arch_write(char *data, size_t count);
 

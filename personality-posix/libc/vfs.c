@@ -18,6 +18,7 @@
 
 #include "fs_client_gen.h"
 #include "vfs.h"
+#include "vfs_calls.h"
 
 typedef enum { F_FREE = 0, F_CONSOLE, F_FILE, F_DIR } kind_t;
 
@@ -313,15 +314,6 @@ long ng_vfs_stat(const char *path, struct stat *st)
     return stat_of(&tmp, &s, st);
 }
 
-/* Linux's struct linux_dirent64, which musl's readdir reads. */
-struct dirent64_wire {
-    uint64_t d_ino;
-    int64_t d_off;
-    unsigned short d_reclen;
-    unsigned char d_type;
-    char d_name[];
-};
-
 long ng_vfs_getdents64(int fd, void *buf, size_t len)
 {
     file_t *f = file_of(fd);
@@ -337,9 +329,9 @@ long ng_vfs_getdents64(int fd, void *buf, size_t len)
         if (count == 0 || count > FS_DIRENT_BATCH) return (long)used;
         for (uint32_t i = 0; i < count; i++) {
             size_t nl = strnlen(ents[i].name, sizeof ents[i].name - 1);
-            size_t rec = (offsetof(struct dirent64_wire, d_name) + nl + 1 + 7) & ~(size_t)7;
+            size_t rec = (offsetof(struct ng_dirent64, d_name) + nl + 1 + 7) & ~(size_t)7;
             if (used + rec > len) return used ? (long)used : -EINVAL;
-            struct dirent64_wire *d = (struct dirent64_wire *)(void *)((uint8_t *)buf + used);
+            struct ng_dirent64 *d = (struct ng_dirent64 *)(void *)((uint8_t *)buf + used);
             d->d_ino = f->off + 1;
             d->d_off = (int64_t)f->off + 1;
             d->d_reclen = (unsigned short)rec;

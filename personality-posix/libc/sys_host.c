@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The host target's half of the POSIX layer. On the host every program is a shared object in
+ * one Linux process whose C library is glibc, and glibc's own functions (fopen, printf…) reach
+ * the kernel without a hook to catch them. So the program's shared object defines the POSIX
+ * calls itself: linked with -Bsymbolic (runtime/host/system), its calls to open, read,
+ * opendir, fopen, printf… bind to these definitions, which call the same vfs.c as the seL4
+ * handlers. stdio streams are glibc FILEs made with fopencookie over the layer's descriptors,
+ * and the program's stdin/stdout/stderr are such streams over descriptors 0-2. The program's
+ * source is the same as on seL4.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <neptune/posix.h>
+
+#include "vfs.h"
+#include "vfs_calls.h"
+
+static ssize_t console_write(const void *buf, size_t len)
+{
+    return syscall(SYS_write, 1, buf, len);
+}
+
+static long ret(long r)
+{
+    if (r < 0) {
+        errno = (int)-r;
+        return -1;
+    }
+    return r;
+}
+
+int open(const char *path, int flags, ...)
+{
+    int mode = 0;
+    if (flags & O_CREAT) {
+        va_list ap;
+        va_start(ap, flags);
+        mode = va_arg(ap, int);
+        va_end(ap);
+    }
+    return (int)ret(ng_vfs_open(path, flags, mode));
+}
+
+int creat(const char *path, mode_t mode) { return open(path, O_CREAT | O_WRONLY | O_TRUNC, mode); }
+int close(int fd) { return (int)ret(ng_vfs_close(fd)); }
+ssize_t read(int fd, void *buf, size_t len) { return ret(ng_vfs_read(fd, buf, len)); }
+ssize_t write(int fd, const void *buf, size_t len) { return ret(ng_vfs_write(fd, buf, len)); }
+off_t lseek(int fd, off_t off, int whence) { return ret(ng_vfs_lseek(fd, off, whence)); }
+int fstat(int fd, struct stat *st) { return (int)ret(ng_vfs_fstat(fd, st)); }
+int stat(const char *path, struct stat *st) { return (int)ret(ng_vfs_stat(path, st)); }
+int lstat(const char *path, struct stat *st) { return (int)ret(ng_vfs_stat(path, st)); }
+int mkdir(const char *path, mode_t mode) { return (int)ret(ng_vfs_mkdir(path, (int)mode)); }
+int rmdir(const char *path) { return (int)ret(ng_vfs_unlink(path, 1)); }
+int unlink(const char *path) { return (int)ret(ng_vfs_unlink(path, 0)); }
+int rename(const char *from, const char *to) { return (int)ret(ng_vfs_rename(from, to)); }
+int dup(int fd) { return (int)ret(ng_vfs_dup(fd, 0, 0)); }
+int dup2(int fd, int to)
+{
+    if (fd == to) return ng_vfs_fcntl(fd, F_GETFD, 0) < 0 ? (int)ret(-EBADF) : to;
+    return (int)ret(ng_vfs_dup(fd, to, 1));
+}
+int chdir(const char *path) { return (int)ret(ng_vfs_chdir(path)); }
+int access(const char *path, int mode)
+{
+    struct stat st;
+    (void)mode;
+    return (int)ret(ng_vfs_stat(path, &st));
+}
+int isatty(int fd)
+{
+    long r = ng_vfs_isatty(fd);
+    if (r < 0) errno = (int)-r;
+    return r == 0;
+}
+
+char *getcwd(char *buf, size_t size)
+{
+    long r = ng_vfs_getcwd(buf, size);
+    if (r < 0) {
+        errno = (int)-r;
+        return NULL;
+    }
+    return buf;
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+    va_list ap;
+    va_start(ap, cmd);
+    long arg = va_arg(ap, long);
+    va_end(ap);
+    return (int)ret(ng_vfs_fcntl(fd, cmd, arg));
+}
+
+/* Directories: the layer's getdents64 records, handed out as glibc's struct dirent. */
+struct __dirstream {
+    int fd;
+    size_t pos, len;
+    char buf[2048];
+    struct dirent ent;
+};
+
+DIR *opendir(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY);
+    if (fd < 0) return NULL;
+    DIR *d = calloc(1, sizeof *d);
+    if (d == NULL) {
+        close(fd);
+        errno = ENOMEM;
+        return NULL;
+    }
+    d->fd = fd;
+    return d;
+}
+
+struct dirent *readdir(DIR *d)
+{
+    if (d->pos >= d->len) {
+        long n = ng_vfs_getdents64(d->fd, d->buf, sizeof d->buf);
+        if (n <= 0) {
+            if (n < 0) errno = (int)-n;
+            return NULL;
+        }
+        d->len = (size_t)n;
+        d->pos = 0;
+    }
+    const struct ng_dirent64 *w = (const struct ng_dirent64 *)(const void *)(d->buf + d->pos);
+    d->pos += w->d_reclen;
+    memset(&d->ent, 0, sizeof d->ent);
+    d->ent.d_ino = w->d_ino;
+    d->ent.d_off = w->d_off;
+    d->ent.d_type = w->d_type;
+    d->ent.d_reclen = sizeof d->ent;
+    snprintf(d->ent.d_name, sizeof d->ent.d_name, "%s", w->d_name);
+    return &d->ent;
+}
+
+int closedir(DIR *d)
+{
+    int r = close(d->fd);
+    free(d);
+    return r;
+}
+
+/* stdio: glibc FILEs whose bytes go through the layer's descriptors. */
+static ssize_t c_read(void *c, char *buf, size_t n) { return read((int)(intptr_t)c, buf, n); }
+static ssize_t c_write(void *c, const char *buf, size_t n) { return write((int)(intptr_t)c, buf, n); }
+static int c_seek(void *c, off64_t *off, int whence)
+{
+    off_t r = lseek((int)(intptr_t)c, (off_t)*off, whence);
+    if (r < 0) return -1;
+    *off = r;
+    return 0;
+}
+static int c_close(void *c) { return close((int)(intptr_t)c); }
+
+FILE *fdopen(int fd, const char *mode)
+{
+    cookie_io_functions_t io = {c_read, c_write, c_seek, c_close};
+    if (ng_vfs_fcntl(fd, F_GETFL, 0) < 0) {
+        errno = EBADF;
+        return NULL;
+    }
+    FILE *f = fopencookie((void *)(intptr_t)fd, mode, io);
+    if (f != NULL && mode[0] == 'a') fseek(f, 0, SEEK_END);
+    return f;
+}
+
+FILE *fopen(const char *path, const char *mode)
+{
+    int flags = strchr(mode, '+') ? O_RDWR : mode[0] == 'r' ? O_RDONLY : O_WRONLY;
+    if (mode[0] == 'w') flags |= O_CREAT | O_TRUNC;
+    if (mode[0] == 'a') flags |= O_CREAT | O_APPEND;
+    int fd = open(path, flags, 0666);
+    if (fd < 0) return NULL;
+    FILE *f = fdopen(fd, mode);
+    if (f == NULL) close(fd);
+    return f;
+}
+
+/* The program's own standard streams (its references to stdin/stdout/stderr bind here). */
+FILE *stdin, *stdout, *stderr;
+
+int vprintf(const char *fmt, va_list ap) { return vfprintf(stdout, fmt, ap); }
+int printf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int r = vfprintf(stdout, fmt, ap);
+    va_end(ap);
+    return r;
+}
+int puts(const char *s) { return fputs(s, stdout) < 0 || fputc('\n', stdout) == EOF ? EOF : 1; }
+int putchar(int c) { return fputc(c, stdout); }
+void perror(const char *s)
+{
+    int e = errno;
+    if (s != NULL && *s) fprintf(stderr, "%s: ", s);
+    fprintf(stderr, "%s\n", strerror(e));
+}
+
+void ng_posix_start(const ng_posix_config_t *cfg)
+{
+    ng_vfs_init(cfg, console_write);
+    cookie_io_functions_t io = {c_read, c_write, NULL, NULL};
+    stdin = fopencookie((void *)(intptr_t)0, "r", io);
+    stdout = fopencookie((void *)(intptr_t)1, "w", io);
+    stderr = fopencookie((void *)(intptr_t)2, "w", io);
+    setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
+    setvbuf(stderr, NULL, _IONBF, 0);
+}

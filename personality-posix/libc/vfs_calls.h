@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * vfs.c's calls, for the target halves that route a program's system calls to them
+ * (sys_sel4.c through musl's hooks, sys_host.c as the program's own definitions). Each returns
+ * a result or -errno.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <neptune/posix.h>
+
+/* A directory record as Linux's getdents64 writes it (musl's readdir reads these). */
+struct ng_dirent64 {
+    uint64_t d_ino;
+    int64_t d_off;
+    unsigned short d_reclen;
+    unsigned char d_type;
+    char d_name[];
+};
+
+void ng_vfs_init(const ng_posix_config_t *cfg, ssize_t (*console_write)(const void *, size_t));
+long ng_vfs_open(const char *path, int flags, int mode);
+long ng_vfs_close(int fd);
+long ng_vfs_read(int fd, void *buf, size_t len);
+long ng_vfs_write(int fd, const void *buf, size_t len);
+long ng_vfs_lseek(int fd, int64_t off, int whence);
+long ng_vfs_fstat(int fd, struct stat *st);
+long ng_vfs_stat(const char *path, struct stat *st);
+long ng_vfs_getdents64(int fd, void *buf, size_t len);
+long ng_vfs_mkdir(const char *path, int mode);
+long ng_vfs_unlink(const char *path, int dir);
+long ng_vfs_rename(const char *from, const char *to);
+/* exact: onto `to` (dup2/dup3), else the lowest free descriptor >= to (dup, F_DUPFD). */
+long ng_vfs_dup(int fd, int to, int exact);
+long ng_vfs_getcwd(char *buf, size_t size);
+long ng_vfs_chdir(const char *path);
+/* 0 for the console, -ENOTTY for anything else, -EBADF. */
+long ng_vfs_isatty(int fd);
+long ng_vfs_fcntl(int fd, int cmd, long arg);
