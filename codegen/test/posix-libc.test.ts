@@ -2,7 +2,8 @@
 /**
  * The POSIX personality's C library layer (personality-posix/libc, examples/posix-libc): a plain
  * POSIX C program whose open/read/write/stat/opendir/fopen… reach the FAT server mounted at
- * /disk through musl's system-call hooks.
+ * /disk through musl's system-call hooks, and whose posix_spawn/waitpid/kill/getpid reach the
+ * root server's process service (children: examples/posix-libc/programs).
  *
  * - host (always): the layer's path arithmetic (path.c) under ASan/UBSan; and the same program
  *   and checks on the host target (sys_host.c) under ASan/UBSan, fsck.fat on the image after.
@@ -57,6 +58,17 @@ const PTEST_CHECKS = [
   "unlink again fails with ENOENT",
   "rmdir the empty directory",
   "unlink the renamed file",
+  "posix_spawn /bin/pchild",
+  "waitpid: pchild exited with status 7",
+  "the child wrote its own pid and its parent's into /disk",
+  "unlink the child's file",
+  "posix_spawnp pblock",
+  "waitpid(WNOHANG) on a running child gives 0",
+  "kill(SIGTERM)",
+  "waitpid: pblock ended by SIGTERM",
+  "waitpid with no child left fails with ECHILD",
+  "posix_spawn of a missing program gives ENOENT",
+  "kill of a missing process fails with ESRCH",
 ];
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <neptune/posix.h>
@@ -211,9 +212,17 @@ void perror(const char *s)
     fprintf(stderr, "%s\n", strerror(e));
 }
 
+pid_t waitpid(pid_t pid, int *status, int options) { return (pid_t)ret(ng_proc_wait(pid, status, options)); }
+pid_t wait(int *status) { return waitpid(-1, status, 0); }
+int kill(pid_t pid, int sig) { return (int)ret(ng_proc_kill(pid, sig)); }
+int pause(void) { return (int)ret(ng_proc_pause()); }
+pid_t getpid(void) { return (pid_t)ng_proc_getpid(); }
+pid_t getppid(void) { return (pid_t)ng_proc_getppid(); }
+
 void ng_posix_start(const ng_posix_config_t *cfg)
 {
     ng_vfs_init(cfg, console_write);
+    ng_proc_init(cfg);
     cookie_io_functions_t io = {c_read, c_write, NULL, NULL};
     stdin = fopencookie((void *)(intptr_t)0, "r", io);
     stdout = fopencookie((void *)(intptr_t)1, "w", io);

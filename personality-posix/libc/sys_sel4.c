@@ -16,6 +16,8 @@
 #include <sys/uio.h>
 
 #include <muslcsys/vsyscall.h>
+#include <sel4runtime.h>
+#include <stdio.h>
 #include <neptune/posix.h>
 
 #include "vfs.h"
@@ -185,9 +187,67 @@ static long s_fcntl(va_list ap)
     return ng_vfs_fcntl(fd, cmd, va_arg(ap, long));
 }
 
+static long s_wait4(va_list ap)
+{
+    int pid = va_arg(ap, int);
+    int *status = va_arg(ap, int *);
+    int options = va_arg(ap, int);
+    return ng_proc_wait(pid, status, options);
+}
+
+static long s_kill(va_list ap)
+{
+    int pid = va_arg(ap, int);
+    return ng_proc_kill(pid, va_arg(ap, int));
+}
+
+/* pause() is ppoll with no descriptors and no timeout. */
+static long s_ppoll(va_list ap)
+{
+    void *fds = va_arg(ap, void *);
+    unsigned long nfds = va_arg(ap, unsigned long);
+    void *timeout = va_arg(ap, void *);
+    if (fds == NULL && nfds == 0 && timeout == NULL) return ng_proc_pause();
+    return -ENOSYS;
+}
+
+static long s_getpid(va_list ap)
+{
+    (void)ap;
+    return ng_proc_getpid();
+}
+
+static long s_getppid(va_list ap)
+{
+    (void)ap;
+    return ng_proc_getppid();
+}
+
+/* exit() ends in exit_group (and then exit): the process ends as when main returns, through
+ * the exit callback sel4runtime holds (the report to the root server). sel4muslcsys would ignore
+ * exit_group and spin in exit. */
+static long s_exit_group(va_list ap)
+{
+    int code = va_arg(ap, int);
+    sel4runtime_exit_cb *cb = sel4runtime_set_exit(NULL);
+    sel4runtime_set_exit(cb);
+    if (cb != NULL) cb(code);
+    return -ENOSYS; /* the callback does not return */
+}
+
+/* Returning from main ends in sel4runtime_exit, which knows nothing of stdio: flush every
+ * stream first, as exit() does. */
+static int flush_at_exit(int code)
+{
+    fflush(NULL);
+    return code;
+}
+
 void ng_posix_start(const ng_posix_config_t *cfg)
 {
+    sel4runtime_set_pre_exit(flush_at_exit);
     ng_vfs_init(cfg, console_write);
+    ng_proc_init(cfg);
     muslcsys_install_syscall(__NR_openat, s_openat);
     muslcsys_install_syscall(__NR_close, s_close);
     muslcsys_install_syscall(__NR_read, s_read);
@@ -208,4 +268,11 @@ void ng_posix_start(const ng_posix_config_t *cfg)
     muslcsys_install_syscall(__NR_chdir, s_chdir);
     muslcsys_install_syscall(__NR_ioctl, s_ioctl);
     muslcsys_install_syscall(__NR_fcntl, s_fcntl);
+    muslcsys_install_syscall(__NR_exit_group, s_exit_group);
+    muslcsys_install_syscall(__NR_exit, s_exit_group);
+    muslcsys_install_syscall(__NR_wait4, s_wait4);
+    muslcsys_install_syscall(__NR_kill, s_kill);
+    muslcsys_install_syscall(__NR_getpid, s_getpid);
+    muslcsys_install_syscall(__NR_ppoll, s_ppoll);
+    muslcsys_install_syscall(__NR_getppid, s_getppid);
 }

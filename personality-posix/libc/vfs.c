@@ -17,6 +17,7 @@
 #include <neptune/posix.h>
 
 #include "fs_client_gen.h"
+#include "rootmem_client_gen.h"
 #include "vfs.h"
 #include "vfs_calls.h"
 
@@ -32,8 +33,19 @@ typedef struct {
     char path[NG_POSIX_PATH_MAX];
 } file_t;
 
+/* A mount as calls see it: the cap or connection they go through and its shared buffer. */
+typedef struct {
+    ng_cptr_t ep;
+    uint8_t *shm;
+    size_t shm_size;
+    ng_cptr_t obj; /* the connection's shared-memory object (0: the layout's buffer) */
+} path_t;
+
 static struct {
     ng_posix_mount_t mounts[NG_POSIX_MAX_MOUNTS];
+    path_t via[NG_POSIX_MAX_MOUNTS];
+    uint8_t ready[NG_POSIX_MAX_MOUNTS];
+    ng_cptr_t root, recv, next_slot, slot_end;
     uint32_t nmounts;
     char cwd[NG_POSIX_PATH_MAX];
     file_t files[NG_POSIX_MAX_FILES];
@@ -42,9 +54,52 @@ static struct {
 
 static ssize_t (*console_write)(const void *buf, size_t len);
 
+ng_cptr_t ng_vfs_slot_alloc(void)
+{
+    return V.next_slot < V.slot_end ? V.next_slot++ : 0;
+}
+
+/* A run-time connection through `cap` (docs/idl.md, "Bulk data"): a shared buffer from this
+ * process's quota, handed to the server, which answers with a connection cap of its own badge.
+ * Every process talks to a file system through its own connection, so the cap it hands to a
+ * child reaches none of its open files. */
+static int connect_mount(ng_cptr_t cap, path_t *out)
+{
+    ng_cptr_t obj_slot = ng_vfs_slot_alloc(), conn_slot = ng_vfs_slot_alloc();
+    if (V.root == 0 || obj_slot == 0 || conn_slot == 0) return NG_EBADMSG;
+    rootmem_client_t root = {V.root, NULL, 0};
+    ng_cptr_t obj = 0;
+    uint64_t vaddr = 0, got = 0;
+    ng_msg_t m;
+    ng_recv_path_set(obj_slot);
+    int err = rootmem_create(&root, (uint32_t)((FS_SHM_BYTES + 4095u) / 4096u), &obj, &vaddr, &got);
+    if (err == NG_OK) {
+        ng_recv_path_set(conn_slot);
+        ng_msg_start(&m, NG_LABEL_CONNECT);
+        m.ncaps = 1;
+        m.caps[0] = obj_slot;
+        err = ng_call(cap, &m);
+        if (err == NG_OK && m.label != NG_OK) err = ng_reply_error(&m);
+        else if (err == NG_OK && (m.ncaps != 1 || m.caps[0] != conn_slot)) err = NG_EBADMSG;
+        if (err != NG_OK) {
+            (void)rootmem_destroy(&root, obj_slot);
+            (void)ng_cap_delete(obj_slot);
+            (void)ng_cap_delete(conn_slot);
+        }
+    }
+    ng_recv_path_set(V.recv);
+    if (err != NG_OK) return err;
+    *out = (path_t){conn_slot, (uint8_t *)(uintptr_t)vaddr, (size_t)got, obj_slot};
+    return NG_OK;
+}
+
 void ng_vfs_init(const ng_posix_config_t *cfg, ssize_t (*cw)(const void *, size_t))
 {
     memset(&V, 0, sizeof V);
+    V.root = cfg->root;
+    V.recv = cfg->recv;
+    V.next_slot = cfg->slot_first;
+    V.slot_end = cfg->slot_end;
     for (uint32_t i = 0; i < cfg->nmounts && i < NG_POSIX_MAX_MOUNTS; i++) V.mounts[V.nmounts++] = cfg->mounts[i];
     strcpy(V.cwd, "/");
     console_write = cw;
@@ -55,8 +110,21 @@ void ng_vfs_init(const ng_posix_config_t *cfg, ssize_t (*cw)(const void *, size_
 
 static fs_client_t client(uint32_t m)
 {
-    fs_client_t c = {V.mounts[m].ep, V.mounts[m].shm, V.mounts[m].shm_size};
+    /* Connected at first use, not at start: on the host the start-up runs in the loader's
+     * thread, which has no CSpace to call from. Its own connection where it can make one; else
+     * the layout's cap and buffer. */
+    if (!V.ready[m]) {
+        const ng_posix_mount_t *mt = &V.mounts[m];
+        if (connect_mount(mt->cap, &V.via[m]) != NG_OK) V.via[m] = (path_t){mt->cap, mt->shm, mt->shm_size, 0};
+        V.ready[m] = 1;
+    }
+    fs_client_t c = {V.via[m].ep, V.via[m].shm, V.via[m].shm_size};
     return c;
+}
+
+const ng_posix_mount_t *ng_vfs_mount(uint32_t i)
+{
+    return i < V.nmounts ? &V.mounts[i] : NULL;
 }
 
 static int errno_of(int err)

@@ -41,3 +41,15 @@ long ng_vfs_chdir(const char *path);
 /* 0 for the console, -ENOTTY for anything else, -EBADF. */
 long ng_vfs_isatty(int fd);
 long ng_vfs_fcntl(int fd, int cmd, long arg);
+/* Mount i as configured (NULL past the last), and an empty slot of this process (0: none). */
+const ng_posix_mount_t *ng_vfs_mount(uint32_t i);
+ng_cptr_t ng_vfs_slot_alloc(void);
+
+/* proc.c: processes through the root server's process service (idl/root.idl). */
+void ng_proc_init(const ng_posix_config_t *cfg);
+long ng_proc_wait(int pid, int *status, int options);
+long ng_proc_kill(int pid, int sig);
+long ng_proc_getpid(void);
+long ng_proc_getppid(void);
+/* Blocks until the process is ended (pause() with no signal handlers). */
+long ng_proc_pause(void);

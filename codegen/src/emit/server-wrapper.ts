@@ -377,6 +377,34 @@ function printProgramSlots(p: CPrinter, server: ServerModel, layouts: ServerLayo
     for (const s of L.slots) if ((s.kind === "use_ep" || s.kind === "signal") && s.object === undefined) p.define(s.cname, `${s.slot}u`, `${prog.name}: ${s.comment}`);
   }
   p.blank();
+  // The same `uses` slots as data, for code that spawns by program name (personality-posix/libc).
+  const rows: string[] = [];
+  for (const prog of sys.programs) {
+    if (prog.name === server.name) continue;
+    const L = layouts.find((x) => x.name === prog.name);
+    if (!L) continue;
+    for (const u of prog.uses) {
+      const s = L.slots.find((x) => x.kind === "use_ep" && x.object === undefined && x.cname === `${upperIdent(prog.name)}_CAP_${upperIdent(u.as)}`);
+      if (s) rows.push(`{ "${prog.name}", "${u.as}", "${u.interface}", ${s.cname} },`);
+    }
+  }
+  if (rows.length === 0) return;
+  p.line("#ifndef NG_PROGRAM_USE_DEFINED");
+  p.line("#define NG_PROGRAM_USE_DEFINED");
+  p.doc("One `uses` slot of a program: the slot a spawn fills with a cap for that interface.");
+  p.line("typedef struct ng_program_use { const char *program; const char *use; const char *interface; uint32_t slot; } ng_program_use_t;");
+  p.line("#endif");
+  p.blank();
+  p.define(`${upperIdent(server.name)}_HAS_PROGRAM_USES`, "1");
+  p.doc("Every `uses` slot of the programs it may spawn, by program and use name.");
+  p.fn(`static inline const ng_program_use_t *${lowerIdent(server.name)}_program_uses(uint32_t *count)`, () => {
+    p.line("static const ng_program_use_t uses[] = {");
+    for (const r of rows) p.line(`    ${r}`);
+    p.line("};");
+    p.line("*count = sizeof uses / sizeof uses[0];");
+    p.line("return uses;");
+  });
+  p.blank();
 }
 
 /** The wrapper header of one server. */

@@ -6,10 +6,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int failures;
@@ -111,6 +114,28 @@ int main(void)
     check(unlink("data.bin") == -1 && errno == ENOENT, "unlink again fails with ENOENT");
     check(chdir("/") == 0 && rmdir("/disk/pdir") == 0, "rmdir the empty directory");
     check(unlink("/disk/renamed.txt") == 0, "unlink the renamed file");
+
+    /* Processes: a child that writes a file and exits with a status; one killed while it runs. */
+    pid_t me = getpid(), kid = -1;
+    char *args[] = {"pchild", "/disk/child.txt", "7", NULL};
+    int rc = posix_spawn(&kid, "/bin/pchild", NULL, NULL, args, NULL);
+    check(rc == 0 && kid > 0 && kid != me, "posix_spawn /bin/pchild");
+    int status = 0;
+    check(waitpid(kid, &status, 0) == kid && WIFEXITED(status) && WEXITSTATUS(status) == 7, "waitpid: pchild exited with status 7");
+    char want[96];
+    snprintf(want, sizeof want, "pchild pid %d parent %d\n", (int)kid, (int)me);
+    f = fopen("/disk/child.txt", "r");
+    check(f && fgets(line, sizeof line, f) && strcmp(line, want) == 0, "the child wrote its own pid and its parent's into /disk");
+    if (f) fclose(f);
+    check(unlink("/disk/child.txt") == 0, "unlink the child's file");
+    char *bargs[] = {"pblock", NULL};
+    check(posix_spawnp(&kid, "pblock", NULL, NULL, bargs, NULL) == 0, "posix_spawnp pblock");
+    check(waitpid(kid, &status, WNOHANG) == 0, "waitpid(WNOHANG) on a running child gives 0");
+    check(kill(kid, SIGTERM) == 0, "kill(SIGTERM)");
+    check(waitpid(kid, &status, 0) == kid && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM, "waitpid: pblock ended by SIGTERM");
+    check(waitpid(-1, &status, WNOHANG) == -1 && errno == ECHILD, "waitpid with no child left fails with ECHILD");
+    check(posix_spawn(&kid, "/bin/nope", NULL, NULL, args, NULL) == ENOENT, "posix_spawn of a missing program gives ENOENT");
+    check(kill(99999, SIGTERM) == -1 && errno == ESRCH, "kill of a missing process fails with ESRCH");
 
     printf("ptest: done (%d failures)\n", failures);
     return failures ? 1 : 0;

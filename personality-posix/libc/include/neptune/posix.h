@@ -16,10 +16,24 @@
 /* A file system served over idl/fs.idl, mounted at a prefix when the program starts. */
 typedef struct ng_posix_mount {
     const char *prefix;
-    ng_cptr_t ep;
+    /* The program's name for the interface (its `uses` entry, or the name after `as`): a child
+     * spawned with posix_spawn gets this mount if it declares a use of the same name. */
+    const char *use;
+    /* The cap the layout gives: calls go through it, or through a connection opened through it
+     * at start (when the program can: it holds a root-service cap); children get this one. */
+    ng_cptr_t cap;
+    /* From the layout (NULL/0 for a program spawned at run time: it connects). */
     uint8_t *shm;
     size_t shm_size;
 } ng_posix_mount_t;
+
+/* The `uses` slots of a program this one may spawn (server_gen.h's <name>_program_uses). */
+typedef struct ng_posix_program_use {
+    const char *program;
+    const char *use;
+    const char *interface;
+    uint32_t slot;
+} ng_posix_program_use_t;
 
 #define NG_POSIX_MAX_MOUNTS 8
 
@@ -27,6 +41,18 @@ typedef struct ng_posix_config {
     const char *program;
     ng_posix_mount_t mounts[NG_POSIX_MAX_MOUNTS];
     uint32_t nmounts;
+    /* The root server's services (idl/root.idl, idl/rootmem.idl): its spawn cap, or the cap a
+     * program gets for shared memory; 0 if it has neither. */
+    ng_cptr_t root;
+    /* Whether `root` may spawn (the process service), not only make shared memory. */
+    int can_spawn;
+    /* Its own notification (pause() waits on it; 0: none). */
+    ng_cptr_t ntfn;
+    /* Where received caps land (0: no receive slot), and the empty slots it may use. */
+    ng_cptr_t recv;
+    ng_cptr_t slot_first, slot_end;
+    const ng_posix_program_use_t *program_uses;
+    uint32_t nprogram_uses;
 } ng_posix_config_t;
 
 /* Installs the system-call hooks and the mounts; called once from a constructor before main. */

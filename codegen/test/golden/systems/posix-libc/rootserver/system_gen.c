@@ -189,16 +189,18 @@ static const rs_mapping_t rs_maps_fat[] = {
 };
 _Static_assert(34u < (1u << 6), "fat: its caps fit its CNode");
 
-/* ptest: CNode of 4 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
+/* ptest: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_ptest[] = {
     { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 46u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* PTEST_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
     { .slot = 9u, .kind = RS_SLOT_USE_EP, .object = 2u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* PTEST_CAP_FS: call fs on fat (badge 1 names ptest to fat) */
+    { .slot = 10u, .kind = RS_SLOT_SPAWN_EP, .object = 3u, .badge = 0x1000002u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* PTEST_CAP_SPAWN: root server process and shared-memory services (badge 0x1000002) */
+    { .slot = 11u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* PTEST_CAP_RECV: empty: a received cap lands here */
 };
 static const rs_mapping_t rs_maps_ptest[] = {
     { .object = 49u, .vaddr = 0x50022000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* PTEST_VADDR_SHM_FS */
     { .object = 7u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* PTEST_VADDR_HEAP */
 };
-_Static_assert(9u < (1u << 4), "ptest: its caps fit its CNode");
+_Static_assert(11u < (1u << 5), "ptest: its caps fit its CNode");
 
 static const rs_server_t rs_servers[] = {
     {
@@ -265,21 +267,80 @@ static const rs_server_t rs_servers[] = {
         .name = "ptest",
         .elf = "ptest",
         .priority = 100,
-        .cnode_bits = 4,
+        .cnode_bits = 5,
         .restart = RS_RESTART_NEVER,
         .max_restarts = 0u,
         .stack_bytes = 16384u,
         .heap_bytes = 262144u,
         .keep_reserved = 0x6u,
         .fault_badge = 0x2u,
-        .caps = rs_caps_ptest, .ncaps = 2u,
+        .caps = rs_caps_ptest, .ncaps = 4u,
         .maps = rs_maps_ptest, .nmaps = 2u,
+        .argv = 0, .argc = 0u,
+        .heap_vaddr = 0x1020000000ul,
+        .spawn_max_processes = 4u,
+        .spawn_memory = 0x800000u,
+        .spawn_cost = 0x0u,
+        .shared_memory = 0x20000u,
+    },
+};
+
+/* pblock: CNode of 4 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
+static const rs_cap_t rs_caps_pblock[] = {
+    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = RS_NO_OBJECT, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* PBLOCK_CAP_NTFN: own notification, bound to its TCB (a fresh one per process) */
+};
+_Static_assert(8u < (1u << 4), "pblock: its caps fit its CNode");
+
+/* pchild: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
+static const rs_cap_t rs_caps_pchild[] = {
+    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = RS_NO_OBJECT, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* PCHILD_CAP_NTFN: own notification, bound to its TCB (a fresh one per process) */
+    { .slot = 9u, .kind = RS_SLOT_USE_EP, .object = RS_NO_OBJECT, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* PCHILD_CAP_FS: call fs on fat: empty until the spawner passes a cap */
+    { .slot = 10u, .kind = RS_SLOT_ROOT_EP, .object = RS_NO_OBJECT, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* PCHILD_CAP_ROOT: root server shared-memory service (ep:root.fault, badge given at spawn) */
+    { .slot = 11u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* PCHILD_CAP_RECV: empty: a received cap lands here */
+};
+_Static_assert(11u < (1u << 5), "pchild: its caps fit its CNode");
+
+/* Programs: spawned at run time through the root server's process service (idl/root.idl). */
+static const rs_server_t rs_programs[] = {
+    {
+        .name = "pblock",
+        .elf = "pblock",
+        .priority = 90,
+        .cnode_bits = 4,
+        .restart = RS_RESTART_NEVER,
+        .max_restarts = 0u,
+        .stack_bytes = 16384u,
+        .heap_bytes = 65536u,
+        .keep_reserved = 0x6u,
+        .fault_badge = 0x0u,
+        .caps = rs_caps_pblock, .ncaps = 1u,
+        .maps = 0, .nmaps = 0u,
         .argv = 0, .argc = 0u,
         .heap_vaddr = 0x1020000000ul,
         .spawn_max_processes = 0u,
         .spawn_memory = 0x0u,
-        .spawn_cost = 0x0u,
+        .spawn_cost = 0x5ca40u,
         .shared_memory = 0x0u,
+    },
+    {
+        .name = "pchild",
+        .elf = "pchild",
+        .priority = 90,
+        .cnode_bits = 5,
+        .restart = RS_RESTART_NEVER,
+        .max_restarts = 0u,
+        .stack_bytes = 16384u,
+        .heap_bytes = 65536u,
+        .keep_reserved = 0x6u,
+        .fault_badge = 0x0u,
+        .caps = rs_caps_pchild, .ncaps = 4u,
+        .maps = 0, .nmaps = 0u,
+        .argv = 0, .argc = 0u,
+        .heap_vaddr = 0x1020000000ul,
+        .spawn_max_processes = 0u,
+        .spawn_memory = 0x0u,
+        .spawn_cost = 0x5cc40u,
+        .shared_memory = 0x10000u,
     },
 };
 
@@ -289,8 +350,8 @@ const rs_system_t rs_system = {
     .objects = rs_objects, .nobjects = 51u,
     .fault_ep = 3u,
     .servers = rs_servers, .nservers = 4u,
-    .programs = 0, .nprograms = 0u,
+    .programs = rs_programs, .nprograms = 2u,
     .service_badge = 0x1000000u,
     .untyped_budget = 0x4000000u,
-    .untyped_estimate = 0x63df40u,
+    .untyped_estimate = 0xe3e140u,
 };

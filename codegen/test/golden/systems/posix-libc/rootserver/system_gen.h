@@ -12,6 +12,8 @@
 #define RS_SERVER_INDEX_VIRTIO_BLK 1u /* start order */
 #define RS_SERVER_INDEX_FAT 2u /* start order */
 #define RS_SERVER_INDEX_PTEST 3u /* start order */
+#define RS_PROGRAM_PBLOCK 0u
+#define RS_PROGRAM_PCHILD 1u
 
 #define RS_OBJECT_DMA_VIRTIO_BLK 0u
 #define RS_OBJECT_DMAINFO_VIRTIO_BLK 1u

@@ -66,6 +66,23 @@ static inline root_client_t writer_use_root(void)
 
 #define KID_CAP_BULK 9u /* kid: call bulk on store: empty until the spawner passes a cap */
 
+#ifndef NG_PROGRAM_USE_DEFINED
+#define NG_PROGRAM_USE_DEFINED
+/** One `uses` slot of a program: the slot a spawn fills with a cap for that interface. */
+typedef struct ng_program_use { const char *program; const char *use; const char *interface; uint32_t slot; } ng_program_use_t;
+#endif
+
+#define WRITER_HAS_PROGRAM_USES 1
+/** Every `uses` slot of the programs it may spawn, by program and use name. */
+static inline const ng_program_use_t *writer_program_uses(uint32_t *count)
+{
+    static const ng_program_use_t uses[] = {
+        { "kid", "bulk", "bulk", KID_CAP_BULK },
+    };
+    *count = sizeof uses / sizeof uses[0];
+    return uses;
+}
+
 /**
  * Open a run-time bulk connection through `ep`: create a shared buffer of at least `bytes` from
  * this process's shared-memory quota, hand it to the server, and get the connection cap (in

@@ -52,6 +52,24 @@ static inline root_client_t nester_use_root(void)
 #define CHILD_CAP_ECHO 9u /* child: call echo on echo: empty until the spawner passes a cap */
 #define PROBE_CAP_ECHO 9u /* probe: call echo on echo: empty until the spawner passes a cap */
 
+#ifndef NG_PROGRAM_USE_DEFINED
+#define NG_PROGRAM_USE_DEFINED
+/** One `uses` slot of a program: the slot a spawn fills with a cap for that interface. */
+typedef struct ng_program_use { const char *program; const char *use; const char *interface; uint32_t slot; } ng_program_use_t;
+#endif
+
+#define NESTER_HAS_PROGRAM_USES 1
+/** Every `uses` slot of the programs it may spawn, by program and use name. */
+static inline const ng_program_use_t *nester_program_uses(uint32_t *count)
+{
+    static const ng_program_use_t uses[] = {
+        { "child", "echo", "echo", CHILD_CAP_ECHO },
+        { "probe", "echo", "echo", PROBE_CAP_ECHO },
+    };
+    *count = sizeof uses / sizeof uses[0];
+    return uses;
+}
+
 /**
  * Open a run-time bulk connection through `ep`: create a shared buffer of at least `bytes` from
  * this process's shared-memory quota, hand it to the server, and get the connection cap (in

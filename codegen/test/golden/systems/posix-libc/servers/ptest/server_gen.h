@@ -7,10 +7,12 @@
 
 #include <stdint.h>
 #include <neptune/ipc.h>
+#include <rootmem_client_gen.h>
 #include <fs_client_gen.h>
+#include <root_client_gen.h>
 
-/* CSpace: 16 slots (a slot's number is its cptr). */
-#define PTEST_CNODE_BITS 4
+/* CSpace: 32 slots (a slot's number is its cptr). */
+#define PTEST_CNODE_BITS 5
 #define PTEST_CAP_NULL 0u /* null: empty (not granted) */
 #define PTEST_CAP_CNODE 1u /* own CNode (cap moves, saved replies) */
 #define PTEST_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 2 names ptest) */
@@ -21,9 +23,11 @@
 #define PTEST_CAP_REPLY_OBJ 7u /* reply object: empty (not granted) */
 #define PTEST_CAP_NTFN 8u /* own notification, bound to its TCB (signals; can be handed out) */
 #define PTEST_CAP_FS 9u /* call fs on fat (badge 1 names ptest to fat) */
-_Static_assert(PTEST_CAP_FS < (1ul << PTEST_CNODE_BITS), "ptest: its slots do not fit its CNode");
-#define PTEST_SLOT_FREE_FIRST 10u /* first slot the layout leaves empty for caps the server keeps */
-#define PTEST_SLOT_FREE_END 16u /* one past the last slot */
+#define PTEST_CAP_SPAWN 10u /* root server process and shared-memory services (badge 0x1000002) */
+#define PTEST_CAP_RECV 11u /* empty: a received cap lands here */
+_Static_assert(PTEST_CAP_RECV < (1ul << PTEST_CNODE_BITS), "ptest: its slots do not fit its CNode");
+#define PTEST_SLOT_FREE_FIRST 12u /* first slot the layout leaves empty for caps the server keeps */
+#define PTEST_SLOT_FREE_END 32u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
 #define PTEST_VADDR_SHM_FS 0x50022000ul /* shm, rw */
@@ -39,5 +43,88 @@ static inline fs_client_t ptest_use_fs(void)
 {
     fs_client_t c = { PTEST_CAP_FS, (uint8_t *)(uintptr_t)PTEST_VADDR_SHM_FS, PTEST_VADDR_SHM_FS_SIZE };
     return c;
+}
+
+/** Calls the root server's process service (idl/root.idl). */
+static inline root_client_t ptest_use_root(void)
+{
+    root_client_t c = { PTEST_CAP_SPAWN, NULL, 0 };
+    return c;
+}
+
+/* Programs it may spawn: names, and the slots of each that a spawn may fill (root_grant_t.to). */
+#define PBLOCK_PROGRAM "pblock"
+#define PCHILD_PROGRAM "pchild"
+
+#define PCHILD_CAP_FS 9u /* pchild: call fs on fat: empty until the spawner passes a cap */
+
+#ifndef NG_PROGRAM_USE_DEFINED
+#define NG_PROGRAM_USE_DEFINED
+/** One `uses` slot of a program: the slot a spawn fills with a cap for that interface. */
+typedef struct ng_program_use { const char *program; const char *use; const char *interface; uint32_t slot; } ng_program_use_t;
+#endif
+
+#define PTEST_HAS_PROGRAM_USES 1
+/** Every `uses` slot of the programs it may spawn, by program and use name. */
+static inline const ng_program_use_t *ptest_program_uses(uint32_t *count)
+{
+    static const ng_program_use_t uses[] = {
+        { "pchild", "fs", "fs", PCHILD_CAP_FS },
+    };
+    *count = sizeof uses / sizeof uses[0];
+    return uses;
+}
+
+/**
+ * Open a run-time bulk connection through `ep`: create a shared buffer of at least `bytes` from
+ * this process's shared-memory quota, hand it to the server, and get the connection cap (in
+ * conn_slot) and the buffer back for an <iface>_client_t. NG_OK or an error code.
+ */
+static inline int ptest_connect(ng_cptr_t ep, size_t bytes, ng_cptr_t obj_slot, ng_cptr_t conn_slot, ng_cptr_t *conn_ep, uint8_t **shm, size_t *shm_size)
+{
+    rootmem_client_t root = { PTEST_CAP_SPAWN, NULL, 0 };
+    ng_cptr_t obj = 0;
+    uint64_t vaddr = 0, got = 0;
+    ng_msg_t m;
+    int err;
+
+    if (bytes == 0 || bytes > (size_t)ROOTMEM_MAX_PAGES * 4096u) return NG_EBADMSG;
+    ng_recv_path_set(obj_slot);
+    err = rootmem_create(&root, (uint32_t)((bytes + 4095u) / 4096u), &obj, &vaddr, &got);
+    if (err == NG_OK) {
+        ng_recv_path_set(conn_slot);
+        ng_msg_start(&m, NG_LABEL_CONNECT);
+        m.ncaps = 1;
+        m.caps[0] = obj_slot;
+        err = ng_call(ep, &m);
+        if (err == NG_OK && m.label != NG_OK) err = ng_reply_error(&m);
+        else if (err == NG_OK && (m.ncaps != 1 || m.caps[0] != conn_slot)) err = NG_EBADMSG;
+        if (err != NG_OK) {
+            (void)rootmem_destroy(&root, obj_slot);
+            (void)ng_cap_delete(obj_slot);
+            (void)ng_cap_delete(conn_slot);
+        }
+    }
+    ng_recv_path_set(PTEST_CAP_RECV);
+    if (err != NG_OK) return err;
+    *conn_ep = conn_slot;
+    *shm = (uint8_t *)(uintptr_t)vaddr;
+    *shm_size = (size_t)got;
+    return NG_OK;
+}
+
+/** Close a connection opened with _connect: the server unmaps the buffer, then it is destroyed. */
+static inline int ptest_disconnect(ng_cptr_t conn_ep, ng_cptr_t obj_slot)
+{
+    rootmem_client_t root = { PTEST_CAP_SPAWN, NULL, 0 };
+    ng_msg_t m;
+    int err;
+
+    ng_msg_start(&m, NG_LABEL_DISCONNECT);
+    err = ng_call(conn_ep, &m);
+    if (err == NG_OK && m.label != NG_OK) err = ng_reply_error(&m);
+    (void)ng_cap_delete(conn_ep);
+    if (rootmem_destroy(&root, obj_slot) == NG_OK) (void)ng_cap_delete(obj_slot);
+    return err;
 }
 

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Processes on the POSIX layer, over the root server's process service (idl/root.idl):
+ * posix_spawn/posix_spawnp of a program of the system (by its name under /bin), each of the
+ * parent's mounts handed to the child in the slot the child declares for the same use (so the
+ * child connects to the same file systems, through connections of its own); waitpid with
+ * WNOHANG; kill with SIGTERM, SIGINT, SIGKILL (a child ends at once; its status says the
+ * signal its parent sent); getpid and getppid. Errors are -errno (errno values for spawn).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <spawn.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <neptune/posix.h>
+
+#include "root_client_gen.h"
+#include "vfs.h"
+#include "vfs_calls.h"
+
+#define KILLED_MAX 16
+
+static struct {
+    ng_cptr_t root, ntfn;
+    int can_spawn;
+    const ng_posix_program_use_t *uses;
+    uint32_t nuses;
+    int32_t pid;
+    /* The signal this process sent to a child it killed, for that child's wait status. */
+    struct {
+        int32_t pid;
+        int sig;
+    } killed[KILLED_MAX];
+} P;
+
+void ng_proc_init(const ng_posix_config_t *cfg)
+{
+    memset(&P, 0, sizeof P);
+    P.root = cfg->root;
+    P.ntfn = cfg->ntfn;
+    P.can_spawn = cfg->can_spawn;
+    P.uses = cfg->program_uses;
+    P.nuses = cfg->nprogram_uses;
+}
+
+static root_client_t root(void)
+{
+    root_client_t c = {P.root, NULL, 0};
+    return c;
+}
+
+static int errno_of(int err)
+{
+    switch (err) {
+    case ROOT_ERR_UNKNOWN_PROGRAM: return ENOENT;
+    case ROOT_ERR_NO_PROCESSES: return EAGAIN;
+    case ROOT_ERR_NO_MEMORY: return ENOMEM;
+    case ROOT_ERR_BAD_ARGS: return E2BIG;
+    case ROOT_ERR_NO_SUCH_PROCESS: return ESRCH;
+    case ROOT_ERR_NOT_A_CHILD: return ECHILD;
+    case ROOT_ERR_NO_CHILD: return ECHILD;
+    case ROOT_ERR_NO_SUCH_CAP:
+    case ROOT_ERR_BAD_SLOT: return EINVAL;
+    default: return EIO;
+    }
+}
+
+/* NUL-separated strings of v (from v[from]) into out; -1 if they do not fit. */
+static int pack(char *const v[], int from, char *out, size_t size, size_t *len)
+{
+    size_t n = 0;
+    for (int i = from; v != NULL && v[i] != NULL; i++) {
+        size_t l = strlen(v[i]) + 1;
+        if (n + l > size) return -1;
+        memcpy(out + n, v[i], l);
+        n += l;
+    }
+    *len = n;
+    return 0;
+}
+
+int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *attr,
+                char *const argv[], char *const envp[])
+{
+    (void)attr;
+    if (!P.can_spawn) return ENOSYS;
+    /* File actions (fds a child inherits) are not carried yet: a child starts with the console. */
+    if (fa != NULL && fa->__actions != NULL) return ENOSYS;
+    char abs[NG_POSIX_PATH_MAX];
+    if (ng_path_normalize("/", path, abs, sizeof abs)) return ENAMETOOLONG;
+    const char *name = ng_path_below(abs, "/bin");
+    if (name == NULL || *name == '\0' || strchr(name, '/') != NULL || strlen(name) > ROOT_MAX_NAME) return ENOENT;
+
+    char args[ROOT_MAX_ARGV], env[ROOT_MAX_ENV];
+    size_t alen, elen;
+    /* argv[0] is the program's name, which the root server puts first itself. */
+    if (pack(argv, argv != NULL && argv[0] != NULL ? 1 : 0, args, sizeof args, &alen)) return E2BIG;
+    if (pack(envp, 0, env, sizeof env, &elen)) elen = 0; /* an environment too large is dropped */
+
+    root_grant_t caps[ROOT_MAX_CAPS];
+    memset(caps, 0, sizeof caps);
+    uint8_t ncaps = 0;
+    for (uint32_t m = 0; ng_vfs_mount(m) != NULL; m++) {
+        const ng_posix_mount_t *mt = ng_vfs_mount(m);
+        for (uint32_t u = 0; u < P.nuses; u++) {
+            if (strcmp(P.uses[u].program, name) != 0 || strcmp(P.uses[u].use, mt->use) != 0) continue;
+            if (ncaps == ROOT_MAX_CAPS) return E2BIG;
+            caps[ncaps++] = (root_grant_t){.to = P.uses[u].slot, .from = (uint32_t)mt->cap};
+        }
+    }
+    root_client_t c = root();
+    int32_t child = 0;
+    int err = root_spawn(&c, ng_str(name), (ng_str_t){args, alen}, (ng_str_t){env, elen}, ncaps, caps, &child);
+    if (err != NG_OK) return errno_of(err);
+    if (pid != NULL) *pid = child;
+    return 0;
+}
+
+int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *attr,
+                 char *const argv[], char *const envp[])
+{
+    /* Every program lives in /bin: a bare name is looked up there. */
+    char path[NG_POSIX_PATH_MAX];
+    if (strchr(file, '/') == NULL) {
+        if (strlen(file) + 6 > sizeof path) return ENAMETOOLONG;
+        strcpy(path, "/bin/");
+        strcat(path, file);
+        file = path;
+    }
+    return posix_spawn(pid, file, fa, attr, argv, envp);
+}
+
+static int signal_of(int32_t pid)
+{
+    for (int i = 0; i < KILLED_MAX; i++)
+        if (P.killed[i].pid == pid) {
+            P.killed[i].pid = 0;
+            return P.killed[i].sig;
+        }
+    return SIGKILL;
+}
+
+long ng_proc_wait(int pid, int *status, int options)
+{
+    if (P.root == 0 || !P.can_spawn) return -ECHILD;
+    if (pid < -1 || pid == 0) return -EINVAL; /* no process groups */
+    if (options & ~(WNOHANG | WUNTRACED | WCONTINUED)) return -EINVAL;
+    root_client_t c = root();
+    int32_t child = 0;
+    root_end_t how = 0;
+    int64_t code = 0;
+    uint64_t addr = 0;
+    int err = root_wait(&c, pid == -1 ? 0 : pid, (options & WNOHANG) != 0, &child, &how, &code, &addr);
+    if (err == ROOT_ERR_WOULD_BLOCK) return 0;
+    if (err != NG_OK) return -errno_of(err);
+    int st;
+    switch (how) {
+    case ROOT_END_EXITED: st = (int)((code & 0xff) << 8); break;
+    case ROOT_END_KILLED: st = signal_of(child); break;
+    case ROOT_END_VM_FAULT:
+    case ROOT_END_CAP_FAULT: st = SIGSEGV; break;
+    case ROOT_END_UNKNOWN_SYSCALL: st = SIGSYS; break;
+    case ROOT_END_USER_EXCEPTION: st = SIGILL; break;
+    default: st = SIGABRT; break;
+    }
+    if (status != NULL) *status = st;
+    return child;
+}
+
+long ng_proc_kill(int pid, int sig)
+{
+    if (P.root == 0 || !P.can_spawn) return -EPERM;
+    if (pid <= 0) return -EINVAL; /* no process groups */
+    root_client_t c = root();
+    root_end_t how;
+    int32_t parent;
+    ng_str_t name;
+    if (sig == 0) {
+        int err = root_query(&c, pid, &how, &parent, &name);
+        return err == NG_OK ? 0 : -errno_of(err);
+    }
+    if (sig != SIGKILL && sig != SIGTERM && sig != SIGINT && sig != SIGHUP && sig != SIGQUIT) return -EINVAL;
+    int err = root_kill(&c, pid);
+    if (err == ROOT_ERR_NOT_A_CHILD) return -EPERM;
+    if (err != NG_OK) return -errno_of(err);
+    for (int i = 0; i < KILLED_MAX; i++)
+        if (P.killed[i].pid == 0 || i == KILLED_MAX - 1) {
+            P.killed[i].pid = pid;
+            P.killed[i].sig = sig;
+            break;
+        }
+    return 0;
+}
+
+long ng_proc_getpid(void)
+{
+    if (P.pid > 0) return P.pid;
+    if (P.root != 0) {
+        root_client_t c = root();
+        int32_t me;
+        uint64_t ut, slots;
+        uint32_t n;
+        if (root_stats(&c, &me, &ut, &slots, &n) == NG_OK) P.pid = me;
+    }
+    return P.pid > 0 ? P.pid : 1;
+}
+
+long ng_proc_getppid(void)
+{
+    if (P.root == 0) return 0;
+    root_client_t c = root();
+    root_end_t how;
+    int32_t parent = 0;
+    ng_str_t name;
+    return root_query(&c, (int32_t)ng_proc_getpid(), &how, &parent, &name) == NG_OK ? parent : 0;
+}
+
+long ng_proc_pause(void)
+{
+    /* No signal handlers yet: nothing wakes it but its end (kill), as pause() without them. */
+    if (P.ntfn == 0) return -EINTR;
+    for (;;) ng_wait(P.ntfn);
+}
