@@ -53,7 +53,7 @@ const cases: [string, string, string, string?][] = [
   [
     "untyped",
     "7:3",
-    "the system needs 3M of untyped memory (2411088 bytes), more than its budget of 1M",
+    "the system needs 3M of untyped memory (2406992 bytes), more than its budget of 1M",
     `raise it: untyped: "3M" (or shrink stacks, heaps, regions or spawn pools; layout.txt lists the costs)`,
   ],
   ["restart", "7:67", "maxRestarts must be a whole number 1..1000, not 0", `use "never" to leave the server stopped, or "always" for no limit`],
