@@ -114,6 +114,19 @@ describe("plain POSIX C on the host target", () => {
   }, 400_000);
 });
 
+describe("the POSIX benchmark's program on the host target", () => {
+  it("runs every measured call without a failure (the figures come from seL4: npm run bench:posix)", async () => {
+    const disk = path.join(mkdtempSync(path.join(os.tmpdir(), "ng-posix-bench-")), "disk.img");
+    const mk = await execa("node", [CLI, "disk", "create", disk, "--size", "64M", "--fat", "32"], { cwd: ROOT, reject: false, all: true });
+    expect(mk.exitCode, mk.all).toBe(0);
+    const run = await execa("node", [CLI, "run", "-s", "examples/posix-libc/bench.ts", "--target", "host", "--sanitize", "-B", path.join(ROOT, "build/host-test/posix-bench"),
+      "--disk", disk, "--timeout", "120", "--expect", "pbench: done \\(0 failures\\)", "--fail", "FAILED|fault:|runtime error:|AddressSanitizer"], { cwd: ROOT, reject: false, all: true });
+    expect(run.exitCode, run.all?.slice(-4000)).toBe(0);
+    expect(run.stdout).toMatch(/pbench: 4 KiB read, cached \(read\): \d+ instructions, 1\.00 round trips each/);
+    expect(run.stdout).toMatch(/pbench: stat: \d+ instructions, 1\.00 round trips each/);
+  }, 400_000);
+});
+
 describe.skipIf(!workspace)(`plain POSIX C on seL4 in QEMU${skipReason ? ` (skipped: ${skipReason})` : ""}`, () => {
   it("open/read/write/stat/readdir/fopen on /disk: every check ok, fsck.fat clean afterwards", async () => {
     await runPtest("sel4");

@@ -111,7 +111,7 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
     }
     root_client_t c = root();
     int32_t child = 0;
-    int err = root_spawn(&c, ng_str(name), (ng_str_t){args, alen}, (ng_str_t){env, elen}, ncaps, caps, &child);
+    int err = NG_POSIX_COUNT(root_spawn)(&c, ng_str(name), (ng_str_t){args, alen}, (ng_str_t){env, elen}, ncaps, caps, &child);
     if (err != NG_OK) return errno_of(err);
     if (pid != NULL) *pid = child;
     return 0;
@@ -151,7 +151,7 @@ long ng_proc_wait(int pid, int *status, int options)
     root_end_t how = 0;
     int64_t code = 0;
     uint64_t addr = 0;
-    int err = root_wait(&c, pid == -1 ? 0 : pid, (options & WNOHANG) != 0, &child, &how, &code, &addr);
+    int err = NG_POSIX_COUNT(root_wait)(&c, pid == -1 ? 0 : pid, (options & WNOHANG) != 0, &child, &how, &code, &addr);
     if (err == ROOT_ERR_WOULD_BLOCK) return 0;
     if (err != NG_OK) return -errno_of(err);
     int st;
@@ -177,11 +177,11 @@ long ng_proc_kill(int pid, int sig)
     int32_t parent;
     ng_str_t name;
     if (sig == 0) {
-        int err = root_query(&c, pid, &how, &parent, &name);
+        int err = NG_POSIX_COUNT(root_query)(&c, pid, &how, &parent, &name);
         return err == NG_OK ? 0 : -errno_of(err);
     }
     if (sig != SIGKILL && sig != SIGTERM && sig != SIGINT && sig != SIGHUP && sig != SIGQUIT) return -EINVAL;
-    int err = root_kill(&c, pid);
+    int err = NG_POSIX_COUNT(root_kill)(&c, pid);
     if (err == ROOT_ERR_NOT_A_CHILD) return -EPERM;
     if (err != NG_OK) return -errno_of(err);
     for (int i = 0; i < KILLED_MAX; i++)
@@ -201,7 +201,7 @@ long ng_proc_getpid(void)
         int32_t me;
         uint64_t ut, slots;
         uint32_t n;
-        if (root_stats(&c, &me, &ut, &slots, &n) == NG_OK) P.pid = me;
+        if (NG_POSIX_COUNT(root_stats)(&c, &me, &ut, &slots, &n) == NG_OK) P.pid = me;
     }
     return P.pid > 0 ? P.pid : 1;
 }
@@ -213,7 +213,7 @@ long ng_proc_getppid(void)
     root_end_t how;
     int32_t parent = 0;
     ng_str_t name;
-    return root_query(&c, (int32_t)ng_proc_getpid(), &how, &parent, &name) == NG_OK ? parent : 0;
+    return NG_POSIX_COUNT(root_query)(&c, (int32_t)ng_proc_getpid(), &how, &parent, &name) == NG_OK ? parent : 0;
 }
 
 long ng_proc_pause(void)

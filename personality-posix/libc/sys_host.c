@@ -57,6 +57,8 @@ int creat(const char *path, mode_t mode) { return open(path, O_CREAT | O_WRONLY 
 int close(int fd) { return (int)ret(ng_vfs_close(fd)); }
 ssize_t read(int fd, void *buf, size_t len) { return ret(ng_vfs_read(fd, buf, len)); }
 ssize_t write(int fd, const void *buf, size_t len) { return ret(ng_vfs_write(fd, buf, len)); }
+ssize_t pread(int fd, void *buf, size_t len, off_t off) { return ret(ng_vfs_pread(fd, buf, len, off)); }
+ssize_t pwrite(int fd, const void *buf, size_t len, off_t off) { return ret(ng_vfs_pwrite(fd, buf, len, off)); }
 off_t lseek(int fd, off_t off, int whence) { return ret(ng_vfs_lseek(fd, off, whence)); }
 int fstat(int fd, struct stat *st) { return (int)ret(ng_vfs_fstat(fd, st)); }
 int stat(const char *path, struct stat *st) { return (int)ret(ng_vfs_stat(path, st)); }

@@ -61,6 +61,22 @@ static long s_write(va_list ap)
     return ng_vfs_write(fd, buf, va_arg(ap, size_t));
 }
 
+static long s_pread64(va_list ap)
+{
+    int fd = va_arg(ap, int);
+    void *buf = va_arg(ap, void *);
+    size_t len = va_arg(ap, size_t);
+    return ng_vfs_pread(fd, buf, len, va_arg(ap, int64_t));
+}
+
+static long s_pwrite64(va_list ap)
+{
+    int fd = va_arg(ap, int);
+    const void *buf = va_arg(ap, const void *);
+    size_t len = va_arg(ap, size_t);
+    return ng_vfs_pwrite(fd, buf, len, va_arg(ap, int64_t));
+}
+
 static long vector(int fd, const struct iovec *iov, int n, int write)
 {
     long total = 0;
@@ -253,6 +269,8 @@ void ng_posix_start(const ng_posix_config_t *cfg)
     muslcsys_install_syscall(__NR_read, s_read);
     muslcsys_install_syscall(__NR_write, s_write);
     muslcsys_install_syscall(__NR_readv, s_readv);
+    muslcsys_install_syscall(__NR_pread64, s_pread64);
+    muslcsys_install_syscall(__NR_pwrite64, s_pwrite64);
     muslcsys_install_syscall(__NR_writev, s_writev);
     muslcsys_install_syscall(__NR_lseek, s_lseek);
     muslcsys_install_syscall(__NR_fstat, s_fstat);

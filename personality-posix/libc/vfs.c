@@ -54,6 +54,13 @@ static struct {
 
 static ssize_t (*console_write)(const void *buf, size_t len);
 
+uint64_t ng_posix_round_trips;
+
+uint64_t ng_posix_round_trips_made(void)
+{
+    return ng_posix_round_trips;
+}
+
 ng_cptr_t ng_vfs_slot_alloc(void)
 {
     return V.next_slot < V.slot_end ? V.next_slot++ : 0;
@@ -72,6 +79,7 @@ static int connect_mount(ng_cptr_t cap, path_t *out)
     uint64_t vaddr = 0, got = 0;
     ng_msg_t m;
     ng_recv_path_set(obj_slot);
+    ng_posix_round_trips += 2; /* create, connect */
     int err = rootmem_create(&root, (uint32_t)((FS_SHM_BYTES + 4095u) / 4096u), &obj, &vaddr, &got);
     if (err == NG_OK) {
         ng_recv_path_set(conn_slot);
@@ -183,7 +191,7 @@ static void file_release(file_t *f)
     if (--f->refs > 0) return;
     if (f->kind == F_FILE || f->kind == F_DIR) {
         fs_client_t c = client(f->mount);
-        (void)fs_close(&c, f->h);
+        (void)NG_POSIX_COUNT(fs_close)(&c, f->h);
     }
     f->kind = F_FREE;
 }
@@ -217,10 +225,10 @@ long ng_vfs_open(const char *path, int flags, int mode)
     if (flags & O_TRUNC) of |= FS_OPEN_TRUNCATE;
     fs_client_t c = client(m);
     uint32_t h;
-    err = fs_open(&c, ng_str(rest), of, &h);
+    err = NG_POSIX_COUNT(fs_open)(&c, ng_str(rest), of, &h);
     if (err == FS_ERR_IS_DIR && acc == O_RDONLY && !(flags & (O_CREAT | O_TRUNC))) {
         of = FS_OPEN_DIRECTORY | FS_OPEN_READ;
-        err = fs_open(&c, ng_str(rest), of, &h);
+        err = NG_POSIX_COUNT(fs_open)(&c, ng_str(rest), of, &h);
     }
     if (err != NG_OK) return errno_of(err);
     *f = (file_t){.kind = (of & FS_OPEN_DIRECTORY) ? F_DIR : F_FILE, .refs = 1, .mount = m, .h = h, .flags = flags};
@@ -263,10 +271,9 @@ static int stat_of(file_t *f, const fs_stat_t *s, struct stat *st)
     return 0;
 }
 
-long ng_vfs_read(int fd, void *buf, size_t len)
+/* Reads at *off (moved on by what was read). */
+static long file_read(file_t *f, void *buf, size_t len, uint64_t *off)
 {
-    file_t *f = file_of(fd);
-    if (f == NULL) return -EBADF;
     if (f->kind == F_CONSOLE) return 0; /* no console input yet: end of file */
     if (f->kind == F_DIR) return -EISDIR;
     if ((f->flags & O_ACCMODE) == O_WRONLY) return -EBADF;
@@ -275,13 +282,57 @@ long ng_vfs_read(int fd, void *buf, size_t len)
     while (done < len) {
         size_t n = len - done < FS_MAX_IO ? len - done : FS_MAX_IO;
         ng_bytes_t got;
-        int err = fs_read(&c, f->h, f->off, (uint32_t)n, &got);
+        int err = NG_POSIX_COUNT(fs_read)(&c, f->h, *off, (uint32_t)n, &got);
         if (err != NG_OK) return done ? (long)done : errno_of(err);
         if (got.len > n) return -EIO;
         memcpy((uint8_t *)buf + done, got.ptr, got.len);
         done += got.len;
-        f->off += got.len;
+        *off += got.len;
         if (got.len < n) break;
+    }
+    return (long)done;
+}
+
+long ng_vfs_read(int fd, void *buf, size_t len)
+{
+    file_t *f = file_of(fd);
+    if (f == NULL) return -EBADF;
+    return file_read(f, buf, len, &f->off);
+}
+
+long ng_vfs_pread(int fd, void *buf, size_t len, int64_t off)
+{
+    file_t *f = file_of(fd);
+    if (f == NULL) return -EBADF;
+    if (f->kind == F_CONSOLE) return -ESPIPE;
+    if (off < 0) return -EINVAL;
+    uint64_t at = (uint64_t)off;
+    return file_read(f, buf, len, &at);
+}
+
+/* Writes at *off (moved on by what was written); O_APPEND writes at the end. */
+static long file_write(file_t *f, const void *buf, size_t len, uint64_t *off, int append)
+{
+    if (f->kind == F_CONSOLE) return console_write(buf, len);
+    if (f->kind == F_DIR) return -EISDIR;
+    if ((f->flags & O_ACCMODE) == O_RDONLY) return -EBADF;
+    fs_client_t c = client(f->mount);
+    if (append && (f->flags & O_APPEND)) {
+        fs_stat_t s;
+        int err = NG_POSIX_COUNT(fs_fstat)(&c, f->h, &s);
+        if (err != NG_OK) return errno_of(err);
+        *off = s.size;
+    }
+    size_t done = 0;
+    while (done < len) {
+        size_t n = len - done < FS_MAX_IO ? len - done : FS_MAX_IO;
+        uint32_t wrote = 0;
+        int err = NG_POSIX_COUNT(fs_write)(&c, f->h, *off, ng_bytes((const uint8_t *)buf + done, n), &wrote);
+        if (err != NG_OK) return done ? (long)done : errno_of(err);
+        if (wrote > n) return -EIO;
+        done += wrote;
+        *off += wrote;
+        if (wrote < n) break;
     }
     return (long)done;
 }
@@ -290,28 +341,17 @@ long ng_vfs_write(int fd, const void *buf, size_t len)
 {
     file_t *f = file_of(fd);
     if (f == NULL) return -EBADF;
-    if (f->kind == F_CONSOLE) return console_write(buf, len);
-    if (f->kind == F_DIR) return -EISDIR;
-    if ((f->flags & O_ACCMODE) == O_RDONLY) return -EBADF;
-    fs_client_t c = client(f->mount);
-    if (f->flags & O_APPEND) {
-        fs_stat_t s;
-        int err = fs_fstat(&c, f->h, &s);
-        if (err != NG_OK) return errno_of(err);
-        f->off = s.size;
-    }
-    size_t done = 0;
-    while (done < len) {
-        size_t n = len - done < FS_MAX_IO ? len - done : FS_MAX_IO;
-        uint32_t wrote = 0;
-        int err = fs_write(&c, f->h, f->off, ng_bytes((const uint8_t *)buf + done, n), &wrote);
-        if (err != NG_OK) return done ? (long)done : errno_of(err);
-        if (wrote > n) return -EIO;
-        done += wrote;
-        f->off += wrote;
-        if (wrote < n) break;
-    }
-    return (long)done;
+    return file_write(f, buf, len, &f->off, 1);
+}
+
+long ng_vfs_pwrite(int fd, const void *buf, size_t len, int64_t off)
+{
+    file_t *f = file_of(fd);
+    if (f == NULL) return -EBADF;
+    if (f->kind == F_CONSOLE) return -ESPIPE;
+    if (off < 0) return -EINVAL;
+    uint64_t at = (uint64_t)off;
+    return file_write(f, buf, len, &at, 0);
 }
 
 long ng_vfs_lseek(int fd, int64_t off, int whence)
@@ -324,7 +364,7 @@ long ng_vfs_lseek(int fd, int64_t off, int whence)
     else if (whence == SEEK_END) {
         fs_client_t c = client(f->mount);
         fs_stat_t s;
-        int err = fs_fstat(&c, f->h, &s);
+        int err = NG_POSIX_COUNT(fs_fstat)(&c, f->h, &s);
         if (err != NG_OK) return errno_of(err);
         base = (int64_t)s.size;
     } else if (whence != SEEK_SET) return -EINVAL;
@@ -346,7 +386,7 @@ long ng_vfs_fstat(int fd, struct stat *st)
     }
     fs_client_t c = client(f->mount);
     fs_stat_t s;
-    int err = fs_fstat(&c, f->h, &s);
+    int err = NG_POSIX_COUNT(fs_fstat)(&c, f->h, &s);
     if (err != NG_OK) return errno_of(err);
     return stat_of(f, &s, st);
 }
@@ -376,7 +416,7 @@ long ng_vfs_stat(const char *path, struct stat *st)
     if (err) return err;
     fs_client_t c = client(m);
     fs_stat_t s;
-    err = fs_stat(&c, ng_str(rest), &s);
+    err = NG_POSIX_COUNT(fs_stat)(&c, ng_str(rest), &s);
     if (err != NG_OK) return errno_of(err);
     file_t tmp = {.mount = m};
     return stat_of(&tmp, &s, st);
@@ -392,7 +432,7 @@ long ng_vfs_getdents64(int fd, void *buf, size_t len)
     for (;;) {
         fs_dirent_t ents[FS_DIRENT_BATCH];
         uint32_t count = 0;
-        int err = fs_readdir(&c, f->h, (uint32_t)f->off, ents, &count);
+        int err = NG_POSIX_COUNT(fs_readdir)(&c, f->h, (uint32_t)f->off, ents, &count);
         if (err != NG_OK) return used ? (long)used : errno_of(err);
         if (count == 0 || count > FS_DIRENT_BATCH) return (long)used;
         for (uint32_t i = 0; i < count; i++) {
@@ -423,7 +463,7 @@ long ng_vfs_mkdir(const char *path, int mode)
     if (err) return err;
     if (*rest == '\0') return -EEXIST;
     fs_client_t c = client(m);
-    err = fs_mkdir(&c, ng_str(rest), (uint32_t)mode);
+    err = NG_POSIX_COUNT(fs_mkdir)(&c, ng_str(rest), (uint32_t)mode);
     return err == NG_OK ? 0 : errno_of(err);
 }
 
@@ -437,11 +477,11 @@ long ng_vfs_unlink(const char *path, int dir)
     if (*rest == '\0') return -EBUSY;
     fs_client_t c = client(m);
     fs_stat_t s;
-    err = fs_stat(&c, ng_str(rest), &s);
+    err = NG_POSIX_COUNT(fs_stat)(&c, ng_str(rest), &s);
     if (err != NG_OK) return errno_of(err);
     if (dir && s.type != FS_FILE_TYPE_DIRECTORY) return -ENOTDIR;
     if (!dir && s.type == FS_FILE_TYPE_DIRECTORY) return -EISDIR;
-    err = fs_unlink(&c, ng_str(rest));
+    err = NG_POSIX_COUNT(fs_unlink)(&c, ng_str(rest));
     return err == NG_OK ? 0 : errno_of(err);
 }
 
@@ -455,7 +495,7 @@ long ng_vfs_rename(const char *from, const char *to)
     if (err) return err;
     if (m1 != m2) return -EXDEV;
     fs_client_t c = client(m1);
-    err = fs_rename(&c, ng_str(r1), ng_str(r2));
+    err = NG_POSIX_COUNT(fs_rename)(&c, ng_str(r1), ng_str(r2));
     return err == NG_OK ? 0 : errno_of(err);
 }
 

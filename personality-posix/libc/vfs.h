@@ -19,3 +19,7 @@ int ng_path_normalize(const char *cwd, const char *path, char *out, size_t size)
 /* The rest of normalised `path` below mount `prefix` ("" for the prefix itself, no leading
  * '/'), or NULL when the prefix does not cover it. */
 const char *ng_path_below(const char *path, const char *prefix);
+
+/* Round trips the layer made (file systems and the root server), for benchmarks. */
+extern uint64_t ng_posix_round_trips;
+#define NG_POSIX_COUNT(stub) (ng_posix_round_trips++, stub)

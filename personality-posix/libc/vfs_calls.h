@@ -27,6 +27,8 @@ long ng_vfs_open(const char *path, int flags, int mode);
 long ng_vfs_close(int fd);
 long ng_vfs_read(int fd, void *buf, size_t len);
 long ng_vfs_write(int fd, const void *buf, size_t len);
+long ng_vfs_pread(int fd, void *buf, size_t len, int64_t off);
+long ng_vfs_pwrite(int fd, const void *buf, size_t len, int64_t off);
 long ng_vfs_lseek(int fd, int64_t off, int whence);
 long ng_vfs_fstat(int fd, struct stat *st);
 long ng_vfs_stat(const char *path, struct stat *st);

@@ -57,3 +57,7 @@ typedef struct ng_posix_config {
 
 /* Installs the system-call hooks and the mounts; called once from a constructor before main. */
 void ng_posix_start(const ng_posix_config_t *cfg);
+
+/* Round trips the layer has made so far (to file systems and the root server): benchmarks
+ * count what one POSIX call costs. */
+uint64_t ng_posix_round_trips_made(void);
