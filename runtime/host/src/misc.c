@@ -99,6 +99,24 @@ int ng_cap_mint(ng_cptr_t from, ng_cptr_t to, ng_badge_t badge)
     return err;
 }
 
+/* seL4_CNode_Mint of an unbadged endpoint cap with a badge and without Read (send only). */
+int ng_cap_mint_send(ng_cptr_t from, ng_cptr_t to, ng_badge_t badge)
+{
+    ng_host_thread_t *t = ng_host_current("ng_cap_mint_send");
+    int err = NG_EIPC;
+    ng_host_kernel_enter(t);
+    ng_host_slot_t *src = ng_host_lookup(t, from);
+    ng_host_slot_t *dst = ng_host_lookup(t, to);
+    if (src && dst && src != dst && src->obj && !dst->obj && src->badge == 0 && src->obj->type == NG_HOST_OBJ_ENDPOINT) {
+        *dst = *src;
+        dst->badge = badge;
+        dst->rights &= ~(unsigned)NG_HOST_RIGHT_READ;
+        err = NG_OK;
+    }
+    ng_host_kernel_exit(t);
+    return err;
+}
+
 int ng_cap_kind(ng_cptr_t slot)
 {
     ng_host_thread_t *t = ng_host_current("ng_cap_kind");
