@@ -8,7 +8,8 @@
  *   NEPTUNE_SEL4_WORKSPACE is set, else skipped with the reason): a client that resolves paths
  *   through pathmgr, connects to tmpfs and devfs with the caps it receives and works with files,
  *   directories and devices; cannot register a prefix without pathreg; cannot use or guess
- *   another connection's handle; and sees tmpfs fault, restart, register again and work again.
+ *   another connection's handle; cannot receive on a manager's public cap (a cap fault of
+ *   `thief`); and sees tmpfs fault, restart, register again and work again.
  */
 
 import { execa } from "execa";
@@ -45,6 +46,8 @@ export const POSIX_EXPECT = [
   /posixtest: ok: connection 2 using connection 1's handle: bad_handle/,
   /posixtest: 64 of 64 guessed handles on connection 2: bad_handle/,
   /posixtest: ok: the public cap pathmgr hands out opens nothing/,
+  /thief: got tmpfs's cap from pathmgr; receiving on it/,
+  /fault: server thief: cap fault at 0x[0-9a-f]+/,
   /tmpfs: crashing on request \(1 files open\)/,
   /fault: server tmpfs: vm fault at 0x0/,
   /server tmpfs restarted \(1\)/,

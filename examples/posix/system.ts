@@ -5,7 +5,8 @@
  * that uses nothing but the generated stubs: it resolves paths through pathmgr, receives the
  * managers' caps, opens run-time connections to them, and works with files and directories
  * there; then shows least privilege (it cannot register a prefix; a handle of another connection
- * fails with bad_handle) and failure handling (tmpfs faults, the root server restarts it, it
+ * fails with bad_handle; `thief`, receiving on the cap pathmgr hands out, takes a cap fault) and
+ * failure handling (tmpfs faults, the root server restarts it, it
  * registers again, the old handle fails and /tmp works again).
  *
  *   neptune-gen run -s examples/posix/system.ts --expect "posixtest: done"
@@ -47,5 +48,7 @@ export default defineSystem({
     }),
     // No pathreg: it holds no cap that could register a prefix. faultinj: to crash tmpfs.
     server({ name: "posixtest", uses: ["pathmgr", "faultinj"], priority: 100, sharedMemory: "512K" }),
+    // Receives on the cap pathmgr hands out: a cap fault (the cap has no Read right).
+    server({ name: "thief", uses: ["pathmgr"], priority: 90 }),
   ],
 });

@@ -40,8 +40,9 @@ void ng_server_init(ng_server_t *s, ng_cptr_t ep, ng_cptr_t recv_slot,
     ng_host_kernel_enter(t);
     t->recv_slot = recv_slot;
     ng_host_slot_t *slot = ng_host_lookup(t, ep);
-    if (slot && slot->obj && slot->obj->type == NG_HOST_OBJ_ENDPOINT) {
-        /* This thread now serves the endpoint: a restarted server revives it. */
+    if (slot && slot->obj && slot->obj->type == NG_HOST_OBJ_ENDPOINT && (slot->rights & NG_HOST_RIGHT_READ)) {
+        /* This thread now serves the endpoint: a restarted server revives it. A cap without Read
+         * serves nothing (its receive faults, as on seL4) and leaves the endpoint to its server. */
         slot->obj->owner = t;
         slot->obj->dead = 0;
     }

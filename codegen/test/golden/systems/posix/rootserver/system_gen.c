@@ -17,21 +17,23 @@ static const rs_object_t rs_objects[] = {
     [5] = { .id = "heap:devfs", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
     [6] = { .id = "heap:pathmgr", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
     [7] = { .id = "heap:posixtest", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
-    [8] = { .id = "heap:tmpfs", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
-    [9] = { .id = "heap:uart", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
-    [10] = { .id = "irq:uart.pl011", .type = RS_OBJ_IRQ_HANDLER, .irq = 33u, .irq_edge = 0, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [11] = { .id = "mmio:uart.pl011", .type = RS_OBJ_FRAMES_AT, .size_bits = 12, .pages = 1u, .paddr = 0x9000000u },
-    [12] = { .id = "ntfn:devfs", .type = RS_OBJ_NOTIFICATION },
-    [13] = { .id = "ntfn:pathmgr", .type = RS_OBJ_NOTIFICATION },
-    [14] = { .id = "ntfn:posixtest", .type = RS_OBJ_NOTIFICATION },
-    [15] = { .id = "ntfn:tmpfs", .type = RS_OBJ_NOTIFICATION },
-    [16] = { .id = "ntfn:uart", .type = RS_OBJ_NOTIFICATION },
+    [8] = { .id = "heap:thief", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [9] = { .id = "heap:tmpfs", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [10] = { .id = "heap:uart", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [11] = { .id = "irq:uart.pl011", .type = RS_OBJ_IRQ_HANDLER, .irq = 33u, .irq_edge = 0, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [12] = { .id = "mmio:uart.pl011", .type = RS_OBJ_FRAMES_AT, .size_bits = 12, .pages = 1u, .paddr = 0x9000000u },
+    [13] = { .id = "ntfn:devfs", .type = RS_OBJ_NOTIFICATION },
+    [14] = { .id = "ntfn:pathmgr", .type = RS_OBJ_NOTIFICATION },
+    [15] = { .id = "ntfn:posixtest", .type = RS_OBJ_NOTIFICATION },
+    [16] = { .id = "ntfn:thief", .type = RS_OBJ_NOTIFICATION },
+    [17] = { .id = "ntfn:tmpfs", .type = RS_OBJ_NOTIFICATION },
+    [18] = { .id = "ntfn:uart", .type = RS_OBJ_NOTIFICATION },
 };
 
 /* pathmgr: CNode of 8 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_pathmgr[] = {
-    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 1u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* PATHMGR_CAP_EP: receive pathmgr, pathreg requests (3 client badges) */
-    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 13u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* PATHMGR_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 1u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* PATHMGR_CAP_EP: receive pathmgr, pathreg requests (4 client badges) */
+    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 14u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* PATHMGR_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
     { .slot = 10u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* PATHMGR_CAP_RECV: empty: a received cap lands here */
     { .slot = 11u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* PATHMGR_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
     { .slot = 12u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* PATHMGR_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
@@ -46,8 +48,8 @@ _Static_assert(14u < (1u << 8), "pathmgr: its caps fit its CNode");
 /* uart: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_uart[] = {
     { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 4u, .rights = RS_RIGHT_READ }, /* UART_CAP_EP: receive serial requests (1 client badge) */
-    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 16u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* UART_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
-    { .slot = 10u, .kind = RS_SLOT_IRQ_HANDLER, .object = 10u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* UART_CAP_IRQ_PL011: IRQ 33 (level) of pl011; signals own notification with badge 0x8000001 */
+    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 18u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* UART_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
+    { .slot = 10u, .kind = RS_SLOT_IRQ_HANDLER, .object = 11u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* UART_CAP_IRQ_PL011: IRQ 33 (level) of pl011; signals own notification with badge 0x8000001 */
     { .slot = 11u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* UART_CAP_RECV: empty: a received cap lands here */
     { .slot = 12u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* UART_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
     { .slot = 13u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* UART_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
@@ -55,15 +57,15 @@ static const rs_cap_t rs_caps_uart[] = {
     { .slot = 15u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* UART_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
 };
 static const rs_mapping_t rs_maps_uart[] = {
-    { .object = 11u, .vaddr = 0x40000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* UART_VADDR_PL011 */
-    { .object = 9u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* UART_VADDR_HEAP */
+    { .object = 12u, .vaddr = 0x40000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* UART_VADDR_PL011 */
+    { .object = 10u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* UART_VADDR_HEAP */
 };
 _Static_assert(15u < (1u << 5), "uart: its caps fit its CNode");
 
 /* devfs: CNode of 6 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_devfs[] = {
     { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 0u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* DEVFS_CAP_EP: receive fs requests (0 client badges) */
-    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 12u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* DEVFS_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
+    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 13u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* DEVFS_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
     { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 1u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* DEVFS_CAP_PATHREG: call pathreg on pathmgr (badge 1 names devfs to pathmgr) */
     { .slot = 11u, .kind = RS_SLOT_USE_EP, .object = 4u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* DEVFS_CAP_SERIAL: call serial on uart (badge 1 names devfs to uart) */
     { .slot = 12u, .kind = RS_SLOT_ROOT_EP, .object = 2u, .badge = 0x1000001u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* DEVFS_CAP_ROOT: root server shared-memory service (badge 0x1000001) */
@@ -90,9 +92,9 @@ _Static_assert(26u < (1u << 6), "devfs: its caps fit its CNode");
 /* tmpfs: CNode of 6 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_tmpfs[] = {
     { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 3u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* TMPFS_CAP_EP: receive fs, faultinj requests (1 client badge) */
-    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 15u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* TMPFS_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
-    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 1u, .badge = 0x3u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* TMPFS_CAP_PATHREG: call pathreg on pathmgr (badge 3 names tmpfs to pathmgr) */
-    { .slot = 11u, .kind = RS_SLOT_ROOT_EP, .object = 2u, .badge = 0x1000004u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* TMPFS_CAP_ROOT: root server shared-memory service (badge 0x1000004) */
+    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 17u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* TMPFS_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
+    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 1u, .badge = 0x4u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* TMPFS_CAP_PATHREG: call pathreg on pathmgr (badge 4 names tmpfs to pathmgr) */
+    { .slot = 11u, .kind = RS_SLOT_ROOT_EP, .object = 2u, .badge = 0x1000005u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* TMPFS_CAP_ROOT: root server shared-memory service (badge 0x1000005) */
     { .slot = 12u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_RECV: empty: a received cap lands here */
     { .slot = 13u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
     { .slot = 14u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
@@ -109,13 +111,13 @@ static const rs_cap_t rs_caps_tmpfs[] = {
     { .slot = 25u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_3: empty: run-time connection 3's shared-memory object */
 };
 static const rs_mapping_t rs_maps_tmpfs[] = {
-    { .object = 8u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* TMPFS_VADDR_HEAP */
+    { .object = 9u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* TMPFS_VADDR_HEAP */
 };
 _Static_assert(25u < (1u << 6), "tmpfs: its caps fit its CNode");
 
 /* posixtest: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_posixtest[] = {
-    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 14u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* POSIXTEST_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
+    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 15u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* POSIXTEST_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
     { .slot = 9u, .kind = RS_SLOT_USE_EP, .object = 3u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT_REPLY }, /* POSIXTEST_CAP_FAULTINJ: call faultinj on tmpfs (badge 1 names posixtest to tmpfs) */
     { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 1u, .badge = 0x2u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT_REPLY }, /* POSIXTEST_CAP_PATHMGR: call pathmgr on pathmgr (badge 2 names posixtest to pathmgr) */
     { .slot = 11u, .kind = RS_SLOT_ROOT_EP, .object = 2u, .badge = 0x1000003u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* POSIXTEST_CAP_ROOT: root server shared-memory service (badge 0x1000003) */
@@ -125,6 +127,17 @@ static const rs_mapping_t rs_maps_posixtest[] = {
     { .object = 7u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* POSIXTEST_VADDR_HEAP */
 };
 _Static_assert(12u < (1u << 5), "posixtest: its caps fit its CNode");
+
+/* thief: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
+static const rs_cap_t rs_caps_thief[] = {
+    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 16u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* THIEF_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
+    { .slot = 9u, .kind = RS_SLOT_USE_EP, .object = 1u, .badge = 0x3u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT_REPLY }, /* THIEF_CAP_PATHMGR: call pathmgr on pathmgr (badge 3 names thief to pathmgr) */
+    { .slot = 10u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* THIEF_CAP_RECV: empty: a received cap lands here */
+};
+static const rs_mapping_t rs_maps_thief[] = {
+    { .object = 8u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* THIEF_VADDR_HEAP */
+};
+_Static_assert(10u < (1u << 5), "thief: its caps fit its CNode");
 
 static const rs_server_t rs_servers[] = {
     {
@@ -157,7 +170,7 @@ static const rs_server_t rs_servers[] = {
         .stack_bytes = 16384u,
         .heap_bytes = 65536u,
         .keep_reserved = 0x6u,
-        .fault_badge = 0x5u,
+        .fault_badge = 0x6u,
         .caps = rs_caps_uart, .ncaps = 8u,
         .maps = rs_maps_uart, .nmaps = 2u,
         .argv = 0, .argc = 0u,
@@ -197,7 +210,7 @@ static const rs_server_t rs_servers[] = {
         .stack_bytes = 16384u,
         .heap_bytes = 65536u,
         .keep_reserved = 0x6u,
-        .fault_badge = 0x4u,
+        .fault_badge = 0x5u,
         .caps = rs_caps_tmpfs, .ncaps = 18u,
         .maps = rs_maps_tmpfs, .nmaps = 1u,
         .argv = 0, .argc = 0u,
@@ -227,16 +240,36 @@ static const rs_server_t rs_servers[] = {
         .spawn_cost = 0x0u,
         .shared_memory = 0x80000u,
     },
+    {
+        .name = "thief",
+        .elf = "thief",
+        .priority = 90,
+        .cnode_bits = 5,
+        .restart = RS_RESTART_NEVER,
+        .max_restarts = 0u,
+        .stack_bytes = 16384u,
+        .heap_bytes = 65536u,
+        .keep_reserved = 0x6u,
+        .fault_badge = 0x4u,
+        .caps = rs_caps_thief, .ncaps = 3u,
+        .maps = rs_maps_thief, .nmaps = 1u,
+        .argv = 0, .argc = 0u,
+        .heap_vaddr = 0x1020000000ul,
+        .spawn_max_processes = 0u,
+        .spawn_memory = 0x0u,
+        .spawn_cost = 0x0u,
+        .shared_memory = 0x0u,
+    },
 };
 
 const rs_system_t rs_system = {
     .version = RS_TABLES_VERSION,
     .name = "posix",
-    .objects = rs_objects, .nobjects = 17u,
+    .objects = rs_objects, .nobjects = 19u,
     .fault_ep = 2u,
-    .servers = rs_servers, .nservers = 5u,
+    .servers = rs_servers, .nservers = 6u,
     .programs = 0, .nprograms = 0u,
     .service_badge = 0x1000000u,
     .untyped_budget = 0x4000000u,
-    .untyped_estimate = 0x1d4190u,
+    .untyped_estimate = 0x230dd0u,
 };

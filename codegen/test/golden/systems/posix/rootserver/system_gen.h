@@ -5,14 +5,15 @@
 #include <rootserver/tables.h>
 
 #define RS_SYSTEM_NAME "posix"
-#define RS_NSERVERS 5u
-#define RS_NOBJECTS 17u
+#define RS_NSERVERS 6u
+#define RS_NOBJECTS 19u
 
 #define RS_SERVER_INDEX_PATHMGR 0u /* start order */
 #define RS_SERVER_INDEX_UART 1u /* start order */
 #define RS_SERVER_INDEX_DEVFS 2u /* start order */
 #define RS_SERVER_INDEX_TMPFS 3u /* start order */
 #define RS_SERVER_INDEX_POSIXTEST 4u /* start order */
+#define RS_SERVER_INDEX_THIEF 5u /* start order */
 
 #define RS_OBJECT_EP_DEVFS 0u
 #define RS_OBJECT_EP_PATHMGR 1u
@@ -22,12 +23,14 @@
 #define RS_OBJECT_HEAP_DEVFS 5u
 #define RS_OBJECT_HEAP_PATHMGR 6u
 #define RS_OBJECT_HEAP_POSIXTEST 7u
-#define RS_OBJECT_HEAP_TMPFS 8u
-#define RS_OBJECT_HEAP_UART 9u
-#define RS_OBJECT_IRQ_UART_PL011 10u
-#define RS_OBJECT_MMIO_UART_PL011 11u
-#define RS_OBJECT_NTFN_DEVFS 12u
-#define RS_OBJECT_NTFN_PATHMGR 13u
-#define RS_OBJECT_NTFN_POSIXTEST 14u
-#define RS_OBJECT_NTFN_TMPFS 15u
-#define RS_OBJECT_NTFN_UART 16u
+#define RS_OBJECT_HEAP_THIEF 8u
+#define RS_OBJECT_HEAP_TMPFS 9u
+#define RS_OBJECT_HEAP_UART 10u
+#define RS_OBJECT_IRQ_UART_PL011 11u
+#define RS_OBJECT_MMIO_UART_PL011 12u
+#define RS_OBJECT_NTFN_DEVFS 13u
+#define RS_OBJECT_NTFN_PATHMGR 14u
+#define RS_OBJECT_NTFN_POSIXTEST 15u
+#define RS_OBJECT_NTFN_THIEF 16u
+#define RS_OBJECT_NTFN_TMPFS 17u
+#define RS_OBJECT_NTFN_UART 18u
