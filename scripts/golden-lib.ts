@@ -7,6 +7,7 @@
  *                                            beyond the interface headers (wrappers, tables, layout),
  *                                            and the servers.cmake a build writes (servers/<name>)
  *   codegen/test/golden/scaffold/kv/…       what `neptune-gen new server kv` writes
+ *   codegen/test/golden/scaffold/resmgr/…   what `neptune-gen new server --resmgr procfs` writes
  * `npm run golden:update` rewrites them; the golden test fails when a regeneration would change
  * a tracked file.
  */
@@ -17,7 +18,7 @@ import { DiagnosticBag } from "../codegen/src/diag/diagnostics.ts";
 import { compileIdlFiles, compileSystem, emitSystem, findIdlFiles } from "../codegen/src/compile.ts";
 import { emitAllInterfaces } from "../codegen/src/emit/interface.ts";
 import { emitServersCmake } from "../codegen/src/emit/servers-cmake.ts";
-import { scaffoldFiles } from "../codegen/src/scaffold/server.ts";
+import { resmgrScaffoldFiles, scaffoldFiles } from "../codegen/src/scaffold/server.ts";
 import type { GeneratedFile } from "../codegen/src/emit/files.ts";
 import { allProcesses } from "../codegen/src/model/system.ts";
 
@@ -59,6 +60,7 @@ export async function generateGolden(): Promise<GoldenCase[]> {
     }
   }
   cases.push({ name: "scaffold/kv", files: scaffoldFiles("kv", "idl") });
+  cases.push({ name: "scaffold/resmgr", files: resmgrScaffoldFiles("procfs") });
   if (bag.hasErrors) throw new Error(`golden inputs do not compile:\n${bag.format()}`);
   return cases;
 }

@@ -184,6 +184,29 @@ describe("neptune-gen new server", () => {
     expect(cc.exitCode, cc.all).toBe(0);
   });
 
+  it("--resmgr writes a resource manager over fs.idl, adds pathmgr, and the result checks and compiles", async () => {
+    const dir = await scratch();
+    const r = await cli(["new", "server", "--resmgr", "procfs"], { cwd: dir });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout.split("\n").filter((l) => l.startsWith("wrote "))).toEqual(["wrote servers/procfs/main.c", "wrote servers/procfs/CMakeLists.txt", "wrote system.ts"]);
+    const sys = await readFile(path.join(dir, "system.ts"), "utf8");
+    expect(sys).toMatch(/server\(\{ name: "pathmgr", src: "[^"]*personality-posix\/pathmgr", serves: \["pathmgr", "pathreg"\], priority: 180, cnodeBits: 8 \}\),\n {4}server\(\{ name: "procfs", serves: \["fs"\], uses: \["pathreg"\], connections: 4 \}\),\n {2}\],\n/);
+    const check = await cli(["check"], { cwd: dir });
+    expect(check.exitCode, check.stderr).toBe(0);
+    const gen = await cli(["gen", "-o", "gen"], { cwd: dir });
+    expect(gen.exitCode, gen.stderr).toBe(0);
+    const cc = await execa(
+      "gcc",
+      // The host transport: a server taking run-time connections needs ng_recv_path_set, which the stub lacks.
+      ["-std=c11", "-Wall", "-Wextra", "-Werror", "-fsyntax-only", `-I${ROOT}/runtime/include`, `-I${ROOT}/runtime/host/include`, `-I${ROOT}/personality-posix/lib/resmgr/include`, "-Igen/include", "-Igen/servers/procfs", "servers/procfs/main.c"],
+      { cwd: dir, reject: false, all: true },
+    );
+    expect(cc.exitCode, cc.all).toBe(0);
+    // A second resource manager reuses the pathname manager.
+    expect((await cli(["new", "server", "--resmgr", "sysfs"], { cwd: dir })).exitCode).toBe(0);
+    expect((await readFile(path.join(dir, "system.ts"), "utf8")).match(/name: "pathmgr"/g)?.length).toBe(1);
+  });
+
   it("refuses a duplicate, a bad name, and never overwrites", async () => {
     const dir = await scratch();
     expect((await cli(["new", "server", "kv"], { cwd: dir })).exitCode).toBe(0);

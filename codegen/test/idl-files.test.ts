@@ -26,7 +26,7 @@ function signature(iface: string, method: string): string {
 describe("idl/", () => {
   it("holds the system's interfaces", () => {
     expect(files).toEqual(["blockdev.idl", "echo.idl", "fs.idl", "ntexec.idl", "pathmgr.idl", "procmgr.idl", "root.idl", "rootmem.idl", "serial.idl", "timer.idl"]);
-    expect(model.interfaces.map((i) => i.name)).toEqual(["blockdev", "echo", "fs", "ntexec", "pathmgr", "procmgr", "root", "rootmem", "serial", "timer"]);
+    expect(model.interfaces.map((i) => i.name)).toEqual(["blockdev", "echo", "fs", "ntexec", "pathmgr", "pathreg", "procmgr", "root", "rootmem", "serial", "timer"]);
   });
 
   it("compiles with no errors and no warnings", () => {
@@ -61,8 +61,8 @@ describe("idl/", () => {
   });
 
   it("passes capabilities where the personalities need them", () => {
-    expect(signature("pathmgr", "resolve")).toBe("rpc resolve(path: str<256>) -> (server: endpoint, rest: str<256>, kind: pathmgr.prefix_kind, id: uint32)");
-    expect(signature("pathmgr", "register_prefix")).toBe("rpc register_prefix(prefix: str<256>, kind: pathmgr.prefix_kind, ep: endpoint) -> (id: uint32)");
+    expect(signature("pathmgr", "resolve")).toBe("rpc resolve(path: str<256>, after: uint32) -> (server: endpoint, rest: str<256>, kind: pathmgr.prefix_kind, id: uint32)");
+    expect(signature("pathreg", "register_prefix")).toBe("rpc register_prefix(prefix: str<256>, kind: pathmgr.prefix_kind, ep: endpoint) -> (id: uint32)");
     expect(signature("procmgr", "spawn")).toBe("rpc spawn(path: str<128>, argv: str<512>, env: str<256>, suspended: bool, stdio: endpoint) -> (pid: int32)");
     expect(signature("serial", "rx_notify")).toBe("oneway rx_notify(n: notification)");
     expect(signature("timer", "set_notification")).toBe("rpc set_notification(n: notification) -> ()");

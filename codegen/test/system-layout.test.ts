@@ -183,10 +183,12 @@ describe("layout of examples/nt-posix", async () => {
       [4, "shell"],
       [5, "tmpfs"],
     ]);
-    // pathmgr's register carries a cap, so its clients may grant.
-    const use = server(layout, "tmpfs").slots.find((s) => s.cname === "TMPFS_CAP_PATHMGR")!;
+    // pathreg's register carries a cap, so its clients may grant; pathmgr's resolve does not.
+    const use = server(layout, "tmpfs").slots.find((s) => s.cname === "TMPFS_CAP_PATHREG")!;
     expect(use).toMatchObject({ kind: "use_ep", object: "ep:pathmgr", badge: 5 });
     expect(use.rights.grant).toBe(true);
+    const resolve = server(layout, "shell").slots.find((s) => s.cname === "SHELL_CAP_PATHMGR")!;
+    expect(resolve.rights.grant).toBe(false);
   });
 
   it("orders a server's slots: serve_ep, ntfn, uses by `as`, signals, IRQs, spawn, recv, replies", () => {

@@ -5,9 +5,10 @@
  * executive, over userspace drivers for the PL011 console, the PL031 real-time clock (used as
  * the timer) and the first virtio-mmio transport QEMU fills (-device virtio-blk-device).
  *
- * Resource managers (tmpfs, fat) register their prefixes with pathmgr, passing their endpoint
- * caps; clients resolve paths through pathmgr and get those caps back, so the static layout
- * only holds the caps every server needs at boot.
+ * Resource managers (tmpfs, fat) register their prefixes with pathmgr through `pathreg` (only
+ * they use it), passing their endpoint caps; clients resolve paths through pathmgr and get those
+ * caps back, so the static layout only holds the caps every server needs at boot. (The working
+ * resource managers are in personality-posix/, tested by examples/posix.)
  *
  * For now this is a description only: it checks, generates and is golden-tested, but its
  * servers' sources come with the personality and driver work, so `neptune-gen build` reports
@@ -26,7 +27,7 @@ export default defineSystem({
     memoryRegion({ name: "klog", size: "64K" }),
   ],
   servers: [
-    server({ name: "pathmgr", serves: ["pathmgr"], priority: 180, deferredReplies: 8 }),
+    server({ name: "pathmgr", serves: ["pathmgr", "pathreg"], priority: 180, deferredReplies: 8 }),
     server({
       name: "procmgr",
       serves: ["procmgr"],
@@ -35,11 +36,11 @@ export default defineSystem({
       spawn: { maxProcesses: 32, memory: "32M" },
       restart: { policy: "on-fault", maxRestarts: 3 },
     }),
-    server({ name: "tmpfs", serves: ["fs"], uses: ["pathmgr"], priority: 150, heap: "4M" }),
+    server({ name: "tmpfs", serves: ["fs"], uses: ["pathreg"], priority: 150, heap: "4M" }),
     server({
       name: "fat",
       serves: ["fs"],
-      uses: ["pathmgr", "blockdev"],
+      uses: ["pathreg", "blockdev"],
       priority: 150,
       heap: "1M",
       restart: "always",

@@ -8,6 +8,12 @@
  * edits the servers array in place, keeping the file's formatting). The result builds and
  * boots without further edits. Nothing is overwritten: an existing file is an error.
  * The three files come from handlebars templates in codegen/templates/scaffold/.
+ *
+ * `neptune-gen new server --resmgr NAME`: a resource manager of the POSIX personality instead —
+ * no IDL file (it serves idl/fs.idl), a main.c over the resource-manager library
+ * (personality-posix/lib/resmgr) that registers /NAME with the pathname manager and serves one
+ * read-only file, and `server({ name: "NAME", serves: ["fs"], uses: ["pathreg"], connections: 4 })`;
+ * a system with no server serving pathreg also gets personality-posix's pathmgr.
  */
 
 import { access, mkdir, readFile, writeFile, stat } from "node:fs/promises";
@@ -18,6 +24,7 @@ import { cNameProblem } from "../model/cnames.ts";
 import { displayPath } from "../compile.ts";
 import type { GeneratedFile } from "../emit/files.ts";
 import { render } from "../emit/template.ts";
+import { PROJECT_ROOT } from "../build/workspace.ts";
 
 export interface NewServerResult {
   written: string[];
@@ -53,18 +60,27 @@ export function scaffoldFiles(name: string, idlDir: string): GeneratedFile[] {
   ];
 }
 
+/** The files `new server --resmgr NAME` writes, relative to system.ts's folder. */
+export function resmgrScaffoldFiles(name: string): GeneratedFile[] {
+  return [
+    { path: `servers/${name}/main.c`, text: render("scaffold/resmgr-main.c.hbs", { name, upper: name.toUpperCase() }) },
+    { path: `servers/${name}/CMakeLists.txt`, text: render("scaffold/resmgr-CMakeLists.txt.hbs", { name }) },
+  ];
+}
+
 /**
- * Appends an element after the array's last one, as a person would: same indentation, and a
+ * Appends elements after the array's last one, as a person would: same indentation, and a
  * trailing comma if the array has one.
  */
-function insertServer(text: string, arr: ArrayLiteralExpression, element: string, insert: (pos: number, t: string) => void): void {
+function insertServer(text: string, arr: ArrayLiteralExpression, elements: string[], insert: (pos: number, t: string) => void): void {
   const last = arr.getElements().at(-1);
   if (!last) {
-    insert(arr.getStart() + 1, `\n    ${element},\n  `);
+    insert(arr.getStart() + 1, `\n    ${elements.join(",\n    ")},\n  `);
     return;
   }
   const lineStart = text.lastIndexOf("\n", last.getStart()) + 1;
   const indent = /^\s*/.exec(text.slice(lineStart))![0];
+  const element = elements.join(`,\n${indent}`);
   const after = text.slice(last.getEnd(), arr.getEnd() - 1);
   const comma = after.indexOf(",");
   if (comma >= 0) insert(last.getEnd() + comma + 1, `\n${indent}${element},`);
@@ -86,7 +102,12 @@ async function idlDir(systemFile: string, spec: ObjectLiteralExpression): Promis
   return path.resolve(base, "idl");
 }
 
-export async function newServer(systemFile: string, name: string, bag: DiagnosticBag): Promise<NewServerResult | undefined> {
+export interface NewServerOptions {
+  /** A resource manager of the POSIX personality (fs.idl, registered at /NAME) instead of a new interface. */
+  resmgr?: boolean;
+}
+
+export async function newServer(systemFile: string, name: string, bag: DiagnosticBag, opts: NewServerOptions = {}): Promise<NewServerResult | undefined> {
   const problem = cNameProblem(name);
   if (problem) {
     bag.error(undefined, `cannot name a server '${name}': ${problem}`, "server names are C identifiers: letters, digits and '_'");
@@ -126,7 +147,8 @@ export async function newServer(systemFile: string, name: string, bag: Diagnosti
 
   const base = path.dirname(systemFile);
   const idlRel = path.relative(base, await idlDir(systemFile, spec)) || ".";
-  const files: [string, string][] = scaffoldFiles(name, idlRel.split(path.sep).join("/")).map((f) => [path.join(base, f.path), f.text]);
+  const scaffold = opts.resmgr ? resmgrScaffoldFiles(name) : scaffoldFiles(name, idlRel.split(path.sep).join("/"));
+  const files: [string, string][] = scaffold.map((f) => [path.join(base, f.path), f.text]);
   for (const [p] of files) {
     if (await exists(p)) {
       bag.error(undefined, `${displayPath(p)} already exists`, "remove it or pick another name; nothing was written");
@@ -134,7 +156,13 @@ export async function newServer(systemFile: string, name: string, bag: Diagnosti
   }
   if (bag.hasErrors) return undefined;
 
-  insertServer(src.getFullText(), servers, `server({ name: "${name}", serves: ["${name}"] })`, (pos, t) => src.insertText(pos, t));
+  const entries = [opts.resmgr ? `server({ name: "${name}", serves: ["fs"], uses: ["pathreg"], connections: 4 })` : `server({ name: "${name}", serves: ["${name}"] })`];
+  if (opts.resmgr && !servers.getElements().some((e) => /serves:\s*\[[^\]]*["'`]pathreg["'`]/.test(e.getText()))) {
+    // Registering needs a pathname manager: personality-posix's, from where neptune-gen lives.
+    const dir = path.relative(base, path.join(PROJECT_ROOT, "personality-posix/pathmgr")).split(path.sep).join("/");
+    entries.unshift(`server({ name: "pathmgr", src: "${dir}", serves: ["pathmgr", "pathreg"], priority: 180, cnodeBits: 8 })`);
+  }
+  insertServer(src.getFullText(), servers, entries, (pos, t) => src.insertText(pos, t));
   const imp = src.getImportDeclaration((d) => d.getModuleSpecifierValue() === "neptune-gen");
   if (imp && !imp.getNamedImports().some((n) => n.getName() === "server")) imp.addNamedImport("server");
 

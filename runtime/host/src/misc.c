@@ -40,8 +40,9 @@ void ng_server_init(ng_server_t *s, ng_cptr_t ep, ng_cptr_t recv_slot,
     ng_host_kernel_enter(t);
     t->recv_slot = recv_slot;
     ng_host_slot_t *slot = ng_host_lookup(t, ep);
-    if (slot && slot->obj && slot->obj->type == NG_HOST_OBJ_ENDPOINT) {
-        /* This thread now serves the endpoint: a restarted server revives it. */
+    if (slot && slot->obj && slot->obj->type == NG_HOST_OBJ_ENDPOINT && (slot->rights & NG_HOST_RIGHT_READ)) {
+        /* This thread now serves the endpoint: a restarted server revives it. A cap without Read
+         * serves nothing (its receive faults, as on seL4) and leaves the endpoint to its server. */
         slot->obj->owner = t;
         slot->obj->dead = 0;
     }
@@ -93,6 +94,24 @@ int ng_cap_mint(ng_cptr_t from, ng_cptr_t to, ng_badge_t badge)
         (src->obj->type == NG_HOST_OBJ_ENDPOINT || src->obj->type == NG_HOST_OBJ_NOTIFICATION)) {
         *dst = *src;
         dst->badge = badge;
+        err = NG_OK;
+    }
+    ng_host_kernel_exit(t);
+    return err;
+}
+
+/* seL4_CNode_Mint of an unbadged endpoint cap with a badge and without Read (send only). */
+int ng_cap_mint_send(ng_cptr_t from, ng_cptr_t to, ng_badge_t badge)
+{
+    ng_host_thread_t *t = ng_host_current("ng_cap_mint_send");
+    int err = NG_EIPC;
+    ng_host_kernel_enter(t);
+    ng_host_slot_t *src = ng_host_lookup(t, from);
+    ng_host_slot_t *dst = ng_host_lookup(t, to);
+    if (src && dst && src != dst && src->obj && !dst->obj && src->badge == 0 && src->obj->type == NG_HOST_OBJ_ENDPOINT) {
+        *dst = *src;
+        dst->badge = badge;
+        dst->rights &= ~(unsigned)NG_HOST_RIGHT_READ;
         err = NG_OK;
     }
     ng_host_kernel_exit(t);

@@ -39,6 +39,11 @@
  *       into the empty slot `to` (seL4_CNode_Mint). How a server names run-time connections:
  *       it mints caps of its own endpoint with badges from <server>_DYNAMIC_BADGE_BASE up.
  *       NG_EIPC if `from` is empty or already badged, or `to` is occupied.
+ *   int ng_cap_mint_send(ng_cptr_t from, ng_cptr_t to, ng_badge_t badge);
+ *       As ng_cap_mint for an unbadged endpoint cap, but the copy has no Read right: it can call
+ *       and send (with Grant and GrantReply) but never receive on the endpoint. What a server
+ *       hands to clients it does not know (the POSIX resource managers' public caps).
+ *       NG_EIPC also if `from` is not an endpoint.
  *   int ng_cap_revoke(ng_cptr_t slot);
  *       Delete every cap derived from the one in `slot` (the copies a server's clients got of a
  *       cap it minted), keeping that one (seL4_CNode_Revoke). The host test bench keeps no

@@ -122,6 +122,22 @@ int main(void)
     CHECK_EQ(ng_host_thread_join(st), 0);
     ng_msg_start(&m, LABEL_ADD);
     CHECK_EQ(ng_call(SLOT_EP, &m), NG_EIPC); /* its endpoint is dead */
+
+    /* ng_cap_mint_send: a badged copy without Read (a holder can call, never receive). */
+    const unsigned all = NG_HOST_RIGHT_READ | NG_HOST_RIGHT_WRITE | NG_HOST_RIGHT_GRANT | NG_HOST_RIGHT_GRANT_REPLY;
+    ng_host_object_t *ntfn = ng_host_object_new(NG_HOST_OBJ_NOTIFICATION), *obj = NULL;
+    CHECK_EQ(ng_host_cap_mint(c1, 9, ep, 0, all), NG_OK);
+    CHECK_EQ(ng_host_cap_mint(c1, 12, ntfn, 0, all), NG_OK);
+    CHECK_EQ(ng_cap_mint_send(9, 10, 0x77), NG_OK);
+    ng_badge_t badge = 0;
+    unsigned rights = 0;
+    CHECK(ng_host_cap_query(c1, 10, &obj, &badge, &rights) && obj == ep && badge == 0x77);
+    CHECK_EQ(rights, all & ~(unsigned)NG_HOST_RIGHT_READ);
+    CHECK_EQ(ng_cap_mint_send(SLOT_EP, 11, 5), NG_EIPC); /* already badged */
+    CHECK_EQ(ng_cap_mint_send(12, 11, 5), NG_EIPC);      /* not an endpoint */
+    CHECK_EQ(ng_cap_mint_send(9, 10, 5), NG_EIPC);       /* occupied */
+    CHECK_EQ(ng_cap_mint(9, 11, 5), NG_OK);              /* ng_cap_mint keeps every right */
+    CHECK(ng_host_cap_query(c1, 11, NULL, NULL, &rights) && rights == all);
     puts("PASS call_badge");
     return 0;
 }

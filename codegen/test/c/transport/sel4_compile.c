@@ -50,6 +50,10 @@ void exercise_server(ng_cptr_t ep, ng_cptr_t recv, ng_cptr_t keep)
         if (m.ncaps > 0 && m.caps[0] != 0) {
             (void)ng_cap_move(&s, m.caps[0], keep);
         }
+        if (badge == 3) { /* a client's cap of our own endpoint, then a send-only one */
+            (void)ng_cap_mint(ep, keep + 1, 0x10001);
+            (void)ng_cap_mint_send(ep, keep + 2, 0x10002);
+        }
         ng_recv_done(&s, &m);
         if (badge == 2 && !have_saved && ng_reply_save(&s, &saved) == NG_OK) {
             have_saved = 1;

@@ -44,6 +44,7 @@ void ng_signal(ng_cptr_t ntfn);
 ng_word_t ng_wait(ng_cptr_t ntfn);
 int ng_cap_delete(ng_cptr_t slot);
 int ng_cap_mint(ng_cptr_t from, ng_cptr_t to, ng_badge_t badge);
+int ng_cap_mint_send(ng_cptr_t from, ng_cptr_t to, ng_badge_t badge);
 /* No derivation tree on the host: nothing to revoke (see <neptune/ipc.h>). */
 static inline int ng_cap_revoke(ng_cptr_t slot)
 {

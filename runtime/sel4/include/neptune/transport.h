@@ -293,6 +293,16 @@ static inline int ng_cap_mint(ng_cptr_t from, ng_cptr_t to, ng_badge_t badge)
                : NG_EIPC;
 }
 
+static inline int ng_cap_mint_send(ng_cptr_t from, ng_cptr_t to, ng_badge_t badge)
+{
+    /* Write, Grant, GrantReply; no Read: a holder can call, never receive. Minting a
+     * notification with these rights would be useless, not harmful (no Read: no wait). */
+    return seL4_CNode_Mint(NG_SEL4_CNODE, to, NG_SEL4_CNODE_DEPTH, NG_SEL4_CNODE, from,
+                           NG_SEL4_CNODE_DEPTH, seL4_CapRights_new(1, 1, 0, 1), badge) == seL4_NoError
+               ? NG_OK
+               : NG_EIPC;
+}
+
 static inline int ng_cap_revoke(ng_cptr_t slot)
 {
     return seL4_CNode_Revoke(NG_SEL4_CNODE, slot, NG_SEL4_CNODE_DEPTH) == seL4_NoError ? NG_OK

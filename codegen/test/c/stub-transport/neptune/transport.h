@@ -141,6 +141,11 @@ static inline int ng_cap_mint(ng_cptr_t from, ng_cptr_t to, ng_badge_t badge)
     return NG_OK;
 }
 
+static inline int ng_cap_mint_send(ng_cptr_t from, ng_cptr_t to, ng_badge_t badge)
+{
+    return ng_cap_mint(from, to, badge);
+}
+
 static inline int ng_cap_revoke(ng_cptr_t slot)
 {
     (void)slot;

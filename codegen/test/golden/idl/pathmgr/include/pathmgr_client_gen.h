@@ -16,54 +16,13 @@ typedef struct pathmgr_client {
 } pathmgr_client_t;
 
 /**
- * Registers `prefix`, served on `ep` (a badged endpoint of the caller's own server
- * endpoint, which the pathname manager hands to every client that resolves into it).
- * Named `register_prefix` because `register` is a C keyword.
+ * Longest-prefix match of an absolute path, on '/'-component boundaries. Returns the
+ * resource manager's endpoint (a cap that only opens connections), the path below the
+ * matched prefix (without a leading '/') and the registration's id. Several managers may
+ * stack on one prefix (union): `after` 0 gives the first candidate, `after` = a returned
+ * id the next one (longer prefixes first; on one prefix, the latest registration first).
  */
-static inline int pathmgr_register_prefix(const pathmgr_client_t *c, ng_str_t prefix, pathmgr_prefix_kind_t kind, ng_cptr_t ep, uint32_t *id)
-{
-    ng_msg_t m;
-    pathmgr_register_prefix_req_t req;
-    pathmgr_register_prefix_rep_t rep;
-    int err;
-
-    req.prefix = prefix;
-    req.kind = kind;
-    req.ep = ep;
-    ng_msg_start(&m, PATHMGR_REGISTER_PREFIX_LABEL);
-    err = pathmgr_register_prefix_req_encode(&m, &req);
-    if (err != NG_OK) return err;
-    err = ng_call(c->ep, &m);
-    if (err != NG_OK) return err;
-    err = pathmgr_register_prefix_rep_decode(&m, &rep);
-    if (err != NG_OK) return err;
-    if (id != NULL) *id = rep.id;
-    return NG_OK;
-}
-
-/** Removes a registration made by the caller. */
-static inline int pathmgr_unregister_prefix(const pathmgr_client_t *c, uint32_t id)
-{
-    ng_msg_t m;
-    pathmgr_unregister_prefix_req_t req;
-    int err;
-
-    req.id = id;
-    ng_msg_start(&m, PATHMGR_UNREGISTER_PREFIX_LABEL);
-    err = pathmgr_unregister_prefix_req_encode(&m, &req);
-    if (err != NG_OK) return err;
-    err = ng_call(c->ep, &m);
-    if (err != NG_OK) return err;
-    err = pathmgr_unregister_prefix_rep_decode(&m);
-    if (err != NG_OK) return err;
-    return NG_OK;
-}
-
-/**
- * Longest-prefix match of an absolute path. Returns the resource manager's endpoint and
- * the path below the matched prefix (without a leading '/').
- */
-static inline int pathmgr_resolve(const pathmgr_client_t *c, ng_str_t path, ng_cptr_t *server, ng_str_t *rest, pathmgr_prefix_kind_t *kind, uint32_t *id)
+static inline int pathmgr_resolve(const pathmgr_client_t *c, ng_str_t path, uint32_t after, ng_cptr_t *server, ng_str_t *rest, pathmgr_prefix_kind_t *kind, uint32_t *id)
 {
     ng_msg_t m;
     pathmgr_resolve_req_t req;
@@ -71,6 +30,7 @@ static inline int pathmgr_resolve(const pathmgr_client_t *c, ng_str_t path, ng_c
     int err;
 
     req.path = path;
+    req.after = after;
     ng_msg_start(&m, PATHMGR_RESOLVE_LABEL);
     err = pathmgr_resolve_req_encode(&m, &req);
     if (err != NG_OK) return err;

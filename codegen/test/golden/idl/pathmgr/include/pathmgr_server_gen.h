@@ -8,100 +8,16 @@
 /** Handlers of pathmgr; a NULL handler answers NG_ENOSYS. */
 typedef struct pathmgr_ops {
     /**
-     * Registers `prefix`, served on `ep` (a badged endpoint of the caller's own server
-     * endpoint, which the pathname manager hands to every client that resolves into it).
-     * Named `register_prefix` because `register` is a C keyword.
-     */
-    int (*register_prefix)(void *ctx, ng_call_t *call, const pathmgr_register_prefix_req_t *req, pathmgr_register_prefix_rep_t *rep);
-    /** Removes a registration made by the caller. */
-    int (*unregister_prefix)(void *ctx, ng_call_t *call, const pathmgr_unregister_prefix_req_t *req);
-    /**
-     * Longest-prefix match of an absolute path. Returns the resource manager's endpoint and
-     * the path below the matched prefix (without a leading '/').
+     * Longest-prefix match of an absolute path, on '/'-component boundaries. Returns the
+     * resource manager's endpoint (a cap that only opens connections), the path below the
+     * matched prefix (without a leading '/') and the registration's id. Several managers may
+     * stack on one prefix (union): `after` 0 gives the first candidate, `after` = a returned
+     * id the next one (longer prefixes first; on one prefix, the latest registration first).
      */
     int (*resolve)(void *ctx, ng_call_t *call, const pathmgr_resolve_req_t *req, pathmgr_resolve_rep_t *rep);
     /** Lists the table, one entry per call starting at `index`; `more` is false after the last. */
     int (*list)(void *ctx, ng_call_t *call, const pathmgr_list_req_t *req, pathmgr_list_rep_t *rep);
 } pathmgr_ops_t;
-
-static inline int pathmgr_register_prefix_raises(int err)
-{
-    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
-    switch (err) {
-        case PATHMGR_ERR_EXISTS:
-        case PATHMGR_ERR_BAD_PREFIX:
-        case PATHMGR_ERR_TABLE_FULL:
-            return 1;
-        default:
-            return 0;
-    }
-}
-
-static inline int pathmgr_register_prefix_dispatch(const pathmgr_ops_t *ops, void *ctx, ng_call_t *call)
-{
-    ng_msg_t *m = call->msg;
-    pathmgr_register_prefix_req_t req;
-    pathmgr_register_prefix_rep_t rep;
-    int err;
-
-    if (ops->register_prefix == NULL) {
-        ng_msg_set_error(m, NG_ENOSYS);
-        return NG_DISPATCH_REPLY;
-    }
-    err = pathmgr_register_prefix_req_decode(m, &req);
-    /* A received cap of another kind than declared is a malformed request. */
-    if (err == NG_OK && !(ng_cap_is(req.ep, NG_CAP_ENDPOINT))) err = NG_EBADMSG;
-    if (err == NG_OK) {
-        memset(&rep, 0, sizeof(rep));
-        err = ops->register_prefix(ctx, call, &req, &rep);
-        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
-        if (err == NG_OK) {
-            if (pathmgr_register_prefix_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
-            err = NG_EINTERNAL;
-        } else if (!pathmgr_register_prefix_raises(err)) {
-            err = NG_EINTERNAL;
-        }
-    }
-    ng_msg_set_error(m, err);
-    return NG_DISPATCH_REPLY;
-}
-
-static inline int pathmgr_unregister_prefix_raises(int err)
-{
-    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
-    switch (err) {
-        case PATHMGR_ERR_NOT_FOUND:
-        case PATHMGR_ERR_NOT_OWNER:
-            return 1;
-        default:
-            return 0;
-    }
-}
-
-static inline int pathmgr_unregister_prefix_dispatch(const pathmgr_ops_t *ops, void *ctx, ng_call_t *call)
-{
-    ng_msg_t *m = call->msg;
-    pathmgr_unregister_prefix_req_t req;
-    int err;
-
-    if (ops->unregister_prefix == NULL) {
-        ng_msg_set_error(m, NG_ENOSYS);
-        return NG_DISPATCH_REPLY;
-    }
-    err = pathmgr_unregister_prefix_req_decode(m, &req);
-    if (err == NG_OK) {
-        err = ops->unregister_prefix(ctx, call, &req);
-        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
-        if (err == NG_OK) {
-            if (pathmgr_unregister_prefix_rep_encode(m) == NG_OK) return NG_DISPATCH_REPLY;
-            err = NG_EINTERNAL;
-        } else if (!pathmgr_unregister_prefix_raises(err)) {
-            err = NG_EINTERNAL;
-        }
-    }
-    ng_msg_set_error(m, err);
-    return NG_DISPATCH_REPLY;
-}
 
 static inline int pathmgr_resolve_raises(int err)
 {
@@ -191,10 +107,6 @@ static inline int pathmgr_list_dispatch(const pathmgr_ops_t *ops, void *ctx, ng_
 static inline int pathmgr_dispatch(const pathmgr_ops_t *ops, void *ctx, ng_call_t *call)
 {
     switch (call->msg->label) {
-        case PATHMGR_REGISTER_PREFIX_LABEL:
-            return pathmgr_register_prefix_dispatch(ops, ctx, call);
-        case PATHMGR_UNREGISTER_PREFIX_LABEL:
-            return pathmgr_unregister_prefix_dispatch(ops, ctx, call);
         case PATHMGR_RESOLVE_LABEL:
             return pathmgr_resolve_dispatch(ops, ctx, call);
         case PATHMGR_LIST_LABEL:
@@ -202,34 +114,6 @@ static inline int pathmgr_dispatch(const pathmgr_ops_t *ops, void *ctx, ng_call_
         default:
             return NG_DISPATCH_NONE;
     }
-}
-
-/** Answer a deferred pathmgr.register_prefix: err = NG_OK sends *rep, anything else that error. */
-static inline int pathmgr_register_prefix_reply(ng_server_t *s, ng_reply_t r, int err, const pathmgr_register_prefix_rep_t *rep)
-{
-    ng_msg_t m;
-    ng_msg_start(&m, NG_OK);
-    if (err == NG_OK) {
-        if (pathmgr_register_prefix_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
-    } else if (!pathmgr_register_prefix_raises(err)) {
-        err = NG_EINTERNAL;
-    }
-    if (err != NG_OK) ng_msg_set_error(&m, err);
-    return ng_reply_send(s, r, &m);
-}
-
-/** Answer a deferred pathmgr.unregister_prefix: err = NG_OK sends an empty reply, anything else that error. */
-static inline int pathmgr_unregister_prefix_reply(ng_server_t *s, ng_reply_t r, int err)
-{
-    ng_msg_t m;
-    ng_msg_start(&m, NG_OK);
-    if (err == NG_OK) {
-        if (pathmgr_unregister_prefix_rep_encode(&m) != NG_OK) err = NG_EINTERNAL;
-    } else if (!pathmgr_unregister_prefix_raises(err)) {
-        err = NG_EINTERNAL;
-    }
-    if (err != NG_OK) ng_msg_set_error(&m, err);
-    return ng_reply_send(s, r, &m);
 }
 
 /** Answer a deferred pathmgr.resolve: err = NG_OK sends *rep, anything else that error. */

@@ -52,7 +52,7 @@ static const rs_object_t rs_objects[] = {
 
 /* pathmgr: CNode of 6 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_pathmgr[] = {
-    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 4u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* PATHMGR_CAP_EP: receive pathmgr requests (5 client badges) */
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 4u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* PATHMGR_CAP_EP: receive pathmgr, pathreg requests (5 client badges) */
     { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 28u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* PATHMGR_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
     { .slot = 10u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* PATHMGR_CAP_RECV: empty: a received cap lands here */
     { .slot = 11u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* PATHMGR_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
@@ -116,7 +116,7 @@ static const rs_cap_t rs_caps_fat[] = {
     { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 2u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* FAT_CAP_EP: receive fs requests (1 client badge) */
     { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 26u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* FAT_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
     { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 10u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_BLOCKDEV: call blockdev on virtio_blk (badge 1 names fat to virtio_blk) */
-    { .slot = 11u, .kind = RS_SLOT_USE_EP, .object = 4u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_PATHMGR: call pathmgr on pathmgr (badge 1 names fat to pathmgr) */
+    { .slot = 11u, .kind = RS_SLOT_USE_EP, .object = 4u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_PATHREG: call pathreg on pathmgr (badge 1 names fat to pathmgr) */
     { .slot = 12u, .kind = RS_SLOT_ROOT_EP, .object = 6u, .badge = 0x1000001u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_ROOT: root server shared-memory service (badge 0x1000001) */
     { .slot = 13u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_RECV: empty: a received cap lands here */
     { .slot = 14u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
@@ -190,7 +190,7 @@ static const rs_cap_t rs_caps_ntexec[] = {
     { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 3u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* NTEXEC_CAP_EP: receive ntexec requests (0 client badges) */
     { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 27u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* NTEXEC_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
     { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 2u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_FATFS: call fs on fat (badge 1 names ntexec to fat) */
-    { .slot = 11u, .kind = RS_SLOT_USE_EP, .object = 4u, .badge = 0x2u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_PATHMGR: call pathmgr on pathmgr (badge 2 names ntexec to pathmgr) */
+    { .slot = 11u, .kind = RS_SLOT_USE_EP, .object = 4u, .badge = 0x2u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_PATHMGR: call pathmgr on pathmgr (badge 2 names ntexec to pathmgr) */
     { .slot = 12u, .kind = RS_SLOT_USE_EP, .object = 7u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_SERIAL: call serial on serial (badge 1 names ntexec to serial) */
     { .slot = 13u, .kind = RS_SLOT_USE_EP, .object = 8u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_TIMER: call timer on timer (badge 1 names ntexec to timer) */
     { .slot = 14u, .kind = RS_SLOT_SPAWN_EP, .object = 6u, .badge = 0x1000002u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* NTEXEC_CAP_SPAWN: root server process and shared-memory services (badge 0x1000002) */
@@ -240,7 +240,7 @@ _Static_assert(48u < (1u << 7), "ntexec: its caps fit its CNode");
 static const rs_cap_t rs_caps_procmgr[] = {
     { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 5u, .rights = RS_RIGHT_READ }, /* PROCMGR_CAP_EP: receive procmgr requests (1 client badge) */
     { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 29u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* PROCMGR_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
-    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 4u, .badge = 0x3u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* PROCMGR_CAP_PATHMGR: call pathmgr on pathmgr (badge 3 names procmgr to pathmgr) */
+    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 4u, .badge = 0x3u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT_REPLY }, /* PROCMGR_CAP_PATHMGR: call pathmgr on pathmgr (badge 3 names procmgr to pathmgr) */
     { .slot = 11u, .kind = RS_SLOT_SPAWN_EP, .object = 6u, .badge = 0x1000004u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT_REPLY }, /* PROCMGR_CAP_SPAWN: root server process service (badge 0x1000004) */
     { .slot = 12u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* PROCMGR_CAP_RECV: empty: a received cap lands here */
     { .slot = 13u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* PROCMGR_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
@@ -257,7 +257,7 @@ _Static_assert(16u < (1u << 6), "procmgr: its caps fit its CNode");
 static const rs_cap_t rs_caps_tmpfs[] = {
     { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 9u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* TMPFS_CAP_EP: receive fs requests (1 client badge) */
     { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 33u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* TMPFS_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
-    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 4u, .badge = 0x5u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* TMPFS_CAP_PATHMGR: call pathmgr on pathmgr (badge 5 names tmpfs to pathmgr) */
+    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 4u, .badge = 0x5u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* TMPFS_CAP_PATHREG: call pathreg on pathmgr (badge 5 names tmpfs to pathmgr) */
     { .slot = 11u, .kind = RS_SLOT_ROOT_EP, .object = 6u, .badge = 0x1000008u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* TMPFS_CAP_ROOT: root server shared-memory service (badge 0x1000008) */
     { .slot = 12u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_RECV: empty: a received cap lands here */
     { .slot = 13u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
@@ -291,7 +291,7 @@ _Static_assert(33u < (1u << 6), "tmpfs: its caps fit its CNode");
 /* shell: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_shell[] = {
     { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 31u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* SHELL_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
-    { .slot = 9u, .kind = RS_SLOT_USE_EP, .object = 4u, .badge = 0x4u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SHELL_CAP_PATHMGR: call pathmgr on pathmgr (badge 4 names shell to pathmgr) */
+    { .slot = 9u, .kind = RS_SLOT_USE_EP, .object = 4u, .badge = 0x4u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT_REPLY }, /* SHELL_CAP_PATHMGR: call pathmgr on pathmgr (badge 4 names shell to pathmgr) */
     { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 5u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SHELL_CAP_PROCMGR: call procmgr on procmgr (badge 1 names shell to procmgr) */
     { .slot = 11u, .kind = RS_SLOT_USE_EP, .object = 7u, .badge = 0x2u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SHELL_CAP_SERIAL: call serial on serial (badge 2 names shell to serial) */
     { .slot = 12u, .kind = RS_SLOT_USE_EP, .object = 8u, .badge = 0x2u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SHELL_CAP_TIMER: call timer on timer (badge 2 names shell to timer) */

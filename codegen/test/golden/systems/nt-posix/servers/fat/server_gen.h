@@ -10,7 +10,7 @@
 #include <fs_server_gen.h>
 #include <rootmem_client_gen.h>
 #include <blockdev_client_gen.h>
-#include <pathmgr_client_gen.h>
+#include <pathreg_client_gen.h>
 
 /* CSpace: 64 slots (a slot's number is its cptr). */
 #define FAT_CNODE_BITS 6
@@ -25,7 +25,7 @@
 #define FAT_CAP_EP 8u /* receive fs requests (1 client badge) */
 #define FAT_CAP_NTFN 9u /* own notification, bound to its TCB (signals; can be handed out) */
 #define FAT_CAP_BLOCKDEV 10u /* call blockdev on virtio_blk (badge 1 names fat to virtio_blk) */
-#define FAT_CAP_PATHMGR 11u /* call pathmgr on pathmgr (badge 1 names fat to pathmgr) */
+#define FAT_CAP_PATHREG 11u /* call pathreg on pathmgr (badge 1 names fat to pathmgr) */
 #define FAT_CAP_ROOT 12u /* root server shared-memory service (badge 0x1000001) */
 #define FAT_CAP_RECV 13u /* empty: a received cap lands here */
 #define FAT_CAP_REPLY_0 14u /* empty: a saved reply cap (deferred reply) */
@@ -66,10 +66,10 @@ _Static_assert(FAT_CAP_CONN_OBJ_7 < (1ul << FAT_CNODE_BITS), "fat: its slots do 
 #define FAT_DYNAMIC_BADGE_BASE 0x10000u /* badges minted at run time start here */
 #define FAT_NTFN_BADGE_MARK 0x8000000u /* set in every notification badge */
 
-/** Calls pathmgr on pathmgr. */
-static inline pathmgr_client_t fat_use_pathmgr(void)
+/** Calls pathreg on pathmgr. */
+static inline pathreg_client_t fat_use_pathreg(void)
 {
-    pathmgr_client_t c = { FAT_CAP_PATHMGR, NULL, 0 };
+    pathreg_client_t c = { FAT_CAP_PATHREG, NULL, 0 };
     return c;
 }
 

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <neptune/ipc.h>
 #include <pathmgr_server_gen.h>
+#include <pathreg_server_gen.h>
 
 /* CSpace: 64 slots (a slot's number is its cptr). */
 #define PATHMGR_CNODE_BITS 6
@@ -19,7 +20,7 @@
 #define PATHMGR_CAP_TCB 5u /* own TCB: empty (not granted) */
 #define PATHMGR_CAP_SCHED_CONTEXT 6u /* scheduling context: empty (not granted) */
 #define PATHMGR_CAP_REPLY_OBJ 7u /* reply object: empty (not granted) */
-#define PATHMGR_CAP_EP 8u /* receive pathmgr requests (5 client badges) */
+#define PATHMGR_CAP_EP 8u /* receive pathmgr, pathreg requests (5 client badges) */
 #define PATHMGR_CAP_NTFN 9u /* own notification, bound to its TCB (signals; can be handed out) */
 #define PATHMGR_CAP_RECV 10u /* empty: a received cap lands here */
 #define PATHMGR_CAP_REPLY_0 11u /* empty: a saved reply cap (deferred reply) */
@@ -39,17 +40,18 @@ _Static_assert(PATHMGR_CAP_REPLY_7 < (1ul << PATHMGR_CNODE_BITS), "pathmgr: its 
 #define PATHMGR_VADDR_HEAP_SIZE 0x10000ul
 
 /* Badges on this server's endpoint: call->badge names the client and interface. */
-#define PATHMGR_BADGE_FAT_PATHMGR 1u /* fat calls pathmgr */
+#define PATHMGR_BADGE_FAT_PATHREG 1u /* fat calls pathreg */
 #define PATHMGR_BADGE_NTEXEC_PATHMGR 2u /* ntexec calls pathmgr */
 #define PATHMGR_BADGE_PROCMGR_PATHMGR 3u /* procmgr calls pathmgr */
 #define PATHMGR_BADGE_SHELL_PATHMGR 4u /* shell calls pathmgr */
-#define PATHMGR_BADGE_TMPFS_PATHMGR 5u /* tmpfs calls pathmgr */
+#define PATHMGR_BADGE_TMPFS_PATHREG 5u /* tmpfs calls pathreg */
 #define PATHMGR_DYNAMIC_BADGE_BASE 0x10000u /* badges minted at run time start here */
 #define PATHMGR_NTFN_BADGE_MARK 0x8000000u /* set in every notification badge */
 
 /** Handlers of every interface pathmgr serves; a NULL table answers NG_ENOSYS. */
 typedef struct pathmgr_server_ops {
     const pathmgr_ops_t *pathmgr;
+    const pathreg_ops_t *pathreg;
     /** A signal on the bound notification (IRQs, notifying servers): the badge bits without the mark. */
     void (*notify)(void *ctx, ng_badge_t bits);
 } pathmgr_server_ops_t;
@@ -76,15 +78,17 @@ static inline int pathmgr_server_dispatch(const pathmgr_server_ops_t *ops, void 
 {
     int r = NG_DISPATCH_NONE;
     switch (call->badge) {
-        case PATHMGR_BADGE_FAT_PATHMGR:
         case PATHMGR_BADGE_NTEXEC_PATHMGR:
         case PATHMGR_BADGE_PROCMGR_PATHMGR:
         case PATHMGR_BADGE_SHELL_PATHMGR:
-        case PATHMGR_BADGE_TMPFS_PATHMGR:
             return ops->pathmgr != NULL ? pathmgr_dispatch(ops->pathmgr, ctx, call) : NG_DISPATCH_NONE;
+        case PATHMGR_BADGE_FAT_PATHREG:
+        case PATHMGR_BADGE_TMPFS_PATHREG:
+            return ops->pathreg != NULL ? pathreg_dispatch(ops->pathreg, ctx, call) : NG_DISPATCH_NONE;
         default:
             if (call->badge < PATHMGR_DYNAMIC_BADGE_BASE) return NG_DISPATCH_NONE;
             if (r == NG_DISPATCH_NONE) r = ops->pathmgr != NULL ? pathmgr_dispatch(ops->pathmgr, ctx, call) : NG_DISPATCH_NONE;
+            if (r == NG_DISPATCH_NONE) r = ops->pathreg != NULL ? pathreg_dispatch(ops->pathreg, ctx, call) : NG_DISPATCH_NONE;
             return r;
     }
 }
@@ -112,7 +116,7 @@ static __attribute__((noinline, unused)) int pathmgr_serve_generic(ng_server_t *
 }
 
 /**
- * pathmgr's receive loop over pathmgr. Never returns. Scalar-only methods
+ * pathmgr's receive loop over pathmgr, pathreg. Never returns. Scalar-only methods
  * take the register fast path: their handlers get call->msg == NULL.
  */
 static inline __attribute__((always_inline)) void pathmgr_serve(ng_server_t *s, const pathmgr_server_ops_t *ops, void *ctx)
@@ -130,25 +134,44 @@ static inline __attribute__((always_inline)) void pathmgr_serve(ng_server_t *s, 
             tag = ng_recv_fast(s, w, &badge);
             continue;
         }
-        /* pathmgr: fast path for unregister_prefix */
-        if (badge == PATHMGR_BADGE_FAT_PATHMGR || badge == PATHMGR_BADGE_NTEXEC_PATHMGR || badge == PATHMGR_BADGE_PROCMGR_PATHMGR || badge == PATHMGR_BADGE_SHELL_PATHMGR || badge == PATHMGR_BADGE_TMPFS_PATHMGR || badge >= PATHMGR_DYNAMIC_BADGE_BASE) {
+        /* pathreg: fast path for unregister_prefix, reset */
+        if (badge == PATHMGR_BADGE_FAT_PATHREG || badge == PATHMGR_BADGE_TMPFS_PATHREG || badge >= PATHMGR_DYNAMIC_BADGE_BASE) {
             switch (tag) {
-                case NG_FAST_TAG(PATHMGR_UNREGISTER_PREFIX_LABEL, PATHMGR_UNREGISTER_PREFIX_REQ_WORDS): {
-                    pathmgr_unregister_prefix_req_t req;
-                    if (ops->pathmgr == NULL || ops->pathmgr->unregister_prefix == NULL) break;
+                case NG_FAST_TAG(PATHREG_UNREGISTER_PREFIX_LABEL, PATHREG_UNREGISTER_PREFIX_REQ_WORDS): {
+                    pathreg_unregister_prefix_req_t req;
+                    if (ops->pathreg == NULL || ops->pathreg->unregister_prefix == NULL) break;
                     if (w[0] > UINT32_MAX) break;
                     req.id = (uint32_t)w[0];
                     ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
-                    err = ops->pathmgr->unregister_prefix(ctx, &fcall, &req);
+                    err = ops->pathreg->unregister_prefix(ctx, &fcall, &req);
                     if (err == NG_OK) {
-                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, PATHMGR_UNREGISTER_PREFIX_REP_WORDS), w, &badge);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, PATHREG_UNREGISTER_PREFIX_REP_WORDS), w, &badge);
                         continue;
                     }
                     if (err == NG_DEFERRED) {
                         tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
                         continue;
                     }
-                    if (!pathmgr_unregister_prefix_raises(err)) err = NG_EINTERNAL;
+                    if (!pathreg_unregister_prefix_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
+                case NG_FAST_TAG(PATHREG_RESET_LABEL, PATHREG_RESET_REQ_WORDS): {
+                    pathreg_reset_rep_t rep;
+                    if (ops->pathreg == NULL || ops->pathreg->reset == NULL) break;
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    memset(&rep, 0, sizeof(rep));
+                    err = ops->pathreg->reset(ctx, &fcall, &rep);
+                    if (err == NG_OK) {
+                        w[0] = (ng_word_t)rep.dropped;
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, PATHREG_RESET_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
+                        continue;
+                    }
+                    if (!pathreg_reset_raises(err)) err = NG_EINTERNAL;
                     tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
                     continue;
                 }

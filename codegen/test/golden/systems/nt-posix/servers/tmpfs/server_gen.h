@@ -9,7 +9,7 @@
 #include <neptune/ipc.h>
 #include <fs_server_gen.h>
 #include <rootmem_client_gen.h>
-#include <pathmgr_client_gen.h>
+#include <pathreg_client_gen.h>
 
 /* CSpace: 64 slots (a slot's number is its cptr). */
 #define TMPFS_CNODE_BITS 6
@@ -23,7 +23,7 @@
 #define TMPFS_CAP_REPLY_OBJ 7u /* reply object: empty (not granted) */
 #define TMPFS_CAP_EP 8u /* receive fs requests (1 client badge) */
 #define TMPFS_CAP_NTFN 9u /* own notification, bound to its TCB (signals; can be handed out) */
-#define TMPFS_CAP_PATHMGR 10u /* call pathmgr on pathmgr (badge 5 names tmpfs to pathmgr) */
+#define TMPFS_CAP_PATHREG 10u /* call pathreg on pathmgr (badge 5 names tmpfs to pathmgr) */
 #define TMPFS_CAP_ROOT 11u /* root server shared-memory service (badge 0x1000008) */
 #define TMPFS_CAP_RECV 12u /* empty: a received cap lands here */
 #define TMPFS_CAP_REPLY_0 13u /* empty: a saved reply cap (deferred reply) */
@@ -62,10 +62,10 @@ _Static_assert(TMPFS_CAP_CONN_OBJ_7 < (1ul << TMPFS_CNODE_BITS), "tmpfs: its slo
 #define TMPFS_DYNAMIC_BADGE_BASE 0x10000u /* badges minted at run time start here */
 #define TMPFS_NTFN_BADGE_MARK 0x8000000u /* set in every notification badge */
 
-/** Calls pathmgr on pathmgr. */
-static inline pathmgr_client_t tmpfs_use_pathmgr(void)
+/** Calls pathreg on pathmgr. */
+static inline pathreg_client_t tmpfs_use_pathreg(void)
 {
-    pathmgr_client_t c = { TMPFS_CAP_PATHMGR, NULL, 0 };
+    pathreg_client_t c = { TMPFS_CAP_PATHREG, NULL, 0 };
     return c;
 }
 
