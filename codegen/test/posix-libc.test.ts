@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /**
  * The POSIX personality's C library layer (personality-posix/libc, examples/posix-libc): a plain
- * POSIX C program whose open/read/write/stat/opendir/fopen… reach the FAT server mounted at
- * /disk through musl's system-call hooks, and whose posix_spawn/waitpid/kill/getpid reach the
+ * POSIX C program whose open/read/write/stat/opendir/fopen… reach the FAT server at /disk (a
+ * mount of its layout), tmpfs at /tmp and devfs at /dev (found through the pathname manager;
+ * the child finds /disk there too) through musl's system-call hooks, and whose posix_spawn/waitpid/kill/getpid reach the
  * root server's process service (children: examples/posix-libc/programs).
  *
  * - host (always): the layer's path arithmetic (path.c) under ASan/UBSan; and the same program
@@ -58,6 +59,16 @@ const PTEST_CHECKS = [
   "unlink again fails with ENOENT",
   "rmdir the empty directory",
   "unlink the renamed file",
+  "/tmp: write 5000 bytes and read them back",
+  "/tmp: mkdir and stat a directory",
+  "/tmp: readdir lists t.txt and d",
+  "/tmp: rename into a directory",
+  "rename from /tmp to /disk fails with EXDEV",
+  "/tmp: unlink and rmdir",
+  "stat / is a directory",
+  "/dev/null swallows writes and reads as empty",
+  "/dev/zero reads zeros",
+  "/dev/console takes a write",
   "posix_spawn /bin/pchild",
   "waitpid: pchild exited with status 7",
   "the child wrote its own pid and its parent's into /disk",

@@ -109,6 +109,16 @@ static const char *path_of(ng_str_t s, char *buf)
     return buf;
 }
 
+static int public_badge(const ng_call_t *call)
+{
+#ifdef FAT_CAP_PATHREG
+    return call->badge == (ng_badge_t)FAT_DYNAMIC_BADGE_BASE;
+#else
+    (void)call;
+    return 0;
+#endif
+}
+
 static fat_handle_t *handle_of(ng_badge_t badge, uint32_t h)
 {
     if (h == 0 || h > MAX_HANDLES) return NULL;
@@ -168,6 +178,7 @@ static void fill_stat(const fat_node_t *n, fs_stat_t *st)
 
 static int fs_open(void *ctx, ng_call_t *call, const fs_open_req_t *req, fs_open_rep_t *rep)
 {
+    if (public_badge(call)) return NG_EDENIED;
     (void)ctx;
     char path[FS_MAX_PATH + 1];
     int err = volume();
@@ -202,6 +213,7 @@ static int fs_open(void *ctx, ng_call_t *call, const fs_open_req_t *req, fs_open
 
 static int fs_read(void *ctx, ng_call_t *call, const fs_read_req_t *req, fs_read_rep_t *rep)
 {
+    if (public_badge(call)) return NG_EDENIED;
     (void)ctx;
     fat_handle_t *h = handle_of(call->badge, req->h);
     if (!h) return FS_ERR_BAD_HANDLE;
@@ -223,6 +235,7 @@ static int fs_read(void *ctx, ng_call_t *call, const fs_read_req_t *req, fs_read
 
 static int fs_write(void *ctx, ng_call_t *call, const fs_write_req_t *req, fs_write_rep_t *rep)
 {
+    if (public_badge(call)) return NG_EDENIED;
     (void)ctx;
     fat_handle_t *h = handle_of(call->badge, req->h);
     if (!h) return FS_ERR_BAD_HANDLE;
@@ -239,6 +252,7 @@ static int fs_write(void *ctx, ng_call_t *call, const fs_write_req_t *req, fs_wr
 
 static int fs_close(void *ctx, ng_call_t *call, const fs_close_req_t *req)
 {
+    if (public_badge(call)) return NG_EDENIED;
     (void)ctx;
     fat_handle_t *h = handle_of(call->badge, req->h);
     if (!h) return FS_ERR_BAD_HANDLE;
@@ -250,6 +264,7 @@ static int fs_close(void *ctx, ng_call_t *call, const fs_close_req_t *req)
 
 static int fs_stat(void *ctx, ng_call_t *call, const fs_stat_req_t *req, fs_stat_rep_t *rep)
 {
+    if (public_badge(call)) return NG_EDENIED;
     (void)ctx;
     (void)call;
     char path[FS_MAX_PATH + 1];
@@ -264,6 +279,7 @@ static int fs_stat(void *ctx, ng_call_t *call, const fs_stat_req_t *req, fs_stat
 
 static int fs_fstat(void *ctx, ng_call_t *call, const fs_fstat_req_t *req, fs_fstat_rep_t *rep)
 {
+    if (public_badge(call)) return NG_EDENIED;
     (void)ctx;
     fat_handle_t *h = handle_of(call->badge, req->h);
     if (!h) return FS_ERR_BAD_HANDLE;
@@ -284,6 +300,7 @@ static void copy_name(char *dst, const char *src)
 
 static int fs_readdir(void *ctx, ng_call_t *call, const fs_readdir_req_t *req, fs_readdir_rep_t *rep)
 {
+    if (public_badge(call)) return NG_EDENIED;
     (void)ctx;
     fat_handle_t *h = handle_of(call->badge, req->h);
     if (!h) return FS_ERR_BAD_HANDLE;
@@ -311,6 +328,7 @@ static int fs_readdir(void *ctx, ng_call_t *call, const fs_readdir_req_t *req, f
 
 static int fs_mkdir(void *ctx, ng_call_t *call, const fs_mkdir_req_t *req)
 {
+    if (public_badge(call)) return NG_EDENIED;
     (void)ctx;
     (void)call;
     char path[FS_MAX_PATH + 1];
@@ -320,6 +338,7 @@ static int fs_mkdir(void *ctx, ng_call_t *call, const fs_mkdir_req_t *req)
 
 static int fs_unlink(void *ctx, ng_call_t *call, const fs_unlink_req_t *req)
 {
+    if (public_badge(call)) return NG_EDENIED;
     (void)ctx;
     (void)call;
     char path[FS_MAX_PATH + 1];
@@ -334,6 +353,7 @@ static int fs_unlink(void *ctx, ng_call_t *call, const fs_unlink_req_t *req)
 
 static int fs_rename(void *ctx, ng_call_t *call, const fs_rename_req_t *req)
 {
+    if (public_badge(call)) return NG_EDENIED;
     (void)ctx;
     (void)call;
     char from[FS_MAX_PATH + 1], to[FS_MAX_PATH + 1];
@@ -348,6 +368,7 @@ static int fs_rename(void *ctx, ng_call_t *call, const fs_rename_req_t *req)
 
 static int fs_truncate(void *ctx, ng_call_t *call, const fs_truncate_req_t *req)
 {
+    if (public_badge(call)) return NG_EDENIED;
     (void)ctx;
     fat_handle_t *h = handle_of(call->badge, req->h);
     if (!h) return FS_ERR_BAD_HANDLE;
@@ -362,6 +383,7 @@ static int fs_truncate(void *ctx, ng_call_t *call, const fs_truncate_req_t *req)
 
 static int fs_sync(void *ctx, ng_call_t *call)
 {
+    if (public_badge(call)) return NG_EDENIED;
     (void)ctx;
     (void)call;
     return S.mounted ? fs_error(fat_sync(&S.vol)) : NG_OK;
@@ -369,6 +391,7 @@ static int fs_sync(void *ctx, ng_call_t *call)
 
 static int fs_unmount(void *ctx, ng_call_t *call)
 {
+    if (public_badge(call)) return NG_EDENIED;
     (void)ctx;
     (void)call;
     if (!S.mounted) return NG_OK;
@@ -384,6 +407,7 @@ static int fs_unmount(void *ctx, ng_call_t *call)
 
 static int fs_cache_stats(void *ctx, ng_call_t *call, fs_cache_stats_rep_t *rep)
 {
+    if (public_badge(call)) return NG_EDENIED;
     (void)ctx;
     (void)call;
     const bcache_stats_t *st = &S.disk.cache.stats;
@@ -393,6 +417,26 @@ static int fs_cache_stats(void *ctx, ng_call_t *call, fs_cache_stats_rep_t *rep)
     rep->st.device_calls = S.disk.calls;
     return NG_OK;
 }
+
+/* Registered at /disk with the pathname manager (a system where fat uses pathreg), clients
+ * reach it through a public cap whose badge opens connections only: a request on that badge
+ * itself would share one open-file table among every client, so it is refused. */
+#ifdef FAT_CAP_PATHREG
+#include <resmgr/register.h>
+#define PUBLIC_BADGE RESMGR_PUBLIC_BADGE(FAT_DYNAMIC_BADGE_BASE)
+#define PUBLIC_SLOT FAT_SLOT_FREE_FIRST
+
+static int register_disk(void)
+{
+    pathreg_client_t reg = fat_use_pathreg();
+    uint32_t id = 0;
+    int err = resmgr_register_begin(&reg, FAT_CAP_EP_MINT, PUBLIC_SLOT, PUBLIC_BADGE);
+    if (err == NG_OK) err = resmgr_register(&reg, PUBLIC_SLOT, "/disk", PATHMGR_PREFIX_KIND_DIRECTORY, &id);
+    if (err == NG_OK) printf("fat: serving /disk (registration %u)\n", (unsigned)id);
+    else printf("fat: cannot register /disk (%d)\n", err);
+    return err;
+}
+#endif
 
 static const fs_ops_t fs_ops = {
     .open = fs_open, .read = fs_read, .write = fs_write, .close = fs_close, .stat = fs_stat, .fstat = fs_fstat,
@@ -409,6 +453,9 @@ int main(void)
 #endif
     if (fat_disk_init(&S.disk, fat_use_blockdev(), FAT_CACHE_BYTES)) return 1;
     volume(); /* a volume that does not mount now is tried again at each call */
+#ifdef FAT_CAP_PATHREG
+    if (register_disk() != NG_OK) return 1;
+#endif
     printf("fat: serving fs\n");
     fat_server_init(&S.srv);
     fat_serve(&S.srv, &ops, &S);

@@ -38,7 +38,7 @@ export default defineSystem({
     // own connection to the file system; children through posix_spawn.
     server({
       name: "pbench",
-      uses: ["fs"],
+      uses: [{ interface: "fs", server: "fat" }],
       priority: 100,
       heap: "256K",
       sharedMemory: "128K",

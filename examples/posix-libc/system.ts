@@ -4,8 +4,9 @@
  * POSIX C program — open, read, write, lseek, fstat/stat, opendir/readdir, mkdir/rmdir,
  * unlink, rename, dup/dup2, chdir/getcwd, isatty, fopen/fprintf/fgets — with no neptune call
  * in it; musl's system calls reach the layer through sel4muslcsys, which serves them from the
- * FAT file system (drivers/fat over drivers/virtio-blk) mounted at /disk. ptest also spawns
- * programs with posix_spawn, waits for them with waitpid and kills one with kill.
+ * file systems of the POSIX personality: the FAT server (drivers/fat over drivers/virtio-blk) at
+ * /disk, tmpfs at /tmp, devfs at /dev, found through the pathname manager (personality-posix/).
+ * ptest also spawns programs with posix_spawn, waits for them with waitpid and kills one.
  *
  *   neptune-gen disk create disk.img --fat 32
  *   neptune-gen run -s examples/posix-libc/system.ts --disk disk.img --expect "ptest: done"
@@ -18,6 +19,18 @@ export default defineSystem({
   platform: "qemu-arm-virt",
   idl: ["../../idl"],
   servers: [
+    driver({
+      name: "uart",
+      src: "../../drivers/pl011",
+      serves: ["serial"],
+      priority: 200,
+      devices: [{ name: "pl011", compatible: "arm,pl011", size: "4K", irq: 33 }],
+    }),
+    // The pathname manager; tmpfs at /tmp, devfs at /dev and the FAT server at /disk register
+    // with it (pathreg: only they may).
+    server({ name: "pathmgr", src: "../../personality-posix/pathmgr", serves: ["pathmgr", "pathreg"], priority: 180, cnodeBits: 8 }),
+    server({ name: "tmpfs", src: "../../personality-posix/tmpfs", serves: ["fs"], uses: ["pathreg"], priority: 150, connections: 4 }),
+    server({ name: "devfs", src: "../../personality-posix/devfs", serves: ["fs"], uses: ["pathreg", "serial"], priority: 150, connections: 4 }),
     driver({
       name: "virtio_blk",
       src: "../../drivers/virtio-blk",
@@ -34,21 +47,22 @@ export default defineSystem({
       priority: 190,
       devices: [{ name: "pl031", compatible: "arm,pl031", size: "4K", irq: 34 }],
     }),
-    server({ name: "fat", src: "../../drivers/fat", serves: ["fs"], uses: ["blockdev", "timer"], priority: 150, heap: "4M" }),
+    server({ name: "fat", src: "../../drivers/fat", serves: ["fs"], uses: ["blockdev", "timer", "pathreg"], priority: 150, heap: "4M" }),
     // A heap for musl's stdio (fopen's FILE and buffer) and opendir's DIR; shared memory for its
-    // own connection to the file system; children through posix_spawn.
+    // own connections to the file systems; children through posix_spawn. /disk is a mount of
+    // its layout (fs on fat); every other path is resolved through pathmgr.
     server({
       name: "ptest",
-      uses: ["fs"],
+      uses: [{ interface: "fs", server: "fat" }, "pathmgr"],
       priority: 100,
       heap: "256K",
-      sharedMemory: "128K",
+      sharedMemory: "512K",
       spawn: { maxProcesses: 4, memory: "8M" },
     }),
   ],
   programs: [
-    // Plain POSIX C programs ptest spawns as /bin/<name>: each gets /disk (the same use, fs).
-    program({ name: "pchild", uses: ["fs"], priority: 90 }),
+    // Plain POSIX C programs ptest spawns as /bin/<name>: each gets the pathname manager.
+    program({ name: "pchild", uses: ["pathmgr"], priority: 90, sharedMemory: "256K" }),
     program({ name: "pblock", priority: 90 }),
   ],
 });

@@ -22,7 +22,7 @@
 #define KILLED_MAX 16
 
 static struct {
-    ng_cptr_t root, ntfn;
+    ng_cptr_t root, ntfn, pathmgr;
     int can_spawn;
     const ng_posix_program_use_t *uses;
     uint32_t nuses;
@@ -39,6 +39,7 @@ void ng_proc_init(const ng_posix_config_t *cfg)
     memset(&P, 0, sizeof P);
     P.root = cfg->root;
     P.ntfn = cfg->ntfn;
+    P.pathmgr = cfg->pathmgr;
     P.can_spawn = cfg->can_spawn;
     P.uses = cfg->program_uses;
     P.nuses = cfg->nprogram_uses;
@@ -101,13 +102,19 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
     root_grant_t caps[ROOT_MAX_CAPS];
     memset(caps, 0, sizeof caps);
     uint8_t ncaps = 0;
-    for (uint32_t m = 0; ng_vfs_mount(m) != NULL; m++) {
-        const ng_posix_mount_t *mt = ng_vfs_mount(m);
-        for (uint32_t u = 0; u < P.nuses; u++) {
-            if (strcmp(P.uses[u].program, name) != 0 || strcmp(P.uses[u].use, mt->use) != 0) continue;
-            if (ncaps == ROOT_MAX_CAPS) return E2BIG;
-            caps[ncaps++] = (root_grant_t){.to = P.uses[u].slot, .from = (uint32_t)mt->cap};
+    /* The pathname manager, and each mount from the layout, go to the slot the child declares
+     * for a use of the same name (mounts the pathname manager resolved: it resolves its own). */
+    for (uint32_t u = 0; u < P.nuses; u++) {
+        if (strcmp(P.uses[u].program, name) != 0) continue;
+        ng_cptr_t from = 0;
+        if (P.pathmgr != 0 && strcmp(P.uses[u].use, "pathmgr") == 0) from = P.pathmgr;
+        for (uint32_t m = 0; from == 0 && ng_vfs_mount(m) != NULL; m++) {
+            const ng_posix_mount_t *mt = ng_vfs_mount(m);
+            if (mt->use != NULL && strcmp(P.uses[u].use, mt->use) == 0) from = mt->cap;
         }
+        if (from == 0) continue;
+        if (ncaps == ROOT_MAX_CAPS) return E2BIG;
+        caps[ncaps++] = (root_grant_t){.to = P.uses[u].slot, .from = (uint32_t)from};
     }
     root_client_t c = root();
     int32_t child = 0;

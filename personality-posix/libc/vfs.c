@@ -17,6 +17,7 @@
 #include <neptune/posix.h>
 
 #include "fs_client_gen.h"
+#include "pathmgr_client_gen.h"
 #include "rootmem_client_gen.h"
 #include "vfs.h"
 #include "vfs_calls.h"
@@ -41,11 +42,21 @@ typedef struct {
     ng_cptr_t obj; /* the connection's shared-memory object (0: the layout's buffer) */
 } path_t;
 
+/* Mounts: the layout's (static) first, then the ones the pathname manager resolved, cached by
+ * registration id so each manager is connected to once. */
+#define MOUNTS 16
+#define FREE_SLOTS 16
+
 static struct {
-    ng_posix_mount_t mounts[NG_POSIX_MAX_MOUNTS];
-    path_t via[NG_POSIX_MAX_MOUNTS];
-    uint8_t ready[NG_POSIX_MAX_MOUNTS];
-    ng_cptr_t root, recv, next_slot, slot_end;
+    ng_posix_mount_t mounts[MOUNTS];
+    char names[MOUNTS][NG_POSIX_PATH_MAX];
+    uint32_t ids[MOUNTS]; /* pathmgr registration id; 0: from the layout */
+    path_t via[MOUNTS];
+    uint8_t ready[MOUNTS];
+    uint32_t nstatic;
+    ng_cptr_t root, recv, pathmgr, next_slot, slot_end;
+    ng_cptr_t free_slots[FREE_SLOTS];
+    uint32_t nfree;
     uint32_t nmounts;
     char cwd[NG_POSIX_PATH_MAX];
     file_t files[NG_POSIX_MAX_FILES];
@@ -63,7 +74,15 @@ uint64_t ng_posix_round_trips_made(void)
 
 ng_cptr_t ng_vfs_slot_alloc(void)
 {
+    if (V.nfree > 0) return V.free_slots[--V.nfree];
     return V.next_slot < V.slot_end ? V.next_slot++ : 0;
+}
+
+/* Empties `slot` and keeps it for the next allocation. */
+static void slot_free(ng_cptr_t slot)
+{
+    (void)ng_cap_delete(slot);
+    if (V.nfree < FREE_SLOTS) V.free_slots[V.nfree++] = slot;
 }
 
 /* A run-time connection through `cap` (docs/idl.md, "Bulk data"): a shared buffer from this
@@ -106,9 +125,11 @@ void ng_vfs_init(const ng_posix_config_t *cfg, ssize_t (*cw)(const void *, size_
     memset(&V, 0, sizeof V);
     V.root = cfg->root;
     V.recv = cfg->recv;
+    V.pathmgr = cfg->pathmgr;
     V.next_slot = cfg->slot_first;
     V.slot_end = cfg->slot_end;
     for (uint32_t i = 0; i < cfg->nmounts && i < NG_POSIX_MAX_MOUNTS; i++) V.mounts[V.nmounts++] = cfg->mounts[i];
+    V.nstatic = V.nmounts;
     strcpy(V.cwd, "/");
     console_write = cw;
     V.files[0] = (file_t){.kind = F_CONSOLE, .refs = 3, .flags = O_RDWR};
@@ -151,7 +172,68 @@ static int errno_of(int err)
     }
 }
 
-/* The mount holding `path` (normalised into abs) and the path below it; -errno. */
+/* Asks the pathname manager for `abs` (the candidate after registration `after`, 0 for the
+ * first): the mount serving it, cached by registration id, and the path below its prefix. */
+static int resolve(const char *abs, uint32_t after, uint32_t *mount, const char **rest)
+{
+    if (V.pathmgr == 0) return -ENOENT;
+    ng_cptr_t slot = ng_vfs_slot_alloc();
+    if (slot == 0) return -EMFILE;
+    pathmgr_client_t pm = {V.pathmgr, NULL, 0};
+    ng_cptr_t ep = 0;
+    ng_str_t r = {NULL, 0};
+    pathmgr_prefix_kind_t kind;
+    uint32_t id = 0;
+    ng_recv_path_set(slot);
+    int err = NG_POSIX_COUNT(pathmgr_resolve)(&pm, ng_str(abs), after, &ep, &r, &kind, &id);
+    ng_recv_path_set(V.recv);
+    size_t alen = strlen(abs);
+    if (err == NG_OK && (ep != slot || id == 0 || r.len > alen || memcmp(abs + alen - r.len, r.ptr, r.len) != 0)) err = NG_EBADMSG;
+    if (err != NG_OK) {
+        slot_free(slot);
+        return err == PATHMGR_ERR_NOT_FOUND ? -ENOENT : -EIO;
+    }
+    *rest = abs + alen - r.len;
+    for (uint32_t i = V.nstatic; i < V.nmounts; i++)
+        if (V.ids[i] == id) {
+            slot_free(slot); /* connected already: the new copy is not needed */
+            *mount = i;
+            return 0;
+        }
+    uint32_t i = V.nmounts;
+    if (i == MOUNTS) {
+        /* Full: reuse a resolved mount no open file uses (its connection is dropped). */
+        for (i = V.nstatic; i < MOUNTS; i++) {
+            int used = 0;
+            for (uint32_t f = 0; f < NG_POSIX_MAX_FILES; f++) used |= V.files[f].kind != F_FREE && V.files[f].mount == i;
+            if (!used) break;
+        }
+        if (i == MOUNTS) {
+            slot_free(slot);
+            return -ENFILE;
+        }
+        if (V.ready[i] && V.via[i].obj != 0) {
+            rootmem_client_t root = {V.root, NULL, 0};
+            slot_free(V.via[i].ep);
+            if (NG_POSIX_COUNT(rootmem_destroy)(&root, V.via[i].obj) == NG_OK) slot_free(V.via[i].obj);
+        }
+        slot_free(V.mounts[i].cap);
+    } else {
+        V.nmounts++;
+    }
+    size_t plen = alen - r.len - (r.len > 0 ? 1 : 0);
+    memcpy(V.names[i], abs, plen);
+    V.names[i][plen] = '\0';
+    if (plen == 0) strcpy(V.names[i], "/");
+    V.mounts[i] = (ng_posix_mount_t){V.names[i], NULL, slot, NULL, 0};
+    V.ids[i] = id;
+    V.ready[i] = 0;
+    *mount = i;
+    return 0;
+}
+
+/* The mount holding `path` (normalised into abs) and the path below it; -errno. The layout's
+ * mounts are matched first (longest prefix); then the pathname manager is asked. */
 static int lookup(const char *path, char *abs, uint32_t *mount, const char **rest)
 {
     if (path == NULL) return -EFAULT;
@@ -159,7 +241,7 @@ static int lookup(const char *path, char *abs, uint32_t *mount, const char **res
     if (ng_path_normalize(V.cwd, path, abs, NG_POSIX_PATH_MAX)) return -ENAMETOOLONG;
     size_t best = 0;
     int found = -1;
-    for (uint32_t i = 0; i < V.nmounts; i++) {
+    for (uint32_t i = 0; i < V.nstatic; i++) {
         const char *r = ng_path_below(abs, V.mounts[i].prefix);
         size_t n = strlen(V.mounts[i].prefix);
         if (r != NULL && (found < 0 || n > best)) {
@@ -168,9 +250,19 @@ static int lookup(const char *path, char *abs, uint32_t *mount, const char **res
             *rest = r;
         }
     }
-    if (found < 0) return -ENOENT;
-    *mount = (uint32_t)found;
-    return 0;
+    if (found >= 0) {
+        *mount = (uint32_t)found;
+        return 0;
+    }
+    return resolve(abs, 0, mount, rest);
+}
+
+/* The next manager stacked on the prefix that mount m came from (union), for a lookup that
+ * found nothing there; -ENOENT when there is none. */
+static int lookup_next(const char *abs, uint32_t *mount, const char **rest)
+{
+    if (*mount < V.nstatic) return -ENOENT;
+    return resolve(abs, V.ids[*mount], mount, rest);
 }
 
 static file_t *file_of(int fd)
@@ -223,12 +315,16 @@ long ng_vfs_open(const char *path, int flags, int mode)
     if (flags & O_CREAT) of |= FS_OPEN_CREATE;
     if (flags & O_EXCL) of |= FS_OPEN_EXCLUSIVE;
     if (flags & O_TRUNC) of |= FS_OPEN_TRUNCATE;
-    fs_client_t c = client(m);
     uint32_t h;
-    err = NG_POSIX_COUNT(fs_open)(&c, ng_str(rest), of, &h);
-    if (err == FS_ERR_IS_DIR && acc == O_RDONLY && !(flags & (O_CREAT | O_TRUNC))) {
-        of = FS_OPEN_DIRECTORY | FS_OPEN_READ;
+    for (;;) {
+        fs_client_t c = client(m);
         err = NG_POSIX_COUNT(fs_open)(&c, ng_str(rest), of, &h);
+        if (err == FS_ERR_IS_DIR && acc == O_RDONLY && !(flags & (O_CREAT | O_TRUNC))) {
+            of = FS_OPEN_DIRECTORY | FS_OPEN_READ;
+            err = NG_POSIX_COUNT(fs_open)(&c, ng_str(rest), of, &h);
+        }
+        /* Not there: the next manager stacked on the same prefix, if any (union). */
+        if (err != FS_ERR_NOT_FOUND || lookup_next(abs, &m, &rest) != 0) break;
     }
     if (err != NG_OK) return errno_of(err);
     *f = (file_t){.kind = (of & FS_OPEN_DIRECTORY) ? F_DIR : F_FILE, .refs = 1, .mount = m, .h = h, .flags = flags};
@@ -397,6 +493,21 @@ static int above_mount(const char *abs)
 {
     for (uint32_t i = 0; i < V.nmounts; i++)
         if (ng_path_below(V.mounts[i].prefix, abs) != NULL) return 1;
+    /* And above what the pathname manager knows: its table, one entry per call. */
+    pathmgr_client_t pm = {V.pathmgr, NULL, 0};
+    for (uint32_t i = 0; V.pathmgr != 0 && i < 64; i++) {
+        ng_str_t prefix;
+        pathmgr_prefix_kind_t kind;
+        uint32_t id;
+        bool more = false;
+        if (NG_POSIX_COUNT(pathmgr_list)(&pm, i, &prefix, &kind, &id, &more) != NG_OK) break;
+        char name[NG_POSIX_PATH_MAX];
+        size_t n = prefix.len < sizeof name - 1 ? prefix.len : sizeof name - 1;
+        memcpy(name, prefix.ptr, n);
+        name[n] = '\0';
+        if (ng_path_below(name, abs) != NULL) return 1;
+        if (!more) break;
+    }
     return 0;
 }
 
@@ -406,7 +517,7 @@ long ng_vfs_stat(const char *path, struct stat *st)
     uint32_t m;
     const char *rest;
     int err = lookup(path, abs, &m, &rest);
-    if (err == -ENOENT && path != NULL && path[0] != '\0' && above_mount(abs)) {
+    if (err == -ENOENT && path != NULL && path[0] != '\0' && (strcmp(abs, "/") == 0 || above_mount(abs))) {
         memset(st, 0, sizeof *st);
         st->st_mode = S_IFDIR | 0555;
         st->st_nlink = 2;
@@ -414,9 +525,12 @@ long ng_vfs_stat(const char *path, struct stat *st)
         return 0;
     }
     if (err) return err;
-    fs_client_t c = client(m);
     fs_stat_t s;
-    err = NG_POSIX_COUNT(fs_stat)(&c, ng_str(rest), &s);
+    for (;;) {
+        fs_client_t c = client(m);
+        err = NG_POSIX_COUNT(fs_stat)(&c, ng_str(rest), &s);
+        if (err != FS_ERR_NOT_FOUND || lookup_next(abs, &m, &rest) != 0) break;
+    }
     if (err != NG_OK) return errno_of(err);
     file_t tmp = {.mount = m};
     return stat_of(&tmp, &s, st);

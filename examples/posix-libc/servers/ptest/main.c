@@ -115,6 +115,34 @@ int main(void)
     check(chdir("/") == 0 && rmdir("/disk/pdir") == 0, "rmdir the empty directory");
     check(unlink("/disk/renamed.txt") == 0, "unlink the renamed file");
 
+    /* /tmp (tmpfs), /dev (devfs): found through the pathname manager. */
+    fd = open("/tmp/t.txt", O_CREAT | O_RDWR | O_TRUNC, 0644);
+    check(fd >= 0 && write_all(fd, big, 5000) == 0 && lseek(fd, 0, SEEK_SET) == 0 && read(fd, back, sizeof back) == 5000 &&
+              memcmp(big, back, 5000) == 0,
+          "/tmp: write 5000 bytes and read them back");
+    close(fd);
+    check(mkdir("/tmp/d", 0755) == 0 && stat("/tmp/d", &st) == 0 && S_ISDIR(st.st_mode), "/tmp: mkdir and stat a directory");
+    d = opendir("/tmp");
+    seen = 0;
+    while (d && (e = readdir(d)) != NULL) seen += strcmp(e->d_name, "t.txt") == 0 || strcmp(e->d_name, "d") == 0;
+    if (d) closedir(d);
+    check(seen == 2, "/tmp: readdir lists t.txt and d");
+    check(rename("/tmp/t.txt", "/tmp/d/u.txt") == 0 && stat("/tmp/d/u.txt", &st) == 0 && st.st_size == 5000, "/tmp: rename into a directory");
+    check(rename("/tmp/d/u.txt", "/disk/u.txt") == -1 && errno == EXDEV, "rename from /tmp to /disk fails with EXDEV");
+    check(unlink("/tmp/d/u.txt") == 0 && rmdir("/tmp/d") == 0, "/tmp: unlink and rmdir");
+    check(stat("/", &st) == 0 && S_ISDIR(st.st_mode), "stat / is a directory");
+    fd = open("/dev/null", O_RDWR);
+    check(fd >= 0 && write(fd, big, 100) == 100 && read(fd, back, 10) == 0, "/dev/null swallows writes and reads as empty");
+    close(fd);
+    fd = open("/dev/zero", O_RDONLY);
+    memset(back, 1, 64);
+    check(fd >= 0 && read(fd, back, 64) == 64 && back[0] == 0 && back[63] == 0, "/dev/zero reads zeros");
+    close(fd);
+    fd = open("/dev/console", O_WRONLY);
+    static const char hello[] = "ptest: a line written to /dev/console\n";
+    check(fd >= 0 && write(fd, hello, sizeof hello - 1) == (ssize_t)(sizeof hello - 1), "/dev/console takes a write");
+    close(fd);
+
     /* Processes: a child that writes a file and exits with a status; one killed while it runs. */
     pid_t me = getpid(), kid = -1;
     char *args[] = {"pchild", "/disk/child.txt", "7", NULL};

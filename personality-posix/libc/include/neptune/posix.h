@@ -46,6 +46,9 @@ typedef struct ng_posix_config {
     ng_cptr_t root;
     /* Whether `root` may spawn (the process service), not only make shared memory. */
     int can_spawn;
+    /* The pathname manager (idl/pathmgr.idl; 0: none): paths no layout mount covers are
+     * resolved through it, and children get it (as the use `pathmgr`). */
+    ng_cptr_t pathmgr;
     /* Its own notification (pause() waits on it; 0: none). */
     ng_cptr_t ntfn;
     /* Where received caps land (0: no receive slot), and the empty slots it may use. */

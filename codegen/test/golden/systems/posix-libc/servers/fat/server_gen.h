@@ -10,13 +10,14 @@
 #include <fs_server_gen.h>
 #include <rootmem_client_gen.h>
 #include <blockdev_client_gen.h>
+#include <pathreg_client_gen.h>
 #include <timer_client_gen.h>
 
 /* CSpace: 64 slots (a slot's number is its cptr). */
 #define FAT_CNODE_BITS 6
 #define FAT_CAP_NULL 0u /* null: empty (not granted) */
 #define FAT_CAP_CNODE 1u /* own CNode (cap moves, saved replies) */
-#define FAT_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 1 names fat) */
+#define FAT_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 2 names fat) */
 #define FAT_CAP_VSPACE 3u /* own VSpace: empty (not granted) */
 #define FAT_CAP_ASID_POOL 4u /* ASID pool: empty (not granted) */
 #define FAT_CAP_TCB 5u /* own TCB: empty (not granted) */
@@ -25,32 +26,33 @@
 #define FAT_CAP_EP 8u /* receive fs requests (1 client badge) */
 #define FAT_CAP_NTFN 9u /* own notification, bound to its TCB (signals; can be handed out) */
 #define FAT_CAP_BLOCKDEV 10u /* call blockdev on virtio_blk (badge 1 names fat to virtio_blk) */
-#define FAT_CAP_TIMER 11u /* call timer on rtc (badge 1 names fat to rtc) */
-#define FAT_CAP_ROOT 12u /* root server shared-memory service (badge 0x1000001) */
-#define FAT_CAP_RECV 13u /* empty: a received cap lands here */
-#define FAT_CAP_REPLY_0 14u /* empty: a saved reply cap (deferred reply) */
-#define FAT_CAP_REPLY_1 15u /* empty: a saved reply cap (deferred reply) */
-#define FAT_CAP_REPLY_2 16u /* empty: a saved reply cap (deferred reply) */
-#define FAT_CAP_REPLY_3 17u /* empty: a saved reply cap (deferred reply) */
-#define FAT_CAP_EP_MINT 18u /* own endpoint, unbadged: mints run-time connection caps */
-#define FAT_CAP_CONN_EP_0 19u /* empty: run-time connection 0's cap */
-#define FAT_CAP_CONN_OBJ_0 20u /* empty: run-time connection 0's shared-memory object */
-#define FAT_CAP_CONN_EP_1 21u /* empty: run-time connection 1's cap */
-#define FAT_CAP_CONN_OBJ_1 22u /* empty: run-time connection 1's shared-memory object */
-#define FAT_CAP_CONN_EP_2 23u /* empty: run-time connection 2's cap */
-#define FAT_CAP_CONN_OBJ_2 24u /* empty: run-time connection 2's shared-memory object */
-#define FAT_CAP_CONN_EP_3 25u /* empty: run-time connection 3's cap */
-#define FAT_CAP_CONN_OBJ_3 26u /* empty: run-time connection 3's shared-memory object */
-#define FAT_CAP_CONN_EP_4 27u /* empty: run-time connection 4's cap */
-#define FAT_CAP_CONN_OBJ_4 28u /* empty: run-time connection 4's shared-memory object */
-#define FAT_CAP_CONN_EP_5 29u /* empty: run-time connection 5's cap */
-#define FAT_CAP_CONN_OBJ_5 30u /* empty: run-time connection 5's shared-memory object */
-#define FAT_CAP_CONN_EP_6 31u /* empty: run-time connection 6's cap */
-#define FAT_CAP_CONN_OBJ_6 32u /* empty: run-time connection 6's shared-memory object */
-#define FAT_CAP_CONN_EP_7 33u /* empty: run-time connection 7's cap */
-#define FAT_CAP_CONN_OBJ_7 34u /* empty: run-time connection 7's shared-memory object */
+#define FAT_CAP_PATHREG 11u /* call pathreg on pathmgr (badge 2 names fat to pathmgr) */
+#define FAT_CAP_TIMER 12u /* call timer on rtc (badge 1 names fat to rtc) */
+#define FAT_CAP_ROOT 13u /* root server shared-memory service (badge 0x1000002) */
+#define FAT_CAP_RECV 14u /* empty: a received cap lands here */
+#define FAT_CAP_REPLY_0 15u /* empty: a saved reply cap (deferred reply) */
+#define FAT_CAP_REPLY_1 16u /* empty: a saved reply cap (deferred reply) */
+#define FAT_CAP_REPLY_2 17u /* empty: a saved reply cap (deferred reply) */
+#define FAT_CAP_REPLY_3 18u /* empty: a saved reply cap (deferred reply) */
+#define FAT_CAP_EP_MINT 19u /* own endpoint, unbadged: mints run-time connection caps */
+#define FAT_CAP_CONN_EP_0 20u /* empty: run-time connection 0's cap */
+#define FAT_CAP_CONN_OBJ_0 21u /* empty: run-time connection 0's shared-memory object */
+#define FAT_CAP_CONN_EP_1 22u /* empty: run-time connection 1's cap */
+#define FAT_CAP_CONN_OBJ_1 23u /* empty: run-time connection 1's shared-memory object */
+#define FAT_CAP_CONN_EP_2 24u /* empty: run-time connection 2's cap */
+#define FAT_CAP_CONN_OBJ_2 25u /* empty: run-time connection 2's shared-memory object */
+#define FAT_CAP_CONN_EP_3 26u /* empty: run-time connection 3's cap */
+#define FAT_CAP_CONN_OBJ_3 27u /* empty: run-time connection 3's shared-memory object */
+#define FAT_CAP_CONN_EP_4 28u /* empty: run-time connection 4's cap */
+#define FAT_CAP_CONN_OBJ_4 29u /* empty: run-time connection 4's shared-memory object */
+#define FAT_CAP_CONN_EP_5 30u /* empty: run-time connection 5's cap */
+#define FAT_CAP_CONN_OBJ_5 31u /* empty: run-time connection 5's shared-memory object */
+#define FAT_CAP_CONN_EP_6 32u /* empty: run-time connection 6's cap */
+#define FAT_CAP_CONN_OBJ_6 33u /* empty: run-time connection 6's shared-memory object */
+#define FAT_CAP_CONN_EP_7 34u /* empty: run-time connection 7's cap */
+#define FAT_CAP_CONN_OBJ_7 35u /* empty: run-time connection 7's shared-memory object */
 _Static_assert(FAT_CAP_CONN_OBJ_7 < (1ul << FAT_CNODE_BITS), "fat: its slots do not fit its CNode");
-#define FAT_SLOT_FREE_FIRST 35u /* first slot the layout leaves empty for caps the server keeps */
+#define FAT_SLOT_FREE_FIRST 36u /* first slot the layout leaves empty for caps the server keeps */
 #define FAT_SLOT_FREE_END 64u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
@@ -77,6 +79,13 @@ static inline blockdev_client_t fat_use_blockdev(void)
 static inline timer_client_t fat_use_timer(void)
 {
     timer_client_t c = { FAT_CAP_TIMER, NULL, 0 };
+    return c;
+}
+
+/** Calls pathreg on pathmgr. */
+static inline pathreg_client_t fat_use_pathreg(void)
+{
+    pathreg_client_t c = { FAT_CAP_PATHREG, NULL, 0 };
     return c;
 }
 

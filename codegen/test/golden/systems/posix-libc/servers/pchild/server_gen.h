@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <neptune/ipc.h>
 #include <rootmem_client_gen.h>
-#include <fs_client_gen.h>
+#include <pathmgr_client_gen.h>
 
 /* CSpace: 32 slots (a slot's number is its cptr). */
 #define PCHILD_CNODE_BITS 5
@@ -21,7 +21,7 @@
 #define PCHILD_CAP_SCHED_CONTEXT 6u /* scheduling context: empty (not granted) */
 #define PCHILD_CAP_REPLY_OBJ 7u /* reply object: empty (not granted) */
 #define PCHILD_CAP_NTFN 8u /* own notification, bound to its TCB (a fresh one per process) */
-#define PCHILD_CAP_FS 9u /* call fs on fat: empty until the spawner passes a cap */
+#define PCHILD_CAP_PATHMGR 9u /* call pathmgr on pathmgr: empty until the spawner passes a cap */
 #define PCHILD_CAP_ROOT 10u /* root server shared-memory service (ep:root.fault, badge given at spawn) */
 #define PCHILD_CAP_RECV 11u /* empty: a received cap lands here */
 _Static_assert(PCHILD_CAP_RECV < (1ul << PCHILD_CNODE_BITS), "pchild: its slots do not fit its CNode");
@@ -35,10 +35,10 @@ _Static_assert(PCHILD_CAP_RECV < (1ul << PCHILD_CNODE_BITS), "pchild: its slots 
 #define PCHILD_DYNAMIC_BADGE_BASE 0x10000u /* badges minted at run time start here */
 #define PCHILD_NTFN_BADGE_MARK 0x8000000u /* set in every notification badge */
 
-/** Calls fs on fat. */
-static inline fs_client_t pchild_use_fs(void)
+/** Calls pathmgr on pathmgr. */
+static inline pathmgr_client_t pchild_use_pathmgr(void)
 {
-    fs_client_t c = { PCHILD_CAP_FS, NULL, 0 };
+    pathmgr_client_t c = { PCHILD_CAP_PATHMGR, NULL, 0 };
     return c;
 }
 

@@ -9,13 +9,14 @@
 #include <neptune/ipc.h>
 #include <rootmem_client_gen.h>
 #include <fs_client_gen.h>
+#include <pathmgr_client_gen.h>
 #include <root_client_gen.h>
 
 /* CSpace: 32 slots (a slot's number is its cptr). */
 #define PTEST_CNODE_BITS 5
 #define PTEST_CAP_NULL 0u /* null: empty (not granted) */
 #define PTEST_CAP_CNODE 1u /* own CNode (cap moves, saved replies) */
-#define PTEST_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 2 names ptest) */
+#define PTEST_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 4 names ptest) */
 #define PTEST_CAP_VSPACE 3u /* own VSpace: empty (not granted) */
 #define PTEST_CAP_ASID_POOL 4u /* ASID pool: empty (not granted) */
 #define PTEST_CAP_TCB 5u /* own TCB: empty (not granted) */
@@ -23,10 +24,11 @@
 #define PTEST_CAP_REPLY_OBJ 7u /* reply object: empty (not granted) */
 #define PTEST_CAP_NTFN 8u /* own notification, bound to its TCB (signals; can be handed out) */
 #define PTEST_CAP_FS 9u /* call fs on fat (badge 1 names ptest to fat) */
-#define PTEST_CAP_SPAWN 10u /* root server process and shared-memory services (badge 0x1000002) */
-#define PTEST_CAP_RECV 11u /* empty: a received cap lands here */
+#define PTEST_CAP_PATHMGR 10u /* call pathmgr on pathmgr (badge 3 names ptest to pathmgr) */
+#define PTEST_CAP_SPAWN 11u /* root server process and shared-memory services (badge 0x1000004) */
+#define PTEST_CAP_RECV 12u /* empty: a received cap lands here */
 _Static_assert(PTEST_CAP_RECV < (1ul << PTEST_CNODE_BITS), "ptest: its slots do not fit its CNode");
-#define PTEST_SLOT_FREE_FIRST 12u /* first slot the layout leaves empty for caps the server keeps */
+#define PTEST_SLOT_FREE_FIRST 13u /* first slot the layout leaves empty for caps the server keeps */
 #define PTEST_SLOT_FREE_END 32u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
@@ -45,6 +47,13 @@ static inline fs_client_t ptest_use_fs(void)
     return c;
 }
 
+/** Calls pathmgr on pathmgr. */
+static inline pathmgr_client_t ptest_use_pathmgr(void)
+{
+    pathmgr_client_t c = { PTEST_CAP_PATHMGR, NULL, 0 };
+    return c;
+}
+
 /** Calls the root server's process service (idl/root.idl). */
 static inline root_client_t ptest_use_root(void)
 {
@@ -56,7 +65,7 @@ static inline root_client_t ptest_use_root(void)
 #define PBLOCK_PROGRAM "pblock"
 #define PCHILD_PROGRAM "pchild"
 
-#define PCHILD_CAP_FS 9u /* pchild: call fs on fat: empty until the spawner passes a cap */
+#define PCHILD_CAP_PATHMGR 9u /* pchild: call pathmgr on pathmgr: empty until the spawner passes a cap */
 
 #ifndef NG_PROGRAM_USE_DEFINED
 #define NG_PROGRAM_USE_DEFINED
@@ -69,7 +78,7 @@ typedef struct ng_program_use { const char *program; const char *use; const char
 static inline const ng_program_use_t *ptest_program_uses(uint32_t *count)
 {
     static const ng_program_use_t uses[] = {
-        { "pchild", "fs", "fs", PCHILD_CAP_FS },
+        { "pchild", "pathmgr", "pathmgr", PCHILD_CAP_PATHMGR },
     };
     *count = sizeof uses / sizeof uses[0];
     return uses;
