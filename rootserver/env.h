@@ -87,7 +87,8 @@ int rs_objects_create(rs_env_t *env);
 
 /* server.c: one process from a table record (a boot server, or a program: spawn.c) */
 int rs_process_build(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st, seL4_Word fault_badge);
-int rs_process_run(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st, int argc, char **argv);
+/* Starts a built process with argv and envp (NULL-terminated; envp may be NULL). */
+int rs_process_run(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st, int argc, char **argv, char **envp);
 void rs_process_destroy(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st);
 void rs_process_release_fault_ep(rs_env_t *env, rs_server_state_t *st);
 int rs_server_start(rs_env_t *env, uint32_t index);

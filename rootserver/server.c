@@ -9,12 +9,16 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <sel4/sel4.h>
+#include <sel4runtime/auxv.h>
+#include <sel4utils/helpers.h>
 #include <sel4utils/process.h>
 #include <vka/capops.h>
 
 #include "env.h"
+#include <rootserver/procs.h>
 
 #define RS_FAULT_EP_SLOT SEL4UTILS_ENDPOINT_SLOT
 #define RS_MAX_ARGS 16
@@ -228,9 +232,74 @@ int rs_process_build(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st,
     return 0;
 }
 
-int rs_process_run(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st, int argc, char **argv)
+/* Pushes `len` bytes onto the process's stack (from *sp down); their address in the process. */
+static int rs_push(rs_env_t *env, rs_server_state_t *st, const void *buf, size_t len, uintptr_t *sp)
 {
-    int err = sel4utils_spawn_process_v(&st->process, &env->vka, &env->vspace, argc, argv, 1);
+    return sel4utils_stack_write(&env->vspace, &st->process.vspace, &env->vka, (void *)buf, len, sp);
+}
+
+#define RS_MAX_ENV 32
+
+/*
+ * The process's first stack frame, as sel4runtime's _start reads it (the System V layout):
+ * from the stack pointer up, argc, argv[0..argc-1], NULL, envp[0..], NULL, then the auxiliary
+ * vector (type, value) pairs ending with AT_NULL; the strings and the ELF program headers above
+ * it. sel4utils' own spawn writes an empty environment, so the frame is built here.
+ */
+int rs_process_run(rs_env_t *env, const rs_server_t *s, rs_server_state_t *st, int argc, char **argv, char **envp)
+{
+    sel4utils_process_t *pr = &st->process;
+    uintptr_t sp = (uintptr_t)pr->thread.stack_top - sizeof(seL4_Word);
+    int envc = 0;
+    while (envp != NULL && envp[envc] != NULL && envc < RS_MAX_ENV) {
+        envc++;
+    }
+    seL4_Word words[1 + RS_PROCS_MAX_ARGS + 2 + 1 + RS_MAX_ENV + 1 + 2 * 8];
+    if (argc > (int)RS_PROCS_MAX_ARGS + 1) {
+        return -1;
+    }
+    int err = rs_push(env, st, pr->elf_phdrs, pr->num_elf_phdrs * sizeof(Elf_Phdr), &sp);
+    uintptr_t phdrs = sp;
+    size_t n = 0;
+    words[n++] = (seL4_Word)argc;
+    for (int i = 0; i < argc && !err; i++) {
+        err = rs_push(env, st, argv[i], strlen(argv[i]) + 1, &sp);
+        words[n++] = sp;
+    }
+    words[n++] = 0;
+    for (int i = 0; i < envc && !err; i++) {
+        err = rs_push(env, st, envp[i], strlen(envp[i]) + 1, &sp);
+        words[n++] = sp;
+    }
+    words[n++] = 0;
+    const seL4_Word aux[][2] = {
+        {AT_PAGESZ, (seL4_Word)pr->pagesz},
+        {AT_PHDR, phdrs},
+        {AT_PHNUM, (seL4_Word)pr->num_elf_phdrs},
+        {AT_PHENT, sizeof(Elf_Phdr)},
+        {AT_SEL4_IPC_BUFFER_PTR, (seL4_Word)pr->thread.ipc_buffer_addr},
+        {AT_SEL4_TCB, (seL4_Word)pr->dest_tcb_cptr},
+        {pr->sysinfo ? AT_SYSINFO : AT_NULL, (seL4_Word)pr->sysinfo},
+    };
+    for (size_t i = 0; i < sizeof aux / sizeof aux[0] && aux[i][0] != AT_NULL; i++) {
+        words[n++] = aux[i][0];
+        words[n++] = aux[i][1];
+    }
+    words[n++] = AT_NULL;
+    words[n++] = 0;
+    /* The frame's start (argc) must sit on a 16-byte boundary. */
+    sp -= (sp - n * sizeof(seL4_Word)) % 16;
+    if (!err) {
+        err = rs_push(env, st, words, n * sizeof(seL4_Word), &sp);
+    }
+    seL4_UserContext context = {0};
+    if (!err) {
+        err = sel4utils_arch_init_context(pr->entry_point, (void *)sp, &context);
+    }
+    if (!err) {
+        pr->thread.initial_stack_pointer = (void *)sp;
+        err = seL4_TCB_WriteRegisters(pr->thread.tcb.cptr, 1, 0, sizeof(context) / sizeof(seL4_Word), &context);
+    }
     if (err) {
         printf("neptune rootserver: %s: cannot start\n", s->name);
         return err;
@@ -255,7 +324,7 @@ int rs_server_start(rs_env_t *env, uint32_t index)
         argv[argc++] = (char *)s->argv[i];
     }
     argv[argc] = NULL;
-    err = rs_process_run(env, s, st, argc, argv);
+    err = rs_process_run(env, s, st, argc, argv, NULL);
     /* MCS: a passive server is made passive before its clients start (sched.c). */
     return err ? err : rs_sched_wait_ready(env, index);
 }

@@ -151,7 +151,7 @@ static void rs_free_all(rs_env_t *env, rs_proc_t *p, rs_spawned_t *sp)
 }
 
 static int rs_spawn_create(rs_procs_t *t, rs_proc_t *p, const rs_proc_t *parent,
-                           const rs_grant_t *grants, unsigned ngrants, int argc, char **argv)
+                           const rs_grant_t *grants, unsigned ngrants, int argc, char **argv, char **envp)
 {
     rs_env_t *env = t->env;
     rs_spawned_t *sp = rs_spawned_of(t, p);
@@ -167,7 +167,7 @@ static int rs_spawn_create(rs_procs_t *t, rs_proc_t *p, const rs_proc_t *parent,
     } else {
         err = rs_grants(t, p, sp, parent, grants, ngrants);
     }
-    if (!err && rs_process_run(env, p->spec, &sp->st, argc, argv) != 0) {
+    if (!err && rs_process_run(env, p->spec, &sp->st, argc, argv, envp) != 0) {
         err = ROOT_ERR_FAILED;
     }
     if (err) {

@@ -71,7 +71,7 @@ const PTEST_CHECKS = [
   "/dev/console takes a write",
   "posix_spawn /bin/pchild",
   "waitpid: pchild exited with status 7",
-  "the child wrote its own pid and its parent's into /disk",
+  "the child wrote its pid, its parent's and its environment's GREETING into /disk",
   "unlink the child's file",
   "posix_spawnp pblock",
   "waitpid(WNOHANG) on a running child gives 0",

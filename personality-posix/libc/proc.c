@@ -97,7 +97,7 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
     size_t alen, elen;
     /* argv[0] is the program's name, which the root server puts first itself. */
     if (pack(argv, argv != NULL && argv[0] != NULL ? 1 : 0, args, sizeof args, &alen)) return E2BIG;
-    if (pack(envp, 0, env, sizeof env, &elen)) elen = 0; /* an environment too large is dropped */
+    if (pack(envp, 0, env, sizeof env, &elen)) return E2BIG;
 
     root_grant_t caps[ROOT_MAX_CAPS];
     memset(caps, 0, sizeof caps);

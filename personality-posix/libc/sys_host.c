@@ -221,6 +221,77 @@ int pause(void) { return (int)ret(ng_proc_pause()); }
 pid_t getpid(void) { return (pid_t)ng_proc_getpid(); }
 pid_t getppid(void) { return (pid_t)ng_proc_getppid(); }
 
+/* The environment: a spawned program's, set by the host root server before main (on seL4 musl
+ * has it from the process's first stack frame). glibc's own environ is the whole Linux
+ * process's, so getenv/setenv here work on this program's copy. */
+char **ng_posix_environ;
+
+#define ENV_MAX 32
+static char *env_own[ENV_MAX + 1];
+static int env_copied;
+
+static void env_copy(void)
+{
+    if (env_copied) return;
+    env_copied = 1;
+    for (int i = 0, n = 0; ng_posix_environ != NULL && ng_posix_environ[i] != NULL && n < ENV_MAX; i++) env_own[n++] = strdup(ng_posix_environ[i]);
+}
+
+static int env_find(const char *name, size_t len)
+{
+    for (int i = 0; i < ENV_MAX && env_own[i] != NULL; i++)
+        if (strncmp(env_own[i], name, len) == 0 && env_own[i][len] == '=') return i;
+    return -1;
+}
+
+char *getenv(const char *name)
+{
+    env_copy();
+    int i = env_find(name, strlen(name));
+    return i < 0 ? NULL : env_own[i] + strlen(name) + 1;
+}
+
+int setenv(const char *name, const char *value, int overwrite)
+{
+    size_t len = name ? strlen(name) : 0;
+    if (len == 0 || strchr(name, '=') != NULL) {
+        errno = EINVAL;
+        return -1;
+    }
+    env_copy();
+    int i = env_find(name, len);
+    if (i >= 0 && !overwrite) return 0;
+    char *s = malloc(len + strlen(value) + 2);
+    if (s == NULL) {
+        errno = ENOMEM;
+        return -1;
+    }
+    sprintf(s, "%s=%s", name, value);
+    if (i < 0) {
+        for (i = 0; i < ENV_MAX && env_own[i] != NULL; i++) {
+        }
+        if (i == ENV_MAX) {
+            free(s);
+            errno = ENOMEM;
+            return -1;
+        }
+    } else {
+        free(env_own[i]);
+    }
+    env_own[i] = s;
+    return 0;
+}
+
+int unsetenv(const char *name)
+{
+    env_copy();
+    int i = env_find(name, strlen(name));
+    if (i < 0) return 0;
+    free(env_own[i]);
+    for (; i < ENV_MAX && env_own[i] != NULL; i++) env_own[i] = env_own[i + 1];
+    return 0;
+}
+
 void ng_posix_start(const ng_posix_config_t *cfg)
 {
     ng_vfs_init(cfg, console_write);

@@ -258,9 +258,9 @@ static bool rs_fillable(const rs_server_t *prog, uint32_t slot)
     return false;
 }
 
-/* NUL-separated strings into argv (argv[0] set by the caller); bad_args if too many or if the
- * text has an embedded empty string. buf holds the copy. */
-static int rs_split_args(ng_str_t s, char *buf, size_t cap, char **argv, int *argc)
+/* NUL-separated strings into argv (argv[0] set by the caller); bad_args if more than max or if
+ * the text has an embedded empty string. buf holds the copy. */
+static int rs_split_args(ng_str_t s, char *buf, size_t cap, char **argv, int *argc, int max)
 {
     if (s.len == 0) {
         return NG_OK;
@@ -273,7 +273,7 @@ static int rs_split_args(ng_str_t s, char *buf, size_t cap, char **argv, int *ar
     size_t pos = 0;
     while (pos < s.len) {
         size_t n = strlen(buf + pos);
-        if (n == 0 || *argc >= (int)RS_PROCS_MAX_ARGS + 1) {
+        if (n == 0 || *argc >= max) {
             return ROOT_ERR_BAD_ARGS;
         }
         argv[(*argc)++] = buf + pos;
@@ -321,10 +321,24 @@ static int rs_do_spawn(void *ctx, ng_call_t *call, const root_spawn_req_t *req, 
     char *argv[RS_PROCS_MAX_ARGS + 2];
     int argc = 0;
     argv[argc++] = (char *)prog->name;
-    int err = rs_split_args(req->argv, argbuf, sizeof argbuf, argv, &argc);
+    int err = rs_split_args(req->argv, argbuf, sizeof argbuf, argv, &argc, (int)RS_PROCS_MAX_ARGS + 1);
     if (err) {
         return err;
     }
+    /* The environment: NAME=value strings, each with its '='. */
+    static char envbuf[ROOT_MAX_ENV + 1];
+    char *envp[RS_PROCS_MAX_ENV + 1];
+    int envc = 0;
+    err = rs_split_args(req->env, envbuf, sizeof envbuf, envp, &envc, (int)RS_PROCS_MAX_ENV);
+    for (int i = 0; !err && i < envc; i++) {
+        if (strchr(envp[i], '=') == NULL || envp[i][0] == '=') {
+            err = ROOT_ERR_BAD_ARGS;
+        }
+    }
+    if (err) {
+        return err;
+    }
+    envp[envc] = NULL;
     if (argc == 1) {
         for (uint32_t i = 0; i < prog->argc && argc <= (int)RS_PROCS_MAX_ARGS; i++) {
             argv[argc++] = (char *)prog->argv[i];
@@ -345,7 +359,7 @@ static int rs_do_spawn(void *ctx, ng_call_t *call, const root_spawn_req_t *req, 
     p->spec = prog;
     p->pid = t->next_pid;
     p->parent = parent->pid;
-    err = t->ops->create(t, p, parent, grants, req->ncaps, argc, argv);
+    err = t->ops->create(t, p, parent, grants, req->ncaps, argc, argv, envp);
     if (err) {
         memset(p, 0, sizeof(*p));
         return err;

@@ -125,6 +125,10 @@ static void hr_free_srv(hr_server_t *srv)
         free(srv->argv[i]);
     }
     free(srv->argv);
+    for (int i = 0; srv->envp && srv->envp[i]; i++) {
+        free(srv->envp[i]);
+    }
+    free(srv->envp);
     pthread_mutex_destroy(&srv->gate_lock);
     pthread_cond_destroy(&srv->gate_cond);
     memset(srv, 0, sizeof(*srv));
@@ -168,7 +172,7 @@ static int hr_install(rs_proc_t *p, hr_server_t *srv, uint32_t i, const rs_proc_
 }
 
 static int hr_create(rs_procs_t *t, rs_proc_t *p, const rs_proc_t *parent, const rs_grant_t *grants,
-                     unsigned ngrants, int argc, char **argv)
+                     unsigned ngrants, int argc, char **argv, char **envp)
 {
     uint32_t i = p->pno - t->sys->nservers - 1;
     hr_server_t *srv = &hr_spawned[i];
@@ -187,6 +191,16 @@ static int hr_create(rs_procs_t *t, rs_proc_t *p, const rs_proc_t *parent, const
         srv->argv[k] = strdup(argv[k]);
         srv->argc = k + 1;
         err = srv->argv[k] ? 0 : ROOT_ERR_FAILED;
+    }
+    int envc = 0;
+    while (envp != NULL && envp[envc] != NULL) {
+        envc++;
+    }
+    srv->envp = err ? NULL : calloc((size_t)envc + 1, sizeof(char *));
+    err = err ? err : srv->envp ? 0 : ROOT_ERR_FAILED;
+    for (int k = 0; !err && k < envc; k++) {
+        srv->envp[k] = strdup(envp[k]);
+        err = srv->envp[k] ? 0 : ROOT_ERR_FAILED;
     }
     if (!err) {
         err = hr_install(p, srv, i, parent, grants, ngrants);

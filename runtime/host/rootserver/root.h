@@ -80,6 +80,9 @@ typedef struct hr_server {
     void *dl;
     int argc;
     char **argv;
+    /* A spawned process's environment (NULL-terminated); a shared object that defines
+     * ng_posix_environ (the POSIX layer's getenv) is given it before main. */
+    char **envp;
 } hr_server_t;
 
 typedef struct hr_env {

@@ -241,6 +241,10 @@ void hr_server_thread(void *arg)
     char *argv[HR_MAX_ARGS + 1];
     int argc = 0;
     if (srv->spawned) {
+        char ***environ_of = srv->dl ? dlsym(srv->dl, "ng_posix_environ") : NULL;
+        if (environ_of != NULL) {
+            *environ_of = srv->envp;
+        }
         srv->status = srv->entry(srv->argc, srv->argv); /* procs.c set them */
         return;
     }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Spawned by ptest as `pchild FILE STATUS`: writes who it is into FILE and exits with STATUS.
+ * Spawned by ptest as `pchild FILE STATUS` with GREETING in its environment: writes who it is
+ * and the greeting into FILE and exits with STATUS.
  * Plain POSIX C.
  */
 #include <fcntl.h>
@@ -16,7 +17,9 @@ int main(int argc, char **argv)
         return 2;
     }
     char line[96];
-    int n = snprintf(line, sizeof line, "pchild pid %d parent %d\n", (int)getpid(), (int)getppid());
+    const char *greeting = getenv("GREETING");
+    int n = snprintf(line, sizeof line, "pchild pid %d parent %d: %s\n", (int)getpid(), (int)getppid(),
+                     greeting ? greeting : "(no GREETING)");
     int fd = open(argv[1], O_CREAT | O_WRONLY | O_TRUNC, 0644);
     if (fd < 0 || write(fd, line, (size_t)n) != n || close(fd) != 0) {
         perror("pchild");

@@ -146,14 +146,15 @@ int main(void)
     /* Processes: a child that writes a file and exits with a status; one killed while it runs. */
     pid_t me = getpid(), kid = -1;
     char *args[] = {"pchild", "/disk/child.txt", "7", NULL};
-    int rc = posix_spawn(&kid, "/bin/pchild", NULL, NULL, args, NULL);
+    char *env[] = {"GREETING=hello from ptest", NULL};
+    int rc = posix_spawn(&kid, "/bin/pchild", NULL, NULL, args, env);
     check(rc == 0 && kid > 0 && kid != me, "posix_spawn /bin/pchild");
     int status = 0;
     check(waitpid(kid, &status, 0) == kid && WIFEXITED(status) && WEXITSTATUS(status) == 7, "waitpid: pchild exited with status 7");
     char want[96];
-    snprintf(want, sizeof want, "pchild pid %d parent %d\n", (int)kid, (int)me);
+    snprintf(want, sizeof want, "pchild pid %d parent %d: hello from ptest\n", (int)kid, (int)me);
     f = fopen("/disk/child.txt", "r");
-    check(f && fgets(line, sizeof line, f) && strcmp(line, want) == 0, "the child wrote its own pid and its parent's into /disk");
+    check(f && fgets(line, sizeof line, f) && strcmp(line, want) == 0, "the child wrote its pid, its parent's and its environment's GREETING into /disk");
     if (f) fclose(f);
     check(unlink("/disk/child.txt") == 0, "unlink the child's file");
     char *bargs[] = {"pblock", NULL};

@@ -23,6 +23,8 @@
 #define RS_PROCS_MAX 64u
 /* argv strings a spawn may pass (plus argv[0], the program name). */
 #define RS_PROCS_MAX_ARGS 16u
+/* Environment strings one spawn passes. */
+#define RS_PROCS_MAX_ENV 16u
 
 typedef enum rs_proc_state {
     RS_PROC_FREE = 0,
@@ -65,9 +67,10 @@ typedef struct rs_procs_ops {
     /* Create and start `p` (p->spec, p->pno and p->pid are set) for `parent`: fault badge
      * p->pno, service badge RS_SERVICE_BADGE | p->pno if it may spawn, the grants copied from
      * the parent's CSpace (a `from` slot holding nothing: ROOT_ERR_NO_SUCH_CAP, and nothing
-     * left behind), argv passed to main. Sets p->charged to the untyped bytes it took. */
+     * left behind), argv passed to main and envp (NULL-terminated) as its environment. Sets
+     * p->charged to the untyped bytes it took. */
     int (*create)(rs_procs_t *t, rs_proc_t *p, const rs_proc_t *parent, const rs_grant_t *grants,
-                  unsigned ngrants, int argc, char **argv);
+                  unsigned ngrants, int argc, char **argv, char **envp);
     /* Stop a process that ended or is being killed: it runs no more, holds its objects. */
     void (*stop)(rs_procs_t *t, rs_proc_t *p);
     /* Free everything the process holds (it is stopped). */

@@ -16,7 +16,8 @@ typedef struct root_client {
 } root_client_t;
 
 /**
- * Creates and starts `program` with `argv` and `env` (NUL-separated strings) and the
+ * Creates and starts `program` with `argv` and `env` (NUL-separated strings; env becomes
+ * the environment of its first stack frame, what musl's getenv reads) and the
  * `ncaps` grants of `caps`. The child is charged to the caller's quota until it is reaped.
  */
 static inline int root_spawn(const root_client_t *c, ng_str_t program, ng_str_t argv, ng_str_t env, uint8_t ncaps, const root_grant_t caps[8], int32_t *pid)

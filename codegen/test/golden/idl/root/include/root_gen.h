@@ -21,7 +21,10 @@ _Static_assert(sizeof(bool) == 1 && sizeof(size_t) == 8 && sizeof(ng_cptr_t) == 
 #define ROOT_ERR_NO_SUCH_CAP 19
 /** A grant names a child slot the program does not declare, or names one twice. */
 #define ROOT_ERR_BAD_SLOT 20
-/** argv or env is malformed (too many strings, or not NUL-separated). */
+/**
+ * argv or env is malformed (too many strings, not NUL-separated, or an env string
+ * without `NAME=`).
+ */
 #define ROOT_ERR_BAD_ARGS 21
 /** No live or unreaped process with that pid. */
 #define ROOT_ERR_NO_SUCH_PROCESS 22

@@ -8,7 +8,8 @@
 /** Handlers of root; a NULL handler answers NG_ENOSYS. */
 typedef struct root_ops {
     /**
-     * Creates and starts `program` with `argv` and `env` (NUL-separated strings) and the
+     * Creates and starts `program` with `argv` and `env` (NUL-separated strings; env becomes
+     * the environment of its first stack frame, what musl's getenv reads) and the
      * `ncaps` grants of `caps`. The child is charged to the caller's quota until it is reaped.
      */
     int (*spawn)(void *ctx, ng_call_t *call, const root_spawn_req_t *req, root_spawn_rep_t *rep);
