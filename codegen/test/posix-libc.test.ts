@@ -80,6 +80,16 @@ const PTEST_CHECKS = [
   "waitpid with no child left fails with ECHILD",
   "posix_spawn of a missing program gives ENOENT",
   "kill of a missing process fails with ESRCH",
+  "pipe twice",
+  "a pipe is a FIFO and cannot seek",
+  "posix_spawn pupper with its stdin and stdout on pipes",
+  "write to the child's stdin and close it",
+  "read the child's stdout to end of file: upper-cased",
+  "waitpid: pupper saw 2 lines",
+  "write /disk/in.txt",
+  "posix_spawn pupper < /disk/in.txt > /tmp/out.txt",
+  "/tmp/out.txt holds the upper-cased file",
+  "write to a pipe without readers fails with EPIPE",
 ];
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

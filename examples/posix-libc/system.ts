@@ -31,6 +31,8 @@ export default defineSystem({
     server({ name: "pathmgr", src: "../../personality-posix/pathmgr", serves: ["pathmgr", "pathreg"], priority: 180, cnodeBits: 8 }),
     server({ name: "tmpfs", src: "../../personality-posix/tmpfs", serves: ["fs"], uses: ["pathreg"], priority: 150, connections: 4 }),
     server({ name: "devfs", src: "../../personality-posix/devfs", serves: ["fs"], uses: ["pathreg", "serial"], priority: 150, connections: 4 }),
+    // Anonymous pipes at /dev/pipe: a blocked read or write waits as a saved reply.
+    server({ name: "pipe", src: "../../personality-posix/pipe", serves: ["pipe"], uses: ["pathreg"], priority: 150, connections: 8, deferredReplies: 8 }),
     driver({
       name: "virtio_blk",
       src: "../../drivers/virtio-blk",
@@ -64,5 +66,7 @@ export default defineSystem({
     // Plain POSIX C programs ptest spawns as /bin/<name>: each gets the pathname manager.
     program({ name: "pchild", uses: ["pathmgr"], priority: 90, sharedMemory: "256K" }),
     program({ name: "pblock", priority: 90 }),
+    // Upper-cases its standard input onto its standard output (pipes and redirections).
+    program({ name: "pupper", uses: ["pathmgr"], priority: 90, sharedMemory: "512K" }),
   ],
 });

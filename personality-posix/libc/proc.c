@@ -8,6 +8,8 @@
  * signal its parent sent); getpid and getppid. Errors are -errno (errno values for spawn).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <spawn.h>
 #include <string.h>
@@ -81,13 +83,104 @@ static int pack(char *const v[], int from, char *out, size_t size, size_t *len)
     return 0;
 }
 
+/* File actions: our own list behind the type's __actions pointer (musl's and glibc's types
+ * both have one), applied in order to the parent's descriptors to make the child's. */
+typedef struct action {
+    struct action *next;
+    enum { A_CLOSE, A_DUP2, A_OPEN } op;
+    int fd, from, flags, mode;
+    char path[];
+} action_t;
+
+int posix_spawn_file_actions_init(posix_spawn_file_actions_t *fa)
+{
+    memset(fa, 0, sizeof *fa);
+    return 0;
+}
+
+int posix_spawn_file_actions_destroy(posix_spawn_file_actions_t *fa)
+{
+    for (action_t *a = (action_t *)(void *)fa->__actions, *n; a != NULL; a = n) {
+        n = a->next;
+        free(a);
+    }
+    fa->__actions = NULL;
+    return 0;
+}
+
+static int add_action(posix_spawn_file_actions_t *fa, int op, int fd, int from, int flags, int mode, const char *path)
+{
+    if (fd < 0 || fd >= NG_POSIX_MAX_FDS || (op == A_DUP2 && (from < 0 || from >= NG_POSIX_MAX_FDS))) return EBADF;
+    size_t plen = path ? strlen(path) + 1 : 1;
+    action_t *n = malloc(sizeof *n + plen);
+    if (n == NULL) return ENOMEM;
+    n->next = NULL;
+    n->op = op;
+    n->fd = fd;
+    n->from = from;
+    n->flags = flags;
+    n->mode = mode;
+    memcpy(n->path, path ? path : "", plen);
+    action_t **end = (action_t **)(void *)&fa->__actions;
+    while (*end) end = &(*end)->next;
+    *end = n;
+    return 0;
+}
+
+int posix_spawn_file_actions_addclose(posix_spawn_file_actions_t *fa, int fd)
+{
+    return add_action(fa, A_CLOSE, fd, 0, 0, 0, NULL);
+}
+
+int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *fa, int from, int fd)
+{
+    return add_action(fa, A_DUP2, fd, from, 0, 0, NULL);
+}
+
+int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *fa, int fd, const char *path, int flags, mode_t mode)
+{
+    if (strlen(path) >= NG_POSIX_PATH_MAX) return ENAMETOOLONG;
+    return add_action(fa, A_OPEN, fd, 0, flags, (int)mode, path);
+}
+
+/* The child's descriptors: the parent's (those without FD_CLOEXEC), then the file actions. An
+ * open action's relative path is made absolute against the parent's working directory. */
+static int plan_fds(const posix_spawn_file_actions_t *fa, ng_fd_plan_t plan[NG_POSIX_MAX_FDS], char paths[][NG_POSIX_PATH_MAX])
+{
+    char cwd[NG_POSIX_PATH_MAX];
+    if (ng_vfs_getcwd(cwd, sizeof cwd) < 0) strcpy(cwd, "/");
+    for (int fd = 0; fd < NG_POSIX_MAX_FDS; fd++) {
+        long fl = ng_vfs_fcntl(fd, F_GETFD, 0);
+        plan[fd] = fl >= 0 && !(fl & FD_CLOEXEC) ? (ng_fd_plan_t){.kind = NG_FD_INHERIT, .from = fd} : (ng_fd_plan_t){.kind = NG_FD_NONE};
+    }
+    int nopen = 0;
+    for (const action_t *a = fa ? (const action_t *)(const void *)fa->__actions : NULL; a != NULL; a = a->next) {
+        switch (a->op) {
+        case A_CLOSE: plan[a->fd].kind = NG_FD_NONE; break;
+        case A_DUP2:
+            if (plan[a->from].kind == NG_FD_NONE) return EBADF;
+            plan[a->fd] = plan[a->from];
+            break;
+        case A_OPEN:
+            if (ng_path_normalize(cwd, a->path, paths[nopen], NG_POSIX_PATH_MAX)) return ENAMETOOLONG;
+            plan[a->fd] = (ng_fd_plan_t){.kind = NG_FD_OPEN, .path = paths[nopen++], .flags = a->flags, .mode = a->mode};
+            break;
+        }
+    }
+    return 0;
+}
+
+/* 1 if v has an argv[0] to skip (a separate function: the C library declares argv non-null). */
+static int has_first(char *const v[])
+{
+    return v != NULL && v[0] != NULL;
+}
+
 int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *attr,
                 char *const argv[], char *const envp[])
 {
     (void)attr;
     if (!P.can_spawn) return ENOSYS;
-    /* File actions (fds a child inherits) are not carried yet: a child starts with the console. */
-    if (fa != NULL && fa->__actions != NULL) return ENOSYS;
     char abs[NG_POSIX_PATH_MAX];
     if (ng_path_normalize("/", path, abs, sizeof abs)) return ENAMETOOLONG;
     const char *name = ng_path_below(abs, "/bin");
@@ -96,8 +189,31 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
     char args[ROOT_MAX_ARGV], env[ROOT_MAX_ENV];
     size_t alen, elen;
     /* argv[0] is the program's name, which the root server puts first itself. */
-    if (pack(argv, argv != NULL && argv[0] != NULL ? 1 : 0, args, sizeof args, &alen)) return E2BIG;
+    if (pack(argv, has_first(argv), args, sizeof args, &alen)) return E2BIG;
     if (pack(envp, 0, env, sizeof env, &elen)) return E2BIG;
+    /* The caller's environment may hold our own variable (from its parent): not passed on. */
+    for (size_t at = 0; at < elen;) {
+        size_t n = strlen(env + at) + 1;
+        if (strncmp(env + at, "NG_POSIX_FDS=", 13) == 0) {
+            memmove(env + at, env + at + n, elen - at - n);
+            elen -= n;
+        } else {
+            at += n;
+        }
+    }
+    /* Its descriptors, as one more environment string. */
+    static ng_fd_plan_t plan[NG_POSIX_MAX_FDS];
+    static char paths[NG_POSIX_MAX_FDS][NG_POSIX_PATH_MAX];
+    uint64_t tickets[NG_POSIX_MAX_FDS];
+    int ntickets = 0;
+    int perr = plan_fds(fa, plan, paths);
+    if (perr) return perr;
+    long flen = ng_vfs_child_fds(plan, env + elen, sizeof env - elen, tickets, &ntickets);
+    if (flen < 0) {
+        ng_vfs_cancel_tickets(tickets, ntickets);
+        return (int)-flen;
+    }
+    elen += (size_t)flen + 1;
 
     root_grant_t caps[ROOT_MAX_CAPS];
     memset(caps, 0, sizeof caps);
@@ -119,7 +235,10 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
     root_client_t c = root();
     int32_t child = 0;
     int err = NG_POSIX_COUNT(root_spawn)(&c, ng_str(name), (ng_str_t){args, alen}, (ng_str_t){env, elen}, ncaps, caps, &child);
-    if (err != NG_OK) return errno_of(err);
+    if (err != NG_OK) {
+        ng_vfs_cancel_tickets(tickets, ntickets);
+        return errno_of(err);
+    }
     if (pid != NULL) *pid = child;
     return 0;
 }

@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -217,6 +218,20 @@ void perror(const char *s)
 pid_t waitpid(pid_t pid, int *status, int options) { return (pid_t)ret(ng_proc_wait(pid, status, options)); }
 pid_t wait(int *status) { return waitpid(-1, status, 0); }
 int kill(pid_t pid, int sig) { return (int)ret(ng_proc_kill(pid, sig)); }
+int pipe(int fds[2]) { return (int)ret(ng_vfs_pipe(fds, 0)); }
+int pipe2(int fds[2], int flags) { return (int)ret(ng_vfs_pipe(fds, flags)); }
+
+/* exit() closes the descriptors (pipes see their ends go), then ends the thread as the host
+ * runtime's exit does (the next definition: libneptune_host's). */
+void exit(int status)
+{
+    fflush(NULL);
+    ng_posix_at_exit();
+    void (*next)(int) = (void (*)(int))dlsym(RTLD_NEXT, "exit");
+    if (next) next(status);
+    _exit(status);
+}
+
 int pause(void) { return (int)ret(ng_proc_pause()); }
 pid_t getpid(void) { return (pid_t)ng_proc_getpid(); }
 pid_t getppid(void) { return (pid_t)ng_proc_getppid(); }

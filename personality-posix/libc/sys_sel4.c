@@ -227,6 +227,12 @@ static long s_ppoll(va_list ap)
     return -ENOSYS;
 }
 
+static long s_pipe2(va_list ap)
+{
+    int *fds = va_arg(ap, int *);
+    return ng_vfs_pipe(fds, va_arg(ap, int));
+}
+
 static long s_getpid(va_list ap)
 {
     (void)ap;
@@ -245,6 +251,7 @@ static long s_getppid(va_list ap)
 static long s_exit_group(va_list ap)
 {
     int code = va_arg(ap, int);
+    ng_posix_at_exit();
     sel4runtime_exit_cb *cb = sel4runtime_set_exit(NULL);
     sel4runtime_set_exit(cb);
     if (cb != NULL) cb(code);
@@ -256,6 +263,7 @@ static long s_exit_group(va_list ap)
 static int flush_at_exit(int code)
 {
     fflush(NULL);
+    ng_posix_at_exit();
     return code;
 }
 
@@ -292,5 +300,6 @@ void ng_posix_start(const ng_posix_config_t *cfg)
     muslcsys_install_syscall(__NR_kill, s_kill);
     muslcsys_install_syscall(__NR_getpid, s_getpid);
     muslcsys_install_syscall(__NR_ppoll, s_ppoll);
+    muslcsys_install_syscall(__NR_pipe2, s_pipe2);
     muslcsys_install_syscall(__NR_getppid, s_getppid);
 }

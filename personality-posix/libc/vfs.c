@@ -9,7 +9,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -18,11 +20,12 @@
 
 #include "fs_client_gen.h"
 #include "pathmgr_client_gen.h"
+#include "pipe_client_gen.h"
 #include "rootmem_client_gen.h"
 #include "vfs.h"
 #include "vfs_calls.h"
 
-typedef enum { F_FREE = 0, F_CONSOLE, F_FILE, F_DIR } kind_t;
+typedef enum { F_FREE = 0, F_CONSOLE, F_FILE, F_DIR, F_PIPE } kind_t;
 
 typedef struct {
     kind_t kind;
@@ -33,6 +36,10 @@ typedef struct {
     int flags;           /* O_ACCMODE | O_APPEND */
     char path[NG_POSIX_PATH_MAX];
 } file_t;
+
+/* The environment variable a parent's posix_spawn leaves its child's descriptors in. */
+#define FDS_VAR "NG_POSIX_FDS"
+
 
 /* A mount as calls see it: the cap or connection they go through and its shared buffer. */
 typedef struct {
@@ -61,6 +68,8 @@ static struct {
     char cwd[NG_POSIX_PATH_MAX];
     file_t files[NG_POSIX_MAX_FILES];
     int fds[NG_POSIX_MAX_FDS]; /* index into files + 1; 0 = closed */
+    uint8_t cloexec[NG_POSIX_MAX_FDS];
+    int inherited; /* FDS_VAR read (at the first descriptor call: it may need IPC) */
 } V;
 
 static ssize_t (*console_write)(const void *buf, size_t len);
@@ -99,7 +108,8 @@ static int connect_mount(ng_cptr_t cap, path_t *out)
     ng_msg_t m;
     ng_recv_path_set(obj_slot);
     ng_posix_round_trips += 2; /* create, connect */
-    int err = rootmem_create(&root, (uint32_t)((FS_SHM_BYTES + 4095u) / 4096u), &obj, &vaddr, &got);
+    size_t bytes = FS_SHM_BYTES > PIPE_SHM_BYTES ? FS_SHM_BYTES : PIPE_SHM_BYTES;
+    int err = rootmem_create(&root, (uint32_t)((bytes + 4095u) / 4096u), &obj, &vaddr, &got);
     if (err == NG_OK) {
         ng_recv_path_set(conn_slot);
         ng_msg_start(&m, NG_LABEL_CONNECT);
@@ -265,17 +275,28 @@ static int lookup_next(const char *abs, uint32_t *mount, const char **rest)
     return resolve(abs, V.ids[*mount], mount, rest);
 }
 
+static void inherit(void);
+
 static file_t *file_of(int fd)
 {
+    inherit();
     if (fd < 0 || fd >= NG_POSIX_MAX_FDS || V.fds[fd] == 0) return NULL;
     return &V.files[V.fds[fd] - 1];
 }
 
 static int fd_alloc(int from)
 {
+    inherit();
     for (int fd = from < 0 ? 0 : from; fd < NG_POSIX_MAX_FDS; fd++)
         if (V.fds[fd] == 0) return fd;
     return -EMFILE;
+}
+
+static pipe_client_t pclient(uint32_t m)
+{
+    fs_client_t c = client(m);
+    pipe_client_t p = {c.ep, c.shm, c.shm_size};
+    return p;
 }
 
 static void file_release(file_t *f)
@@ -284,8 +305,28 @@ static void file_release(file_t *f)
     if (f->kind == F_FILE || f->kind == F_DIR) {
         fs_client_t c = client(f->mount);
         (void)NG_POSIX_COUNT(fs_close)(&c, f->h);
+    } else if (f->kind == F_PIPE) {
+        pipe_client_t c = pclient(f->mount);
+        (void)NG_POSIX_COUNT(pipe_close)(&c, f->h);
     }
     f->kind = F_FREE;
+}
+
+static file_t *file_new(void)
+{
+    for (uint32_t i = 0; i < NG_POSIX_MAX_FILES; i++)
+        if (V.files[i].kind == F_FREE) return &V.files[i];
+    return NULL;
+}
+
+/* A descriptor (lowest free) for a new description; -errno. */
+static int fd_install(file_t *f, int cloexec)
+{
+    int fd = fd_alloc(0);
+    if (fd < 0) return fd;
+    V.fds[fd] = (int)(f - V.files) + 1;
+    V.cloexec[fd] = (uint8_t)(cloexec != 0);
+    return fd;
 }
 
 long ng_vfs_open(const char *path, int flags, int mode)
@@ -334,7 +375,41 @@ long ng_vfs_open(const char *path, int flags, int mode)
         return -ENOTDIR;
     }
     V.fds[fd] = (int)(f - V.files) + 1;
+    V.cloexec[fd] = (flags & O_CLOEXEC) != 0;
     return fd;
+}
+
+long ng_vfs_pipe(int fds[2], int flags)
+{
+    if (flags & ~(O_CLOEXEC | O_NONBLOCK)) return -EINVAL;
+    if (flags & O_NONBLOCK) return -EINVAL; /* every pipe blocks */
+    char abs[NG_POSIX_PATH_MAX];
+    uint32_t m;
+    const char *rest;
+    if (lookup("/dev/pipe", abs, &m, &rest) != 0) return -ENFILE; /* no pipe server */
+    file_t *r = file_new();
+    if (r == NULL) return -ENFILE;
+    r->kind = F_PIPE; /* taken while the second is found */
+    file_t *w = file_new();
+    r->kind = F_FREE;
+    if (w == NULL) return -ENFILE;
+    pipe_client_t c = pclient(m);
+    uint32_t rd, wr;
+    int err = NG_POSIX_COUNT(pipe_create)(&c, &rd, &wr);
+    if (err != NG_OK) return err == PIPE_ERR_NO_SPACE ? -ENFILE : -EIO;
+    *r = (file_t){.kind = F_PIPE, .refs = 1, .mount = m, .h = rd, .flags = O_RDONLY};
+    *w = (file_t){.kind = F_PIPE, .refs = 1, .mount = m, .h = wr, .flags = O_WRONLY};
+    int a = fd_install(r, flags & O_CLOEXEC);
+    int b = a < 0 ? a : fd_install(w, flags & O_CLOEXEC);
+    if (b < 0) {
+        if (a >= 0) ng_vfs_close(a);
+        else file_release(r);
+        file_release(w);
+        return b;
+    }
+    fds[0] = a;
+    fds[1] = b;
+    return 0;
 }
 
 long ng_vfs_close(int fd)
@@ -368,9 +443,36 @@ static int stat_of(file_t *f, const fs_stat_t *s, struct stat *st)
 }
 
 /* Reads at *off (moved on by what was read). */
+static long pipe_read_some(file_t *f, void *buf, size_t len)
+{
+    pipe_client_t c = pclient(f->mount);
+    ng_bytes_t got;
+    int err = NG_POSIX_COUNT(pipe_read)(&c, f->h, (uint32_t)(len < PIPE_MAX_IO ? len : PIPE_MAX_IO), &got);
+    if (err == PIPE_ERR_BAD_HANDLE) return -EBADF;
+    if (err != NG_OK || got.len > len) return -EIO;
+    memcpy(buf, got.ptr, got.len);
+    return (long)got.len;
+}
+
+static long pipe_write_all(file_t *f, const void *buf, size_t len)
+{
+    pipe_client_t c = pclient(f->mount);
+    size_t done = 0;
+    while (done < len) {
+        size_t n = len - done < PIPE_MAX_IO ? len - done : PIPE_MAX_IO;
+        uint32_t wrote = 0;
+        int err = NG_POSIX_COUNT(pipe_write)(&c, f->h, ng_bytes((const uint8_t *)buf + done, n), &wrote);
+        if (err == PIPE_ERR_BROKEN) return done ? (long)done : -EPIPE;
+        if (err != NG_OK || wrote == 0 || wrote > n) return done ? (long)done : err == PIPE_ERR_BAD_HANDLE ? -EBADF : -EIO;
+        done += wrote;
+    }
+    return (long)done;
+}
+
 static long file_read(file_t *f, void *buf, size_t len, uint64_t *off)
 {
     if (f->kind == F_CONSOLE) return 0; /* no console input yet: end of file */
+    if (f->kind == F_PIPE) return (f->flags & O_ACCMODE) == O_WRONLY ? -EBADF : pipe_read_some(f, buf, len);
     if (f->kind == F_DIR) return -EISDIR;
     if ((f->flags & O_ACCMODE) == O_WRONLY) return -EBADF;
     fs_client_t c = client(f->mount);
@@ -400,7 +502,7 @@ long ng_vfs_pread(int fd, void *buf, size_t len, int64_t off)
 {
     file_t *f = file_of(fd);
     if (f == NULL) return -EBADF;
-    if (f->kind == F_CONSOLE) return -ESPIPE;
+    if (f->kind == F_CONSOLE || f->kind == F_PIPE) return -ESPIPE;
     if (off < 0) return -EINVAL;
     uint64_t at = (uint64_t)off;
     return file_read(f, buf, len, &at);
@@ -410,6 +512,7 @@ long ng_vfs_pread(int fd, void *buf, size_t len, int64_t off)
 static long file_write(file_t *f, const void *buf, size_t len, uint64_t *off, int append)
 {
     if (f->kind == F_CONSOLE) return console_write(buf, len);
+    if (f->kind == F_PIPE) return (f->flags & O_ACCMODE) == O_RDONLY ? -EBADF : pipe_write_all(f, buf, len);
     if (f->kind == F_DIR) return -EISDIR;
     if ((f->flags & O_ACCMODE) == O_RDONLY) return -EBADF;
     fs_client_t c = client(f->mount);
@@ -444,7 +547,7 @@ long ng_vfs_pwrite(int fd, const void *buf, size_t len, int64_t off)
 {
     file_t *f = file_of(fd);
     if (f == NULL) return -EBADF;
-    if (f->kind == F_CONSOLE) return -ESPIPE;
+    if (f->kind == F_CONSOLE || f->kind == F_PIPE) return -ESPIPE;
     if (off < 0) return -EINVAL;
     uint64_t at = (uint64_t)off;
     return file_write(f, buf, len, &at, 0);
@@ -454,7 +557,7 @@ long ng_vfs_lseek(int fd, int64_t off, int whence)
 {
     file_t *f = file_of(fd);
     if (f == NULL) return -EBADF;
-    if (f->kind == F_CONSOLE) return -ESPIPE;
+    if (f->kind == F_CONSOLE || f->kind == F_PIPE) return -ESPIPE;
     int64_t base = 0;
     if (whence == SEEK_CUR) base = (int64_t)f->off;
     else if (whence == SEEK_END) {
@@ -473,11 +576,11 @@ long ng_vfs_fstat(int fd, struct stat *st)
 {
     file_t *f = file_of(fd);
     if (f == NULL) return -EBADF;
-    if (f->kind == F_CONSOLE) {
+    if (f->kind == F_CONSOLE || f->kind == F_PIPE) {
         memset(st, 0, sizeof *st);
-        st->st_mode = S_IFCHR | 0620;
+        st->st_mode = f->kind == F_PIPE ? S_IFIFO | 0600 : S_IFCHR | 0620;
         st->st_nlink = 1;
-        st->st_blksize = 1024;
+        st->st_blksize = f->kind == F_PIPE ? 4096 : 1024;
         return 0;
     }
     fs_client_t c = client(f->mount);
@@ -627,6 +730,7 @@ long ng_vfs_dup(int fd, int to, int exact)
     }
     f->refs++;
     V.fds[to] = (int)(f - V.files) + 1;
+    V.cloexec[to] = 0;
     return to;
 }
 
@@ -663,12 +767,160 @@ long ng_vfs_fcntl(int fd, int cmd, long arg)
     file_t *f = file_of(fd);
     if (f == NULL) return -EBADF;
     switch (cmd) {
-    case F_GETFD:
-    case F_SETFD: return 0; /* no exec, so close-on-exec means nothing yet */
+    case F_GETFD: return V.cloexec[fd] ? FD_CLOEXEC : 0;
+    case F_SETFD: V.cloexec[fd] = (arg & FD_CLOEXEC) != 0; return 0; /* children skip it */
     case F_GETFL: return f->flags;
     case F_SETFL: f->flags = (f->flags & ~O_APPEND) | ((int)arg & O_APPEND); return 0;
     case F_DUPFD:
-    case F_DUPFD_CLOEXEC: return ng_vfs_dup(fd, (int)arg, 0);
+    case F_DUPFD_CLOEXEC: {
+        long to = ng_vfs_dup(fd, (int)arg, 0);
+        if (to >= 0) V.cloexec[to] = cmd == F_DUPFD_CLOEXEC;
+        return to;
+    }
     default: return -EINVAL;
     }
+}
+
+/* ---- Descriptors a child inherits (posix_spawn), through FDS_VAR ----------------------- */
+
+/* Appends to out (NUL-terminated, `size` bytes); -1 when it does not fit. */
+static int append(char *out, size_t size, size_t *len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(out + *len, size - *len, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= size - *len) return -1;
+    *len += (size_t)n;
+    return 0;
+}
+
+long ng_vfs_child_fds(const ng_fd_plan_t plan[NG_POSIX_MAX_FDS], char *out, size_t size, uint64_t *tickets, int *ntickets)
+{
+    size_t len = 0;
+    *ntickets = 0;
+    int first_of[NG_POSIX_MAX_FILES]; /* the first child fd given each description */
+    for (int i = 0; i < NG_POSIX_MAX_FILES; i++) first_of[i] = -1;
+    if (append(out, size, &len, FDS_VAR "=")) return -E2BIG;
+    for (int fd = 0; fd < NG_POSIX_MAX_FDS; fd++) {
+        const ng_fd_plan_t *pl = &plan[fd];
+        int err = 0;
+        if (pl->kind == NG_FD_OPEN) {
+            err = append(out, size, &len, "%d:o%d,%d,%s;", fd, pl->flags, pl->mode, pl->path);
+        } else if (pl->kind == NG_FD_INHERIT) {
+            file_t *f = file_of(pl->from);
+            if (f == NULL) return -EBADF;
+            int i = (int)(f - V.files);
+            if (first_of[i] >= 0) {
+                err = append(out, size, &len, "%d:d%d;", fd, first_of[i]);
+            } else if (f->kind == F_CONSOLE) {
+                err = append(out, size, &len, "%d:c;", fd);
+            } else if (f->kind == F_FILE) {
+                /* The child opens it again (no O_CREAT/O_TRUNC now), at the same offset. */
+                err = append(out, size, &len, "%d:f%d,%llu,%s;", fd, f->flags & (O_ACCMODE | O_APPEND),
+                             (unsigned long long)f->off, f->path);
+            } else if (f->kind == F_PIPE) {
+                pipe_client_t c = pclient(f->mount);
+                uint64_t t = 0;
+                if (*ntickets == NG_POSIX_MAX_FDS || NG_POSIX_COUNT(pipe_share)(&c, f->h, &t) != NG_OK) return -ENFILE;
+                tickets[(*ntickets)++] = t;
+                err = append(out, size, &len, "%d:p%d,%llx;", fd, f->flags & O_ACCMODE, (unsigned long long)t);
+            } else {
+                continue; /* directories are not inherited */
+            }
+            first_of[i] = fd;
+        } else {
+            continue;
+        }
+        if (err) return -E2BIG;
+    }
+    return (long)len;
+}
+
+void ng_vfs_cancel_tickets(const uint64_t *tickets, int n)
+{
+    char abs[NG_POSIX_PATH_MAX];
+    uint32_t m;
+    const char *rest;
+    if (n == 0 || lookup("/dev/pipe", abs, &m, &rest) != 0) return;
+    pipe_client_t c = pclient(m);
+    for (int i = 0; i < n; i++) (void)NG_POSIX_COUNT(pipe_cancel)(&c, tickets[i]);
+}
+
+/* Installs `f` (filled) at exactly `fd`. */
+static void put_at(int fd, const file_t *tmpl)
+{
+    file_t *f = file_new();
+    if (f == NULL) return;
+    *f = *tmpl;
+    f->refs = 1;
+    V.fds[fd] = (int)(f - V.files) + 1;
+}
+
+/* Descriptors from FDS_VAR (the parent's posix_spawn), once: "fd:spec;" entries. Without it
+ * 0-2 stay the console. */
+static void inherit(void)
+{
+    if (V.inherited) return;
+    V.inherited = 1;
+    const char *spec = getenv(FDS_VAR);
+    if (spec == NULL) return;
+    char copy[512];
+    snprintf(copy, sizeof copy, "%s", spec);
+    unsetenv(FDS_VAR); /* its own children get their own */
+    V.files[0].refs = 0;
+    V.files[0].kind = F_FREE;
+    for (int fd = 0; fd < 3; fd++) V.fds[fd] = 0;
+    for (char *e = copy, *next; e && *e; e = next) {
+        next = strchr(e, ';');
+        if (next) *next++ = '\0';
+        char *colon = strchr(e, ':');
+        if (!colon) break;
+        int fd = atoi(e);
+        char kind = colon[1];
+        char *arg = colon + 2;
+        if (fd < 0 || fd >= NG_POSIX_MAX_FDS || V.fds[fd] != 0) continue;
+        if (kind == 'c') {
+            put_at(fd, &(file_t){.kind = F_CONSOLE, .flags = O_RDWR, .path = "/dev/console"});
+        } else if (kind == 'd') {
+            int from = atoi(arg);
+            if (from >= 0 && from < NG_POSIX_MAX_FDS && V.fds[from] != 0) {
+                V.files[V.fds[from] - 1].refs++;
+                V.fds[fd] = V.fds[from];
+            }
+        } else if (kind == 'p') {
+            int acc = atoi(arg);
+            char *comma = strchr(arg, ',');
+            uint64_t t = comma ? strtoull(comma + 1, NULL, 16) : 0;
+            char abs[NG_POSIX_PATH_MAX];
+            uint32_t m;
+            const char *rest;
+            uint32_t h;
+            if (lookup("/dev/pipe", abs, &m, &rest) != 0) continue;
+            pipe_client_t c = pclient(m);
+            if (NG_POSIX_COUNT(pipe_adopt)(&c, t, &h) != NG_OK) continue;
+            put_at(fd, &(file_t){.kind = F_PIPE, .mount = m, .h = h, .flags = acc});
+        } else if (kind == 'f' || kind == 'o') {
+            int flags = atoi(arg);
+            char *c1 = strchr(arg, ',');
+            char *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
+            if (!c2) continue;
+            unsigned long long num = strtoull(c1 + 1, NULL, 10);
+            /* Opened at the lowest free descriptor, then moved to fd. */
+            long got = ng_vfs_open(c2 + 1, flags, kind == 'o' ? (int)num : 0);
+            if (got < 0) continue;
+            if (got != fd) {
+                V.fds[fd] = V.fds[got];
+                V.fds[got] = 0;
+            }
+            if (kind == 'f') V.files[V.fds[fd] - 1].off = num;
+        }
+    }
+}
+
+void ng_posix_at_exit(void)
+{
+    /* Every descriptor closed, so pipes see their ends go (end of file for a reader). */
+    for (int fd = 0; fd < NG_POSIX_MAX_FDS; fd++)
+        if (V.fds[fd] != 0) ng_vfs_close(fd);
 }

@@ -13,6 +13,8 @@
 
 #include <neptune/posix.h>
 
+#include "vfs.h"
+
 /* A directory record as Linux's getdents64 writes it (musl's readdir reads these). */
 struct ng_dirent64 {
     uint64_t d_ino;
@@ -43,6 +45,22 @@ long ng_vfs_chdir(const char *path);
 /* 0 for the console, -ENOTTY for anything else, -EBADF. */
 long ng_vfs_isatty(int fd);
 long ng_vfs_fcntl(int fd, int cmd, long arg);
+long ng_vfs_pipe(int fds[2], int flags);
+
+/* What a child's descriptor fd is to be (posix_spawn's plan: inherited and file actions). */
+typedef struct {
+    enum { NG_FD_NONE = 0, NG_FD_INHERIT, NG_FD_OPEN } kind;
+    int from;         /* NG_FD_INHERIT: the parent's descriptor */
+    const char *path; /* NG_FD_OPEN: opened by the child */
+    int flags, mode;
+} ng_fd_plan_t;
+/* The environment string handing a child the plan (pipe ends through tickets, kept in
+ * tickets[] for ng_vfs_cancel_tickets if the spawn fails): its length, or -errno. */
+long ng_vfs_child_fds(const ng_fd_plan_t plan[NG_POSIX_MAX_FDS], char *out, size_t size, uint64_t *tickets, int *ntickets);
+void ng_vfs_cancel_tickets(const uint64_t *tickets, int n);
+/* Closes every descriptor: called as the process ends. */
+void ng_posix_at_exit(void);
+
 /* Mount i as configured (NULL past the last), and an empty slot of this process (0: none). */
 const ng_posix_mount_t *ng_vfs_mount(uint32_t i);
 ng_cptr_t ng_vfs_slot_alloc(void);

@@ -229,6 +229,17 @@ static int load(hr_env_t *env, hr_server_t *srv)
     return 0;
 }
 
+/* A program on the POSIX layer closes its descriptors when main returns (exit() does it
+ * itself), on its own thread, which still has its CSpace. */
+static void hr_posix_at_exit(hr_server_t *srv)
+{
+    void (*at_exit)(void) = srv->dl ? (void (*)(void))dlsym(srv->dl, "ng_posix_at_exit") : NULL;
+    if (at_exit) {
+        fflush(NULL);
+        at_exit();
+    }
+}
+
 void hr_server_thread(void *arg)
 {
     hr_server_t *srv = arg;
@@ -246,6 +257,7 @@ void hr_server_thread(void *arg)
             *environ_of = srv->envp;
         }
         srv->status = srv->entry(srv->argc, srv->argv); /* procs.c set them */
+        hr_posix_at_exit(srv);
         return;
     }
     argv[argc++] = (char *)srv->s->name;
@@ -254,6 +266,7 @@ void hr_server_thread(void *arg)
     }
     argv[argc] = NULL;
     srv->status = srv->entry(argc, argv);
+    hr_posix_at_exit(srv);
 }
 
 /* Its own notification bound to its thread, its IRQ handlers to that notification. */

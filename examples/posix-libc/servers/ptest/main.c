@@ -166,6 +166,54 @@ int main(void)
     check(posix_spawn(&kid, "/bin/nope", NULL, NULL, args, NULL) == ENOENT, "posix_spawn of a missing program gives ENOENT");
     check(kill(99999, SIGTERM) == -1 && errno == ESRCH, "kill of a missing process fails with ESRCH");
 
+    /* A child between two pipes: what the parent writes comes back upper-cased. */
+    int in[2], out[2];
+    check(pipe(in) == 0 && pipe(out) == 0, "pipe twice");
+    check(fstat(in[0], &st) == 0 && S_ISFIFO(st.st_mode) && lseek(in[0], 0, SEEK_CUR) == -1 && errno == ESPIPE, "a pipe is a FIFO and cannot seek");
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    posix_spawn_file_actions_addclose(&fa, in[0]);
+    posix_spawn_file_actions_addclose(&fa, in[1]);
+    posix_spawn_file_actions_addclose(&fa, out[0]);
+    posix_spawn_file_actions_addclose(&fa, out[1]);
+    char *uargs[] = {"pupper", NULL};
+    rc = posix_spawn(&kid, "/bin/pupper", &fa, NULL, uargs, NULL);
+    posix_spawn_file_actions_destroy(&fa);
+    check(rc == 0, "posix_spawn pupper with its stdin and stdout on pipes");
+    close(in[0]);
+    close(out[1]);
+    static const char msg[] = "hello pipe\nsecond line\n";
+    check(write(in[1], msg, sizeof msg - 1) == (ssize_t)(sizeof msg - 1) && close(in[1]) == 0, "write to the child's stdin and close it");
+    char text[64];
+    size_t have = 0;
+    ssize_t r;
+    while ((r = read(out[0], text + have, sizeof text - 1 - have)) > 0) have += (size_t)r;
+    text[have] = '\0';
+    check(r == 0 && strcmp(text, "HELLO PIPE\nSECOND LINE\n") == 0, "read the child's stdout to end of file: upper-cased");
+    close(out[0]);
+    check(waitpid(kid, &status, 0) == kid && WIFEXITED(status) && WEXITSTATUS(status) == 2, "waitpid: pupper saw 2 lines");
+
+    /* Redirections: stdin from a file on /disk, stdout to a file in /tmp (opened by the child). */
+    fd = open("/disk/in.txt", O_CREAT | O_WRONLY | O_TRUNC, 0644);
+    check(fd >= 0 && write(fd, "redirected\n", 11) == 11 && close(fd) == 0, "write /disk/in.txt");
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/disk/in.txt", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, "/tmp/out.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    rc = posix_spawn(&kid, "/bin/pupper", &fa, NULL, uargs, NULL);
+    posix_spawn_file_actions_destroy(&fa);
+    check(rc == 0 && waitpid(kid, &status, 0) == kid && WIFEXITED(status) && WEXITSTATUS(status) == 1, "posix_spawn pupper < /disk/in.txt > /tmp/out.txt");
+    f = fopen("/tmp/out.txt", "r");
+    check(f && fgets(line, sizeof line, f) && strcmp(line, "REDIRECTED\n") == 0, "/tmp/out.txt holds the upper-cased file");
+    if (f) fclose(f);
+    unlink("/disk/in.txt");
+    unlink("/tmp/out.txt");
+
+    /* A write to a pipe nobody reads any more: EPIPE. */
+    check(pipe(in) == 0 && close(in[0]) == 0 && write(in[1], "x", 1) == -1 && errno == EPIPE, "write to a pipe without readers fails with EPIPE");
+    close(in[1]);
+
     printf("ptest: done (%d failures)\n", failures);
     return failures ? 1 : 0;
 }

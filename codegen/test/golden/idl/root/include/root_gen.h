@@ -42,7 +42,7 @@ _Static_assert(sizeof(bool) == 1 && sizeof(size_t) == 8 && sizeof(ng_cptr_t) == 
 /** argv as NUL-separated strings (argv[0] is the program name, added by the root server). */
 #define ROOT_MAX_ARGV UINT64_C(256)
 /** Environment as NUL-separated NAME=value strings. */
-#define ROOT_MAX_ENV UINT64_C(128)
+#define ROOT_MAX_ENV UINT64_C(384)
 /** Caps one spawn may pass. */
 #define ROOT_MAX_CAPS UINT64_C(8)
 
@@ -113,7 +113,7 @@ typedef int32_t root_pid_t;
 
 /* root.spawn */
 #define ROOT_SPAWN_REQ_WORDS 12 /* fixed part */
-#define ROOT_SPAWN_REQ_MAX_WORDS 64
+#define ROOT_SPAWN_REQ_MAX_WORDS 96
 #define ROOT_SPAWN_REQ_CAPS 0
 _Static_assert(ROOT_SPAWN_REQ_WORDS <= NG_MSG_MAX_WORDS && ROOT_SPAWN_REQ_CAPS <= NG_MSG_MAX_CAPS, "root_spawn_req: does not fit a message");
 /* Arguments of root.spawn. */
@@ -130,7 +130,7 @@ static inline int root_spawn_req_encode(ng_msg_t *m, const root_spawn_req_t *in)
 {
     if (in->program.len > 32u) return NG_EBADMSG;
     if (in->argv.len > 256u) return NG_EBADMSG;
-    if (in->env.len > 128u) return NG_EBADMSG;
+    if (in->env.len > 384u) return NG_EBADMSG;
     m->mr[0] = (ng_word_t)in->program.len;
     m->mr[1] = (ng_word_t)in->argv.len;
     m->mr[2] = (ng_word_t)in->env.len;
@@ -167,7 +167,7 @@ static inline int root_spawn_req_decode(const ng_msg_t *m, root_spawn_req_t *out
     out->argv.len = (size_t)len;
     pos += ng_words_for((size_t)len);
     len = m->mr[2];
-    if (len > 128u || ng_words_for((size_t)len) > m->len - pos) return NG_EBADMSG;
+    if (len > 384u || ng_words_for((size_t)len) > m->len - pos) return NG_EBADMSG;
     out->env.ptr = (const char *)&m->mr[pos];
     out->env.len = (size_t)len;
     pos += ng_words_for((size_t)len);

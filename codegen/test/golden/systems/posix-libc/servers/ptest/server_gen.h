@@ -16,7 +16,7 @@
 #define PTEST_CNODE_BITS 5
 #define PTEST_CAP_NULL 0u /* null: empty (not granted) */
 #define PTEST_CAP_CNODE 1u /* own CNode (cap moves, saved replies) */
-#define PTEST_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 4 names ptest) */
+#define PTEST_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 5 names ptest) */
 #define PTEST_CAP_VSPACE 3u /* own VSpace: empty (not granted) */
 #define PTEST_CAP_ASID_POOL 4u /* ASID pool: empty (not granted) */
 #define PTEST_CAP_TCB 5u /* own TCB: empty (not granted) */
@@ -24,8 +24,8 @@
 #define PTEST_CAP_REPLY_OBJ 7u /* reply object: empty (not granted) */
 #define PTEST_CAP_NTFN 8u /* own notification, bound to its TCB (signals; can be handed out) */
 #define PTEST_CAP_FS 9u /* call fs on fat (badge 1 names ptest to fat) */
-#define PTEST_CAP_PATHMGR 10u /* call pathmgr on pathmgr (badge 3 names ptest to pathmgr) */
-#define PTEST_CAP_SPAWN 11u /* root server process and shared-memory services (badge 0x1000004) */
+#define PTEST_CAP_PATHMGR 10u /* call pathmgr on pathmgr (badge 4 names ptest to pathmgr) */
+#define PTEST_CAP_SPAWN 11u /* root server process and shared-memory services (badge 0x1000005) */
 #define PTEST_CAP_RECV 12u /* empty: a received cap lands here */
 _Static_assert(PTEST_CAP_RECV < (1ul << PTEST_CNODE_BITS), "ptest: its slots do not fit its CNode");
 #define PTEST_SLOT_FREE_FIRST 13u /* first slot the layout leaves empty for caps the server keeps */
@@ -64,8 +64,10 @@ static inline root_client_t ptest_use_root(void)
 /* Programs it may spawn: names, and the slots of each that a spawn may fill (root_grant_t.to). */
 #define PBLOCK_PROGRAM "pblock"
 #define PCHILD_PROGRAM "pchild"
+#define PUPPER_PROGRAM "pupper"
 
 #define PCHILD_CAP_PATHMGR 9u /* pchild: call pathmgr on pathmgr: empty until the spawner passes a cap */
+#define PUPPER_CAP_PATHMGR 9u /* pupper: call pathmgr on pathmgr: empty until the spawner passes a cap */
 
 #ifndef NG_PROGRAM_USE_DEFINED
 #define NG_PROGRAM_USE_DEFINED
@@ -79,6 +81,7 @@ static inline const ng_program_use_t *ptest_program_uses(uint32_t *count)
 {
     static const ng_program_use_t uses[] = {
         { "pchild", "pathmgr", "pathmgr", PCHILD_CAP_PATHMGR },
+        { "pupper", "pathmgr", "pathmgr", PUPPER_CAP_PATHMGR },
     };
     *count = sizeof uses / sizeof uses[0];
     return uses;
