@@ -5,11 +5,11 @@
  * the console, or 1 with the log tail when the time runs out or the system stops first.
  */
 
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import type { CommandModule } from "yargs";
 import { DiagnosticBag } from "../diag/diagnostics.ts";
 import { logTail, runConsole } from "../run/console.ts";
-import { qemuCommand } from "../run/qemu.ts";
+import { diskSizeProblem, qemuCommand, QEMU_PLATFORMS } from "../run/qemu.ts";
 import { kernelLabel } from "../model/kernel.ts";
 import { buildOrReport, withBuild, type BuildArgs } from "./build.ts";
 import { report } from "./common.ts";
@@ -41,7 +41,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option("timeout", { type: "number", describe: "seconds to wait for --expect (default 120); without --expect, stop the system after this long" })
       .option("icount", { type: "boolean", default: false, describe: "QEMU counts instructions (-icount shift=0): deterministic benchmark figures" })
       .option("sanitize", { type: "boolean", default: false, describe: "host target: build with AddressSanitizer and UBSan" })
-      .option("disk", { type: "string", describe: "raw disk image attached as a virtio-blk device (neptune-gen disk create makes one)" })
+      .option("disk", { type: "string", describe: "raw disk image attached as a virtio-blk device, or as the SD card on rpi3 (neptune-gen disk create makes one)" })
       .option("virtio-modern", { type: "boolean", default: false, describe: "virtio-mmio version 2 (modern) registers instead of legacy" }),
   handler: async (args) => {
     const expect = (args.expect ?? []).map((e) => new RegExp(e));
@@ -76,6 +76,19 @@ export const runCommand: CommandModule<object, RunArgs> = {
       if (!res) return;
       const disk = diskOf(res.sys.model.disk);
       if (disk === false) return;
+      if (disk !== undefined) {
+        const problem = diskSizeProblem(res.platform, disk, statSync(disk).size);
+        if (problem) {
+          process.stderr.write(`neptune-gen: error: ${problem.message}\nhint: ${problem.hint}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        if (args["virtio-modern"] && QEMU_PLATFORMS[res.platform]?.sdCard) {
+          process.stderr.write(`neptune-gen: error: --virtio-modern: the disk of ${res.platform} is an SD card, not a virtio device\nhint: leave --virtio-modern out\n`);
+          process.exitCode = 1;
+          return;
+        }
+      }
       cmd = qemuCommand(res.platform, res.image, { icount: args.icount, disk, virtioModern: args["virtio-modern"], hypervisor: res.kernel.hypervisor });
       if (!cmd) {
         const why = NO_QEMU_REASON[res.platform] ?? `no QEMU machine for platform ${res.platform}`;
