@@ -60,6 +60,19 @@ export const runCommand: CommandModule<object, RunArgs> = {
       process.exitCode = 1;
       return false;
     };
+    /** Whether the board takes the disk as it is (an SD card: a power of two); false after reporting. */
+    const diskFits = (platform: string, disk: string | undefined): boolean => {
+      if (disk === undefined) return true;
+      const problem = diskSizeProblem(platform, disk, statSync(disk).size);
+      const sd = QEMU_PLATFORMS[platform]?.sdCard;
+      if (!problem && !(sd && args["virtio-modern"])) return true;
+      const [message, hint] = problem
+        ? [problem.message, problem.hint]
+        : [`--virtio-modern: the disk of ${platform} is an SD card, not a virtio device`, "leave --virtio-modern out"];
+      process.stderr.write(`neptune-gen: error: ${message}\nhint: ${hint}\n`);
+      process.exitCode = 1;
+      return false;
+    };
     let cmd: { cmd: string; args: string[]; env?: NodeJS.ProcessEnv } | undefined;
     if (args.target === "host") {
       const { buildHost, hostRunCommand } = await import("../build/host.ts");
@@ -68,7 +81,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       report(bag);
       if (!res) return;
       const disk = diskOf(res.sys.model.disk);
-      if (disk === false) return;
+      if (disk === false || !diskFits(res.sys.model.platform, disk)) return;
       // The host program stops itself at the timeout (and says so); the watcher below is a backstop.
       cmd = hostRunCommand(res.executable, { timeoutSec: timeout, disk, virtioModern: args["virtio-modern"] });
     } else {
@@ -76,19 +89,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       if (!res) return;
       const disk = diskOf(res.sys.model.disk);
       if (disk === false) return;
-      if (disk !== undefined) {
-        const problem = diskSizeProblem(res.platform, disk, statSync(disk).size);
-        if (problem) {
-          process.stderr.write(`neptune-gen: error: ${problem.message}\nhint: ${problem.hint}\n`);
-          process.exitCode = 1;
-          return;
-        }
-        if (args["virtio-modern"] && QEMU_PLATFORMS[res.platform]?.sdCard) {
-          process.stderr.write(`neptune-gen: error: --virtio-modern: the disk of ${res.platform} is an SD card, not a virtio device\nhint: leave --virtio-modern out\n`);
-          process.exitCode = 1;
-          return;
-        }
-      }
+      if (!diskFits(res.platform, disk)) return;
       cmd = qemuCommand(res.platform, res.image, { icount: args.icount, disk, virtioModern: args["virtio-modern"], hypervisor: res.kernel.hypervisor });
       if (!cmd) {
         const why = NO_QEMU_REASON[res.platform] ?? `no QEMU machine for platform ${res.platform}`;
