@@ -5,10 +5,11 @@
  * waits for the controller or the card has a deadline; when it passes, the operation ends with
  * SDHCI_ETIMEOUT and the command and data lines are reset, so the next request starts clean.
  */
-#include <string.h>
 #if !defined(__aarch64__)
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include <time.h>
 #endif
+#include <string.h>
 
 #include <neptune/dev.h>
 
