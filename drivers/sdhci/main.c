@@ -15,6 +15,9 @@
  * controller (sdhost, ALT0). Without it the pins must already be routed here (QEMU does so at
  * reset).
  *
+ * The layout also gives it the controller's IRQ (126 on the Pi 3); the driver polls instead
+ * (the controller's signal enables stay 0), as a transfer by PIO keeps the CPU busy anyway.
+ *
  * At start it resets the controller and identifies the card (sdhci.c); the card's capacity is
  * what info() reports. A card that is missing or fails to come up leaves the driver serving,
  * with every request answered no_media. Transfers are PIO through the controller's buffer and
