@@ -20,6 +20,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fatSkipReason, makeImage, mtool, sh } from "../../scripts/fat-lib.ts";
+import { checkImage, checkRun, pattern } from "./fat-expect.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const CLI = path.join(ROOT, "codegen/bin/neptune-gen.js");
@@ -32,27 +33,6 @@ if (sel4Skip && !skip) console.warn(`fat-system (seL4): skipped: ${sel4Skip}`);
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 let dir: string;
-
-/** The client's file contents (fattest_byte in examples/fat/servers/fattest/main.c). */
-function pattern(seed: number, size: number): Buffer {
-  const b = Buffer.alloc(size);
-  for (let i = 0; i < size; i++) {
-    let x = Math.imul((i ^ Math.imul(seed, 0x9e3779b1)) >>> 0, 0x85ebca6b) >>> 0;
-    x = (x ^ (x >>> 13)) >>> 0;
-    x = Math.imul(x, 0xc2b2ae35) >>> 0;
-    b[i] = (x >>> 16) & 0xff;
-  }
-  return b;
-}
-
-/** What the client writes: path after its renames, size, seed, size after truncation. */
-const WRITTEN: [string, number, number, number][] = [
-  ["New Folder/empty file with a long name.txt", 0, 1, 0],
-  ["New Folder/one byte renamed.bin", 1, 2, 1],
-  ["almost a page (4095 bytes).dat", 4095, 3, 4095],
-  ["PAGE.BIN", 4096, 4, 1000],
-  ["moved directory/one MiB and seven bytes.data", (1 << 20) + 7, 5, (1 << 20) + 7],
-];
 
 /** A volume of the type with a few files; their contents by path. */
 function volume(type: 12 | 16 | 32, name: string, kib?: number): { img: string; files: Map<string, Buffer> } {
@@ -74,35 +54,6 @@ async function runSystem(args: string[], expectRe: string, timeout: number) {
   return execa("node", [CLI, "run", "-s", SYSTEM, ...args, "--expect", expectRe, "--timeout", String(timeout)], {
     cwd: ROOT, reject: false, all: true, timeout: (timeout + 600) * 1000, env: { ...process.env, MTOOLS_SKIP_CHECK: "1" },
   });
-}
-
-function checkRun(out: string, files: Map<string, Buffer>): void {
-  expect(out).not.toMatch(/ERROR: AddressSanitizer|runtime error:|FAILED|WRONG|fault: server/);
-  expect(out).toMatch(/fat: mounted FAT\d+: \d+ clusters/);
-  for (const [p, data] of files) expect(out, p).toContain(`fattest: file ${p} ${data.length} ${sha(data)}`);
-  for (const [p, size, seed] of WRITTEN) {
-    const name = p.replace("New Folder/one byte renamed.bin", "one byte.bin").replace("moved directory/", "New Folder/a directory with a long name/");
-    expect(out).toContain(`fattest: wrote ${name} ${size} ${sha(pattern(seed, size))} (read back ok)`);
-  }
-  expect(out).toContain("fat: unmounted clean");
-  expect(out).toContain("fattest: done");
-}
-
-function checkImage(img: string): void {
-  const fsck = sh("fsck.fat", ["-n", img]);
-  expect(fsck.stdout, fsck.stdout).not.toMatch(/Dirty bit|wrong|share|Orphan|lost|bad/i);
-  expect(fsck.status, fsck.stdout).toBe(0);
-  for (const [p, size, seed, after] of WRITTEN) {
-    const out = path.join(dir, "back.bin");
-    rmSync(out, { force: true });
-    mtool("mcopy", img, ["-n", `::/${p}`, out]);
-    expect(sha(readFileSync(out)), p).toBe(sha(pattern(seed, size).subarray(0, after)));
-  }
-  const shared = path.join(dir, "shared.bin");
-  rmSync(shared, { force: true });
-  mtool("mcopy", img, ["-n", "::/New Folder/shared renamed.txt", shared]);
-  expect(sha(readFileSync(shared))).toBe(sha(pattern(6, 15000)));
-  expect(mtool("mdir", img, ["-b", "::/moved directory/.."])).toContain("almost a page (4095 bytes).dat");
 }
 
 /** A FAT32 volume with 4 KiB clusters holding a 4 MiB BENCH.BIN (the client's benchmark mode). */
@@ -148,7 +99,7 @@ describe.skipIf(!!skip)("FAT example on the host target", () => {
     const r = await runSystem([...HOST, "--disk", img], "fattest: done", 180);
     checkRun(r.all ?? "", files);
     expect(r.exitCode, r.all).toBe(0);
-    checkImage(img);
+    checkImage(img, dir);
   }, LONG);
 
   it("keeps the synced file and cross-links nothing when stopped in a long write", async () => {
@@ -177,7 +128,7 @@ describe.skipIf(!!sel4Skip)("FAT example on seL4 in QEMU", () => {
     const r = await runSystem([...SEL4, "--disk", img], "fattest: done", 300);
     checkRun(r.all ?? "", files);
     expect(r.exitCode, r.all).toBe(0);
-    checkImage(img);
+    checkImage(img, dir);
   }, LONG);
 
   it("QEMU killed in a long write: the synced file intact, no cross-linked clusters", async () => {

@@ -37,6 +37,9 @@ const createCommand: CommandModule<object, DiskArgs> = {
     const what = args.fat ? `FAT${args.fat}` : "blank";
     console.log(`${args.out}: ${what} disk image, ${bytes} bytes${args.from ? `, files from ${args.from}` : ""}`);
     console.log(`boot with it: neptune-gen run --disk ${args.out}`);
+    const { diskSizeProblem } = await import("../run/qemu.ts");
+    if (diskSizeProblem("rpi3", args.out, bytes))
+      console.log(`note: ${bytes} bytes is not a power of two: fine for virtio-blk, but an SD card (rpi3, QEMU raspi3b) needs one (e.g. --size 64M)`);
   },
 };
 

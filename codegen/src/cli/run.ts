@@ -5,11 +5,11 @@
  * the console, or 1 with the log tail when the time runs out or the system stops first.
  */
 
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import type { CommandModule } from "yargs";
 import { DiagnosticBag } from "../diag/diagnostics.ts";
 import { logTail, runConsole } from "../run/console.ts";
-import { qemuCommand } from "../run/qemu.ts";
+import { diskSizeProblem, qemuCommand, QEMU_PLATFORMS } from "../run/qemu.ts";
 import { kernelLabel } from "../model/kernel.ts";
 import { buildOrReport, withBuild, type BuildArgs } from "./build.ts";
 import { report } from "./common.ts";
@@ -41,7 +41,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option("timeout", { type: "number", describe: "seconds to wait for --expect (default 120); without --expect, stop the system after this long" })
       .option("icount", { type: "boolean", default: false, describe: "QEMU counts instructions (-icount shift=0): deterministic benchmark figures" })
       .option("sanitize", { type: "boolean", default: false, describe: "host target: build with AddressSanitizer and UBSan" })
-      .option("disk", { type: "string", describe: "raw disk image attached as a virtio-blk device (neptune-gen disk create makes one)" })
+      .option("disk", { type: "string", describe: "raw disk image attached as a virtio-blk device, or as the SD card on rpi3 (neptune-gen disk create makes one)" })
       .option("virtio-modern", { type: "boolean", default: false, describe: "virtio-mmio version 2 (modern) registers instead of legacy" }),
   handler: async (args) => {
     const expect = (args.expect ?? []).map((e) => new RegExp(e));
@@ -60,6 +60,19 @@ export const runCommand: CommandModule<object, RunArgs> = {
       process.exitCode = 1;
       return false;
     };
+    /** Whether the board takes the disk as it is (an SD card: a power of two); false after reporting. */
+    const diskFits = (platform: string, disk: string | undefined): boolean => {
+      if (disk === undefined) return true;
+      const problem = diskSizeProblem(platform, disk, statSync(disk).size);
+      const sd = QEMU_PLATFORMS[platform]?.sdCard;
+      if (!problem && !(sd && args["virtio-modern"])) return true;
+      const [message, hint] = problem
+        ? [problem.message, problem.hint]
+        : [`--virtio-modern: the disk of ${platform} is an SD card, not a virtio device`, "leave --virtio-modern out"];
+      process.stderr.write(`neptune-gen: error: ${message}\nhint: ${hint}\n`);
+      process.exitCode = 1;
+      return false;
+    };
     let cmd: { cmd: string; args: string[]; env?: NodeJS.ProcessEnv } | undefined;
     if (args.target === "host") {
       const { buildHost, hostRunCommand } = await import("../build/host.ts");
@@ -68,7 +81,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       report(bag);
       if (!res) return;
       const disk = diskOf(res.sys.model.disk);
-      if (disk === false) return;
+      if (disk === false || !diskFits(res.sys.model.platform, disk)) return;
       // The host program stops itself at the timeout (and says so); the watcher below is a backstop.
       cmd = hostRunCommand(res.executable, { timeoutSec: timeout, disk, virtioModern: args["virtio-modern"] });
     } else {
@@ -76,6 +89,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       if (!res) return;
       const disk = diskOf(res.sys.model.disk);
       if (disk === false) return;
+      if (!diskFits(res.platform, disk)) return;
       cmd = qemuCommand(res.platform, res.image, { icount: args.icount, disk, virtioModern: args["virtio-modern"], hypervisor: res.kernel.hypervisor });
       if (!cmd) {
         const why = NO_QEMU_REASON[res.platform] ?? `no QEMU machine for platform ${res.platform}`;

@@ -128,7 +128,18 @@ export const PLATFORMS: readonly Platform[] = [
       { compatible: "brcm,bcm2835-pl011", paddr: 0x3f201000, size: K4, offset: 0, irq: 64 + 57, irqTrigger: "level", clockHz: 48_000_000 },
       { compatible: "brcm,bcm2835-system-timer", paddr: 0x3f003000, size: K4, offset: 0, irq: 64 + 1, irqTrigger: "level" },
       { compatible: "brcm,bcm2835-gpio", paddr: 0x3f200000, size: K4, offset: 0, irq: 64 + 49, irqTrigger: "level" },
-      { compatible: "brcm,bcm2835-sdhci", paddr: 0x3f300000, size: K4, offset: 0, irq: 64 + 62, irqTrigger: "level" },
+      {
+        compatible: "brcm,bcm2835-sdhci",
+        paddr: 0x3f300000,
+        size: K4,
+        offset: 0,
+        irq: 64 + 62,
+        irqTrigger: "level",
+        // The EMMC clock the firmware sets (250 MHz at most on the Pi 3; its capabilities register
+        // does not say): drivers/sdhci divides it, so a slower real clock only slows the card.
+        clockHz: 250_000_000,
+        note: "the Arasan SD host controller (SD card on GPIO 48-53 at ALT3)",
+      },
       {
         compatible: "arm,armv7-timer",
         paddr: 0,

@@ -16,6 +16,10 @@ export interface QemuPlatform {
   args(image: string): string[];
   /** The machine options for a kernel at EL2 (QEMU must emulate EL2 and start the guest there). */
   hypArgs?(image: string): string[];
+  /** How a raw disk image is attached (default: virtio-blk on virtio-mmio, as on `virt`). */
+  diskArgs?(disk: string): string[];
+  /** The board's disk is an SD card: QEMU's SD model takes only images whose size is a power of two. */
+  sdCard?: boolean;
 }
 
 export const QEMU_PLATFORMS: Record<string, QemuPlatform> = {
@@ -34,6 +38,9 @@ export const QEMU_PLATFORMS: Record<string, QemuPlatform> = {
     apt: "qemu-system-arm",
     // The Pi 3's console is the second UART (the mini UART); the first goes nowhere.
     args: (image) => ["-machine", "raspi3b", "-nographic", "-serial", "null", "-serial", "mon:stdio", "-m", "size=1024M", "-kernel", image],
+    // The disk is the SD card of the Arasan SD host controller (drivers/sdhci).
+    diskArgs: (disk) => ["-drive", `if=sd,format=raw,file=${qemuValue(disk)}`],
+    sdCard: true,
   },
   x86_64: {
     name: "x86_64",
@@ -72,7 +79,8 @@ export interface QemuOptions {
    */
   icount?: boolean;
   extraArgs?: string[];
-  /** A raw disk image attached as a virtio-blk device (on the highest virtio-mmio transport). */
+  /** A raw disk image: a virtio-blk device (on the highest virtio-mmio transport), or the SD card
+   * on boards with one (rpi3). */
   disk?: string;
   /** virtio-mmio version 2 (modern) instead of QEMU's default, legacy (version 1). */
   virtioModern?: boolean;
@@ -80,9 +88,14 @@ export interface QemuOptions {
   hypervisor?: boolean;
 }
 
+/** A value in QEMU's option syntax, which doubles commas. */
+function qemuValue(v: string): string {
+  return v.replace(/,/g, ",,");
+}
+
 /** QEMU options for a raw disk image on a virtio-blk device (virtio-mmio on `virt`). */
 export function diskArgs(image: string, modern = false): string[] {
-  const file = image.replace(/,/g, ",,"); // QEMU's option syntax doubles commas in values
+  const file = qemuValue(image);
   const args = ["-drive", `file=${file},if=none,format=raw,id=hd0`, "-device", "virtio-blk-device,drive=hd0"];
   if (modern) args.push("-global", "virtio-mmio.force-legacy=false");
   return args;
@@ -94,7 +107,28 @@ export function qemuCommand(platform: string, image: string, opts: QemuOptions =
   if (opts.hypervisor && !p.hypArgs) return undefined;
   const args = opts.hypervisor ? p.hypArgs!(image) : p.args(image);
   if (opts.icount) args.push("-icount", "shift=0,sleep=off,align=off");
-  if (opts.disk) args.push(...diskArgs(opts.disk, opts.virtioModern));
+  if (opts.disk) args.push(...(p.diskArgs ? p.diskArgs(opts.disk) : diskArgs(opts.disk, opts.virtioModern)));
   if (opts.extraArgs) args.push(...opts.extraArgs);
   return { cmd: p.binary, args };
+}
+
+/**
+ * Why QEMU would refuse `bytes` as platform's disk, with the fix; undefined when it takes it.
+ * QEMU's SD card model (raspi3b) takes only images whose size is a power of two.
+ */
+export function diskSizeProblem(platform: string, disk: string, bytes: number): { message: string; hint: string } | undefined {
+  if (!QEMU_PLATFORMS[platform]?.sdCard || isPow2(bytes)) return undefined;
+  let next = 512;
+  while (next < bytes) next *= 2;
+  const size = next >= 2 ** 30 ? `${next / 2 ** 30}G` : next >= 2 ** 20 ? `${next / 2 ** 20}M` : `${next / 1024}K`;
+  return {
+    message: `disk image ${disk} is ${bytes} bytes: QEMU's SD card (${platform}) takes only a power of two`,
+    hint: `grow it (the file system in it keeps its size): truncate -s ${size} ${disk}; or make it so: neptune-gen disk create --size ${size} ...`,
+  };
+}
+
+function isPow2(n: number): boolean {
+  if (!Number.isSafeInteger(n) || n <= 0) return false;
+  while (n % 2 === 0) n /= 2;
+  return n === 1;
 }

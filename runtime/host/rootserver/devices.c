@@ -21,6 +21,8 @@ static const hr_model_t hr_models[] = {
     { "rpi3", 0x3f201000u, "pl011", &hr_pl011_ops, hr_pl011_create, NULL },
     { "rpi3", 0x3f215000u, "mini UART", &hr_miniuart_ops, hr_miniuart_create, NULL },
     { "rpi3", 0x3f003000u, "system timer", &hr_systimer_ops, hr_systimer_create, NULL },
+    { "rpi3", 0x3f300000u, "SD host controller", &hr_sdhci_ops, hr_sdhci_create, NULL },
+    { "rpi3", 0x3f200000u, "GPIO", &hr_gpio_ops, hr_gpio_create, NULL },
     { "rpi4", 0xfe215000u, "mini UART", &hr_miniuart_ops, hr_miniuart_create, NULL },
     { "rpi4", 0xfe003000u, "system timer", &hr_systimer_ops, hr_systimer_create, NULL },
 };

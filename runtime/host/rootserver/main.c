@@ -48,7 +48,8 @@ static _Noreturn void usage(const char *prog, int status)
             "  --servers DIR      where the servers' shared objects are (default: servers/ beside "
             "this program)\n"
             "  --platform NAME    which device models to attach (default: %s)\n"
-            "  --disk IMAGE       a virtio-blk disk backed by this file (qemu-arm-virt)\n"
+            "  --disk IMAGE       a disk backed by this file: virtio-blk (qemu-arm-virt), the SD "
+            "card (rpi3)\n"
             "  --virtio-modern    virtio-mmio version 2 registers (default: legacy, as QEMU)\n",
             prog, NEPTUNE_HOST_PLATFORM);
     hr_exit(status);
@@ -110,7 +111,7 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "--platform") == 0 && i + 1 < argc) {
             env->platform = argv[++i];
         } else if (strcmp(a, "--disk") == 0 && i + 1 < argc) {
-            hr_virtio_disk_path = argv[++i];
+            hr_virtio_disk_path = hr_sd_disk_path = argv[++i];
         } else if (strcmp(a, "--virtio-modern") == 0) {
             hr_virtio_version = 2;
         } else {

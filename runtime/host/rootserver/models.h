@@ -32,3 +32,14 @@ void *hr_miniuart_create(ng_host_object_t *irq);
  * compare interrupt raised by a host thread. */
 extern const ng_host_dev_ops_t hr_systimer_ops;
 void *hr_systimer_create(ng_host_object_t *irq);
+
+/* The SD Host Controller of the Raspberry Pi 3 (Arasan, 0x3f300000) with an SD card backed by
+ * the image file hr_sd_disk_path (NULL: an empty slot); the image's size must be a power of two,
+ * as QEMU's SD card requires. */
+extern const char *hr_sd_disk_path;
+extern const ng_host_dev_ops_t hr_sdhci_ops;
+void *hr_sdhci_create(ng_host_object_t *irq);
+
+/* The BCM2835 GPIO block: registers that keep what is written (pin routing). */
+extern const ng_host_dev_ops_t hr_gpio_ops;
+void *hr_gpio_create(ng_host_object_t *irq);
