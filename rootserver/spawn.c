@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <cpio/cpio.h>
+
 #include <sel4/sel4.h>
 #include <vka/capops.h>
 #include <vka/object.h>
@@ -150,6 +152,28 @@ static void rs_free_all(rs_env_t *env, rs_proc_t *p, rs_spawned_t *sp)
     memset(sp, 0, sizeof(*sp));
 }
 
+/* A program's executable is its file in the root server's CPIO archive. */
+extern char _cpio_archive[];
+extern char _cpio_archive_end[];
+
+static int rs_image_read(rs_procs_t *t, const rs_server_t *prog, uint64_t offset, void *buf, uint32_t len,
+                         uint32_t *got, uint64_t *size)
+{
+    (void)t;
+    unsigned long bytes = 0;
+    const uint8_t *elf = cpio_get_file(_cpio_archive, (unsigned long)(_cpio_archive_end - _cpio_archive), prog->elf, &bytes);
+    if (elf == NULL) {
+        return ROOT_ERR_FAILED;
+    }
+    *size = bytes;
+    *got = 0;
+    if (offset < bytes && len > 0) {
+        *got = (uint32_t)(bytes - offset < len ? bytes - offset : len);
+        memcpy(buf, elf + offset, *got);
+    }
+    return 0;
+}
+
 static int rs_spawn_create(rs_procs_t *t, rs_proc_t *p, const rs_proc_t *parent,
                            const rs_grant_t *grants, unsigned ngrants, int argc, char **argv, char **envp)
 {
@@ -203,6 +227,7 @@ static void rs_spawn_stats(rs_procs_t *t, uint64_t *untyped_free, uint64_t *slot
 
 const rs_procs_ops_t rs_spawn_ops = {
     .create = rs_spawn_create,
+    .image_read = rs_image_read,
     .stop = rs_spawn_stop,
     .reap = rs_spawn_reap,
     .stats = rs_spawn_stats,

@@ -476,7 +476,58 @@ static int rs_do_stats(void *ctx, ng_call_t *call, root_stats_rep_t *rep)
     return NG_OK;
 }
 
+/* The i-th program of the system's tables (servers marked as programs, in table order). */
+static const rs_server_t *rs_program_at(const rs_system_t *sys, uint32_t index)
+{
+    return index < sys->nprograms ? &sys->programs[index] : NULL;
+}
+
+static int rs_do_programs(void *ctx, ng_call_t *call, const root_programs_req_t *req, root_programs_rep_t *rep)
+{
+    rs_procs_t *t = ctx;
+    (void)rs_caller(t, call);
+    const rs_server_t *prog = rs_program_at(t->sys, req->index);
+    if (prog == NULL) {
+        return ROOT_ERR_UNKNOWN_PROGRAM;
+    }
+    uint32_t got = 0;
+    uint64_t size = 0;
+    int err = t->ops->image_read(t, prog, 0, NULL, 0, &got, &size);
+    if (err) {
+        return err;
+    }
+    rep->name = ng_str(prog->name);
+    if (rep->name.len > ROOT_MAX_NAME) {
+        rep->name.len = ROOT_MAX_NAME;
+    }
+    rep->bytes = size;
+    rep->more = rs_program_at(t->sys, req->index + 1) != NULL;
+    return NG_OK;
+}
+
+static int rs_do_program_read(void *ctx, ng_call_t *call, const root_program_read_req_t *req,
+                              root_program_read_rep_t *rep)
+{
+    rs_procs_t *t = ctx;
+    static uint8_t chunk[ROOT_PROGRAM_CHUNK];
+    (void)rs_caller(t, call);
+    const rs_server_t *prog = rs_program(t->sys, req->name);
+    if (prog == NULL) {
+        return ROOT_ERR_UNKNOWN_PROGRAM;
+    }
+    uint32_t got = 0;
+    uint64_t size = 0;
+    int err = t->ops->image_read(t, prog, req->offset, chunk, sizeof chunk, &got, &size);
+    if (err) {
+        return err;
+    }
+    rep->data = ng_bytes(chunk, got);
+    return NG_OK;
+}
+
 const root_ops_t rs_root_ops = {
+    .programs = rs_do_programs,
+    .program_read = rs_do_program_read,
     .spawn = rs_do_spawn,
     .wait = rs_do_wait,
     .kill = rs_do_kill,

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "root.h"
@@ -171,6 +172,31 @@ static int hr_install(rs_proc_t *p, hr_server_t *srv, uint32_t i, const rs_proc_
     return 0;
 }
 
+/* A program's executable is its shared object in the servers folder. */
+static int hr_image_read(rs_procs_t *t, const rs_server_t *prog, uint64_t offset, void *buf, uint32_t len,
+                         uint32_t *got, uint64_t *size)
+{
+    (void)t;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s.so", hr_env->servers_dir, prog->elf);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        if (fd >= 0) {
+            close(fd);
+        }
+        return ROOT_ERR_FAILED;
+    }
+    *size = (uint64_t)st.st_size;
+    *got = 0;
+    if (len > 0 && offset < *size) {
+        ssize_t n = pread(fd, buf, len, (off_t)offset);
+        *got = n > 0 ? (uint32_t)n : 0;
+    }
+    close(fd);
+    return 0;
+}
+
 static int hr_create(rs_procs_t *t, rs_proc_t *p, const rs_proc_t *parent, const rs_grant_t *grants,
                      unsigned ngrants, int argc, char **argv, char **envp)
 {
@@ -269,6 +295,7 @@ static void hr_stats(rs_procs_t *t, uint64_t *untyped_free, uint64_t *slots_free
 
 static const rs_procs_ops_t hr_procs_ops = {
     .create = hr_create,
+    .image_read = hr_image_read,
     .stop = hr_stop,
     .reap = hr_reap,
     .stats = hr_stats,

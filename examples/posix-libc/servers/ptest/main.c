@@ -143,6 +143,20 @@ int main(void)
     check(fd >= 0 && write(fd, hello, sizeof hello - 1) == (ssize_t)(sizeof hello - 1), "/dev/console takes a write");
     close(fd);
 
+    /* /bin: the system's programs, read-only. */
+    d = opendir("/bin");
+    seen = 0;
+    while (d && (e = readdir(d)) != NULL) seen += strcmp(e->d_name, "pchild") == 0 || strcmp(e->d_name, "pupper") == 0;
+    if (d) closedir(d);
+    check(seen == 2, "/bin lists the programs pchild and pupper");
+    check(stat("/bin/pupper", &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 1000, "stat /bin/pupper: a file of its executable's size");
+    fd = open("/bin/pupper", O_RDONLY);
+    check(fd >= 0 && read(fd, back, 4) == 4 && memcmp(back, "\177ELF", 4) == 0 && lseek(fd, 0, SEEK_END) == st.st_size,
+          "/bin/pupper reads as an ELF file");
+    close(fd);
+    check(unlink("/bin/pupper") == -1 && errno == EROFS && open("/bin/new", O_CREAT | O_WRONLY, 0644) == -1 && errno == EROFS,
+          "/bin is read-only (EROFS)");
+
     /* Processes: a child that writes a file and exits with a status; one killed while it runs. */
     pid_t me = getpid(), kid = -1;
     char *args[] = {"pchild", "/disk/child.txt", "7", NULL};

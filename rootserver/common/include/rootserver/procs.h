@@ -75,6 +75,10 @@ typedef struct rs_procs_ops {
     void (*stop)(rs_procs_t *t, rs_proc_t *p);
     /* Free everything the process holds (it is stopped). */
     void (*reap)(rs_procs_t *t, rs_proc_t *p);
+    /* Up to `len` bytes of a program's executable from `offset` into buf (*got; 0 at its end)
+     * and its size; 0 or a ROOT_ERR_* code. */
+    int (*image_read)(rs_procs_t *t, const rs_server_t *prog, uint64_t offset, void *buf, uint32_t len, uint32_t *got,
+                      uint64_t *size);
     /* Free untyped bytes and free CSpace slots of the root server. */
     void (*stats)(rs_procs_t *t, uint64_t *untyped_free, uint64_t *slots_free);
 } rs_procs_ops_t;

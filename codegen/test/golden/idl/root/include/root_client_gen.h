@@ -129,6 +129,55 @@ static inline int root_exit(const root_client_t *c, int64_t code)
 }
 
 /**
+ * The programs of the system (those `spawn` may start), one per call from `index` 0: its
+ * name and the size of its executable in bytes; `more` is false after the last.
+ */
+static inline int root_programs(const root_client_t *c, uint32_t index, ng_str_t *name, uint64_t *bytes, bool *more)
+{
+    ng_msg_t m;
+    root_programs_req_t req;
+    root_programs_rep_t rep;
+    int err;
+
+    req.index = index;
+    ng_msg_start(&m, ROOT_PROGRAMS_LABEL);
+    err = root_programs_req_encode(&m, &req);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = root_programs_rep_decode(&m, &rep);
+    if (err != NG_OK) return err;
+    if (name != NULL) *name = rep.name;
+    if (bytes != NULL) *bytes = rep.bytes;
+    if (more != NULL) *more = rep.more;
+    return NG_OK;
+}
+
+/**
+ * Up to PROGRAM_CHUNK bytes of program `name`'s executable from `offset` (none at or past
+ * its end): /bin of the POSIX personality reads programs through this.
+ */
+static inline int root_program_read(const root_client_t *c, ng_str_t name, uint64_t offset, ng_bytes_t *data)
+{
+    ng_msg_t m;
+    root_program_read_req_t req;
+    root_program_read_rep_t rep;
+    int err;
+
+    req.name = name;
+    req.offset = offset;
+    ng_msg_start(&m, ROOT_PROGRAM_READ_LABEL);
+    err = root_program_read_req_encode(&m, &req);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = root_program_read_rep_decode(&m, &rep);
+    if (err != NG_OK) return err;
+    if (data != NULL) *data = rep.data;
+    return NG_OK;
+}
+
+/**
  * The caller's pid and the root server's free resources: untyped bytes, free slots of its
  * CSpace, spawned processes alive or unreaped in the whole system.
  */

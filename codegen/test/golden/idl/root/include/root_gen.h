@@ -45,6 +45,8 @@ _Static_assert(sizeof(bool) == 1 && sizeof(size_t) == 8 && sizeof(ng_cptr_t) == 
 #define ROOT_MAX_ENV UINT64_C(384)
 /** Caps one spawn may pass. */
 #define ROOT_MAX_CAPS UINT64_C(8)
+/** Bytes of a program's executable one program_read returns. */
+#define ROOT_PROGRAM_CHUNK UINT64_C(512)
 
 /** How a process ended (or that it has not). */
 typedef uint8_t root_end_t;
@@ -109,6 +111,8 @@ typedef int32_t root_pid_t;
 #define ROOT_KILL_LABEL 0xaacefu /* rpc kill */
 #define ROOT_QUERY_LABEL 0xf5cd5u /* rpc query */
 #define ROOT_EXIT_LABEL 0x728feu /* oneway exit */
+#define ROOT_PROGRAMS_LABEL 0x35833u /* rpc programs */
+#define ROOT_PROGRAM_READ_LABEL 0xe19a7u /* rpc program_read */
 #define ROOT_STATS_LABEL 0xe5b38u /* rpc stats */
 
 /* root.spawn */
@@ -425,6 +429,157 @@ static inline int root_exit_req_decode(const ng_msg_t *m, root_exit_req_t *out)
     if (m->ncaps != ROOT_EXIT_REQ_CAPS) return NG_EBADMSG;
     if (m->len != ROOT_EXIT_REQ_WORDS) return NG_EBADMSG;
     out->code = (int64_t)(int64_t)m->mr[0];
+    return NG_OK;
+}
+
+/* root.programs */
+#define ROOT_PROGRAMS_REQ_WORDS 1 /* fixed part */
+#define ROOT_PROGRAMS_REQ_MAX_WORDS 1
+#define ROOT_PROGRAMS_REQ_CAPS 0
+_Static_assert(ROOT_PROGRAMS_REQ_WORDS <= NG_MSG_MAX_WORDS && ROOT_PROGRAMS_REQ_CAPS <= NG_MSG_MAX_CAPS, "root_programs_req: does not fit a message");
+/* Arguments of root.programs. */
+typedef struct root_programs_req {
+    uint32_t index;
+} root_programs_req_t;
+
+static inline int root_programs_req_encode(ng_msg_t *m, const root_programs_req_t *in)
+{
+    m->mr[0] = (ng_word_t)in->index;
+    m->label = ROOT_PROGRAMS_LABEL;
+    m->len = ROOT_PROGRAMS_REQ_WORDS;
+    m->ncaps = ROOT_PROGRAMS_REQ_CAPS;
+    return NG_OK;
+}
+
+static inline int root_programs_req_decode(const ng_msg_t *m, root_programs_req_t *out)
+{
+    if (m->label != ROOT_PROGRAMS_LABEL) return NG_EBADMSG;
+    if (m->ncaps != ROOT_PROGRAMS_REQ_CAPS) return NG_EBADMSG;
+    if (m->len != ROOT_PROGRAMS_REQ_WORDS) return NG_EBADMSG;
+    if (m->mr[0] > UINT32_MAX) return NG_EBADMSG;
+    out->index = (uint32_t)m->mr[0];
+    return NG_OK;
+}
+
+#define ROOT_PROGRAMS_REP_WORDS 3 /* fixed part */
+#define ROOT_PROGRAMS_REP_MAX_WORDS 7
+#define ROOT_PROGRAMS_REP_CAPS 0
+_Static_assert(ROOT_PROGRAMS_REP_WORDS <= NG_MSG_MAX_WORDS && ROOT_PROGRAMS_REP_CAPS <= NG_MSG_MAX_CAPS, "root_programs_rep: does not fit a message");
+/* Results of root.programs. */
+typedef struct root_programs_rep {
+    ng_str_t name;
+    uint64_t bytes;
+    bool more;
+} root_programs_rep_t;
+
+static inline int root_programs_rep_encode(ng_msg_t *m, const root_programs_rep_t *in)
+{
+    if (in->name.len > 32u) return NG_EBADMSG;
+    m->mr[0] = (ng_word_t)in->name.len;
+    m->mr[1] = (ng_word_t)in->bytes;
+    m->mr[2] = (ng_word_t)(in->more ? 1 : 0);
+    size_t pos = ROOT_PROGRAMS_REP_WORDS;
+    pos = ng_msg_put_payload(m, pos, in->name.ptr, in->name.len);
+    m->label = NG_OK;
+    m->len = (unsigned)pos;
+    m->ncaps = ROOT_PROGRAMS_REP_CAPS;
+    return NG_OK;
+}
+
+static inline int root_programs_rep_decode(const ng_msg_t *m, root_programs_rep_t *out)
+{
+    if (m->label != NG_OK) return ng_reply_error(m);
+    if (m->ncaps != ROOT_PROGRAMS_REP_CAPS) return NG_EBADMSG;
+    if (m->len < ROOT_PROGRAMS_REP_WORDS || m->len > ROOT_PROGRAMS_REP_MAX_WORDS) return NG_EBADMSG;
+    out->bytes = (uint64_t)m->mr[1];
+    if (m->mr[2] > 1) return NG_EBADMSG;
+    out->more = m->mr[2] != 0;
+    ng_word_t len;
+    size_t pos = ROOT_PROGRAMS_REP_WORDS;
+    len = m->mr[0];
+    if (len > 32u || ng_words_for((size_t)len) > m->len - pos) return NG_EBADMSG;
+    out->name.ptr = (const char *)&m->mr[pos];
+    out->name.len = (size_t)len;
+    pos += ng_words_for((size_t)len);
+    if (pos != m->len) return NG_EBADMSG;
+    return NG_OK;
+}
+
+/* root.program_read */
+#define ROOT_PROGRAM_READ_REQ_WORDS 2 /* fixed part */
+#define ROOT_PROGRAM_READ_REQ_MAX_WORDS 6
+#define ROOT_PROGRAM_READ_REQ_CAPS 0
+_Static_assert(ROOT_PROGRAM_READ_REQ_WORDS <= NG_MSG_MAX_WORDS && ROOT_PROGRAM_READ_REQ_CAPS <= NG_MSG_MAX_CAPS, "root_program_read_req: does not fit a message");
+/* Arguments of root.program_read. */
+typedef struct root_program_read_req {
+    ng_str_t name;
+    uint64_t offset;
+} root_program_read_req_t;
+
+static inline int root_program_read_req_encode(ng_msg_t *m, const root_program_read_req_t *in)
+{
+    if (in->name.len > 32u) return NG_EBADMSG;
+    m->mr[0] = (ng_word_t)in->name.len;
+    m->mr[1] = (ng_word_t)in->offset;
+    size_t pos = ROOT_PROGRAM_READ_REQ_WORDS;
+    pos = ng_msg_put_payload(m, pos, in->name.ptr, in->name.len);
+    m->label = ROOT_PROGRAM_READ_LABEL;
+    m->len = (unsigned)pos;
+    m->ncaps = ROOT_PROGRAM_READ_REQ_CAPS;
+    return NG_OK;
+}
+
+static inline int root_program_read_req_decode(const ng_msg_t *m, root_program_read_req_t *out)
+{
+    if (m->label != ROOT_PROGRAM_READ_LABEL) return NG_EBADMSG;
+    if (m->ncaps != ROOT_PROGRAM_READ_REQ_CAPS) return NG_EBADMSG;
+    if (m->len < ROOT_PROGRAM_READ_REQ_WORDS || m->len > ROOT_PROGRAM_READ_REQ_MAX_WORDS) return NG_EBADMSG;
+    out->offset = (uint64_t)m->mr[1];
+    ng_word_t len;
+    size_t pos = ROOT_PROGRAM_READ_REQ_WORDS;
+    len = m->mr[0];
+    if (len > 32u || ng_words_for((size_t)len) > m->len - pos) return NG_EBADMSG;
+    out->name.ptr = (const char *)&m->mr[pos];
+    out->name.len = (size_t)len;
+    pos += ng_words_for((size_t)len);
+    if (pos != m->len) return NG_EBADMSG;
+    return NG_OK;
+}
+
+#define ROOT_PROGRAM_READ_REP_WORDS 1 /* fixed part */
+#define ROOT_PROGRAM_READ_REP_MAX_WORDS 65
+#define ROOT_PROGRAM_READ_REP_CAPS 0
+_Static_assert(ROOT_PROGRAM_READ_REP_WORDS <= NG_MSG_MAX_WORDS && ROOT_PROGRAM_READ_REP_CAPS <= NG_MSG_MAX_CAPS, "root_program_read_rep: does not fit a message");
+/* Results of root.program_read. */
+typedef struct root_program_read_rep {
+    ng_bytes_t data;
+} root_program_read_rep_t;
+
+static inline int root_program_read_rep_encode(ng_msg_t *m, const root_program_read_rep_t *in)
+{
+    if (in->data.len > 512u) return NG_EBADMSG;
+    m->mr[0] = (ng_word_t)in->data.len;
+    size_t pos = ROOT_PROGRAM_READ_REP_WORDS;
+    pos = ng_msg_put_payload(m, pos, in->data.ptr, in->data.len);
+    m->label = NG_OK;
+    m->len = (unsigned)pos;
+    m->ncaps = ROOT_PROGRAM_READ_REP_CAPS;
+    return NG_OK;
+}
+
+static inline int root_program_read_rep_decode(const ng_msg_t *m, root_program_read_rep_t *out)
+{
+    if (m->label != NG_OK) return ng_reply_error(m);
+    if (m->ncaps != ROOT_PROGRAM_READ_REP_CAPS) return NG_EBADMSG;
+    if (m->len < ROOT_PROGRAM_READ_REP_WORDS || m->len > ROOT_PROGRAM_READ_REP_MAX_WORDS) return NG_EBADMSG;
+    ng_word_t len;
+    size_t pos = ROOT_PROGRAM_READ_REP_WORDS;
+    len = m->mr[0];
+    if (len > 512u || ng_words_for((size_t)len) > m->len - pos) return NG_EBADMSG;
+    out->data.ptr = (const uint8_t *)&m->mr[pos];
+    out->data.len = (size_t)len;
+    pos += ng_words_for((size_t)len);
+    if (pos != m->len) return NG_EBADMSG;
     return NG_OK;
 }
 

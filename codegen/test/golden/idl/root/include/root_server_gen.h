@@ -29,6 +29,16 @@ typedef struct root_ops {
      */
     void (*exit)(void *ctx, ng_call_t *call, const root_exit_req_t *req);
     /**
+     * The programs of the system (those `spawn` may start), one per call from `index` 0: its
+     * name and the size of its executable in bytes; `more` is false after the last.
+     */
+    int (*programs)(void *ctx, ng_call_t *call, const root_programs_req_t *req, root_programs_rep_t *rep);
+    /**
+     * Up to PROGRAM_CHUNK bytes of program `name`'s executable from `offset` (none at or past
+     * its end): /bin of the POSIX personality reads programs through this.
+     */
+    int (*program_read)(void *ctx, ng_call_t *call, const root_program_read_req_t *req, root_program_read_rep_t *rep);
+    /**
      * The caller's pid and the root server's free resources: untyped bytes, free slots of its
      * CSpace, spawned processes alive or unreaped in the whole system.
      */
@@ -205,6 +215,86 @@ static inline int root_exit_dispatch(const root_ops_t *ops, void *ctx, ng_call_t
     return NG_DISPATCH_NOREPLY;
 }
 
+static inline int root_programs_raises(int err)
+{
+    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
+    switch (err) {
+        case ROOT_ERR_UNKNOWN_PROGRAM:
+            return 1;
+        default:
+            return 0;
+    }
+}
+
+static inline int root_programs_dispatch(const root_ops_t *ops, void *ctx, ng_call_t *call)
+{
+    ng_msg_t *m = call->msg;
+    root_programs_req_t req;
+    root_programs_rep_t rep;
+    int err;
+
+    if (ops->programs == NULL) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        return NG_DISPATCH_REPLY;
+    }
+    err = root_programs_req_decode(m, &req);
+    if (err == NG_OK) {
+        memset(&rep, 0, sizeof(rep));
+        err = ops->programs(ctx, call, &req, &rep);
+        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
+        if (err == NG_OK) {
+            if (root_programs_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
+            err = NG_EINTERNAL;
+        } else if (!root_programs_raises(err)) {
+            err = NG_EINTERNAL;
+        }
+    }
+    ng_msg_set_error(m, err);
+    return NG_DISPATCH_REPLY;
+}
+
+static inline int root_program_read_raises(int err)
+{
+    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
+    switch (err) {
+        case ROOT_ERR_UNKNOWN_PROGRAM:
+            return 1;
+        default:
+            return 0;
+    }
+}
+
+static inline int root_program_read_dispatch(const root_ops_t *ops, void *ctx, ng_call_t *call)
+{
+    ng_msg_t *m = call->msg;
+    root_program_read_req_t req;
+    root_program_read_rep_t rep;
+    int err;
+    ng_word_t words[ROOT_PROGRAM_READ_REQ_MAX_WORDS];
+    ng_msg_t in = *m;
+    if (in.len <= ROOT_PROGRAM_READ_REQ_MAX_WORDS) memcpy(words, m->mr, in.len * sizeof(ng_word_t));
+    in.mr = words;
+
+    if (ops->program_read == NULL) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        return NG_DISPATCH_REPLY;
+    }
+    err = root_program_read_req_decode(&in, &req);
+    if (err == NG_OK) {
+        memset(&rep, 0, sizeof(rep));
+        err = ops->program_read(ctx, call, &req, &rep);
+        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
+        if (err == NG_OK) {
+            if (root_program_read_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
+            err = NG_EINTERNAL;
+        } else if (!root_program_read_raises(err)) {
+            err = NG_EINTERNAL;
+        }
+    }
+    ng_msg_set_error(m, err);
+    return NG_DISPATCH_REPLY;
+}
+
 static inline int root_stats_raises(int err)
 {
     if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
@@ -269,6 +359,10 @@ static inline int root_dispatch(const root_ops_t *ops, void *ctx, ng_call_t *cal
             return root_query_dispatch(ops, ctx, call);
         case ROOT_EXIT_LABEL:
             return root_exit_dispatch(ops, ctx, call);
+        case ROOT_PROGRAMS_LABEL:
+            return root_programs_dispatch(ops, ctx, call);
+        case ROOT_PROGRAM_READ_LABEL:
+            return root_program_read_dispatch(ops, ctx, call);
         case ROOT_STATS_LABEL:
             return root_stats_dispatch(ops, ctx, call);
         default:
@@ -326,6 +420,34 @@ static inline int root_query_reply(ng_server_t *s, ng_reply_t r, int err, const 
     if (err == NG_OK) {
         if (root_query_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
     } else if (!root_query_raises(err)) {
+        err = NG_EINTERNAL;
+    }
+    if (err != NG_OK) ng_msg_set_error(&m, err);
+    return ng_reply_send(s, r, &m);
+}
+
+/** Answer a deferred root.programs: err = NG_OK sends *rep, anything else that error. */
+static inline int root_programs_reply(ng_server_t *s, ng_reply_t r, int err, const root_programs_rep_t *rep)
+{
+    ng_msg_t m;
+    ng_msg_start(&m, NG_OK);
+    if (err == NG_OK) {
+        if (root_programs_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
+    } else if (!root_programs_raises(err)) {
+        err = NG_EINTERNAL;
+    }
+    if (err != NG_OK) ng_msg_set_error(&m, err);
+    return ng_reply_send(s, r, &m);
+}
+
+/** Answer a deferred root.program_read: err = NG_OK sends *rep, anything else that error. */
+static inline int root_program_read_reply(ng_server_t *s, ng_reply_t r, int err, const root_program_read_rep_t *rep)
+{
+    ng_msg_t m;
+    ng_msg_start(&m, NG_OK);
+    if (err == NG_OK) {
+        if (root_program_read_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
+    } else if (!root_program_read_raises(err)) {
         err = NG_EINTERNAL;
     }
     if (err != NG_OK) ng_msg_set_error(&m, err);

@@ -11,78 +11,81 @@ _Static_assert(RS_TABLES_VERSION == 2u, "generated for version 2 of rootserver/t
 static const rs_object_t rs_objects[] = {
     [0] = { .id = "dma:virtio_blk", .type = RS_OBJ_DMA, .size_bits = 12, .pages = 128u },
     [1] = { .id = "dmainfo:virtio_blk", .type = RS_OBJ_DMA_INFO, .size_bits = 12, .pages = 1u, .of = 0u },
-    [2] = { .id = "ep:devfs", .type = RS_OBJ_ENDPOINT },
-    [3] = { .id = "ep:fat", .type = RS_OBJ_ENDPOINT },
-    [4] = { .id = "ep:pathmgr", .type = RS_OBJ_ENDPOINT },
-    [5] = { .id = "ep:pipe", .type = RS_OBJ_ENDPOINT },
-    [6] = { .id = "ep:root.fault", .type = RS_OBJ_ENDPOINT },
-    [7] = { .id = "ep:rtc", .type = RS_OBJ_ENDPOINT },
-    [8] = { .id = "ep:tmpfs", .type = RS_OBJ_ENDPOINT },
-    [9] = { .id = "ep:uart", .type = RS_OBJ_ENDPOINT },
-    [10] = { .id = "ep:virtio_blk", .type = RS_OBJ_ENDPOINT },
-    [11] = { .id = "heap:devfs", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
-    [12] = { .id = "heap:fat", .type = RS_OBJ_FRAMES, .size_bits = 21, .pages = 2u },
-    [13] = { .id = "heap:pathmgr", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
-    [14] = { .id = "heap:pipe", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
-    [15] = { .id = "heap:ptest", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 64u },
-    [16] = { .id = "heap:rtc", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
-    [17] = { .id = "heap:tmpfs", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
-    [18] = { .id = "heap:uart", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
-    [19] = { .id = "heap:virtio_blk", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
-    [20] = { .id = "irq:rtc.pl031", .type = RS_OBJ_IRQ_HANDLER, .irq = 34u, .irq_edge = 0, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [21] = { .id = "irq:uart.pl011", .type = RS_OBJ_IRQ_HANDLER, .irq = 33u, .irq_edge = 0, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [22] = { .id = "irq:virtio_blk.disk", .type = RS_OBJ_IRQ_HANDLER, .irq = 48u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [23] = { .id = "irq:virtio_blk.disk.1", .type = RS_OBJ_IRQ_HANDLER, .irq = 49u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [24] = { .id = "irq:virtio_blk.disk.10", .type = RS_OBJ_IRQ_HANDLER, .irq = 58u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [25] = { .id = "irq:virtio_blk.disk.11", .type = RS_OBJ_IRQ_HANDLER, .irq = 59u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [26] = { .id = "irq:virtio_blk.disk.12", .type = RS_OBJ_IRQ_HANDLER, .irq = 60u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [27] = { .id = "irq:virtio_blk.disk.13", .type = RS_OBJ_IRQ_HANDLER, .irq = 61u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [28] = { .id = "irq:virtio_blk.disk.14", .type = RS_OBJ_IRQ_HANDLER, .irq = 62u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [29] = { .id = "irq:virtio_blk.disk.15", .type = RS_OBJ_IRQ_HANDLER, .irq = 63u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [30] = { .id = "irq:virtio_blk.disk.16", .type = RS_OBJ_IRQ_HANDLER, .irq = 64u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [31] = { .id = "irq:virtio_blk.disk.17", .type = RS_OBJ_IRQ_HANDLER, .irq = 65u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [32] = { .id = "irq:virtio_blk.disk.18", .type = RS_OBJ_IRQ_HANDLER, .irq = 66u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [33] = { .id = "irq:virtio_blk.disk.19", .type = RS_OBJ_IRQ_HANDLER, .irq = 67u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [34] = { .id = "irq:virtio_blk.disk.2", .type = RS_OBJ_IRQ_HANDLER, .irq = 50u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [35] = { .id = "irq:virtio_blk.disk.20", .type = RS_OBJ_IRQ_HANDLER, .irq = 68u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [36] = { .id = "irq:virtio_blk.disk.21", .type = RS_OBJ_IRQ_HANDLER, .irq = 69u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [37] = { .id = "irq:virtio_blk.disk.22", .type = RS_OBJ_IRQ_HANDLER, .irq = 70u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [38] = { .id = "irq:virtio_blk.disk.23", .type = RS_OBJ_IRQ_HANDLER, .irq = 71u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [39] = { .id = "irq:virtio_blk.disk.24", .type = RS_OBJ_IRQ_HANDLER, .irq = 72u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [40] = { .id = "irq:virtio_blk.disk.25", .type = RS_OBJ_IRQ_HANDLER, .irq = 73u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [41] = { .id = "irq:virtio_blk.disk.26", .type = RS_OBJ_IRQ_HANDLER, .irq = 74u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [42] = { .id = "irq:virtio_blk.disk.27", .type = RS_OBJ_IRQ_HANDLER, .irq = 75u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [43] = { .id = "irq:virtio_blk.disk.28", .type = RS_OBJ_IRQ_HANDLER, .irq = 76u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [44] = { .id = "irq:virtio_blk.disk.29", .type = RS_OBJ_IRQ_HANDLER, .irq = 77u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [45] = { .id = "irq:virtio_blk.disk.3", .type = RS_OBJ_IRQ_HANDLER, .irq = 51u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [46] = { .id = "irq:virtio_blk.disk.30", .type = RS_OBJ_IRQ_HANDLER, .irq = 78u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [47] = { .id = "irq:virtio_blk.disk.31", .type = RS_OBJ_IRQ_HANDLER, .irq = 79u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [48] = { .id = "irq:virtio_blk.disk.4", .type = RS_OBJ_IRQ_HANDLER, .irq = 52u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [49] = { .id = "irq:virtio_blk.disk.5", .type = RS_OBJ_IRQ_HANDLER, .irq = 53u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [50] = { .id = "irq:virtio_blk.disk.6", .type = RS_OBJ_IRQ_HANDLER, .irq = 54u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [51] = { .id = "irq:virtio_blk.disk.7", .type = RS_OBJ_IRQ_HANDLER, .irq = 55u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [52] = { .id = "irq:virtio_blk.disk.8", .type = RS_OBJ_IRQ_HANDLER, .irq = 56u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [53] = { .id = "irq:virtio_blk.disk.9", .type = RS_OBJ_IRQ_HANDLER, .irq = 57u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
-    [54] = { .id = "mmio:rtc.pl031", .type = RS_OBJ_FRAMES_AT, .size_bits = 12, .pages = 1u, .paddr = 0x9010000u },
-    [55] = { .id = "mmio:uart.pl011", .type = RS_OBJ_FRAMES_AT, .size_bits = 12, .pages = 1u, .paddr = 0x9000000u },
-    [56] = { .id = "mmio:virtio_blk.disk", .type = RS_OBJ_FRAMES_AT, .size_bits = 12, .pages = 4u, .paddr = 0xa000000u },
-    [57] = { .id = "ntfn:devfs", .type = RS_OBJ_NOTIFICATION },
-    [58] = { .id = "ntfn:fat", .type = RS_OBJ_NOTIFICATION },
-    [59] = { .id = "ntfn:pathmgr", .type = RS_OBJ_NOTIFICATION },
-    [60] = { .id = "ntfn:pipe", .type = RS_OBJ_NOTIFICATION },
-    [61] = { .id = "ntfn:ptest", .type = RS_OBJ_NOTIFICATION },
-    [62] = { .id = "ntfn:rtc", .type = RS_OBJ_NOTIFICATION },
-    [63] = { .id = "ntfn:tmpfs", .type = RS_OBJ_NOTIFICATION },
-    [64] = { .id = "ntfn:uart", .type = RS_OBJ_NOTIFICATION },
-    [65] = { .id = "ntfn:virtio_blk", .type = RS_OBJ_NOTIFICATION },
-    [66] = { .id = "shm:fat.ptest.fs", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
-    [67] = { .id = "shm:virtio_blk.fat.blockdev", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [2] = { .id = "ep:binfs", .type = RS_OBJ_ENDPOINT },
+    [3] = { .id = "ep:devfs", .type = RS_OBJ_ENDPOINT },
+    [4] = { .id = "ep:fat", .type = RS_OBJ_ENDPOINT },
+    [5] = { .id = "ep:pathmgr", .type = RS_OBJ_ENDPOINT },
+    [6] = { .id = "ep:pipe", .type = RS_OBJ_ENDPOINT },
+    [7] = { .id = "ep:root.fault", .type = RS_OBJ_ENDPOINT },
+    [8] = { .id = "ep:rtc", .type = RS_OBJ_ENDPOINT },
+    [9] = { .id = "ep:tmpfs", .type = RS_OBJ_ENDPOINT },
+    [10] = { .id = "ep:uart", .type = RS_OBJ_ENDPOINT },
+    [11] = { .id = "ep:virtio_blk", .type = RS_OBJ_ENDPOINT },
+    [12] = { .id = "heap:binfs", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [13] = { .id = "heap:devfs", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [14] = { .id = "heap:fat", .type = RS_OBJ_FRAMES, .size_bits = 21, .pages = 2u },
+    [15] = { .id = "heap:pathmgr", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [16] = { .id = "heap:pipe", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [17] = { .id = "heap:ptest", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 64u },
+    [18] = { .id = "heap:rtc", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [19] = { .id = "heap:tmpfs", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [20] = { .id = "heap:uart", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [21] = { .id = "heap:virtio_blk", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [22] = { .id = "irq:rtc.pl031", .type = RS_OBJ_IRQ_HANDLER, .irq = 34u, .irq_edge = 0, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [23] = { .id = "irq:uart.pl011", .type = RS_OBJ_IRQ_HANDLER, .irq = 33u, .irq_edge = 0, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [24] = { .id = "irq:virtio_blk.disk", .type = RS_OBJ_IRQ_HANDLER, .irq = 48u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [25] = { .id = "irq:virtio_blk.disk.1", .type = RS_OBJ_IRQ_HANDLER, .irq = 49u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [26] = { .id = "irq:virtio_blk.disk.10", .type = RS_OBJ_IRQ_HANDLER, .irq = 58u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [27] = { .id = "irq:virtio_blk.disk.11", .type = RS_OBJ_IRQ_HANDLER, .irq = 59u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [28] = { .id = "irq:virtio_blk.disk.12", .type = RS_OBJ_IRQ_HANDLER, .irq = 60u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [29] = { .id = "irq:virtio_blk.disk.13", .type = RS_OBJ_IRQ_HANDLER, .irq = 61u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [30] = { .id = "irq:virtio_blk.disk.14", .type = RS_OBJ_IRQ_HANDLER, .irq = 62u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [31] = { .id = "irq:virtio_blk.disk.15", .type = RS_OBJ_IRQ_HANDLER, .irq = 63u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [32] = { .id = "irq:virtio_blk.disk.16", .type = RS_OBJ_IRQ_HANDLER, .irq = 64u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [33] = { .id = "irq:virtio_blk.disk.17", .type = RS_OBJ_IRQ_HANDLER, .irq = 65u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [34] = { .id = "irq:virtio_blk.disk.18", .type = RS_OBJ_IRQ_HANDLER, .irq = 66u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [35] = { .id = "irq:virtio_blk.disk.19", .type = RS_OBJ_IRQ_HANDLER, .irq = 67u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [36] = { .id = "irq:virtio_blk.disk.2", .type = RS_OBJ_IRQ_HANDLER, .irq = 50u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [37] = { .id = "irq:virtio_blk.disk.20", .type = RS_OBJ_IRQ_HANDLER, .irq = 68u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [38] = { .id = "irq:virtio_blk.disk.21", .type = RS_OBJ_IRQ_HANDLER, .irq = 69u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [39] = { .id = "irq:virtio_blk.disk.22", .type = RS_OBJ_IRQ_HANDLER, .irq = 70u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [40] = { .id = "irq:virtio_blk.disk.23", .type = RS_OBJ_IRQ_HANDLER, .irq = 71u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [41] = { .id = "irq:virtio_blk.disk.24", .type = RS_OBJ_IRQ_HANDLER, .irq = 72u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [42] = { .id = "irq:virtio_blk.disk.25", .type = RS_OBJ_IRQ_HANDLER, .irq = 73u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [43] = { .id = "irq:virtio_blk.disk.26", .type = RS_OBJ_IRQ_HANDLER, .irq = 74u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [44] = { .id = "irq:virtio_blk.disk.27", .type = RS_OBJ_IRQ_HANDLER, .irq = 75u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [45] = { .id = "irq:virtio_blk.disk.28", .type = RS_OBJ_IRQ_HANDLER, .irq = 76u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [46] = { .id = "irq:virtio_blk.disk.29", .type = RS_OBJ_IRQ_HANDLER, .irq = 77u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [47] = { .id = "irq:virtio_blk.disk.3", .type = RS_OBJ_IRQ_HANDLER, .irq = 51u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [48] = { .id = "irq:virtio_blk.disk.30", .type = RS_OBJ_IRQ_HANDLER, .irq = 78u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [49] = { .id = "irq:virtio_blk.disk.31", .type = RS_OBJ_IRQ_HANDLER, .irq = 79u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [50] = { .id = "irq:virtio_blk.disk.4", .type = RS_OBJ_IRQ_HANDLER, .irq = 52u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [51] = { .id = "irq:virtio_blk.disk.5", .type = RS_OBJ_IRQ_HANDLER, .irq = 53u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [52] = { .id = "irq:virtio_blk.disk.6", .type = RS_OBJ_IRQ_HANDLER, .irq = 54u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [53] = { .id = "irq:virtio_blk.disk.7", .type = RS_OBJ_IRQ_HANDLER, .irq = 55u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [54] = { .id = "irq:virtio_blk.disk.8", .type = RS_OBJ_IRQ_HANDLER, .irq = 56u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [55] = { .id = "irq:virtio_blk.disk.9", .type = RS_OBJ_IRQ_HANDLER, .irq = 57u, .irq_edge = 1, .irq_control = RS_IRQ_CONTROL_TRIGGER },
+    [56] = { .id = "mmio:rtc.pl031", .type = RS_OBJ_FRAMES_AT, .size_bits = 12, .pages = 1u, .paddr = 0x9010000u },
+    [57] = { .id = "mmio:uart.pl011", .type = RS_OBJ_FRAMES_AT, .size_bits = 12, .pages = 1u, .paddr = 0x9000000u },
+    [58] = { .id = "mmio:virtio_blk.disk", .type = RS_OBJ_FRAMES_AT, .size_bits = 12, .pages = 4u, .paddr = 0xa000000u },
+    [59] = { .id = "ntfn:binfs", .type = RS_OBJ_NOTIFICATION },
+    [60] = { .id = "ntfn:devfs", .type = RS_OBJ_NOTIFICATION },
+    [61] = { .id = "ntfn:fat", .type = RS_OBJ_NOTIFICATION },
+    [62] = { .id = "ntfn:pathmgr", .type = RS_OBJ_NOTIFICATION },
+    [63] = { .id = "ntfn:pipe", .type = RS_OBJ_NOTIFICATION },
+    [64] = { .id = "ntfn:ptest", .type = RS_OBJ_NOTIFICATION },
+    [65] = { .id = "ntfn:rtc", .type = RS_OBJ_NOTIFICATION },
+    [66] = { .id = "ntfn:tmpfs", .type = RS_OBJ_NOTIFICATION },
+    [67] = { .id = "ntfn:uart", .type = RS_OBJ_NOTIFICATION },
+    [68] = { .id = "ntfn:virtio_blk", .type = RS_OBJ_NOTIFICATION },
+    [69] = { .id = "shm:fat.ptest.fs", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
+    [70] = { .id = "shm:virtio_blk.fat.blockdev", .type = RS_OBJ_FRAMES, .size_bits = 12, .pages = 16u },
 };
 
 /* pathmgr: CNode of 8 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_pathmgr[] = {
-    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 4u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* PATHMGR_CAP_EP: receive pathmgr, pathreg requests (5 client badges) */
-    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 59u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* PATHMGR_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 5u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* PATHMGR_CAP_EP: receive pathmgr, pathreg requests (6 client badges) */
+    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 62u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* PATHMGR_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
     { .slot = 10u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* PATHMGR_CAP_RECV: empty: a received cap lands here */
     { .slot = 11u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* PATHMGR_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
     { .slot = 12u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* PATHMGR_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
@@ -90,15 +93,41 @@ static const rs_cap_t rs_caps_pathmgr[] = {
     { .slot = 14u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* PATHMGR_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
 };
 static const rs_mapping_t rs_maps_pathmgr[] = {
-    { .object = 13u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* PATHMGR_VADDR_HEAP */
+    { .object = 15u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* PATHMGR_VADDR_HEAP */
 };
 _Static_assert(14u < (1u << 8), "pathmgr: its caps fit its CNode");
 
+/* binfs: CNode of 6 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
+static const rs_cap_t rs_caps_binfs[] = {
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 2u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* BINFS_CAP_EP: receive fs requests (0 client badges) */
+    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 59u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* BINFS_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
+    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 5u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* BINFS_CAP_PATHREG: call pathreg on pathmgr (badge 1 names binfs to pathmgr) */
+    { .slot = 11u, .kind = RS_SLOT_ROOT_EP, .object = 7u, .badge = 0x1000001u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* BINFS_CAP_ROOT: root server shared-memory service (badge 0x1000001) */
+    { .slot = 12u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* BINFS_CAP_RECV: empty: a received cap lands here */
+    { .slot = 13u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* BINFS_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
+    { .slot = 14u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* BINFS_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
+    { .slot = 15u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* BINFS_CAP_REPLY_2: empty: a saved reply cap (deferred reply) */
+    { .slot = 16u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* BINFS_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
+    { .slot = 17u, .kind = RS_SLOT_MINT_EP, .object = 2u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* BINFS_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
+    { .slot = 18u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* BINFS_CAP_CONN_EP_0: empty: run-time connection 0's cap */
+    { .slot = 19u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* BINFS_CAP_CONN_OBJ_0: empty: run-time connection 0's shared-memory object */
+    { .slot = 20u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* BINFS_CAP_CONN_EP_1: empty: run-time connection 1's cap */
+    { .slot = 21u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* BINFS_CAP_CONN_OBJ_1: empty: run-time connection 1's shared-memory object */
+    { .slot = 22u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* BINFS_CAP_CONN_EP_2: empty: run-time connection 2's cap */
+    { .slot = 23u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* BINFS_CAP_CONN_OBJ_2: empty: run-time connection 2's shared-memory object */
+    { .slot = 24u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* BINFS_CAP_CONN_EP_3: empty: run-time connection 3's cap */
+    { .slot = 25u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* BINFS_CAP_CONN_OBJ_3: empty: run-time connection 3's shared-memory object */
+};
+static const rs_mapping_t rs_maps_binfs[] = {
+    { .object = 12u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* BINFS_VADDR_HEAP */
+};
+_Static_assert(25u < (1u << 6), "binfs: its caps fit its CNode");
+
 /* uart: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_uart[] = {
-    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 9u, .rights = RS_RIGHT_READ }, /* UART_CAP_EP: receive serial requests (1 client badge) */
-    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 64u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* UART_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
-    { .slot = 10u, .kind = RS_SLOT_IRQ_HANDLER, .object = 21u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* UART_CAP_IRQ_PL011: IRQ 33 (level) of pl011; signals own notification with badge 0x8000001 */
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 10u, .rights = RS_RIGHT_READ }, /* UART_CAP_EP: receive serial requests (1 client badge) */
+    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 67u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* UART_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
+    { .slot = 10u, .kind = RS_SLOT_IRQ_HANDLER, .object = 23u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* UART_CAP_IRQ_PL011: IRQ 33 (level) of pl011; signals own notification with badge 0x8000001 */
     { .slot = 11u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* UART_CAP_RECV: empty: a received cap lands here */
     { .slot = 12u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* UART_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
     { .slot = 13u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* UART_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
@@ -106,24 +135,24 @@ static const rs_cap_t rs_caps_uart[] = {
     { .slot = 15u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* UART_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
 };
 static const rs_mapping_t rs_maps_uart[] = {
-    { .object = 55u, .vaddr = 0x40002000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* UART_VADDR_PL011 */
-    { .object = 18u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* UART_VADDR_HEAP */
+    { .object = 57u, .vaddr = 0x40002000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* UART_VADDR_PL011 */
+    { .object = 20u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* UART_VADDR_HEAP */
 };
 _Static_assert(15u < (1u << 5), "uart: its caps fit its CNode");
 
 /* devfs: CNode of 6 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_devfs[] = {
-    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 2u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* DEVFS_CAP_EP: receive fs requests (0 client badges) */
-    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 57u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* DEVFS_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
-    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 4u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* DEVFS_CAP_PATHREG: call pathreg on pathmgr (badge 1 names devfs to pathmgr) */
-    { .slot = 11u, .kind = RS_SLOT_USE_EP, .object = 9u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* DEVFS_CAP_SERIAL: call serial on uart (badge 1 names devfs to uart) */
-    { .slot = 12u, .kind = RS_SLOT_ROOT_EP, .object = 6u, .badge = 0x1000001u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* DEVFS_CAP_ROOT: root server shared-memory service (badge 0x1000001) */
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 3u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* DEVFS_CAP_EP: receive fs requests (0 client badges) */
+    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 60u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* DEVFS_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
+    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 5u, .badge = 0x2u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* DEVFS_CAP_PATHREG: call pathreg on pathmgr (badge 2 names devfs to pathmgr) */
+    { .slot = 11u, .kind = RS_SLOT_USE_EP, .object = 10u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* DEVFS_CAP_SERIAL: call serial on uart (badge 1 names devfs to uart) */
+    { .slot = 12u, .kind = RS_SLOT_ROOT_EP, .object = 7u, .badge = 0x1000002u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* DEVFS_CAP_ROOT: root server shared-memory service (badge 0x1000002) */
     { .slot = 13u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_RECV: empty: a received cap lands here */
     { .slot = 14u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
     { .slot = 15u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
     { .slot = 16u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_REPLY_2: empty: a saved reply cap (deferred reply) */
     { .slot = 17u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
-    { .slot = 18u, .kind = RS_SLOT_MINT_EP, .object = 2u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* DEVFS_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
+    { .slot = 18u, .kind = RS_SLOT_MINT_EP, .object = 3u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* DEVFS_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
     { .slot = 19u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_0: empty: run-time connection 0's cap */
     { .slot = 20u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_0: empty: run-time connection 0's shared-memory object */
     { .slot = 21u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_1: empty: run-time connection 1's cap */
@@ -134,15 +163,15 @@ static const rs_cap_t rs_caps_devfs[] = {
     { .slot = 26u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_3: empty: run-time connection 3's shared-memory object */
 };
 static const rs_mapping_t rs_maps_devfs[] = {
-    { .object = 11u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* DEVFS_VADDR_HEAP */
+    { .object = 13u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* DEVFS_VADDR_HEAP */
 };
 _Static_assert(26u < (1u << 6), "devfs: its caps fit its CNode");
 
 /* rtc: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_rtc[] = {
-    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 7u, .rights = RS_RIGHT_READ }, /* RTC_CAP_EP: receive timer requests (1 client badge) */
-    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 62u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* RTC_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
-    { .slot = 10u, .kind = RS_SLOT_IRQ_HANDLER, .object = 20u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* RTC_CAP_IRQ_PL031: IRQ 34 (level) of pl031; signals own notification with badge 0x8000001 */
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 8u, .rights = RS_RIGHT_READ }, /* RTC_CAP_EP: receive timer requests (1 client badge) */
+    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 65u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* RTC_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
+    { .slot = 10u, .kind = RS_SLOT_IRQ_HANDLER, .object = 22u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* RTC_CAP_IRQ_PL031: IRQ 34 (level) of pl031; signals own notification with badge 0x8000001 */
     { .slot = 11u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* RTC_CAP_RECV: empty: a received cap lands here */
     { .slot = 12u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* RTC_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
     { .slot = 13u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* RTC_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
@@ -150,48 +179,48 @@ static const rs_cap_t rs_caps_rtc[] = {
     { .slot = 15u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* RTC_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
 };
 static const rs_mapping_t rs_maps_rtc[] = {
-    { .object = 54u, .vaddr = 0x40000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* RTC_VADDR_PL031 */
-    { .object = 16u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* RTC_VADDR_HEAP */
+    { .object = 56u, .vaddr = 0x40000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* RTC_VADDR_PL031 */
+    { .object = 18u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* RTC_VADDR_HEAP */
 };
 _Static_assert(15u < (1u << 5), "rtc: its caps fit its CNode");
 
 /* virtio_blk: CNode of 7 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_virtio_blk[] = {
-    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 10u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* VIRTIO_BLK_CAP_EP: receive blockdev requests (1 client badge) */
-    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 65u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* VIRTIO_BLK_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
-    { .slot = 10u, .kind = RS_SLOT_IRQ_HANDLER, .object = 22u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK: IRQ 48 (edge) of disk #0; signals own notification with badge 0x8000001 */
-    { .slot = 11u, .kind = RS_SLOT_IRQ_HANDLER, .object = 23u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_1: IRQ 49 (edge) of disk #1; signals own notification with badge 0x8000001 */
-    { .slot = 12u, .kind = RS_SLOT_IRQ_HANDLER, .object = 34u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_2: IRQ 50 (edge) of disk #2; signals own notification with badge 0x8000001 */
-    { .slot = 13u, .kind = RS_SLOT_IRQ_HANDLER, .object = 45u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_3: IRQ 51 (edge) of disk #3; signals own notification with badge 0x8000001 */
-    { .slot = 14u, .kind = RS_SLOT_IRQ_HANDLER, .object = 48u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_4: IRQ 52 (edge) of disk #4; signals own notification with badge 0x8000001 */
-    { .slot = 15u, .kind = RS_SLOT_IRQ_HANDLER, .object = 49u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_5: IRQ 53 (edge) of disk #5; signals own notification with badge 0x8000001 */
-    { .slot = 16u, .kind = RS_SLOT_IRQ_HANDLER, .object = 50u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_6: IRQ 54 (edge) of disk #6; signals own notification with badge 0x8000001 */
-    { .slot = 17u, .kind = RS_SLOT_IRQ_HANDLER, .object = 51u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_7: IRQ 55 (edge) of disk #7; signals own notification with badge 0x8000001 */
-    { .slot = 18u, .kind = RS_SLOT_IRQ_HANDLER, .object = 52u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_8: IRQ 56 (edge) of disk #8; signals own notification with badge 0x8000001 */
-    { .slot = 19u, .kind = RS_SLOT_IRQ_HANDLER, .object = 53u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_9: IRQ 57 (edge) of disk #9; signals own notification with badge 0x8000001 */
-    { .slot = 20u, .kind = RS_SLOT_IRQ_HANDLER, .object = 24u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_10: IRQ 58 (edge) of disk #10; signals own notification with badge 0x8000001 */
-    { .slot = 21u, .kind = RS_SLOT_IRQ_HANDLER, .object = 25u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_11: IRQ 59 (edge) of disk #11; signals own notification with badge 0x8000001 */
-    { .slot = 22u, .kind = RS_SLOT_IRQ_HANDLER, .object = 26u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_12: IRQ 60 (edge) of disk #12; signals own notification with badge 0x8000001 */
-    { .slot = 23u, .kind = RS_SLOT_IRQ_HANDLER, .object = 27u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_13: IRQ 61 (edge) of disk #13; signals own notification with badge 0x8000001 */
-    { .slot = 24u, .kind = RS_SLOT_IRQ_HANDLER, .object = 28u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_14: IRQ 62 (edge) of disk #14; signals own notification with badge 0x8000001 */
-    { .slot = 25u, .kind = RS_SLOT_IRQ_HANDLER, .object = 29u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_15: IRQ 63 (edge) of disk #15; signals own notification with badge 0x8000001 */
-    { .slot = 26u, .kind = RS_SLOT_IRQ_HANDLER, .object = 30u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_16: IRQ 64 (edge) of disk #16; signals own notification with badge 0x8000001 */
-    { .slot = 27u, .kind = RS_SLOT_IRQ_HANDLER, .object = 31u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_17: IRQ 65 (edge) of disk #17; signals own notification with badge 0x8000001 */
-    { .slot = 28u, .kind = RS_SLOT_IRQ_HANDLER, .object = 32u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_18: IRQ 66 (edge) of disk #18; signals own notification with badge 0x8000001 */
-    { .slot = 29u, .kind = RS_SLOT_IRQ_HANDLER, .object = 33u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_19: IRQ 67 (edge) of disk #19; signals own notification with badge 0x8000001 */
-    { .slot = 30u, .kind = RS_SLOT_IRQ_HANDLER, .object = 35u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_20: IRQ 68 (edge) of disk #20; signals own notification with badge 0x8000001 */
-    { .slot = 31u, .kind = RS_SLOT_IRQ_HANDLER, .object = 36u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_21: IRQ 69 (edge) of disk #21; signals own notification with badge 0x8000001 */
-    { .slot = 32u, .kind = RS_SLOT_IRQ_HANDLER, .object = 37u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_22: IRQ 70 (edge) of disk #22; signals own notification with badge 0x8000001 */
-    { .slot = 33u, .kind = RS_SLOT_IRQ_HANDLER, .object = 38u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_23: IRQ 71 (edge) of disk #23; signals own notification with badge 0x8000001 */
-    { .slot = 34u, .kind = RS_SLOT_IRQ_HANDLER, .object = 39u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_24: IRQ 72 (edge) of disk #24; signals own notification with badge 0x8000001 */
-    { .slot = 35u, .kind = RS_SLOT_IRQ_HANDLER, .object = 40u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_25: IRQ 73 (edge) of disk #25; signals own notification with badge 0x8000001 */
-    { .slot = 36u, .kind = RS_SLOT_IRQ_HANDLER, .object = 41u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_26: IRQ 74 (edge) of disk #26; signals own notification with badge 0x8000001 */
-    { .slot = 37u, .kind = RS_SLOT_IRQ_HANDLER, .object = 42u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_27: IRQ 75 (edge) of disk #27; signals own notification with badge 0x8000001 */
-    { .slot = 38u, .kind = RS_SLOT_IRQ_HANDLER, .object = 43u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_28: IRQ 76 (edge) of disk #28; signals own notification with badge 0x8000001 */
-    { .slot = 39u, .kind = RS_SLOT_IRQ_HANDLER, .object = 44u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_29: IRQ 77 (edge) of disk #29; signals own notification with badge 0x8000001 */
-    { .slot = 40u, .kind = RS_SLOT_IRQ_HANDLER, .object = 46u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_30: IRQ 78 (edge) of disk #30; signals own notification with badge 0x8000001 */
-    { .slot = 41u, .kind = RS_SLOT_IRQ_HANDLER, .object = 47u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_31: IRQ 79 (edge) of disk #31; signals own notification with badge 0x8000001 */
-    { .slot = 42u, .kind = RS_SLOT_ROOT_EP, .object = 6u, .badge = 0x1000009u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_ROOT: root server shared-memory service (badge 0x1000009) */
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 11u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* VIRTIO_BLK_CAP_EP: receive blockdev requests (1 client badge) */
+    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 68u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* VIRTIO_BLK_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
+    { .slot = 10u, .kind = RS_SLOT_IRQ_HANDLER, .object = 24u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK: IRQ 48 (edge) of disk #0; signals own notification with badge 0x8000001 */
+    { .slot = 11u, .kind = RS_SLOT_IRQ_HANDLER, .object = 25u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_1: IRQ 49 (edge) of disk #1; signals own notification with badge 0x8000001 */
+    { .slot = 12u, .kind = RS_SLOT_IRQ_HANDLER, .object = 36u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_2: IRQ 50 (edge) of disk #2; signals own notification with badge 0x8000001 */
+    { .slot = 13u, .kind = RS_SLOT_IRQ_HANDLER, .object = 47u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_3: IRQ 51 (edge) of disk #3; signals own notification with badge 0x8000001 */
+    { .slot = 14u, .kind = RS_SLOT_IRQ_HANDLER, .object = 50u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_4: IRQ 52 (edge) of disk #4; signals own notification with badge 0x8000001 */
+    { .slot = 15u, .kind = RS_SLOT_IRQ_HANDLER, .object = 51u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_5: IRQ 53 (edge) of disk #5; signals own notification with badge 0x8000001 */
+    { .slot = 16u, .kind = RS_SLOT_IRQ_HANDLER, .object = 52u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_6: IRQ 54 (edge) of disk #6; signals own notification with badge 0x8000001 */
+    { .slot = 17u, .kind = RS_SLOT_IRQ_HANDLER, .object = 53u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_7: IRQ 55 (edge) of disk #7; signals own notification with badge 0x8000001 */
+    { .slot = 18u, .kind = RS_SLOT_IRQ_HANDLER, .object = 54u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_8: IRQ 56 (edge) of disk #8; signals own notification with badge 0x8000001 */
+    { .slot = 19u, .kind = RS_SLOT_IRQ_HANDLER, .object = 55u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_9: IRQ 57 (edge) of disk #9; signals own notification with badge 0x8000001 */
+    { .slot = 20u, .kind = RS_SLOT_IRQ_HANDLER, .object = 26u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_10: IRQ 58 (edge) of disk #10; signals own notification with badge 0x8000001 */
+    { .slot = 21u, .kind = RS_SLOT_IRQ_HANDLER, .object = 27u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_11: IRQ 59 (edge) of disk #11; signals own notification with badge 0x8000001 */
+    { .slot = 22u, .kind = RS_SLOT_IRQ_HANDLER, .object = 28u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_12: IRQ 60 (edge) of disk #12; signals own notification with badge 0x8000001 */
+    { .slot = 23u, .kind = RS_SLOT_IRQ_HANDLER, .object = 29u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_13: IRQ 61 (edge) of disk #13; signals own notification with badge 0x8000001 */
+    { .slot = 24u, .kind = RS_SLOT_IRQ_HANDLER, .object = 30u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_14: IRQ 62 (edge) of disk #14; signals own notification with badge 0x8000001 */
+    { .slot = 25u, .kind = RS_SLOT_IRQ_HANDLER, .object = 31u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_15: IRQ 63 (edge) of disk #15; signals own notification with badge 0x8000001 */
+    { .slot = 26u, .kind = RS_SLOT_IRQ_HANDLER, .object = 32u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_16: IRQ 64 (edge) of disk #16; signals own notification with badge 0x8000001 */
+    { .slot = 27u, .kind = RS_SLOT_IRQ_HANDLER, .object = 33u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_17: IRQ 65 (edge) of disk #17; signals own notification with badge 0x8000001 */
+    { .slot = 28u, .kind = RS_SLOT_IRQ_HANDLER, .object = 34u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_18: IRQ 66 (edge) of disk #18; signals own notification with badge 0x8000001 */
+    { .slot = 29u, .kind = RS_SLOT_IRQ_HANDLER, .object = 35u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_19: IRQ 67 (edge) of disk #19; signals own notification with badge 0x8000001 */
+    { .slot = 30u, .kind = RS_SLOT_IRQ_HANDLER, .object = 37u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_20: IRQ 68 (edge) of disk #20; signals own notification with badge 0x8000001 */
+    { .slot = 31u, .kind = RS_SLOT_IRQ_HANDLER, .object = 38u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_21: IRQ 69 (edge) of disk #21; signals own notification with badge 0x8000001 */
+    { .slot = 32u, .kind = RS_SLOT_IRQ_HANDLER, .object = 39u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_22: IRQ 70 (edge) of disk #22; signals own notification with badge 0x8000001 */
+    { .slot = 33u, .kind = RS_SLOT_IRQ_HANDLER, .object = 40u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_23: IRQ 71 (edge) of disk #23; signals own notification with badge 0x8000001 */
+    { .slot = 34u, .kind = RS_SLOT_IRQ_HANDLER, .object = 41u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_24: IRQ 72 (edge) of disk #24; signals own notification with badge 0x8000001 */
+    { .slot = 35u, .kind = RS_SLOT_IRQ_HANDLER, .object = 42u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_25: IRQ 73 (edge) of disk #25; signals own notification with badge 0x8000001 */
+    { .slot = 36u, .kind = RS_SLOT_IRQ_HANDLER, .object = 43u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_26: IRQ 74 (edge) of disk #26; signals own notification with badge 0x8000001 */
+    { .slot = 37u, .kind = RS_SLOT_IRQ_HANDLER, .object = 44u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_27: IRQ 75 (edge) of disk #27; signals own notification with badge 0x8000001 */
+    { .slot = 38u, .kind = RS_SLOT_IRQ_HANDLER, .object = 45u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_28: IRQ 76 (edge) of disk #28; signals own notification with badge 0x8000001 */
+    { .slot = 39u, .kind = RS_SLOT_IRQ_HANDLER, .object = 46u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_29: IRQ 77 (edge) of disk #29; signals own notification with badge 0x8000001 */
+    { .slot = 40u, .kind = RS_SLOT_IRQ_HANDLER, .object = 48u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_30: IRQ 78 (edge) of disk #30; signals own notification with badge 0x8000001 */
+    { .slot = 41u, .kind = RS_SLOT_IRQ_HANDLER, .object = 49u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_IRQ_DISK_31: IRQ 79 (edge) of disk #31; signals own notification with badge 0x8000001 */
+    { .slot = 42u, .kind = RS_SLOT_ROOT_EP, .object = 7u, .badge = 0x100000au, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_ROOT: root server shared-memory service (badge 0x100000a) */
     { .slot = 43u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_RECV: empty: a received cap lands here */
     { .slot = 44u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
     { .slot = 45u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
@@ -201,7 +230,7 @@ static const rs_cap_t rs_caps_virtio_blk[] = {
     { .slot = 49u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_5: empty: a saved reply cap (deferred reply) */
     { .slot = 50u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_6: empty: a saved reply cap (deferred reply) */
     { .slot = 51u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_REPLY_7: empty: a saved reply cap (deferred reply) */
-    { .slot = 52u, .kind = RS_SLOT_MINT_EP, .object = 10u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
+    { .slot = 52u, .kind = RS_SLOT_MINT_EP, .object = 11u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* VIRTIO_BLK_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
     { .slot = 53u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_0: empty: run-time connection 0's cap */
     { .slot = 54u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_0: empty: run-time connection 0's shared-memory object */
     { .slot = 55u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_EP_1: empty: run-time connection 1's cap */
@@ -220,28 +249,28 @@ static const rs_cap_t rs_caps_virtio_blk[] = {
     { .slot = 68u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* VIRTIO_BLK_CAP_CONN_OBJ_7: empty: run-time connection 7's shared-memory object */
 };
 static const rs_mapping_t rs_maps_virtio_blk[] = {
-    { .object = 56u, .vaddr = 0x40004000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* VIRTIO_BLK_VADDR_DISK */
-    { .object = 67u, .vaddr = 0x50033000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* VIRTIO_BLK_VADDR_SHM_FAT_BLOCKDEV */
+    { .object = 58u, .vaddr = 0x40004000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 0 }, /* VIRTIO_BLK_VADDR_DISK */
+    { .object = 70u, .vaddr = 0x50033000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* VIRTIO_BLK_VADDR_SHM_FAT_BLOCKDEV */
     { .object = 0u, .vaddr = 0x60000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* VIRTIO_BLK_VADDR_DMA */
     { .object = 1u, .vaddr = 0x60081000u, .perms = RS_PERM_READ, .cached = 1 }, /* VIRTIO_BLK_VADDR_DMA_INFO */
-    { .object = 19u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* VIRTIO_BLK_VADDR_HEAP */
+    { .object = 21u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* VIRTIO_BLK_VADDR_HEAP */
 };
 _Static_assert(68u < (1u << 7), "virtio_blk: its caps fit its CNode");
 
 /* fat: CNode of 6 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_fat[] = {
-    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 3u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* FAT_CAP_EP: receive fs requests (1 client badge) */
-    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 58u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* FAT_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
-    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 10u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_BLOCKDEV: call blockdev on virtio_blk (badge 1 names fat to virtio_blk) */
-    { .slot = 11u, .kind = RS_SLOT_USE_EP, .object = 4u, .badge = 0x2u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_PATHREG: call pathreg on pathmgr (badge 2 names fat to pathmgr) */
-    { .slot = 12u, .kind = RS_SLOT_USE_EP, .object = 7u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_TIMER: call timer on rtc (badge 1 names fat to rtc) */
-    { .slot = 13u, .kind = RS_SLOT_ROOT_EP, .object = 6u, .badge = 0x1000002u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_ROOT: root server shared-memory service (badge 0x1000002) */
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 4u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* FAT_CAP_EP: receive fs requests (1 client badge) */
+    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 61u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* FAT_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
+    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 11u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_BLOCKDEV: call blockdev on virtio_blk (badge 1 names fat to virtio_blk) */
+    { .slot = 11u, .kind = RS_SLOT_USE_EP, .object = 5u, .badge = 0x3u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_PATHREG: call pathreg on pathmgr (badge 3 names fat to pathmgr) */
+    { .slot = 12u, .kind = RS_SLOT_USE_EP, .object = 8u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_TIMER: call timer on rtc (badge 1 names fat to rtc) */
+    { .slot = 13u, .kind = RS_SLOT_ROOT_EP, .object = 7u, .badge = 0x1000003u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_ROOT: root server shared-memory service (badge 0x1000003) */
     { .slot = 14u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_RECV: empty: a received cap lands here */
     { .slot = 15u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
     { .slot = 16u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
     { .slot = 17u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_REPLY_2: empty: a saved reply cap (deferred reply) */
     { .slot = 18u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
-    { .slot = 19u, .kind = RS_SLOT_MINT_EP, .object = 3u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
+    { .slot = 19u, .kind = RS_SLOT_MINT_EP, .object = 4u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* FAT_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
     { .slot = 20u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_CONN_EP_0: empty: run-time connection 0's cap */
     { .slot = 21u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_CONN_OBJ_0: empty: run-time connection 0's shared-memory object */
     { .slot = 22u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_CONN_EP_1: empty: run-time connection 1's cap */
@@ -260,18 +289,18 @@ static const rs_cap_t rs_caps_fat[] = {
     { .slot = 35u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* FAT_CAP_CONN_OBJ_7: empty: run-time connection 7's shared-memory object */
 };
 static const rs_mapping_t rs_maps_fat[] = {
-    { .object = 66u, .vaddr = 0x50000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* FAT_VADDR_SHM_PTEST_FS */
-    { .object = 67u, .vaddr = 0x50011000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* FAT_VADDR_SHM_BLOCKDEV */
-    { .object = 12u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* FAT_VADDR_HEAP */
+    { .object = 69u, .vaddr = 0x50000000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* FAT_VADDR_SHM_PTEST_FS */
+    { .object = 70u, .vaddr = 0x50011000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* FAT_VADDR_SHM_BLOCKDEV */
+    { .object = 14u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* FAT_VADDR_HEAP */
 };
 _Static_assert(35u < (1u << 6), "fat: its caps fit its CNode");
 
 /* pipe: CNode of 6 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_pipe[] = {
-    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 5u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* PIPE_CAP_EP: receive pipe requests (0 client badges) */
-    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 60u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* PIPE_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
-    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 4u, .badge = 0x3u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* PIPE_CAP_PATHREG: call pathreg on pathmgr (badge 3 names pipe to pathmgr) */
-    { .slot = 11u, .kind = RS_SLOT_ROOT_EP, .object = 6u, .badge = 0x1000004u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* PIPE_CAP_ROOT: root server shared-memory service (badge 0x1000004) */
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 6u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* PIPE_CAP_EP: receive pipe requests (0 client badges) */
+    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 63u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* PIPE_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
+    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 5u, .badge = 0x4u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* PIPE_CAP_PATHREG: call pathreg on pathmgr (badge 4 names pipe to pathmgr) */
+    { .slot = 11u, .kind = RS_SLOT_ROOT_EP, .object = 7u, .badge = 0x1000005u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* PIPE_CAP_ROOT: root server shared-memory service (badge 0x1000005) */
     { .slot = 12u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_RECV: empty: a received cap lands here */
     { .slot = 13u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
     { .slot = 14u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
@@ -281,7 +310,7 @@ static const rs_cap_t rs_caps_pipe[] = {
     { .slot = 18u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_REPLY_5: empty: a saved reply cap (deferred reply) */
     { .slot = 19u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_REPLY_6: empty: a saved reply cap (deferred reply) */
     { .slot = 20u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_REPLY_7: empty: a saved reply cap (deferred reply) */
-    { .slot = 21u, .kind = RS_SLOT_MINT_EP, .object = 5u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* PIPE_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
+    { .slot = 21u, .kind = RS_SLOT_MINT_EP, .object = 6u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* PIPE_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
     { .slot = 22u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_0: empty: run-time connection 0's cap */
     { .slot = 23u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_0: empty: run-time connection 0's shared-memory object */
     { .slot = 24u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_1: empty: run-time connection 1's cap */
@@ -300,36 +329,36 @@ static const rs_cap_t rs_caps_pipe[] = {
     { .slot = 37u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_7: empty: run-time connection 7's shared-memory object */
 };
 static const rs_mapping_t rs_maps_pipe[] = {
-    { .object = 14u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* PIPE_VADDR_HEAP */
+    { .object = 16u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* PIPE_VADDR_HEAP */
 };
 _Static_assert(37u < (1u << 6), "pipe: its caps fit its CNode");
 
 /* ptest: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_ptest[] = {
-    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 61u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* PTEST_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
-    { .slot = 9u, .kind = RS_SLOT_USE_EP, .object = 3u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* PTEST_CAP_FS: call fs on fat (badge 1 names ptest to fat) */
-    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 4u, .badge = 0x4u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT_REPLY }, /* PTEST_CAP_PATHMGR: call pathmgr on pathmgr (badge 4 names ptest to pathmgr) */
-    { .slot = 11u, .kind = RS_SLOT_SPAWN_EP, .object = 6u, .badge = 0x1000005u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* PTEST_CAP_SPAWN: root server process and shared-memory services (badge 0x1000005) */
+    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 64u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* PTEST_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
+    { .slot = 9u, .kind = RS_SLOT_USE_EP, .object = 4u, .badge = 0x1u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* PTEST_CAP_FS: call fs on fat (badge 1 names ptest to fat) */
+    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 5u, .badge = 0x5u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT_REPLY }, /* PTEST_CAP_PATHMGR: call pathmgr on pathmgr (badge 5 names ptest to pathmgr) */
+    { .slot = 11u, .kind = RS_SLOT_SPAWN_EP, .object = 7u, .badge = 0x1000006u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* PTEST_CAP_SPAWN: root server process and shared-memory services (badge 0x1000006) */
     { .slot = 12u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* PTEST_CAP_RECV: empty: a received cap lands here */
 };
 static const rs_mapping_t rs_maps_ptest[] = {
-    { .object = 66u, .vaddr = 0x50022000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* PTEST_VADDR_SHM_FS */
-    { .object = 15u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* PTEST_VADDR_HEAP */
+    { .object = 69u, .vaddr = 0x50022000u, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* PTEST_VADDR_SHM_FS */
+    { .object = 17u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* PTEST_VADDR_HEAP */
 };
 _Static_assert(12u < (1u << 5), "ptest: its caps fit its CNode");
 
 /* tmpfs: CNode of 6 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_tmpfs[] = {
-    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 8u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* TMPFS_CAP_EP: receive fs requests (0 client badges) */
-    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 63u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* TMPFS_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
-    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 4u, .badge = 0x5u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* TMPFS_CAP_PATHREG: call pathreg on pathmgr (badge 5 names tmpfs to pathmgr) */
-    { .slot = 11u, .kind = RS_SLOT_ROOT_EP, .object = 6u, .badge = 0x1000007u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* TMPFS_CAP_ROOT: root server shared-memory service (badge 0x1000007) */
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 9u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* TMPFS_CAP_EP: receive fs requests (0 client badges) */
+    { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 66u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* TMPFS_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
+    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 5u, .badge = 0x6u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* TMPFS_CAP_PATHREG: call pathreg on pathmgr (badge 6 names tmpfs to pathmgr) */
+    { .slot = 11u, .kind = RS_SLOT_ROOT_EP, .object = 7u, .badge = 0x1000008u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* TMPFS_CAP_ROOT: root server shared-memory service (badge 0x1000008) */
     { .slot = 12u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_RECV: empty: a received cap lands here */
     { .slot = 13u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_REPLY_0: empty: a saved reply cap (deferred reply) */
     { .slot = 14u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
     { .slot = 15u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_REPLY_2: empty: a saved reply cap (deferred reply) */
     { .slot = 16u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
-    { .slot = 17u, .kind = RS_SLOT_MINT_EP, .object = 8u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* TMPFS_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
+    { .slot = 17u, .kind = RS_SLOT_MINT_EP, .object = 9u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* TMPFS_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
     { .slot = 18u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_0: empty: run-time connection 0's cap */
     { .slot = 19u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_0: empty: run-time connection 0's shared-memory object */
     { .slot = 20u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_1: empty: run-time connection 1's cap */
@@ -340,7 +369,7 @@ static const rs_cap_t rs_caps_tmpfs[] = {
     { .slot = 25u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_3: empty: run-time connection 3's shared-memory object */
 };
 static const rs_mapping_t rs_maps_tmpfs[] = {
-    { .object = 17u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* TMPFS_VADDR_HEAP */
+    { .object = 19u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* TMPFS_VADDR_HEAP */
 };
 _Static_assert(25u < (1u << 6), "tmpfs: its caps fit its CNode");
 
@@ -355,9 +384,29 @@ static const rs_server_t rs_servers[] = {
         .stack_bytes = 16384u,
         .heap_bytes = 65536u,
         .keep_reserved = 0x6u,
-        .fault_badge = 0x3u,
+        .fault_badge = 0x4u,
         .caps = rs_caps_pathmgr, .ncaps = 7u,
         .maps = rs_maps_pathmgr, .nmaps = 1u,
+        .argv = 0, .argc = 0u,
+        .heap_vaddr = 0x1020000000ul,
+        .spawn_max_processes = 0u,
+        .spawn_memory = 0x0u,
+        .spawn_cost = 0x0u,
+        .shared_memory = 0x0u,
+    },
+    {
+        .name = "binfs",
+        .elf = "binfs",
+        .priority = 150,
+        .cnode_bits = 6,
+        .restart = RS_RESTART_NEVER,
+        .max_restarts = 0u,
+        .stack_bytes = 16384u,
+        .heap_bytes = 65536u,
+        .keep_reserved = 0x6u,
+        .fault_badge = 0x1u,
+        .caps = rs_caps_binfs, .ncaps = 18u,
+        .maps = rs_maps_binfs, .nmaps = 1u,
         .argv = 0, .argc = 0u,
         .heap_vaddr = 0x1020000000ul,
         .spawn_max_processes = 0u,
@@ -375,7 +424,7 @@ static const rs_server_t rs_servers[] = {
         .stack_bytes = 16384u,
         .heap_bytes = 65536u,
         .keep_reserved = 0x6u,
-        .fault_badge = 0x8u,
+        .fault_badge = 0x9u,
         .caps = rs_caps_uart, .ncaps = 8u,
         .maps = rs_maps_uart, .nmaps = 2u,
         .argv = 0, .argc = 0u,
@@ -395,7 +444,7 @@ static const rs_server_t rs_servers[] = {
         .stack_bytes = 16384u,
         .heap_bytes = 65536u,
         .keep_reserved = 0x6u,
-        .fault_badge = 0x1u,
+        .fault_badge = 0x2u,
         .caps = rs_caps_devfs, .ncaps = 19u,
         .maps = rs_maps_devfs, .nmaps = 1u,
         .argv = 0, .argc = 0u,
@@ -415,7 +464,7 @@ static const rs_server_t rs_servers[] = {
         .stack_bytes = 16384u,
         .heap_bytes = 65536u,
         .keep_reserved = 0x6u,
-        .fault_badge = 0x6u,
+        .fault_badge = 0x7u,
         .caps = rs_caps_rtc, .ncaps = 8u,
         .maps = rs_maps_rtc, .nmaps = 2u,
         .argv = 0, .argc = 0u,
@@ -435,7 +484,7 @@ static const rs_server_t rs_servers[] = {
         .stack_bytes = 16384u,
         .heap_bytes = 65536u,
         .keep_reserved = 0x6u,
-        .fault_badge = 0x9u,
+        .fault_badge = 0xau,
         .caps = rs_caps_virtio_blk, .ncaps = 61u,
         .maps = rs_maps_virtio_blk, .nmaps = 5u,
         .argv = 0, .argc = 0u,
@@ -455,7 +504,7 @@ static const rs_server_t rs_servers[] = {
         .stack_bytes = 16384u,
         .heap_bytes = 4194304u,
         .keep_reserved = 0x6u,
-        .fault_badge = 0x2u,
+        .fault_badge = 0x3u,
         .caps = rs_caps_fat, .ncaps = 28u,
         .maps = rs_maps_fat, .nmaps = 3u,
         .argv = 0, .argc = 0u,
@@ -475,7 +524,7 @@ static const rs_server_t rs_servers[] = {
         .stack_bytes = 16384u,
         .heap_bytes = 65536u,
         .keep_reserved = 0x6u,
-        .fault_badge = 0x4u,
+        .fault_badge = 0x5u,
         .caps = rs_caps_pipe, .ncaps = 30u,
         .maps = rs_maps_pipe, .nmaps = 1u,
         .argv = 0, .argc = 0u,
@@ -495,7 +544,7 @@ static const rs_server_t rs_servers[] = {
         .stack_bytes = 16384u,
         .heap_bytes = 262144u,
         .keep_reserved = 0x6u,
-        .fault_badge = 0x5u,
+        .fault_badge = 0x6u,
         .caps = rs_caps_ptest, .ncaps = 5u,
         .maps = rs_maps_ptest, .nmaps = 2u,
         .argv = 0, .argc = 0u,
@@ -515,7 +564,7 @@ static const rs_server_t rs_servers[] = {
         .stack_bytes = 16384u,
         .heap_bytes = 65536u,
         .keep_reserved = 0x6u,
-        .fault_badge = 0x7u,
+        .fault_badge = 0x8u,
         .caps = rs_caps_tmpfs, .ncaps = 18u,
         .maps = rs_maps_tmpfs, .nmaps = 1u,
         .argv = 0, .argc = 0u,
@@ -618,11 +667,11 @@ static const rs_server_t rs_programs[] = {
 const rs_system_t rs_system = {
     .version = RS_TABLES_VERSION,
     .name = "posix_libc",
-    .objects = rs_objects, .nobjects = 68u,
-    .fault_ep = 6u,
-    .servers = rs_servers, .nservers = 9u,
+    .objects = rs_objects, .nobjects = 71u,
+    .fault_ep = 7u,
+    .servers = rs_servers, .nservers = 10u,
     .programs = rs_programs, .nprograms = 3u,
     .service_badge = 0x1000000u,
     .untyped_budget = 0x4000000u,
-    .untyped_estimate = 0x10126d0u,
+    .untyped_estimate = 0x106f720u,
 };

@@ -16,7 +16,7 @@
 #define DEVFS_CNODE_BITS 6
 #define DEVFS_CAP_NULL 0u /* null: empty (not granted) */
 #define DEVFS_CAP_CNODE 1u /* own CNode (cap moves, saved replies) */
-#define DEVFS_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 1 names devfs) */
+#define DEVFS_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 2 names devfs) */
 #define DEVFS_CAP_VSPACE 3u /* own VSpace: empty (not granted) */
 #define DEVFS_CAP_ASID_POOL 4u /* ASID pool: empty (not granted) */
 #define DEVFS_CAP_TCB 5u /* own TCB: empty (not granted) */
@@ -24,9 +24,9 @@
 #define DEVFS_CAP_REPLY_OBJ 7u /* reply object: empty (not granted) */
 #define DEVFS_CAP_EP 8u /* receive fs requests (0 client badges) */
 #define DEVFS_CAP_NTFN 9u /* own notification, bound to its TCB (signals; can be handed out) */
-#define DEVFS_CAP_PATHREG 10u /* call pathreg on pathmgr (badge 1 names devfs to pathmgr) */
+#define DEVFS_CAP_PATHREG 10u /* call pathreg on pathmgr (badge 2 names devfs to pathmgr) */
 #define DEVFS_CAP_SERIAL 11u /* call serial on uart (badge 1 names devfs to uart) */
-#define DEVFS_CAP_ROOT 12u /* root server shared-memory service (badge 0x1000001) */
+#define DEVFS_CAP_ROOT 12u /* root server shared-memory service (badge 0x1000002) */
 #define DEVFS_CAP_RECV 13u /* empty: a received cap lands here */
 #define DEVFS_CAP_REPLY_0 14u /* empty: a saved reply cap (deferred reply) */
 #define DEVFS_CAP_REPLY_1 15u /* empty: a saved reply cap (deferred reply) */

@@ -17,7 +17,7 @@
 #define FAT_CNODE_BITS 6
 #define FAT_CAP_NULL 0u /* null: empty (not granted) */
 #define FAT_CAP_CNODE 1u /* own CNode (cap moves, saved replies) */
-#define FAT_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 2 names fat) */
+#define FAT_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 3 names fat) */
 #define FAT_CAP_VSPACE 3u /* own VSpace: empty (not granted) */
 #define FAT_CAP_ASID_POOL 4u /* ASID pool: empty (not granted) */
 #define FAT_CAP_TCB 5u /* own TCB: empty (not granted) */
@@ -26,9 +26,9 @@
 #define FAT_CAP_EP 8u /* receive fs requests (1 client badge) */
 #define FAT_CAP_NTFN 9u /* own notification, bound to its TCB (signals; can be handed out) */
 #define FAT_CAP_BLOCKDEV 10u /* call blockdev on virtio_blk (badge 1 names fat to virtio_blk) */
-#define FAT_CAP_PATHREG 11u /* call pathreg on pathmgr (badge 2 names fat to pathmgr) */
+#define FAT_CAP_PATHREG 11u /* call pathreg on pathmgr (badge 3 names fat to pathmgr) */
 #define FAT_CAP_TIMER 12u /* call timer on rtc (badge 1 names fat to rtc) */
-#define FAT_CAP_ROOT 13u /* root server shared-memory service (badge 0x1000002) */
+#define FAT_CAP_ROOT 13u /* root server shared-memory service (badge 0x1000003) */
 #define FAT_CAP_RECV 14u /* empty: a received cap lands here */
 #define FAT_CAP_REPLY_0 15u /* empty: a saved reply cap (deferred reply) */
 #define FAT_CAP_REPLY_1 16u /* empty: a saved reply cap (deferred reply) */

@@ -14,13 +14,13 @@
 #define PATHMGR_CNODE_BITS 8
 #define PATHMGR_CAP_NULL 0u /* null: empty (not granted) */
 #define PATHMGR_CAP_CNODE 1u /* own CNode (cap moves, saved replies) */
-#define PATHMGR_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 3 names pathmgr) */
+#define PATHMGR_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 4 names pathmgr) */
 #define PATHMGR_CAP_VSPACE 3u /* own VSpace: empty (not granted) */
 #define PATHMGR_CAP_ASID_POOL 4u /* ASID pool: empty (not granted) */
 #define PATHMGR_CAP_TCB 5u /* own TCB: empty (not granted) */
 #define PATHMGR_CAP_SCHED_CONTEXT 6u /* scheduling context: empty (not granted) */
 #define PATHMGR_CAP_REPLY_OBJ 7u /* reply object: empty (not granted) */
-#define PATHMGR_CAP_EP 8u /* receive pathmgr, pathreg requests (5 client badges) */
+#define PATHMGR_CAP_EP 8u /* receive pathmgr, pathreg requests (6 client badges) */
 #define PATHMGR_CAP_NTFN 9u /* own notification, bound to its TCB (signals; can be handed out) */
 #define PATHMGR_CAP_RECV 10u /* empty: a received cap lands here */
 #define PATHMGR_CAP_REPLY_0 11u /* empty: a saved reply cap (deferred reply) */
@@ -36,11 +36,12 @@ _Static_assert(PATHMGR_CAP_REPLY_3 < (1ul << PATHMGR_CNODE_BITS), "pathmgr: its 
 #define PATHMGR_VADDR_HEAP_SIZE 0x10000ul
 
 /* Badges on this server's endpoint: call->badge names the client and interface. */
-#define PATHMGR_BADGE_DEVFS_PATHREG 1u /* devfs calls pathreg */
-#define PATHMGR_BADGE_FAT_PATHREG 2u /* fat calls pathreg */
-#define PATHMGR_BADGE_PIPE_PATHREG 3u /* pipe calls pathreg */
-#define PATHMGR_BADGE_PTEST_PATHMGR 4u /* ptest calls pathmgr */
-#define PATHMGR_BADGE_TMPFS_PATHREG 5u /* tmpfs calls pathreg */
+#define PATHMGR_BADGE_BINFS_PATHREG 1u /* binfs calls pathreg */
+#define PATHMGR_BADGE_DEVFS_PATHREG 2u /* devfs calls pathreg */
+#define PATHMGR_BADGE_FAT_PATHREG 3u /* fat calls pathreg */
+#define PATHMGR_BADGE_PIPE_PATHREG 4u /* pipe calls pathreg */
+#define PATHMGR_BADGE_PTEST_PATHMGR 5u /* ptest calls pathmgr */
+#define PATHMGR_BADGE_TMPFS_PATHREG 6u /* tmpfs calls pathreg */
 #define PATHMGR_DYNAMIC_BADGE_BASE 0x10000u /* badges minted at run time start here */
 #define PATHMGR_NTFN_BADGE_MARK 0x8000000u /* set in every notification badge */
 
@@ -76,6 +77,7 @@ static inline int pathmgr_server_dispatch(const pathmgr_server_ops_t *ops, void 
     switch (call->badge) {
         case PATHMGR_BADGE_PTEST_PATHMGR:
             return ops->pathmgr != NULL ? pathmgr_dispatch(ops->pathmgr, ctx, call) : NG_DISPATCH_NONE;
+        case PATHMGR_BADGE_BINFS_PATHREG:
         case PATHMGR_BADGE_DEVFS_PATHREG:
         case PATHMGR_BADGE_FAT_PATHREG:
         case PATHMGR_BADGE_PIPE_PATHREG:
@@ -131,7 +133,7 @@ static inline __attribute__((always_inline)) void pathmgr_serve(ng_server_t *s, 
             continue;
         }
         /* pathreg: fast path for unregister_prefix, reset */
-        if (badge == PATHMGR_BADGE_DEVFS_PATHREG || badge == PATHMGR_BADGE_FAT_PATHREG || badge == PATHMGR_BADGE_PIPE_PATHREG || badge == PATHMGR_BADGE_TMPFS_PATHREG || badge >= PATHMGR_DYNAMIC_BADGE_BASE) {
+        if (badge == PATHMGR_BADGE_BINFS_PATHREG || badge == PATHMGR_BADGE_DEVFS_PATHREG || badge == PATHMGR_BADGE_FAT_PATHREG || badge == PATHMGR_BADGE_PIPE_PATHREG || badge == PATHMGR_BADGE_TMPFS_PATHREG || badge >= PATHMGR_DYNAMIC_BADGE_BASE) {
             switch (tag) {
                 case NG_FAST_TAG(PATHREG_UNREGISTER_PREFIX_LABEL, PATHREG_UNREGISTER_PREFIX_REQ_WORDS): {
                     pathreg_unregister_prefix_req_t req;

@@ -15,7 +15,7 @@
 #define PIPE_CNODE_BITS 6
 #define PIPE_CAP_NULL 0u /* null: empty (not granted) */
 #define PIPE_CAP_CNODE 1u /* own CNode (cap moves, saved replies) */
-#define PIPE_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 4 names pipe) */
+#define PIPE_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 5 names pipe) */
 #define PIPE_CAP_VSPACE 3u /* own VSpace: empty (not granted) */
 #define PIPE_CAP_ASID_POOL 4u /* ASID pool: empty (not granted) */
 #define PIPE_CAP_TCB 5u /* own TCB: empty (not granted) */
@@ -23,8 +23,8 @@
 #define PIPE_CAP_REPLY_OBJ 7u /* reply object: empty (not granted) */
 #define PIPE_CAP_EP 8u /* receive pipe requests (0 client badges) */
 #define PIPE_CAP_NTFN 9u /* own notification, bound to its TCB (signals; can be handed out) */
-#define PIPE_CAP_PATHREG 10u /* call pathreg on pathmgr (badge 3 names pipe to pathmgr) */
-#define PIPE_CAP_ROOT 11u /* root server shared-memory service (badge 0x1000004) */
+#define PIPE_CAP_PATHREG 10u /* call pathreg on pathmgr (badge 4 names pipe to pathmgr) */
+#define PIPE_CAP_ROOT 11u /* root server shared-memory service (badge 0x1000005) */
 #define PIPE_CAP_RECV 12u /* empty: a received cap lands here */
 #define PIPE_CAP_REPLY_0 13u /* empty: a saved reply cap (deferred reply) */
 #define PIPE_CAP_REPLY_1 14u /* empty: a saved reply cap (deferred reply) */

@@ -16,7 +16,7 @@
 #define PTEST_CNODE_BITS 5
 #define PTEST_CAP_NULL 0u /* null: empty (not granted) */
 #define PTEST_CAP_CNODE 1u /* own CNode (cap moves, saved replies) */
-#define PTEST_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 5 names ptest) */
+#define PTEST_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 6 names ptest) */
 #define PTEST_CAP_VSPACE 3u /* own VSpace: empty (not granted) */
 #define PTEST_CAP_ASID_POOL 4u /* ASID pool: empty (not granted) */
 #define PTEST_CAP_TCB 5u /* own TCB: empty (not granted) */
@@ -24,8 +24,8 @@
 #define PTEST_CAP_REPLY_OBJ 7u /* reply object: empty (not granted) */
 #define PTEST_CAP_NTFN 8u /* own notification, bound to its TCB (signals; can be handed out) */
 #define PTEST_CAP_FS 9u /* call fs on fat (badge 1 names ptest to fat) */
-#define PTEST_CAP_PATHMGR 10u /* call pathmgr on pathmgr (badge 4 names ptest to pathmgr) */
-#define PTEST_CAP_SPAWN 11u /* root server process and shared-memory services (badge 0x1000005) */
+#define PTEST_CAP_PATHMGR 10u /* call pathmgr on pathmgr (badge 5 names ptest to pathmgr) */
+#define PTEST_CAP_SPAWN 11u /* root server process and shared-memory services (badge 0x1000006) */
 #define PTEST_CAP_RECV 12u /* empty: a received cap lands here */
 _Static_assert(PTEST_CAP_RECV < (1ul << PTEST_CNODE_BITS), "ptest: its slots do not fit its CNode");
 #define PTEST_SLOT_FREE_FIRST 13u /* first slot the layout leaves empty for caps the server keeps */

@@ -13,7 +13,7 @@
 #define RTC_CNODE_BITS 5
 #define RTC_CAP_NULL 0u /* null: empty (not granted) */
 #define RTC_CAP_CNODE 1u /* own CNode (cap moves, saved replies) */
-#define RTC_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 6 names rtc) */
+#define RTC_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 7 names rtc) */
 #define RTC_CAP_VSPACE 3u /* own VSpace: empty (not granted) */
 #define RTC_CAP_ASID_POOL 4u /* ASID pool: empty (not granted) */
 #define RTC_CAP_TCB 5u /* own TCB: empty (not granted) */

@@ -15,7 +15,7 @@
 #define TMPFS_CNODE_BITS 6
 #define TMPFS_CAP_NULL 0u /* null: empty (not granted) */
 #define TMPFS_CAP_CNODE 1u /* own CNode (cap moves, saved replies) */
-#define TMPFS_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 7 names tmpfs) */
+#define TMPFS_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 8 names tmpfs) */
 #define TMPFS_CAP_VSPACE 3u /* own VSpace: empty (not granted) */
 #define TMPFS_CAP_ASID_POOL 4u /* ASID pool: empty (not granted) */
 #define TMPFS_CAP_TCB 5u /* own TCB: empty (not granted) */
@@ -23,8 +23,8 @@
 #define TMPFS_CAP_REPLY_OBJ 7u /* reply object: empty (not granted) */
 #define TMPFS_CAP_EP 8u /* receive fs requests (0 client badges) */
 #define TMPFS_CAP_NTFN 9u /* own notification, bound to its TCB (signals; can be handed out) */
-#define TMPFS_CAP_PATHREG 10u /* call pathreg on pathmgr (badge 5 names tmpfs to pathmgr) */
-#define TMPFS_CAP_ROOT 11u /* root server shared-memory service (badge 0x1000007) */
+#define TMPFS_CAP_PATHREG 10u /* call pathreg on pathmgr (badge 6 names tmpfs to pathmgr) */
+#define TMPFS_CAP_ROOT 11u /* root server shared-memory service (badge 0x1000008) */
 #define TMPFS_CAP_RECV 12u /* empty: a received cap lands here */
 #define TMPFS_CAP_REPLY_0 13u /* empty: a saved reply cap (deferred reply) */
 #define TMPFS_CAP_REPLY_1 14u /* empty: a saved reply cap (deferred reply) */

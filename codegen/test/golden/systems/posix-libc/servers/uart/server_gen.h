@@ -13,7 +13,7 @@
 #define UART_CNODE_BITS 5
 #define UART_CAP_NULL 0u /* null: empty (not granted) */
 #define UART_CAP_CNODE 1u /* own CNode (cap moves, saved replies) */
-#define UART_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 8 names uart) */
+#define UART_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 9 names uart) */
 #define UART_CAP_VSPACE 3u /* own VSpace: empty (not granted) */
 #define UART_CAP_ASID_POOL 4u /* ASID pool: empty (not granted) */
 #define UART_CAP_TCB 5u /* own TCB: empty (not granted) */

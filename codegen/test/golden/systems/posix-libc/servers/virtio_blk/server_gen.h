@@ -14,7 +14,7 @@
 #define VIRTIO_BLK_CNODE_BITS 7
 #define VIRTIO_BLK_CAP_NULL 0u /* null: empty (not granted) */
 #define VIRTIO_BLK_CAP_CNODE 1u /* own CNode (cap moves, saved replies) */
-#define VIRTIO_BLK_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 9 names virtio_blk) */
+#define VIRTIO_BLK_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 10 names virtio_blk) */
 #define VIRTIO_BLK_CAP_VSPACE 3u /* own VSpace: empty (not granted) */
 #define VIRTIO_BLK_CAP_ASID_POOL 4u /* ASID pool: empty (not granted) */
 #define VIRTIO_BLK_CAP_TCB 5u /* own TCB: empty (not granted) */
@@ -54,7 +54,7 @@
 #define VIRTIO_BLK_CAP_IRQ_DISK_29 39u /* IRQ 77 (edge) of disk #29; signals own notification with badge 0x8000001 */
 #define VIRTIO_BLK_CAP_IRQ_DISK_30 40u /* IRQ 78 (edge) of disk #30; signals own notification with badge 0x8000001 */
 #define VIRTIO_BLK_CAP_IRQ_DISK_31 41u /* IRQ 79 (edge) of disk #31; signals own notification with badge 0x8000001 */
-#define VIRTIO_BLK_CAP_ROOT 42u /* root server shared-memory service (badge 0x1000009) */
+#define VIRTIO_BLK_CAP_ROOT 42u /* root server shared-memory service (badge 0x100000a) */
 #define VIRTIO_BLK_CAP_RECV 43u /* empty: a received cap lands here */
 #define VIRTIO_BLK_CAP_REPLY_0 44u /* empty: a saved reply cap (deferred reply) */
 #define VIRTIO_BLK_CAP_REPLY_1 45u /* empty: a saved reply cap (deferred reply) */
