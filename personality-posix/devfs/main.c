@@ -2,7 +2,8 @@
 /*
  * devfs: serves `fs` (idl/fs.idl) at /dev with three devices: `console` (writes go to the serial
  * driver it `uses`, in chunks of serial.MAX_CHUNK; reads return the bytes the driver has
- * buffered, possibly none — serial.read never blocks), `null` (reads end at once, writes vanish)
+ * buffered, or NG_EAGAIN when there are none — serial.read never blocks, and a blocking read is
+ * not done yet), `null` (reads end at once, writes vanish)
  * and `zero` (reads give zeros). Registered with the pathname manager like tmpfs; handles are per
  * connection (the resource-manager library). The system must name it `devfs`.
  */
@@ -90,6 +91,8 @@ static int df_read(void *ctx, ng_call_t *call, const fs_read_req_t *req, fs_read
         ng_bytes_t got = { NULL, 0 };
         int err = serial_read(&serial, (uint32_t)(len < SERIAL_MAX_CHUNK ? len : SERIAL_MAX_CHUNK), &got);
         if (err != NG_OK && err != SERIAL_ERR_OVERRUN) return FS_ERR_IO_ERROR;
+        /* Nothing typed yet: "try again" (a non-blocking tty's EAGAIN), not 0 bytes (end of file). */
+        if (got.len == 0 && len > 0) return NG_EAGAIN;
         len = got.len <= len ? got.len : len;
         memmove(to, got.ptr, len);
         break;

@@ -12,7 +12,8 @@
  * Protocol (runtime labels, <neptune/msg.h>):
  *   NG_LABEL_CONNECT, no words, caps[0] = a rootmem object the client created (its buffer)
  *       → the server maps the object (one call to the root server, its reply saved meanwhile),
- *         mints a cap of its own endpoint with a fresh connection badge and answers with it.
+ *         mints a cap of its own endpoint with a fresh connection badge, without Read (the client
+ *         can call through it, never receive: ng_cap_mint_send), and answers with it.
  *         From then on every call through that cap finds its shared buffer by badge:
  *         one call is one round trip and the payload is copied at most once on each side.
  *   NG_LABEL_DISCONNECT through the connection cap → unmapped, its cap revoked.
@@ -143,7 +144,7 @@ export function printConnections(p: CPrinter, server: ServerModel, c: ConnSlots)
     });
     p.line(`${prefix}_conns[k].gen = (uint8_t)(${prefix}_conns[k].gen + 1u);`);
     p.line(`badge = ${S}_CONN_BADGE_BASE | ((ng_badge_t)${prefix}_conns[k].gen << 8) | k;`);
-    p.block(`if (err == NG_OK && ng_cap_mint(${c.mint}, ${prefix}_conn_ep_slots[k], badge) != NG_OK)`, () => {
+    p.block(`if (err == NG_OK && ng_cap_mint_send(${c.mint}, ${prefix}_conn_ep_slots[k], badge) != NG_OK)`, () => {
       p.line(`(void)rootmem_unmap(&root, ${prefix}_conn_obj_slots[k]);`);
       p.line("err = NG_ENOMEM;");
     });

@@ -198,7 +198,7 @@ static __attribute__((noinline, unused)) int store_conn_dispatch(ng_server_t *s,
     }
     store_conns[k].gen = (uint8_t)(store_conns[k].gen + 1u);
     badge = STORE_CONN_BADGE_BASE | ((ng_badge_t)store_conns[k].gen << 8) | k;
-    if (err == NG_OK && ng_cap_mint(STORE_CAP_EP_MINT, store_conn_ep_slots[k], badge) != NG_OK) {
+    if (err == NG_OK && ng_cap_mint_send(STORE_CAP_EP_MINT, store_conn_ep_slots[k], badge) != NG_OK) {
         (void)rootmem_unmap(&root, store_conn_obj_slots[k]);
         err = NG_ENOMEM;
     }
