@@ -73,6 +73,8 @@ const PTEST_CHECKS = [
   "stat /bin/pupper: a file of its executable's size",
   "/bin/pupper reads as an ELF file",
   "/bin is read-only (EROFS)",
+  "nanosleep of 50 ms: clock_gettime moved on by 50 ms or more",
+  "non-blocking read of stdin (the console) with nothing typed: EAGAIN",
   "posix_spawn /bin/pchild",
   "waitpid: pchild exited with status 7",
   "the child wrote its pid, its parent's and its environment's GREETING into /disk",

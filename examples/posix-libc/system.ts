@@ -30,7 +30,7 @@ export default defineSystem({
     // with it (pathreg: only they may).
     server({ name: "pathmgr", src: "../../personality-posix/pathmgr", serves: ["pathmgr", "pathreg"], priority: 180, cnodeBits: 8 }),
     server({ name: "tmpfs", src: "../../personality-posix/tmpfs", serves: ["fs"], uses: ["pathreg"], priority: 150, connections: 4 }),
-    server({ name: "devfs", src: "../../personality-posix/devfs", serves: ["fs"], uses: ["pathreg", "serial"], priority: 150, connections: 4 }),
+    server({ name: "devfs", src: "../../personality-posix/devfs", serves: ["fs"], uses: ["pathreg", "serial"], priority: 150, connections: 4, deferredReplies: 4 }),
     // /bin: the system's programs, read-only (from the root server's boot archive).
     server({ name: "binfs", src: "../../personality-posix/binfs", serves: ["fs"], uses: ["pathreg"], priority: 150, connections: 4 }),
     // Anonymous pipes at /dev/pipe: a blocked read or write waits as a saved reply.
@@ -57,7 +57,7 @@ export default defineSystem({
     // its layout (fs on fat); every other path is resolved through pathmgr.
     server({
       name: "ptest",
-      uses: [{ interface: "fs", server: "fat" }, "pathmgr"],
+      uses: [{ interface: "fs", server: "fat" }, "pathmgr", "timer"],
       priority: 100,
       heap: "256K",
       sharedMemory: "512K",

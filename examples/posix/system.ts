@@ -45,6 +45,8 @@ export default defineSystem({
       uses: ["pathreg", "serial"],
       priority: 150,
       connections: 4,
+      // Console reads wait for typing as saved replies.
+      deferredReplies: 4,
     }),
     // No pathreg: it holds no cap that could register a prefix. faultinj: to crash tmpfs.
     server({ name: "posixtest", uses: ["pathmgr", "faultinj"], priority: 100, sharedMemory: "512K" }),

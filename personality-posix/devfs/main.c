@@ -17,6 +17,7 @@
 #define MAX_FILES 32
 #define PUBLIC_BADGE RESMGR_PUBLIC_BADGE(DEVFS_DYNAMIC_BADGE_BASE)
 #define PUBLIC_SLOT DEVFS_SLOT_FREE_FIRST
+#define RX_NTFN_SLOT (DEVFS_SLOT_FREE_FIRST + 1)
 
 enum dev { DEV_ROOT, DEV_CONSOLE, DEV_NULL, DEV_ZERO, DEV_COUNT };
 static const char *const names[DEV_COUNT] = { "", "console", "null", "zero" };
@@ -75,6 +76,44 @@ static int df_open(void *ctx, ng_call_t *call, const fs_open_req_t *req, fs_open
     return NG_OK;
 }
 
+/* Console reads that wait for input (saved replies), answered as the serial driver signals
+ * that bytes arrived (serial.rx_notify on our notification). */
+#define CONSOLE_WAITERS 4
+static struct {
+    int used;
+    ng_reply_t reply;
+    uint8_t *shm;
+    size_t shm_size;
+    uint32_t want;
+} waiting[CONSOLE_WAITERS];
+
+/* Up to `len` typed bytes into `to`; their count, or -1 when the driver failed. */
+static long console_take(uint8_t *to, size_t len)
+{
+    ng_bytes_t got = { NULL, 0 };
+    int err = serial_read(&serial, (uint32_t)(len < SERIAL_MAX_CHUNK ? len : SERIAL_MAX_CHUNK), &got);
+    if (err != NG_OK && err != SERIAL_ERR_OVERRUN) return -1;
+    len = got.len <= len ? got.len : len;
+    memmove(to, got.ptr, len);
+    return (long)len;
+}
+
+/* Input arrived: the waiting reads, oldest first, take what there is. */
+static void df_notify(void *ctx, ng_badge_t bits)
+{
+    (void)ctx;
+    (void)bits;
+    for (int i = 0; i < CONSOLE_WAITERS; i++) {
+        if (!waiting[i].used) continue;
+        uint8_t *to = waiting[i].shm ? waiting[i].shm : io;
+        long n = console_take(to, waiting[i].want);
+        if (n == 0) break; /* nothing left for the others either */
+        fs_read_rep_t rep = { .data = ng_bytes(to, n > 0 ? (size_t)n : 0) };
+        waiting[i].used = 0;
+        fs_read_reply(&srv, waiting[i].reply, n < 0 ? FS_ERR_IO_ERROR : NG_OK, &rep, waiting[i].shm, waiting[i].shm_size);
+    }
+}
+
 static int df_read(void *ctx, ng_call_t *call, const fs_read_req_t *req, fs_read_rep_t *rep)
 {
     (void)ctx;
@@ -88,13 +127,25 @@ static int df_read(void *ctx, ng_call_t *call, const fs_read_req_t *req, fs_read
     case DEV_NULL: len = 0; break;
     case DEV_ZERO: memset(to, 0, len); break;
     case DEV_CONSOLE: {
-        ng_bytes_t got = { NULL, 0 };
-        int err = serial_read(&serial, (uint32_t)(len < SERIAL_MAX_CHUNK ? len : SERIAL_MAX_CHUNK), &got);
-        if (err != NG_OK && err != SERIAL_ERR_OVERRUN) return FS_ERR_IO_ERROR;
-        /* Nothing typed yet: "try again" (a non-blocking tty's EAGAIN), not 0 bytes (end of file). */
-        if (got.len == 0 && len > 0) return NG_EAGAIN;
-        len = got.len <= len ? got.len : len;
-        memmove(to, got.ptr, len);
+        long n = console_take(to, len);
+        if (n < 0) return FS_ERR_IO_ERROR;
+        if (n == 0 && len > 0) {
+            /* Nothing typed yet: opened OPEN_NONBLOCK, "try again" (a non-blocking tty's
+             * EAGAIN, not 0 bytes: end of file); else wait for input. */
+            if (f->flags & FS_OPEN_NONBLOCK) return NG_EAGAIN;
+            for (int i = 0; i < CONSOLE_WAITERS; i++) {
+                if (waiting[i].used) continue;
+                int err = ng_reply_save(call->server, &waiting[i].reply);
+                if (err != NG_OK) return err;
+                waiting[i].used = 1;
+                waiting[i].shm = call->msg && call->msg->shm && call->msg->shm_size >= len ? call->msg->shm : NULL;
+                waiting[i].shm_size = call->msg ? call->msg->shm_size : 0;
+                waiting[i].want = (uint32_t)(len < sizeof io ? len : sizeof io);
+                return NG_DEFERRED;
+            }
+            return NG_EAGAIN; /* more readers than we wait for */
+        }
+        len = (size_t)n;
         break;
     }
     default: return FS_ERR_IO_ERROR;
@@ -245,13 +296,18 @@ static const fs_ops_t fs_ops = {
     .readdir = df_readdir, .mkdir = df_mkdir, .unlink = df_unlink, .rename = df_rename, .truncate = df_truncate,
     .sync = df_sync, .unmount = df_unmount, .cache_stats = df_cache_stats,
 };
-static const devfs_server_ops_t ops = { .fs = &fs_ops };
+static const devfs_server_ops_t ops = { .fs = &fs_ops, .notify = df_notify };
 
 int main(void)
 {
     pathreg_client_t reg = devfs_use_pathreg();
     uint32_t id = 0;
     serial = devfs_use_serial();
+    /* The driver signals our notification when input arrives: waiting console reads go on. It
+     * gets a copy badged with the notification mark (an unbadged signal would reach our loop
+     * as badge 0, which is no notification). */
+    if (ng_cap_mint(DEVFS_CAP_NTFN, RX_NTFN_SLOT, DEVFS_NTFN_BADGE_MARK | 1u) == NG_OK) serial_rx_notify(&serial, RX_NTFN_SLOT);
+    else printf("devfs: cannot mint its notification: console reads will not wait for input\n");
     devfs_server_init(&srv);
     int err = resmgr_register_begin(&reg, DEVFS_CAP_EP_MINT, PUBLIC_SLOT, PUBLIC_BADGE);
     if (err == NG_OK) err = resmgr_register(&reg, PUBLIC_SLOT, "/dev", PATHMGR_PREFIX_KIND_DIRECTORY, &id);

@@ -38,6 +38,7 @@ function(neptune_posix_program name)
         "#elif defined(${upper}_CAP_ROOT)\n    cfg.root = ${upper}_CAP_ROOT;\n#endif\n"
         "#if defined(${upper}_CAP_RECV)\n    cfg.recv = ${upper}_CAP_RECV;\n#endif\n"
         "#if defined(${upper}_CAP_PATHMGR)\n    cfg.pathmgr = ${upper}_CAP_PATHMGR;\n#endif\n"
+        "#if defined(${upper}_CAP_TIMER)\n    cfg.timer = ${upper}_CAP_TIMER;\n#endif\n"
         "#if defined(${upper}_CAP_NTFN)\n    cfg.ntfn = ${upper}_CAP_NTFN;\n#endif\n"
         "    cfg.slot_first = ${upper}_SLOT_FREE_FIRST;\n    cfg.slot_end = ${upper}_SLOT_FREE_END;\n"
         "#if defined(${upper}_HAS_PROGRAM_USES)\n"

@@ -14,17 +14,19 @@
 #include <spawn.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include <neptune/posix.h>
 
 #include "root_client_gen.h"
+#include "timer_client_gen.h"
 #include "vfs.h"
 #include "vfs_calls.h"
 
 #define KILLED_MAX 16
 
 static struct {
-    ng_cptr_t root, ntfn, pathmgr;
+    ng_cptr_t root, ntfn, pathmgr, timer;
     int can_spawn;
     const ng_posix_program_use_t *uses;
     uint32_t nuses;
@@ -42,6 +44,7 @@ void ng_proc_init(const ng_posix_config_t *cfg)
     P.root = cfg->root;
     P.ntfn = cfg->ntfn;
     P.pathmgr = cfg->pathmgr;
+    P.timer = cfg->timer;
     P.can_spawn = cfg->can_spawn;
     P.uses = cfg->program_uses;
     P.nuses = cfg->nprogram_uses;
@@ -224,6 +227,7 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
         if (strcmp(P.uses[u].program, name) != 0) continue;
         ng_cptr_t from = 0;
         if (P.pathmgr != 0 && strcmp(P.uses[u].use, "pathmgr") == 0) from = P.pathmgr;
+        if (P.timer != 0 && strcmp(P.uses[u].use, "timer") == 0) from = P.timer;
         for (uint32_t m = 0; from == 0 && ng_vfs_mount(m) != NULL; m++) {
             const ng_posix_mount_t *mt = ng_vfs_mount(m);
             if (mt->use != NULL && strcmp(P.uses[u].use, mt->use) == 0) from = mt->cap;
@@ -347,4 +351,28 @@ long ng_proc_pause(void)
     /* No signal handlers yet: nothing wakes it but its end (kill), as pause() without them. */
     if (P.ntfn == 0) return -EINTR;
     for (;;) ng_wait(P.ntfn);
+}
+
+long ng_proc_nanosleep(const struct timespec *req)
+{
+    if (req == NULL) return -EFAULT;
+    if (req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= 1000000000L) return -EINVAL;
+    if (P.timer == 0) return -ENOSYS; /* no timer in its layout */
+    timer_client_t c = {P.timer, NULL, 0};
+    uint64_t ns = (uint64_t)req->tv_sec * 1000000000u + (uint64_t)req->tv_nsec;
+    if (ns == 0) return 0;
+    return NG_POSIX_COUNT(timer_sleep)(&c, ns) == NG_OK ? 0 : -EINVAL;
+}
+
+long ng_proc_clock_gettime(int clk, struct timespec *ts)
+{
+    if (ts == NULL) return -EFAULT;
+    if (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC) return -EINVAL;
+    if (P.timer == 0) return -ENOSYS;
+    timer_client_t c = {P.timer, NULL, 0};
+    uint64_t ns = 0;
+    if (NG_POSIX_COUNT(timer_now)(&c, &ns) != NG_OK) return -EIO;
+    ts->tv_sec = (time_t)(ns / 1000000000u);
+    ts->tv_nsec = (long)(ns % 1000000000u);
+    return 0;
 }

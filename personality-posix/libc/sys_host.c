@@ -232,6 +232,26 @@ void exit(int status)
     _exit(status);
 }
 
+/* With a timer in its layout, the system's clock; without one, the host's. */
+int nanosleep(const struct timespec *req, struct timespec *rem)
+{
+    long r = ng_proc_nanosleep(req);
+    if (r == -ENOSYS) return (int)syscall(SYS_nanosleep, req, rem);
+    return (int)ret(r);
+}
+
+unsigned int sleep(unsigned int s)
+{
+    struct timespec ts = {.tv_sec = (time_t)s, .tv_nsec = 0};
+    return nanosleep(&ts, NULL) == 0 ? 0 : s;
+}
+
+int usleep(useconds_t us)
+{
+    struct timespec ts = {.tv_sec = (time_t)(us / 1000000u), .tv_nsec = (long)(us % 1000000u) * 1000};
+    return nanosleep(&ts, NULL);
+}
+
 int pause(void) { return (int)ret(ng_proc_pause()); }
 pid_t getpid(void) { return (pid_t)ng_proc_getpid(); }
 pid_t getppid(void) { return (pid_t)ng_proc_getppid(); }

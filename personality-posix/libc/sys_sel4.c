@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <time.h>
 
 #include <muslcsys/vsyscall.h>
 #include <sel4runtime.h>
@@ -233,6 +234,26 @@ static long s_pipe2(va_list ap)
     return ng_vfs_pipe(fds, va_arg(ap, int));
 }
 
+static long s_nanosleep(va_list ap)
+{
+    return ng_proc_nanosleep(va_arg(ap, const struct timespec *));
+}
+
+static long s_clock_nanosleep(va_list ap)
+{
+    int clk = va_arg(ap, int);
+    int flags = va_arg(ap, int);
+    const struct timespec *req = va_arg(ap, const struct timespec *);
+    if (flags != 0 || (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC)) return -EINVAL; /* no absolute sleeps */
+    return ng_proc_nanosleep(req);
+}
+
+static long s_clock_gettime(va_list ap)
+{
+    int clk = va_arg(ap, int);
+    return ng_proc_clock_gettime(clk, va_arg(ap, struct timespec *));
+}
+
 static long s_getpid(va_list ap)
 {
     (void)ap;
@@ -301,5 +322,8 @@ void ng_posix_start(const ng_posix_config_t *cfg)
     muslcsys_install_syscall(__NR_getpid, s_getpid);
     muslcsys_install_syscall(__NR_ppoll, s_ppoll);
     muslcsys_install_syscall(__NR_pipe2, s_pipe2);
+    muslcsys_install_syscall(__NR_nanosleep, s_nanosleep);
+    muslcsys_install_syscall(__NR_clock_nanosleep, s_clock_nanosleep);
+    muslcsys_install_syscall(__NR_clock_gettime, s_clock_gettime);
     muslcsys_install_syscall(__NR_getppid, s_getppid);
 }

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -469,9 +470,58 @@ static long pipe_write_all(file_t *f, const void *buf, size_t len)
     return (long)done;
 }
 
+/* Console input comes from devfs's /dev/console (resolved once; two handles: one whose reads
+ * wait for typing, one opened OPEN_NONBLOCK). Output stays on the console the process was
+ * started with, so no write depends on a server. Without devfs, reading the console gives end of
+ * file. */
+static struct {
+    int state; /* 0: not tried; 1: open; -1: no /dev/console */
+    uint32_t mount;
+    uint32_t h[2]; /* [0] blocking, [1] non-blocking */
+} CON;
+
+static int console_open(void)
+{
+    char abs[NG_POSIX_PATH_MAX];
+    const char *rest;
+    if (lookup("/dev/console", abs, &CON.mount, &rest) != 0) return -1;
+    fs_client_t cc = client(CON.mount);
+    if (NG_POSIX_COUNT(fs_open)(&cc, ng_str(rest), FS_OPEN_READ, &CON.h[0]) != NG_OK) return -1;
+    if (NG_POSIX_COUNT(fs_open)(&cc, ng_str(rest), FS_OPEN_READ | FS_OPEN_NONBLOCK, &CON.h[1]) != NG_OK) return -1;
+    return 0;
+}
+
+static int console_in(int nonblock, fs_client_t *c, uint32_t *h)
+{
+    /* A process may start before devfs has registered /dev (servers start concurrently on the
+     * host, and a program may be spawned early): it is looked for a while before giving up. */
+    for (int tries = 0; CON.state == 0 && V.pathmgr != 0; tries++) {
+        if (console_open() == 0) CON.state = 1;
+        else if (tries == 2000) CON.state = -1;
+        else sched_yield();
+    }
+    if (CON.state != 1) return -1;
+    *c = client(CON.mount);
+    *h = CON.h[nonblock ? 1 : 0];
+    return 0;
+}
+
+static long console_read(file_t *f, void *buf, size_t len)
+{
+    fs_client_t c;
+    uint32_t h;
+    if (console_in((f->flags & O_NONBLOCK) != 0, &c, &h) != 0) return 0;
+    ng_bytes_t got;
+    int err = NG_POSIX_COUNT(fs_read)(&c, h, 0, (uint32_t)(len < FS_MAX_IO ? len : FS_MAX_IO), &got);
+    if (err == NG_EAGAIN) return -EAGAIN;
+    if (err != NG_OK || got.len > len) return -EIO;
+    memcpy(buf, got.ptr, got.len);
+    return (long)got.len;
+}
+
 static long file_read(file_t *f, void *buf, size_t len, uint64_t *off)
 {
-    if (f->kind == F_CONSOLE) return 0; /* no console input yet: end of file */
+    if (f->kind == F_CONSOLE) return (f->flags & O_ACCMODE) == O_WRONLY ? -EBADF : console_read(f, buf, len);
     if (f->kind == F_PIPE) return (f->flags & O_ACCMODE) == O_WRONLY ? -EBADF : pipe_read_some(f, buf, len);
     if (f->kind == F_DIR) return -EISDIR;
     if ((f->flags & O_ACCMODE) == O_WRONLY) return -EBADF;
@@ -770,7 +820,7 @@ long ng_vfs_fcntl(int fd, int cmd, long arg)
     case F_GETFD: return V.cloexec[fd] ? FD_CLOEXEC : 0;
     case F_SETFD: V.cloexec[fd] = (arg & FD_CLOEXEC) != 0; return 0; /* children skip it */
     case F_GETFL: return f->flags;
-    case F_SETFL: f->flags = (f->flags & ~O_APPEND) | ((int)arg & O_APPEND); return 0;
+    case F_SETFL: f->flags = (f->flags & ~(O_APPEND | O_NONBLOCK)) | ((int)arg & (O_APPEND | O_NONBLOCK)); return 0;
     case F_DUPFD:
     case F_DUPFD_CLOEXEC: {
         long to = ng_vfs_dup(fd, (int)arg, 0);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include <neptune/posix.h>
 
@@ -73,3 +74,7 @@ long ng_proc_getpid(void);
 long ng_proc_getppid(void);
 /* Blocks until the process is ended (pause() with no signal handlers). */
 long ng_proc_pause(void);
+/* Sleeps through the timer service (-ENOSYS without one). */
+long ng_proc_nanosleep(const struct timespec *req);
+/* CLOCK_REALTIME and CLOCK_MONOTONIC: the timer service's now() (-ENOSYS without one). */
+long ng_proc_clock_gettime(int clk, struct timespec *ts);

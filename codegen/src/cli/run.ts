@@ -5,10 +5,10 @@
  * the console, or 1 with the log tail when the time runs out or the system stops first.
  */
 
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import type { CommandModule } from "yargs";
 import { DiagnosticBag } from "../diag/diagnostics.ts";
-import { logTail, runConsole } from "../run/console.ts";
+import { inputChunks, logTail, runConsole } from "../run/console.ts";
 import { diskSizeProblem, qemuCommand, QEMU_PLATFORMS } from "../run/qemu.ts";
 import { kernelLabel } from "../model/kernel.ts";
 import { buildOrReport, withBuild, type BuildArgs } from "./build.ts";
@@ -28,6 +28,8 @@ interface RunArgs extends BuildArgs {
   sanitize: boolean;
   disk?: string;
   "virtio-modern": boolean;
+  input?: string;
+  "input-quiet": number;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -42,13 +44,29 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option("icount", { type: "boolean", default: false, describe: "QEMU counts instructions (-icount shift=0): deterministic benchmark figures" })
       .option("sanitize", { type: "boolean", default: false, describe: "host target: build with AddressSanitizer and UBSan" })
       .option("disk", { type: "string", describe: "raw disk image attached as a virtio-blk device, or as the SD card on rpi3 (neptune-gen disk create makes one)" })
-      .option("virtio-modern", { type: "boolean", default: false, describe: "virtio-mmio version 2 (modern) registers instead of legacy" }),
+      .option("virtio-modern", { type: "boolean", default: false, describe: "virtio-mmio version 2 (modern) registers instead of legacy" })
+      .option("input", { type: "string", describe: "type this file's lines on the console, one whenever the console has been quiet for --input-quiet ms (a line `^C` types Ctrl-C)" })
+      .option("input-quiet", { type: "number", default: 300, describe: "milliseconds of console silence before the next --input line" }),
   handler: async (args) => {
     const expect = (args.expect ?? []).map((e) => new RegExp(e));
     // Without --expect and --timeout a run is interactive and lasts until the user ends it.
     const timeout = args.timeout ?? (expect.length ? 120 : undefined);
     if (timeout !== undefined && !(timeout > 0)) {
       process.stderr.write(`neptune-gen: error: --timeout must be a positive number of seconds, found ${args.timeout}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    let input: Buffer[] | undefined;
+    if (args.input !== undefined) {
+      if (!existsSync(args.input)) {
+        process.stderr.write(`neptune-gen: error: --input file ${args.input} does not exist\n`);
+        process.exitCode = 1;
+        return;
+      }
+      input = inputChunks(readFileSync(args.input, "utf8"));
+    }
+    if (!(args["input-quiet"] >= 0)) {
+      process.stderr.write(`neptune-gen: error: --input-quiet must be a number of milliseconds, found ${args["input-quiet"]}\n`);
       process.exitCode = 1;
       return;
     }
@@ -107,6 +125,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       timeoutSec: timeout === undefined ? 24 * 3600 : args.target === "host" && !expect.length ? timeout + 5 : timeout,
       echo: true,
       interactive: expect.length === 0 && timeout === undefined,
+      input,
+      inputQuietMs: args["input-quiet"],
     });
     if (!expect.length) {
       if (result.timedOut) {

@@ -20,6 +20,10 @@ export interface ConsoleRun {
   echo: boolean;
   /** Connect our stdin to the program (interactive runs without expect). */
   interactive?: boolean;
+  /** Typed input: each chunk is written to the program's stdin once the console has been quiet
+   * for `inputQuietMs` (after it printed something), one chunk at a time. */
+  input?: Buffer[];
+  inputQuietMs?: number;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -36,7 +40,7 @@ export function runConsole(opts: ConsoleRun): Promise<ConsoleResult> {
   const start = Date.now();
   return new Promise((resolve) => {
     const child = spawn(opts.cmd, opts.args, {
-      stdio: [opts.interactive ? "inherit" : "ignore", "pipe", "pipe"],
+      stdio: [opts.input ? "pipe" : opts.interactive ? "inherit" : "ignore", "pipe", "pipe"],
       env: opts.env ?? process.env,
     });
     let log = "";
@@ -44,10 +48,26 @@ export function runConsole(opts: ConsoleRun): Promise<ConsoleResult> {
     let settling = false;
     const pending = new Set(opts.expect);
     let timedOut = false;
+    // Typed input: the next chunk goes once the console has said something and then been
+    // quiet for a moment (a prompt is waiting), so lines arrive as a person would type them.
+    const input = [...(opts.input ?? [])];
+    const quiet = opts.inputQuietMs ?? 300;
+    let lastOutput = 0;
+    let lastSent = 0;
+    const feeder = input.length
+      ? setInterval(() => {
+          const now = Date.now();
+          if (!input.length || !lastOutput || now - lastOutput < quiet || now - lastSent < quiet) return;
+          child.stdin?.write(input.shift()!);
+          lastSent = now;
+        }, 50)
+      : undefined;
+    child.stdin?.on("error", () => {}); // the program may end before it reads everything
     const finish = (ok: boolean, reason: string) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
+      if (feeder) clearInterval(feeder);
       if (child.exitCode === null) child.kill("SIGTERM");
       setTimeout(() => child.exitCode === null && child.kill("SIGKILL"), 2000).unref();
       resolve({ ok, timedOut, reason, log, seconds: (Date.now() - start) / 1000 });
@@ -56,6 +76,7 @@ export function runConsole(opts: ConsoleRun): Promise<ConsoleResult> {
       const text = chunk.toString("utf8");
       if (done) return; // QEMU is being ended: what it still prints is not part of the run
       log += text;
+      lastOutput = Date.now();
       if (opts.echo) process.stdout.write(text);
       if (opts.fail && opts.fail.test(log)) return finish(false, `console matched failure pattern ${opts.fail}`);
       for (const re of [...pending]) if (re.test(log)) pending.delete(re);
@@ -68,8 +89,8 @@ export function runConsole(opts: ConsoleRun): Promise<ConsoleResult> {
         setTimeout(() => finish(true, "every expected pattern appeared"), 300).unref();
       }
     };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
     child.on("error", (e) => finish(false, `could not start ${opts.cmd}: ${e.message}`));
     child.on("exit", (code, signal) => {
       if (opts.expect.length === 0) return finish(code === 0, `exited with ${signal ?? code}`);
@@ -86,4 +107,17 @@ export function runConsole(opts: ConsoleRun): Promise<ConsoleResult> {
 /** The last `lines` lines of a console log, for an error report. */
 export function logTail(log: string, lines = 30): string {
   return log.replace(/\r/g, "").split("\n").slice(-lines).join("\n");
+}
+
+/**
+ * The chunks `--input FILE` types: each line followed by a newline, except a line that is only
+ * `^X` (a caret and a letter, or `^@`…`^_`), which is that control byte alone (`^C` interrupts,
+ * `^D` ends input on a terminal). A final line without a newline is typed without one.
+ */
+export function inputChunks(text: string): Buffer[] {
+  const lines = text.split("\n");
+  const last = lines.pop() ?? "";
+  const out = lines.map((l) => (/^\^[@-_a-z]$/.test(l) ? Buffer.from([l.toUpperCase().charCodeAt(1) & 0x1f]) : Buffer.from(`${l}\n`)));
+  if (last !== "") out.push(/^\^[@-_a-z]$/.test(last) ? Buffer.from([last.toUpperCase().charCodeAt(1) & 0x1f]) : Buffer.from(last));
+  return out;
 }

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "models.h"
@@ -172,15 +173,50 @@ static void pl011_write32(void *dev, uintptr_t off, uint32_t value)
 
 const ng_host_dev_ops_t hr_pl011_ops = { .read32 = pl011_read32, .write32 = pl011_write32 };
 
+/* A terminal on stdin is put in raw mode while the system runs, as QEMU does with its serial
+ * console: every key goes to the UART as typed (^C included), and the system echoes. */
+static struct termios saved_tty;
+
+static void restore_tty(void)
+{
+    tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty);
+}
+
+static void raw_tty(void)
+{
+    if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_tty) != 0) {
+        return;
+    }
+    struct termios raw = saved_tty;
+    raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ISIG | IEXTEN);
+    raw.c_iflag &= ~(tcflag_t)(IXON | ICRNL);
+    raw.c_cc[VMIN] = 1;
+    raw.c_cc[VTIME] = 0;
+    if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0) {
+        atexit(restore_tty);
+    }
+}
+
 /* The console's receive side: stdin into the FIFO, waiting while it is full. Ends at EOF. */
 static void *stdin_reader(void *arg)
 {
     pl011_model_t *u = arg;
     uint8_t buf[64];
     ssize_t n;
+    raw_tty();
+    bool escape = false;
     while ((n = read(STDIN_FILENO, buf, sizeof buf)) > 0) {
         pthread_mutex_lock(&u->lock);
         for (ssize_t i = 0; i < n; i++) {
+            /* Ctrl-A X quits, as in QEMU (a raw terminal sends no SIGINT). */
+            if (escape && (buf[i] == 'x' || buf[i] == 'X')) {
+                printf("\nneptune host: Ctrl-A X: quitting\n");
+                exit(0);
+            }
+            escape = buf[i] == 0x01;
+            if (escape) {
+                continue;
+            }
             while (u->rx_len == RX_FIFO) {
                 pthread_cond_wait(&u->room, &u->lock);
             }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int failures;
@@ -156,6 +157,18 @@ int main(void)
     close(fd);
     check(unlink("/bin/pupper") == -1 && errno == EROFS && open("/bin/new", O_CREAT | O_WRONLY, 0644) == -1 && errno == EROFS,
           "/bin is read-only (EROFS)");
+
+    /* Time: the system's timer behind nanosleep and clock_gettime. */
+    struct timespec t0, t1, nap = {.tv_sec = 0, .tv_nsec = 50 * 1000 * 1000};
+    int slept = clock_gettime(CLOCK_MONOTONIC, &t0) == 0 && nanosleep(&nap, NULL) == 0 && clock_gettime(CLOCK_MONOTONIC, &t1) == 0;
+    long ms = (long)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    check(slept && ms >= 50 && ms < 5000, "nanosleep of 50 ms: clock_gettime moved on by 50 ms or more");
+
+    /* The console as standard input: nobody types here, so a non-blocking read says EAGAIN. */
+    int fl = fcntl(0, F_GETFL);
+    check(fl >= 0 && fcntl(0, F_SETFL, fl | O_NONBLOCK) == 0 && read(0, back, 1) == -1 && errno == EAGAIN,
+          "non-blocking read of stdin (the console) with nothing typed: EAGAIN");
+    fcntl(0, F_SETFL, fl);
 
     /* Processes: a child that writes a file and exits with a status; one killed while it runs. */
     pid_t me = getpid(), kid = -1;

@@ -174,10 +174,11 @@ static void devices(void)
     e = e ? e : fs_write(&c, h, 0, ng_bytes((const uint8_t *)line, strlen(line)), &w);
     check(e == NG_OK && w == strlen(line), "write to /dev/console");
     fs_close(&c, h);
-    /* Nobody types on this console: a read says "try again", not end of file. */
-    e = fs_open(&c, ng_str("console"), FS_OPEN_READ, &h);
+    /* Nobody types on this console: a non-blocking read says "try again", not end of file (a
+     * blocking one would wait for typing). */
+    e = fs_open(&c, ng_str("console"), FS_OPEN_READ | FS_OPEN_NONBLOCK, &h);
     e = e ? e : fs_read(&c, h, 0, 16, &got);
-    check(e == NG_EAGAIN || (e == NG_OK && got.len > 0), "read /dev/console with no input: NG_EAGAIN (or what was typed)");
+    check(e == NG_EAGAIN || (e == NG_OK && got.len > 0), "non-blocking read of /dev/console with no input: NG_EAGAIN (or what was typed)");
     fs_close(&c, h);
     e = fs_open(&c, ng_str("null"), FS_OPEN_READ | FS_OPEN_WRITE, &h);
     e = e ? e : fs_write(&c, h, 0, ng_bytes(big, 4096), &w);

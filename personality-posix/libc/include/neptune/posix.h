@@ -49,6 +49,9 @@ typedef struct ng_posix_config {
     /* The pathname manager (idl/pathmgr.idl; 0: none): paths no layout mount covers are
      * resolved through it, and children get it (as the use `pathmgr`). */
     ng_cptr_t pathmgr;
+    /* A timer (idl/timer.idl; 0: none): nanosleep and clock_gettime; children get it (the use
+     * `timer`). */
+    ng_cptr_t timer;
     /* Its own notification (pause() waits on it; 0: none). */
     ng_cptr_t ntfn;
     /* Where received caps land (0: no receive slot), and the empty slots it may use. */

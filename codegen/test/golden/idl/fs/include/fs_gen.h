@@ -59,6 +59,8 @@ _Static_assert(sizeof(bool) == 1 && sizeof(size_t) == 8 && sizeof(ng_cptr_t) == 
 #define FS_OPEN_TRUNCATE 16u
 /** Open a directory (for readdir). */
 #define FS_OPEN_DIRECTORY 32u
+/** Reads of a device that has nothing yet answer at once (NG_EAGAIN) instead of waiting. */
+#define FS_OPEN_NONBLOCK 64u
 
 /** What a directory entry is. */
 typedef uint8_t fs_file_type_t;

@@ -11,6 +11,7 @@
 #include <fs_client_gen.h>
 #include <pathmgr_client_gen.h>
 #include <root_client_gen.h>
+#include <timer_client_gen.h>
 
 /* CSpace: 32 slots (a slot's number is its cptr). */
 #define PTEST_CNODE_BITS 5
@@ -25,10 +26,11 @@
 #define PTEST_CAP_NTFN 8u /* own notification, bound to its TCB (signals; can be handed out) */
 #define PTEST_CAP_FS 9u /* call fs on fat (badge 1 names ptest to fat) */
 #define PTEST_CAP_PATHMGR 10u /* call pathmgr on pathmgr (badge 5 names ptest to pathmgr) */
-#define PTEST_CAP_SPAWN 11u /* root server process and shared-memory services (badge 0x1000006) */
-#define PTEST_CAP_RECV 12u /* empty: a received cap lands here */
+#define PTEST_CAP_TIMER 11u /* call timer on rtc (badge 2 names ptest to rtc) */
+#define PTEST_CAP_SPAWN 12u /* root server process and shared-memory services (badge 0x1000006) */
+#define PTEST_CAP_RECV 13u /* empty: a received cap lands here */
 _Static_assert(PTEST_CAP_RECV < (1ul << PTEST_CNODE_BITS), "ptest: its slots do not fit its CNode");
-#define PTEST_SLOT_FREE_FIRST 13u /* first slot the layout leaves empty for caps the server keeps */
+#define PTEST_SLOT_FREE_FIRST 14u /* first slot the layout leaves empty for caps the server keeps */
 #define PTEST_SLOT_FREE_END 32u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
@@ -51,6 +53,13 @@ static inline fs_client_t ptest_use_fs(void)
 static inline pathmgr_client_t ptest_use_pathmgr(void)
 {
     pathmgr_client_t c = { PTEST_CAP_PATHMGR, NULL, 0 };
+    return c;
+}
+
+/** Calls timer on rtc. */
+static inline timer_client_t ptest_use_timer(void)
+{
+    timer_client_t c = { PTEST_CAP_TIMER, NULL, 0 };
     return c;
 }
 
