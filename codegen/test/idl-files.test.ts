@@ -25,8 +25,8 @@ function signature(iface: string, method: string): string {
 
 describe("idl/", () => {
   it("holds the system's interfaces", () => {
-    expect(files).toEqual(["blockdev.idl", "echo.idl", "fs.idl", "ntexec.idl", "pathmgr.idl", "procmgr.idl", "root.idl", "rootmem.idl", "serial.idl", "timer.idl"]);
-    expect(model.interfaces.map((i) => i.name)).toEqual(["blockdev", "echo", "fs", "ntexec", "pathmgr", "pathreg", "procmgr", "root", "rootmem", "serial", "timer"]);
+    expect(files).toEqual(["blockdev.idl", "echo.idl", "fs.idl", "ntexec.idl", "pathmgr.idl", "pipe.idl", "procmgr.idl", "root.idl", "rootmem.idl", "serial.idl", "timer.idl"]);
+    expect(model.interfaces.map((i) => i.name)).toEqual(["blockdev", "echo", "fs", "ntexec", "pathmgr", "pathreg", "pipe", "procmgr", "root", "rootmem", "serial", "timer"]);
   });
 
   it("compiles with no errors and no warnings", () => {
@@ -82,6 +82,8 @@ describe("idl/", () => {
       "fs.write request 65536",
       "ntexec.read_file reply 4096",
       "ntexec.write_file request 4096",
+      "pipe.read reply 65536",
+      "pipe.write request 65536",
     ]);
   });
 
