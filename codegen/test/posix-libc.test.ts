@@ -14,7 +14,7 @@
 
 import { execa } from "execa";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -138,6 +138,30 @@ async function runPtest(target: "sel4" | "host"): Promise<void> {
 describe("plain POSIX C on the host target", () => {
   it("the same program and checks under ASan + UBSan, fsck.fat clean afterwards", async () => {
     await runPtest("host");
+  }, 400_000);
+});
+
+/** examples/posix-libc/console.ts with typed input (run --input): a line, then Ctrl-C. */
+async function runConsoleInput(target: "sel4" | "host"): Promise<void> {
+  const typed = path.join(mkdtempSync(path.join(os.tmpdir(), "ng-posix-console-")), "typed.txt");
+  writeFileSync(typed, "hello world\n^C\n");
+  const args = ["run", "-s", "examples/posix-libc/console.ts", "--input", typed, "--timeout", "180", "--fail", "FAILED|fault:|runtime error:|AddressSanitizer",
+    "--expect", 'pconsole: got "hello world"', "--expect", "pconsole: got \\^C \\(0x03\\)", "--expect", "pconsole: done"];
+  if (target === "host") args.push("--target", "host", "--sanitize", "-B", path.join(ROOT, "build/host-test/posix-console"));
+  else args.push("-B", path.join(os.tmpdir(), "neptune-test-posix-console"));
+  const run = await execa("node", [CLI, ...args], { cwd: ROOT, reject: false, all: true });
+  expect(run.exitCode, run.all?.slice(-4000)).toBe(0);
+}
+
+describe("console input (run --input) on the host target", () => {
+  it("a typed line and Ctrl-C reach a program reading its stdin", async () => {
+    await runConsoleInput("host");
+  }, 400_000);
+});
+
+describe.skipIf(!workspace)(`console input on seL4 in QEMU${skipReason ? ` (skipped: ${skipReason})` : ""}`, () => {
+  it("a typed line and Ctrl-C reach a program reading its stdin", async () => {
+    await runConsoleInput("sel4");
   }, 400_000);
 });
 

@@ -179,6 +179,7 @@ static int errno_of(int err)
     case FS_ERR_BAD_HANDLE: return -EBADF;
     case FS_ERR_ACCESS: return -EACCES;
     case FS_ERR_READ_ONLY: return -EROFS;
+    case NG_EAGAIN: return -EAGAIN;
     default: return -EIO; /* io_error, and the server gone (an IPC failure) */
     }
 }
