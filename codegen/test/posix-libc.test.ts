@@ -171,7 +171,7 @@ describe("the POSIX benchmark's program on the host target", () => {
     const mk = await execa("node", [CLI, "disk", "create", disk, "--size", "64M", "--fat", "32"], { cwd: ROOT, reject: false, all: true });
     expect(mk.exitCode, mk.all).toBe(0);
     const run = await execa("node", [CLI, "run", "-s", "examples/posix-libc/bench.ts", "--target", "host", "--sanitize", "-B", path.join(ROOT, "build/host-test/posix-bench"),
-      "--disk", disk, "--timeout", "120", "--expect", "pbench: done \\(0 failures\\)", "--fail", "FAILED|fault:|runtime error:|AddressSanitizer"], { cwd: ROOT, reject: false, all: true });
+      "--disk", disk, "--timeout", "300", "--expect", "pbench: done \\(0 failures\\)", "--fail", "FAILED|fault:|runtime error:|AddressSanitizer"], { cwd: ROOT, reject: false, all: true });
     expect(run.exitCode, run.all?.slice(-4000)).toBe(0);
     expect(run.stdout).toMatch(/pbench: 4 KiB read, cached \(read\): \d+ instructions, 1\.00 round trips each/);
     expect(run.stdout).toMatch(/pbench: stat: \d+ instructions, 1\.00 round trips each/);

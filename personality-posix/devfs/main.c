@@ -76,15 +76,15 @@ static int df_open(void *ctx, ng_call_t *call, const fs_open_req_t *req, fs_open
     return NG_OK;
 }
 
-/* Console reads that wait for input (saved replies), answered as the serial driver signals
- * that bytes arrived (serial.rx_notify on our notification). */
+/* Console reads that wait for input (saved replies). When the serial driver signals that bytes
+ * arrived (serial.rx_notify on our notification), each waiting read is answered NG_EAGAIN with
+ * no data, and the client reads again at once (the C library layer does): nothing is written
+ * into a waiting client's shared buffer, which is gone if the client was killed meanwhile (its
+ * reply cap then is too, and the answer goes nowhere). */
 #define CONSOLE_WAITERS 4
 static struct {
     int used;
     ng_reply_t reply;
-    uint8_t *shm;
-    size_t shm_size;
-    uint32_t want;
 } waiting[CONSOLE_WAITERS];
 
 /* Up to `len` typed bytes into `to`; their count, or -1 when the driver failed. */
@@ -98,19 +98,15 @@ static long console_take(uint8_t *to, size_t len)
     return (long)len;
 }
 
-/* Input arrived: the waiting reads, oldest first, take what there is. */
+/* Input arrived: wake the waiting reads. */
 static void df_notify(void *ctx, ng_badge_t bits)
 {
     (void)ctx;
     (void)bits;
     for (int i = 0; i < CONSOLE_WAITERS; i++) {
         if (!waiting[i].used) continue;
-        uint8_t *to = waiting[i].shm ? waiting[i].shm : io;
-        long n = console_take(to, waiting[i].want);
-        if (n == 0) break; /* nothing left for the others either */
-        fs_read_rep_t rep = { .data = ng_bytes(to, n > 0 ? (size_t)n : 0) };
         waiting[i].used = 0;
-        fs_read_reply(&srv, waiting[i].reply, n < 0 ? FS_ERR_IO_ERROR : NG_OK, &rep, waiting[i].shm, waiting[i].shm_size);
+        fs_read_reply(&srv, waiting[i].reply, NG_EAGAIN, NULL, NULL, 0);
     }
 }
 
@@ -138,9 +134,6 @@ static int df_read(void *ctx, ng_call_t *call, const fs_read_req_t *req, fs_read
                 int err = ng_reply_save(call->server, &waiting[i].reply);
                 if (err != NG_OK) return err;
                 waiting[i].used = 1;
-                waiting[i].shm = call->msg && call->msg->shm && call->msg->shm_size >= len ? call->msg->shm : NULL;
-                waiting[i].shm_size = call->msg ? call->msg->shm_size : 0;
-                waiting[i].want = (uint32_t)(len < sizeof io ? len : sizeof io);
                 return NG_DEFERRED;
             }
             return NG_EAGAIN; /* more readers than we wait for */

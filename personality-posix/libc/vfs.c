@@ -449,7 +449,11 @@ static long pipe_read_some(file_t *f, void *buf, size_t len)
 {
     pipe_client_t c = pclient(f->mount);
     ng_bytes_t got;
-    int err = NG_POSIX_COUNT(pipe_read)(&c, f->h, (uint32_t)(len < PIPE_MAX_IO ? len : PIPE_MAX_IO), &got);
+    int err;
+    /* A read that waited is woken with NG_EAGAIN (no data) when the pipe changed: read again. */
+    do {
+        err = NG_POSIX_COUNT(pipe_read)(&c, f->h, (uint32_t)(len < PIPE_MAX_IO ? len : PIPE_MAX_IO), &got);
+    } while (err == NG_EAGAIN);
     if (err == PIPE_ERR_BAD_HANDLE) return -EBADF;
     if (err != NG_OK || got.len > len) return -EIO;
     memcpy(buf, got.ptr, got.len);
@@ -464,6 +468,7 @@ static long pipe_write_all(file_t *f, const void *buf, size_t len)
         size_t n = len - done < PIPE_MAX_IO ? len - done : PIPE_MAX_IO;
         uint32_t wrote = 0;
         int err = NG_POSIX_COUNT(pipe_write)(&c, f->h, ng_bytes((const uint8_t *)buf + done, n), &wrote);
+        if (err == NG_EAGAIN) continue; /* woken after waiting for room: write again */
         if (err == PIPE_ERR_BROKEN) return done ? (long)done : -EPIPE;
         if (err != NG_OK || wrote == 0 || wrote > n) return done ? (long)done : err == PIPE_ERR_BAD_HANDLE ? -EBADF : -EIO;
         done += wrote;
@@ -513,7 +518,12 @@ static long console_read(file_t *f, void *buf, size_t len)
     uint32_t h;
     if (console_in((f->flags & O_NONBLOCK) != 0, &c, &h) != 0) return 0;
     ng_bytes_t got;
-    int err = NG_POSIX_COUNT(fs_read)(&c, h, 0, (uint32_t)(len < FS_MAX_IO ? len : FS_MAX_IO), &got);
+    int err;
+    /* A blocking read that waited is woken with NG_EAGAIN (no data) when input arrived: read
+     * again; a non-blocking one says EAGAIN. */
+    do {
+        err = NG_POSIX_COUNT(fs_read)(&c, h, 0, (uint32_t)(len < FS_MAX_IO ? len : FS_MAX_IO), &got);
+    } while (err == NG_EAGAIN && !(f->flags & O_NONBLOCK));
     if (err == NG_EAGAIN) return -EAGAIN;
     if (err != NG_OK || got.len > len) return -EIO;
     memcpy(buf, got.ptr, got.len);

@@ -3,9 +3,11 @@
  * pipe: anonymous pipes of the POSIX personality (idl/pipe.idl), registered with the pathname
  * manager at /dev/pipe. Each pipe is a ring buffer with counts of open read and write ends; an
  * end is a handle of one connection (the resource-manager library's tables, keyed by badge).
- * A read of an empty pipe and a write to a full one wait as saved replies, answered when a
- * write, a read or a close changes the pipe: the waiting call's payload stays in its client's
- * shared buffer (the client is blocked in the call), so nothing is copied twice. Ends move to
+ * A read of an empty pipe and a write to a full one wait as saved replies; when a write, a read
+ * or a close changes the pipe, each is answered NG_EAGAIN with no data and the client calls again
+ * at once (the C library layer does), so the server never touches a waiting client's shared
+ * buffer — which is gone if that client was killed meanwhile (its reply cap too: the answer goes
+ * nowhere). Ends move to
  * another connection through one-time tickets (share, then adopt). The system must name it
  * `pipe`.
  */
@@ -30,11 +32,6 @@ enum { END_READ = 0, END_WRITE = 1 };
 typedef struct {
     int used;
     ng_reply_t reply;
-    uint8_t *shm;       /* the client's shared buffer (the reply's payload goes there) */
-    size_t shm_size;
-    uint32_t want;      /* read: bytes asked for */
-    const uint8_t *data; /* write: the bytes, in the client's shared buffer */
-    uint32_t len;
 } waiter_t;
 
 typedef struct {
@@ -100,35 +97,20 @@ static uint32_t put(pipe_buf_t *p, const uint8_t *in, uint32_t n)
     return n;
 }
 
-/* Answers whatever waits and can go on now: readers when there are bytes or no writers left,
- * writers when there is room or no readers left. */
+/* Wakes whatever waits and may go on now (readers: bytes, or no writers left; writers: room, or
+ * no readers left): NG_EAGAIN, and they call again. */
 static void wake(pipe_buf_t *p)
 {
-    int moved = 1;
-    while (moved) {
-        moved = 0;
-        for (int i = 0; i < WAITERS; i++) {
-            waiter_t *w = &p->readers[i];
-            if (!w->used || (p->len == 0 && p->ends[END_WRITE] > 0)) continue;
-            uint32_t n = w->shm ? take(p, w->shm, w->want) : 0;
-            pipe_read_rep_t rep = {.data = ng_bytes(w->shm, n)};
-            w->used = 0;
-            pipe_read_reply(&srv, w->reply, NG_OK, &rep, w->shm, w->shm_size);
-            moved |= n > 0;
+    int readers = p->len > 0 || p->ends[END_WRITE] == 0;
+    int writers = p->len < CAPACITY || p->ends[END_READ] == 0;
+    for (int i = 0; i < WAITERS; i++) {
+        if (readers && p->readers[i].used) {
+            p->readers[i].used = 0;
+            pipe_read_reply(&srv, p->readers[i].reply, NG_EAGAIN, NULL, NULL, 0);
         }
-        for (int i = 0; i < WAITERS; i++) {
-            waiter_t *w = &p->writers[i];
-            if (!w->used) continue;
-            if (p->ends[END_READ] == 0) {
-                w->used = 0;
-                pipe_write_reply(&srv, w->reply, PIPE_ERR_BROKEN, NULL);
-                continue;
-            }
-            if (p->len == CAPACITY) continue;
-            pipe_write_rep_t rep = {.written = put(p, w->data, w->len)};
-            w->used = 0;
-            pipe_write_reply(&srv, w->reply, NG_OK, &rep);
-            moved = 1;
+        if (writers && p->writers[i].used) {
+            p->writers[i].used = 0;
+            pipe_write_reply(&srv, p->writers[i].reply, NG_EAGAIN, NULL);
         }
     }
 }
@@ -194,7 +176,7 @@ static int p_read(void *ctx, ng_call_t *call, const pipe_read_req_t *req, pipe_r
     if (!w) return NG_EAGAIN;
     int err = ng_reply_save(call->server, &w->reply);
     if (err != NG_OK) return err;
-    *w = (waiter_t){.used = 1, .reply = w->reply, .shm = shm, .shm_size = shm_size, .want = want};
+    w->used = 1;
     return NG_DEFERRED;
 }
 
@@ -218,7 +200,7 @@ static int p_write(void *ctx, ng_call_t *call, const pipe_write_req_t *req, pipe
     if (!w) return NG_EAGAIN;
     int err = ng_reply_save(call->server, &w->reply);
     if (err != NG_OK) return err;
-    *w = (waiter_t){.used = 1, .reply = w->reply, .data = req->data.ptr, .len = (uint32_t)req->data.len};
+    w->used = 1;
     return NG_DEFERRED;
 }
 
