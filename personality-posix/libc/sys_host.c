@@ -229,7 +229,9 @@ void exit(int status)
     ng_posix_at_exit();
     void (*next)(int) = (void (*)(int))dlsym(RTLD_NEXT, "exit");
     if (next) next(status);
-    _exit(status);
+    syscall(SYS_exit_group, status);
+    for (;;) {
+    }
 }
 
 /* With a timer in its layout, the system's clock; without one, the host's. */
@@ -250,6 +252,23 @@ int usleep(useconds_t us)
 {
     struct timespec ts = {.tv_sec = (time_t)(us / 1000000u), .tv_nsec = (long)(us % 1000000u) * 1000};
     return nanosleep(&ts, NULL);
+}
+
+/* _exit and _Exit end the program without flushing stdio, as POSIX says; on the host they must
+ * end its thread only (glibc's would end the whole host process). */
+void _exit(int status)
+{
+    ng_posix_at_exit();
+    void (*next)(int) = (void (*)(int))dlsym(RTLD_NEXT, "exit");
+    if (next) next(status);
+    syscall(SYS_exit_group, status);
+    for (;;) {
+    }
+}
+
+void _Exit(int status)
+{
+    _exit(status);
 }
 
 int pause(void) { return (int)ret(ng_proc_pause()); }
