@@ -168,6 +168,45 @@ static int c_seek(void *c, off64_t *off, int whence)
     *off = r;
     return 0;
 }
+/* The streams this program opened (fopen/fdopen), so that its end flushes them and no other
+ * program's: fflush(NULL) would take every stream's lock in the whole host process, and wait
+ * forever on one another program holds while it is blocked in a read. */
+#define STREAMS 64
+static FILE *streams[STREAMS];
+
+static void stream_add(FILE *f)
+{
+    for (int i = 0; i < STREAMS; i++)
+        if (streams[i] == NULL) {
+            streams[i] = f;
+            return;
+        }
+}
+
+int fclose(FILE *f)
+{
+    for (int i = 0; i < STREAMS; i++)
+        if (streams[i] == f) streams[i] = NULL;
+    int (*next)(FILE *) = (int (*)(FILE *))dlsym(RTLD_NEXT, "fclose");
+    return next ? next(f) : EOF;
+}
+
+/* Flushes this program's streams and closes its descriptors: its end (exit, _exit skips the
+ * flush, a return from main through the host root server's hook). */
+static void flush_own(void)
+{
+    if (stdout) fflush(stdout);
+    if (stderr) fflush(stderr);
+    for (int i = 0; i < STREAMS; i++)
+        if (streams[i] != NULL) fflush(streams[i]);
+}
+
+void ng_posix_host_exit(void)
+{
+    flush_own();
+    ng_posix_at_exit();
+}
+
 static int c_close(void *c) { return close((int)(intptr_t)c); }
 
 FILE *fdopen(int fd, const char *mode)
@@ -178,6 +217,7 @@ FILE *fdopen(int fd, const char *mode)
         return NULL;
     }
     FILE *f = fopencookie((void *)(intptr_t)fd, mode, io);
+    if (f != NULL) stream_add(f);
     if (f != NULL && mode[0] == 'a') fseek(f, 0, SEEK_END);
     return f;
 }
@@ -225,8 +265,7 @@ int pipe2(int fds[2], int flags) { return (int)ret(ng_vfs_pipe(fds, flags)); }
  * runtime's exit does (the next definition: libneptune_host's). */
 void exit(int status)
 {
-    fflush(NULL);
-    ng_posix_at_exit();
+    ng_posix_host_exit();
     void (*next)(int) = (void (*)(int))dlsym(RTLD_NEXT, "exit");
     if (next) next(status);
     syscall(SYS_exit_group, status);

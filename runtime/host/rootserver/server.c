@@ -229,13 +229,12 @@ static int load(hr_env_t *env, hr_server_t *srv)
     return 0;
 }
 
-/* A program on the POSIX layer closes its descriptors when main returns (exit() does it
- * itself), on its own thread, which still has its CSpace. */
+/* A program on the POSIX layer flushes its own streams and closes its descriptors when main
+ * returns (exit() does it itself), on its own thread, which still has its CSpace. */
 static void hr_posix_at_exit(hr_server_t *srv)
 {
-    void (*at_exit)(void) = srv->dl ? (void (*)(void))dlsym(srv->dl, "ng_posix_at_exit") : NULL;
+    void (*at_exit)(void) = srv->dl ? (void (*)(void))dlsym(srv->dl, "ng_posix_host_exit") : NULL;
     if (at_exit) {
-        fflush(NULL);
         at_exit();
     }
 }
