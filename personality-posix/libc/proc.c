@@ -148,7 +148,8 @@ int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *fa, int fd, con
 
 /* The child's descriptors: the parent's (those without FD_CLOEXEC), then the file actions. An
  * open action's relative path is made absolute against the parent's working directory. */
-static int plan_fds(const posix_spawn_file_actions_t *fa, ng_fd_plan_t plan[NG_POSIX_MAX_FDS], char paths[][NG_POSIX_PATH_MAX])
+static int plan_fds(const posix_spawn_file_actions_t *fa, ng_fd_plan_t plan[NG_POSIX_MAX_FDS], char paths[][NG_POSIX_PATH_MAX],
+                    int *opened, int *nopened)
 {
     char cwd[NG_POSIX_PATH_MAX];
     if (ng_vfs_getcwd(cwd, sizeof cwd) < 0) strcpy(cwd, "/");
@@ -164,10 +165,17 @@ static int plan_fds(const posix_spawn_file_actions_t *fa, ng_fd_plan_t plan[NG_P
             if (plan[a->from].kind == NG_FD_NONE) return EBADF;
             plan[a->fd] = plan[a->from];
             break;
-        case A_OPEN:
+        case A_OPEN: {
+            /* Opened here, as the child would (creating or truncating it once), so a failure
+             * fails the spawn as POSIX says; the child gets it like any inherited file. */
             if (ng_path_normalize(cwd, a->path, paths[nopen], NG_POSIX_PATH_MAX)) return ENAMETOOLONG;
-            plan[a->fd] = (ng_fd_plan_t){.kind = NG_FD_OPEN, .path = paths[nopen++], .flags = a->flags, .mode = a->mode};
+            long fd = ng_vfs_open(paths[nopen], a->flags & ~O_CLOEXEC, a->mode);
+            if (fd < 0) return (int)-fd;
+            opened[(*nopened)++] = (int)fd;
+            nopen++;
+            plan[a->fd] = (ng_fd_plan_t){.kind = NG_FD_INHERIT, .from = (int)fd};
             break;
+        }
         }
     }
     return 0;
@@ -209,9 +217,11 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
     static char paths[NG_POSIX_MAX_FDS][NG_POSIX_PATH_MAX];
     uint64_t tickets[NG_POSIX_MAX_FDS];
     int ntickets = 0;
-    int perr = plan_fds(fa, plan, paths);
-    if (perr) return perr;
-    long flen = ng_vfs_child_fds(plan, env + elen, sizeof env - elen, tickets, &ntickets);
+    int opened[NG_POSIX_MAX_FDS], nopened = 0;
+    int perr = plan_fds(fa, plan, paths, opened, &nopened);
+    long flen = perr ? -perr : ng_vfs_child_fds(plan, env + elen, sizeof env - elen, tickets, &ntickets);
+    /* The files the open actions made here have been described to the child: closed again. */
+    for (int i = 0; i < nopened; i++) ng_vfs_close(opened[i]);
     if (flen < 0) {
         ng_vfs_cancel_tickets(tickets, ntickets);
         return (int)-flen;

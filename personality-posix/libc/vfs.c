@@ -984,4 +984,15 @@ void ng_posix_at_exit(void)
     /* Every descriptor closed, so pipes see their ends go (end of file for a reader). */
     for (int fd = 0; fd < NG_POSIX_MAX_FDS; fd++)
         if (V.fds[fd] != 0) ng_vfs_close(fd);
+    /* Every connection closed, so the managers' connection slots come free at once (they keep a
+     * few, and would otherwise evict their oldest client for the next one). */
+    rootmem_client_t root = {V.root, NULL, 0};
+    for (uint32_t i = 0; i < V.nmounts; i++) {
+        if (!V.ready[i] || V.via[i].obj == 0) continue;
+        ng_msg_t m;
+        ng_msg_start(&m, NG_LABEL_DISCONNECT);
+        (void)ng_call(V.via[i].ep, &m);
+        (void)NG_POSIX_COUNT(rootmem_destroy)(&root, V.via[i].obj);
+        V.ready[i] = 0;
+    }
 }
