@@ -9,7 +9,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -68,7 +67,7 @@ int tree_copy(const char *src, const char *dst, int recursive)
     }
     if (mkdir(dst, 0755) != 0 && !(errno == EEXIST && stat(dst, &st) == 0 && S_ISDIR(st.st_mode))) return util_fail(dst);
     int bad = 0;
-    char name[NAME_MAX + 1], from[PATH_MAX], to[PATH_MAX];
+    char name[UTIL_NAME], from[UTIL_PATH], to[UTIL_PATH];
     for (long i = 0;; i++) {
         int r = nth_entry(src, i, name, sizeof name);
         if (r < 0) return bad + util_fail(src);
@@ -91,7 +90,7 @@ int tree_remove(const char *path, int recursive)
         errno = EISDIR;
         return util_fail(path);
     }
-    char name[NAME_MAX + 1], child[PATH_MAX];
+    char name[UTIL_NAME], child[UTIL_PATH];
     for (;;) {
         int r = nth_entry(path, 0, name, sizeof name);
         if (r < 0) return util_fail(path);

@@ -9,6 +9,12 @@
 
 #include <stddef.h>
 
+/* Path and name buffers: the pathname manager takes paths of up to 256 bytes (idl/pathmgr.idl
+ * MAX_PATH), and a program's stack is 16 KiB by default, too small for PATH_MAX (4096) buffers
+ * in every level of a recursive copy. */
+#define UTIL_PATH 512
+#define UTIL_NAME 256
+
 /** The program's name for messages (set by flags_parse or by the program itself). */
 extern const char *util_prog;
 

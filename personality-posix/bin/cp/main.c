@@ -3,7 +3,6 @@
  * cp [-r] src dst, cp [-r] src... dir: copies files; -r copies directory trees. A target that
  * is an existing directory receives the sources under their own names.
  */
-#include <limits.h>
 #include <sys/stat.h>
 
 #include "tree.h"
@@ -20,7 +19,7 @@ int main(int argc, char **argv)
     if (!into && argc - first > 2) return util_say("target is not a directory");
     int bad = 0;
     for (int i = first; i < argc - 1; i++) {
-        char name[NAME_MAX + 1], dst[PATH_MAX];
+        char name[UTIL_NAME], dst[UTIL_PATH];
         util_basename(name, sizeof name, argv[i]);
         if (into && util_join(dst, sizeof dst, target, name) != 0) {
             bad |= util_fail(argv[i]);

@@ -4,7 +4,6 @@
  * that is already there is no error.
  */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,7 +18,7 @@ static int is_dir(const char *path)
 
 static int make_parents(const char *path)
 {
-    char buf[PATH_MAX];
+    char buf[UTIL_PATH];
     if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
         errno = ENAMETOOLONG;
         return util_fail(path);

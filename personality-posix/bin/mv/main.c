@@ -5,7 +5,6 @@
  * copied (trees too) and then removed.
  */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
@@ -31,7 +30,7 @@ int main(int argc, char **argv)
     if (!into && argc - first > 2) return util_say("target is not a directory");
     int bad = 0;
     for (int i = first; i < argc - 1; i++) {
-        char name[NAME_MAX + 1], dst[PATH_MAX];
+        char name[UTIL_NAME], dst[UTIL_PATH];
         util_basename(name, sizeof name, argv[i]);
         if (into && util_join(dst, sizeof dst, target, name) != 0) {
             bad |= util_fail(argv[i]);
