@@ -32,7 +32,7 @@ export default defineSystem({
     // /tmp) and keeps it after it ends (the POSIX layer neither disconnects at exit nor connects
     // again when evicted), so the table holds one per spawn of the whole run, utest's included.
     server({ name: "tmpfs", src: "../../personality-posix/tmpfs", serves: ["fs"], uses: ["pathreg"], priority: 150, connections: 128 }),
-    server({ name: "devfs", src: "../../personality-posix/devfs", serves: ["fs"], uses: ["pathreg", "serial"], priority: 150, connections: 16 }),
+    server({ name: "devfs", src: "../../personality-posix/devfs", serves: ["fs"], uses: ["pathreg", "serial"], priority: 150, connections: 16, deferredReplies: 4 }),
     // /bin: the system's programs, read-only (from the root server's boot archive).
     server({ name: "binfs", src: "../../personality-posix/binfs", serves: ["fs"], uses: ["pathreg"], priority: 150, connections: 4 }),
     // Anonymous pipes at /dev/pipe: a blocked read or write waits as a saved reply.
@@ -54,8 +54,9 @@ export default defineSystem({
       devices: [{ name: "pl031", compatible: "arm,pl031", size: "4K", irq: 34 }],
     }),
     server({ name: "fat", src: "../../drivers/fat", serves: ["fs"], uses: ["blockdev", "timer", "pathreg"], priority: 150, heap: "4M", connections: 64 }),
-    // The test driver: spawns the utilities (up to three at once for a pipeline, a fourth blocked).
-    server({ name: "utest", uses: ["pathmgr"], priority: 100, heap: "256K", sharedMemory: "512K", spawn: { maxProcesses: 4, memory: "16M" } }),
+    // The test driver: spawns the utilities (up to three at once for a pipeline, a fourth blocked);
+    // its timer is handed on to sleep, and times it.
+    server({ name: "utest", uses: ["pathmgr", "timer"], priority: 100, heap: "256K", sharedMemory: "512K", spawn: { maxProcesses: 4, memory: "16M" } }),
   ],
   programs: [
     // Each a plain POSIX C program of personality-posix/bin. ps (root.query through the root cap
@@ -76,7 +77,8 @@ export default defineSystem({
     program({ name: "hexdump", src: "../../personality-posix/bin/hexdump", uses: ["pathmgr"], sharedMemory: "512K", priority: 90 }),
     program({ name: "ps", src: "../../personality-posix/bin/ps", uses: ["pathmgr"], sharedMemory: "512K", priority: 90 }),
     program({ name: "mount", src: "../../personality-posix/bin/mount", uses: ["pathmgr"], sharedMemory: "512K", priority: 90 }),
-    program({ name: "sleep", src: "../../personality-posix/bin/sleep", uses: ["pathmgr"], sharedMemory: "512K", priority: 90 }),
+    // sleep waits on the timer service (pl031: whole seconds, rounded up).
+    program({ name: "sleep", src: "../../personality-posix/bin/sleep", uses: ["pathmgr", "timer"], sharedMemory: "512K", priority: 90 }),
     // kill asks the root server's process service, which only a program with spawn rights reaches
     // (it spawns nothing itself).
     program({ name: "kill", src: "../../personality-posix/bin/kill", uses: ["pathmgr"], sharedMemory: "512K", priority: 90, spawn: { maxProcesses: 1, memory: "1M" } }),

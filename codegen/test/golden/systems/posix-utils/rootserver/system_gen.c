@@ -192,7 +192,7 @@ _Static_assert(50u < (1u << 7), "devfs: its caps fit its CNode");
 
 /* rtc: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_rtc[] = {
-    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 8u, .rights = RS_RIGHT_READ }, /* RTC_CAP_EP: receive timer requests (1 client badge) */
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 8u, .rights = RS_RIGHT_READ }, /* RTC_CAP_EP: receive timer requests (2 client badges) */
     { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 64u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* RTC_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
     { .slot = 10u, .kind = RS_SLOT_IRQ_HANDLER, .object = 22u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* RTC_CAP_IRQ_PL031: IRQ 34 (level) of pl031; signals own notification with badge 0x8000001 */
     { .slot = 11u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* RTC_CAP_RECV: empty: a received cap lands here */
@@ -793,13 +793,14 @@ _Static_assert(273u < (1u << 9), "tmpfs: its caps fit its CNode");
 static const rs_cap_t rs_caps_utest[] = {
     { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 67u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* UTEST_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
     { .slot = 9u, .kind = RS_SLOT_USE_EP, .object = 5u, .badge = 0x6u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT_REPLY }, /* UTEST_CAP_PATHMGR: call pathmgr on pathmgr (badge 6 names utest to pathmgr) */
-    { .slot = 10u, .kind = RS_SLOT_SPAWN_EP, .object = 7u, .badge = 0x1000009u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* UTEST_CAP_SPAWN: root server process and shared-memory services (badge 0x1000009) */
-    { .slot = 11u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* UTEST_CAP_RECV: empty: a received cap lands here */
+    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 8u, .badge = 0x2u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* UTEST_CAP_TIMER: call timer on rtc (badge 2 names utest to rtc) */
+    { .slot = 11u, .kind = RS_SLOT_SPAWN_EP, .object = 7u, .badge = 0x1000009u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* UTEST_CAP_SPAWN: root server process and shared-memory services (badge 0x1000009) */
+    { .slot = 12u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* UTEST_CAP_RECV: empty: a received cap lands here */
 };
 static const rs_mapping_t rs_maps_utest[] = {
     { .object = 20u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* UTEST_VADDR_HEAP */
 };
-_Static_assert(11u < (1u << 5), "utest: its caps fit its CNode");
+_Static_assert(12u < (1u << 5), "utest: its caps fit its CNode");
 
 static const rs_server_t rs_servers[] = {
     {
@@ -993,7 +994,7 @@ static const rs_server_t rs_servers[] = {
         .heap_bytes = 262144u,
         .keep_reserved = 0x6u,
         .fault_badge = 0x9u,
-        .caps = rs_caps_utest, .ncaps = 4u,
+        .caps = rs_caps_utest, .ncaps = 5u,
         .maps = rs_maps_utest, .nmaps = 1u,
         .argv = 0, .argc = 0u,
         .heap_vaddr = 0x1020000000ul,
@@ -1134,10 +1135,11 @@ _Static_assert(11u < (1u << 5), "rmdir: its caps fit its CNode");
 static const rs_cap_t rs_caps_sleep[] = {
     { .slot = 8u, .kind = RS_SLOT_NTFN, .object = RS_NO_OBJECT, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* SLEEP_CAP_NTFN: own notification, bound to its TCB (a fresh one per process) */
     { .slot = 9u, .kind = RS_SLOT_USE_EP, .object = RS_NO_OBJECT, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT_REPLY }, /* SLEEP_CAP_PATHMGR: call pathmgr on pathmgr: empty until the spawner passes a cap */
-    { .slot = 10u, .kind = RS_SLOT_ROOT_EP, .object = RS_NO_OBJECT, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SLEEP_CAP_ROOT: root server shared-memory service (ep:root.fault, badge given at spawn) */
-    { .slot = 11u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* SLEEP_CAP_RECV: empty: a received cap lands here */
+    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = RS_NO_OBJECT, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SLEEP_CAP_TIMER: call timer on rtc: empty until the spawner passes a cap */
+    { .slot = 11u, .kind = RS_SLOT_ROOT_EP, .object = RS_NO_OBJECT, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SLEEP_CAP_ROOT: root server shared-memory service (ep:root.fault, badge given at spawn) */
+    { .slot = 12u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* SLEEP_CAP_RECV: empty: a received cap lands here */
 };
-_Static_assert(11u < (1u << 5), "sleep: its caps fit its CNode");
+_Static_assert(12u < (1u << 5), "sleep: its caps fit its CNode");
 
 /* touch: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_touch[] = {
@@ -1450,7 +1452,7 @@ static const rs_server_t rs_programs[] = {
         .heap_bytes = 65536u,
         .keep_reserved = 0x6u,
         .fault_badge = 0x0u,
-        .caps = rs_caps_sleep, .ncaps = 4u,
+        .caps = rs_caps_sleep, .ncaps = 5u,
         .maps = 0, .nmaps = 0u,
         .argv = 0, .argc = 0u,
         .heap_vaddr = 0x1020000000ul,

@@ -236,7 +236,7 @@ static __attribute__((noinline, unused)) int devfs_conn_dispatch(ng_server_t *s,
     }
     devfs_conns[k].gen = (uint8_t)(devfs_conns[k].gen + 1u);
     badge = DEVFS_CONN_BADGE_BASE | ((ng_badge_t)devfs_conns[k].gen << 8) | k;
-    if (err == NG_OK && ng_cap_mint(DEVFS_CAP_EP_MINT, devfs_conn_ep_slots[k], badge) != NG_OK) {
+    if (err == NG_OK && ng_cap_mint_send(DEVFS_CAP_EP_MINT, devfs_conn_ep_slots[k], badge) != NG_OK) {
         (void)rootmem_unmap(&root, devfs_conn_obj_slots[k]);
         err = NG_ENOMEM;
     }

@@ -82,6 +82,7 @@ static inline root_client_t kill_use_root(void)
 #define RM_CAP_PATHMGR 9u /* rm: call pathmgr on pathmgr: empty until the spawner passes a cap */
 #define RMDIR_CAP_PATHMGR 9u /* rmdir: call pathmgr on pathmgr: empty until the spawner passes a cap */
 #define SLEEP_CAP_PATHMGR 9u /* sleep: call pathmgr on pathmgr: empty until the spawner passes a cap */
+#define SLEEP_CAP_TIMER 10u /* sleep: call timer on rtc: empty until the spawner passes a cap */
 #define TOUCH_CAP_PATHMGR 9u /* touch: call pathmgr on pathmgr: empty until the spawner passes a cap */
 #define WC_CAP_PATHMGR 9u /* wc: call pathmgr on pathmgr: empty until the spawner passes a cap */
 
@@ -110,6 +111,7 @@ static inline const ng_program_use_t *kill_program_uses(uint32_t *count)
         { "rm", "pathmgr", "pathmgr", RM_CAP_PATHMGR },
         { "rmdir", "pathmgr", "pathmgr", RMDIR_CAP_PATHMGR },
         { "sleep", "pathmgr", "pathmgr", SLEEP_CAP_PATHMGR },
+        { "sleep", "timer", "timer", SLEEP_CAP_TIMER },
         { "touch", "pathmgr", "pathmgr", TOUCH_CAP_PATHMGR },
         { "wc", "pathmgr", "pathmgr", WC_CAP_PATHMGR },
     };

@@ -9,6 +9,7 @@
 #include <neptune/ipc.h>
 #include <rootmem_client_gen.h>
 #include <pathmgr_client_gen.h>
+#include <timer_client_gen.h>
 
 /* CSpace: 32 slots (a slot's number is its cptr). */
 #define SLEEP_CNODE_BITS 5
@@ -22,10 +23,11 @@
 #define SLEEP_CAP_REPLY_OBJ 7u /* reply object: empty (not granted) */
 #define SLEEP_CAP_NTFN 8u /* own notification, bound to its TCB (a fresh one per process) */
 #define SLEEP_CAP_PATHMGR 9u /* call pathmgr on pathmgr: empty until the spawner passes a cap */
-#define SLEEP_CAP_ROOT 10u /* root server shared-memory service (ep:root.fault, badge given at spawn) */
-#define SLEEP_CAP_RECV 11u /* empty: a received cap lands here */
+#define SLEEP_CAP_TIMER 10u /* call timer on rtc: empty until the spawner passes a cap */
+#define SLEEP_CAP_ROOT 11u /* root server shared-memory service (ep:root.fault, badge given at spawn) */
+#define SLEEP_CAP_RECV 12u /* empty: a received cap lands here */
 _Static_assert(SLEEP_CAP_RECV < (1ul << SLEEP_CNODE_BITS), "sleep: its slots do not fit its CNode");
-#define SLEEP_SLOT_FREE_FIRST 12u /* first slot the layout leaves empty for caps the server keeps */
+#define SLEEP_SLOT_FREE_FIRST 13u /* first slot the layout leaves empty for caps the server keeps */
 #define SLEEP_SLOT_FREE_END 32u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
@@ -39,6 +41,13 @@ _Static_assert(SLEEP_CAP_RECV < (1ul << SLEEP_CNODE_BITS), "sleep: its slots do 
 static inline pathmgr_client_t sleep_use_pathmgr(void)
 {
     pathmgr_client_t c = { SLEEP_CAP_PATHMGR, NULL, 0 };
+    return c;
+}
+
+/** Calls timer on rtc. */
+static inline timer_client_t sleep_use_timer(void)
+{
+    timer_client_t c = { SLEEP_CAP_TIMER, NULL, 0 };
     return c;
 }
 

@@ -10,6 +10,7 @@
 #include <rootmem_client_gen.h>
 #include <pathmgr_client_gen.h>
 #include <root_client_gen.h>
+#include <timer_client_gen.h>
 
 /* CSpace: 32 slots (a slot's number is its cptr). */
 #define UTEST_CNODE_BITS 5
@@ -23,10 +24,11 @@
 #define UTEST_CAP_REPLY_OBJ 7u /* reply object: empty (not granted) */
 #define UTEST_CAP_NTFN 8u /* own notification, bound to its TCB (signals; can be handed out) */
 #define UTEST_CAP_PATHMGR 9u /* call pathmgr on pathmgr (badge 6 names utest to pathmgr) */
-#define UTEST_CAP_SPAWN 10u /* root server process and shared-memory services (badge 0x1000009) */
-#define UTEST_CAP_RECV 11u /* empty: a received cap lands here */
+#define UTEST_CAP_TIMER 10u /* call timer on rtc (badge 2 names utest to rtc) */
+#define UTEST_CAP_SPAWN 11u /* root server process and shared-memory services (badge 0x1000009) */
+#define UTEST_CAP_RECV 12u /* empty: a received cap lands here */
 _Static_assert(UTEST_CAP_RECV < (1ul << UTEST_CNODE_BITS), "utest: its slots do not fit its CNode");
-#define UTEST_SLOT_FREE_FIRST 12u /* first slot the layout leaves empty for caps the server keeps */
+#define UTEST_SLOT_FREE_FIRST 13u /* first slot the layout leaves empty for caps the server keeps */
 #define UTEST_SLOT_FREE_END 32u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
@@ -40,6 +42,13 @@ _Static_assert(UTEST_CAP_RECV < (1ul << UTEST_CNODE_BITS), "utest: its slots do 
 static inline pathmgr_client_t utest_use_pathmgr(void)
 {
     pathmgr_client_t c = { UTEST_CAP_PATHMGR, NULL, 0 };
+    return c;
+}
+
+/** Calls timer on rtc. */
+static inline timer_client_t utest_use_timer(void)
+{
+    timer_client_t c = { UTEST_CAP_TIMER, NULL, 0 };
     return c;
 }
 
@@ -84,6 +93,7 @@ static inline root_client_t utest_use_root(void)
 #define RM_CAP_PATHMGR 9u /* rm: call pathmgr on pathmgr: empty until the spawner passes a cap */
 #define RMDIR_CAP_PATHMGR 9u /* rmdir: call pathmgr on pathmgr: empty until the spawner passes a cap */
 #define SLEEP_CAP_PATHMGR 9u /* sleep: call pathmgr on pathmgr: empty until the spawner passes a cap */
+#define SLEEP_CAP_TIMER 10u /* sleep: call timer on rtc: empty until the spawner passes a cap */
 #define TOUCH_CAP_PATHMGR 9u /* touch: call pathmgr on pathmgr: empty until the spawner passes a cap */
 #define WC_CAP_PATHMGR 9u /* wc: call pathmgr on pathmgr: empty until the spawner passes a cap */
 
@@ -113,6 +123,7 @@ static inline const ng_program_use_t *utest_program_uses(uint32_t *count)
         { "rm", "pathmgr", "pathmgr", RM_CAP_PATHMGR },
         { "rmdir", "pathmgr", "pathmgr", RMDIR_CAP_PATHMGR },
         { "sleep", "pathmgr", "pathmgr", SLEEP_CAP_PATHMGR },
+        { "sleep", "timer", "timer", SLEEP_CAP_TIMER },
         { "touch", "pathmgr", "pathmgr", TOUCH_CAP_PATHMGR },
         { "wc", "pathmgr", "pathmgr", WC_CAP_PATHMGR },
     };
