@@ -99,12 +99,12 @@ const UTEST_CHECKS = [
 
 /** Lines of the programs' own output utest shows (ls -l's format, mount's table, ps's list). */
 const UTEST_SHOWS = [
-  /utest: \| drwxr-xr-x +0 d\n/,
-  /utest: \| -rw-r--r-- +12 f1\n/,
-  /utest: \| \/tmp type directory \(id \d+\)\n/,
-  /utest: \| \/disk type directory \(id \d+\)\n/,
-  /utest: \| +\d+ +0 waiting utest\n/,
-  /utest: \| +\d+ +\d+ running cat\n/,
+  /utest: \| drwxr-xr-x +0 d\r?\n/,
+  /utest: \| -rw-r--r-- +12 f1\r?\n/,
+  /utest: \| \/tmp type directory \(id \d+\)\r?\n/,
+  /utest: \| \/disk type directory \(id \d+\)\r?\n/,
+  /utest: \| +\d+ +0 waiting utest\r?\n/,
+  /utest: \| +\d+ +\d+ running cat\r?\n/,
 ];
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -5,31 +5,85 @@
  * "name:" before each line of several files. Status 0 if a line was selected, 1 if none,
  * 2 on an error.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
+#include <unistd.h>
 
 #include "util.h"
 
 static char seen[128];
 
-static long scan(FILE *f, const char *pattern, const char *name)
+/* Lines are read with read(), not stdio: on the host target every program shares one glibc,
+ * and a program blocked inside a stdio read of a pipe holds that FILE's lock, which another
+ * program's exit (fflush of every stream) would then wait for. */
+typedef struct {
+    int fd;
+    char *buf;
+    size_t cap, start, end;
+} lines_t;
+
+/* The next line without its newline (NUL-terminated in place), or NULL at the end; *err is set
+ * on a read error. The buffer keeps a byte past `end` for the NUL of a last line without one. */
+static char *next_line(lines_t *in, int *err)
 {
-    char *line = NULL;
-    size_t cap = 0;
+    for (;;) {
+        char *line = in->buf + in->start;
+        char *nl = memchr(line, '\n', in->end - in->start);
+        if (nl != NULL) {
+            *nl = '\0';
+            in->start = (size_t)(nl - in->buf) + 1;
+            return line;
+        }
+        if (in->fd < 0) {
+            if (in->start == in->end) return NULL;
+            in->buf[in->end] = '\0';
+            in->start = in->end;
+            return line;
+        }
+        if (in->start > 0) { /* the partial line to the front */
+            memmove(in->buf, line, in->end - in->start);
+            in->end -= in->start;
+            in->start = 0;
+        }
+        if (in->end + 1 >= in->cap) {
+            char *more = realloc(in->buf, in->cap * 2);
+            if (more == NULL) {
+                *err = 1;
+                return NULL;
+            }
+            in->buf = more;
+            in->cap *= 2;
+        }
+        ssize_t n = read(in->fd, in->buf + in->end, in->cap - 1 - in->end);
+        if (n < 0) {
+            *err = 1;
+            return NULL;
+        }
+        if (n == 0) in->fd = -1; /* end of file: what is left is the last line */
+        in->end += (size_t)n;
+    }
+}
+
+static long scan(int fd, const char *pattern, const char *name, int *bad)
+{
+    lines_t in = {fd, malloc(4096), 4096, 0, 0};
+    if (in.buf == NULL) return 0;
     long lineno = 0, selected = 0;
-    while (getline(&line, &cap, f) >= 0) {
+    char *line;
+    int err = 0;
+    while ((line = next_line(&in, &err)) != NULL) {
         lineno++;
         if ((strstr(line, pattern) != NULL) == (seen['v'] != 0)) continue;
         selected++;
         if (seen['c']) continue;
         if (name) printf("%s:", name);
         if (seen['n']) printf("%ld:", lineno);
-        fputs(line, stdout);
-        if (line[0] == '\0' || line[strlen(line) - 1] != '\n') putchar('\n');
+        printf("%s\n", line);
     }
-    free(line);
+    free(in.buf);
+    if (err) *bad = util_fail(name ? name : "-");
     if (seen['c']) {
         if (name) printf("%s:", name);
         printf("%ld\n", selected);
@@ -44,15 +98,15 @@ int main(int argc, char **argv)
     const char *pattern = argv[first++];
     long selected = 0;
     int bad = 0;
-    if (first == argc) selected = scan(stdin, pattern, NULL);
+    if (first == argc) selected = scan(0, pattern, NULL, &bad);
     for (int i = first; i < argc; i++) {
-        FILE *f = fopen(argv[i], "r");
-        if (f == NULL) {
+        int fd = open(argv[i], O_RDONLY);
+        if (fd < 0) {
             bad = util_fail(argv[i]);
             continue;
         }
-        selected += scan(f, pattern, argc - first > 1 ? argv[i] : NULL);
-        fclose(f);
+        selected += scan(fd, pattern, argc - first > 1 ? argv[i] : NULL, &bad);
+        close(fd);
     }
     if (fflush(stdout) != 0) bad = util_fail("write error");
     return bad ? 2 : selected > 0 ? 0 : 1;

@@ -329,8 +329,24 @@ static void test_system(void)
     check(RUN("nothere") == -1, "posix_spawn of a missing utility fails");
 }
 
+/* The file systems register with the pathname manager as they start, concurrently with utest
+ * on the host target: wait (at most ~10 s) until every one the tests use answers. */
+static void wait_for_mounts(void)
+{
+    static const char *const mounts[] = {"/tmp", "/dev", "/dev/pipe", "/bin", "/disk"};
+    for (int tries = 0; tries < 10; tries++) {
+        size_t up = 0;
+        struct stat st;
+        for (size_t i = 0; i < sizeof mounts / sizeof mounts[0]; i++) up += stat(mounts[i], &st) == 0;
+        if (up == sizeof mounts / sizeof mounts[0]) return;
+        nanosleep(&(struct timespec){0, 100000000L}, NULL);
+    }
+    printf("utest: not every file system is up; the checks go on\n");
+}
+
 int main(void)
 {
+    wait_for_mounts();
     test_files();
     test_text();
     test_trees();
