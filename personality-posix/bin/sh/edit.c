@@ -6,6 +6,7 @@
  * sequences (arrow keys) are ignored. Otherwise: bytes up to a newline, no echo. Bytes typed
  * while a foreground job ran come first.
  */
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -29,12 +30,16 @@ static int next_byte(char *c)
         memmove(typeahead, typeahead + 1, --ntypeahead);
         return 1;
     }
-    for (;;) {
-        ssize_t n = read(0, c, 1);
-        if (n == 1) return 1;
-        if (n == 0 || !SH.nonblock_in) return 0;
-        /* A non-blocking terminal with nothing typed yet: ask again. */
-    }
+    return read(0, c, 1) == 1;
+}
+
+int sh_edit_nonblock(int on)
+{
+    int fl = fcntl(0, F_GETFL);
+    if (fl < 0 || fcntl(0, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK) != 0) return -1;
+    /* A layer may accept the call and drop the flag: only a flag that stuck counts. */
+    fl = fcntl(0, F_GETFL);
+    return fl >= 0 && ((fl & O_NONBLOCK) != 0) == (on != 0) ? 0 : -1;
 }
 
 static void echo(const char *s, size_t n)

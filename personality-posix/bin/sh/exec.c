@@ -253,25 +253,34 @@ static int run_pipeline(const sh_ast_t *ast, const sh_pipe_t *pl, int background
     return last_spawned ? s : status;
 }
 
+/* Reaps what has ended of pids (done[] marks them); the last one's status once it ended. */
+static void reap_foreground(const pid_t *pids, int npids, int *done, int *left, int *status, int block)
+{
+    for (int i = 0; i < npids; i++) {
+        if (done[i]) continue;
+        int ws = 0;
+        pid_t r = waitpid(pids[i], &ws, block ? 0 : WNOHANG);
+        if (r == 0) continue;
+        done[i] = 1;
+        (*left)--;
+        if (i == npids - 1) *status = r > 0 ? sh_status_of(ws) : 127;
+    }
+}
+
 int sh_wait_foreground(const pid_t *pids, int npids)
 {
-    int status = 0;
-    int done[SH_CMDS_MAX] = {0}, left = npids;
+    int status = 0, left = npids;
+    int done[SH_CMDS_MAX] = {0};
+    int poll = SH.interactive && SH.nonblock_in && sh_edit_nonblock(1) == 0;
+    if (!poll) {
+        reap_foreground(pids, npids, done, &left, &status, 1);
+        return status;
+    }
+    /* ^C typed while the job runs ends it; other bytes wait for the next line. */
     while (left > 0) {
-        for (int i = 0; i < npids; i++) {
-            if (done[i]) continue;
-            int ws = 0;
-            int poll = SH.interactive && SH.nonblock_in;
-            pid_t r = waitpid(pids[i], &ws, poll ? WNOHANG : 0);
-            if (r == 0) continue;
-            done[i] = 1;
-            left--;
-            if (i == npids - 1) status = r > 0 ? sh_status_of(ws) : 127;
-        }
-        if (left == 0 || !(SH.interactive && SH.nonblock_in)) continue;
-        /* ^C typed while it runs ends the job; other bytes wait for the next line. */
+        reap_foreground(pids, npids, done, &left, &status, 0);
         char ch;
-        if (read(0, &ch, 1) != 1) continue;
+        if (left == 0 || read(0, &ch, 1) != 1) continue;
         if (ch == 3) {
             sh_printf(2, "^C\n");
             for (int i = 0; i < npids; i++)
@@ -280,6 +289,7 @@ int sh_wait_foreground(const pid_t *pids, int npids)
             sh_edit_typeahead(ch);
         }
     }
+    sh_edit_nonblock(0);
     return status;
 }
 

@@ -86,10 +86,8 @@ static void interact(void)
 {
     int tty = isatty(0);
     SH.interactive = tty;
-    if (tty) {
-        int fl = fcntl(0, F_GETFL);
-        SH.nonblock_in = fl >= 0 && fcntl(0, F_SETFL, fl | O_NONBLOCK) == 0;
-    }
+    /* Non-blocking reads only while a foreground job runs (to see ^C); the prompt blocks. */
+    if (tty) SH.nonblock_in = sh_edit_nonblock(1) == 0 && sh_edit_nonblock(0) == 0;
     char line[SH_LINE_MAX];
     while (!SH.exiting) {
         if (SH.interactive) sh_jobs_report(0);

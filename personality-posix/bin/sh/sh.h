@@ -140,6 +140,8 @@ int sh_wait_foreground(const pid_t *pids, int npids);
 int sh_edit_line(char *buf, size_t size, const char *prompt, int tty);
 /* A byte typed while a foreground job ran, kept for the next line. */
 void sh_edit_typeahead(char c);
+/* Makes reads of descriptor 0 non-blocking (on) or blocking again; 0 if that took effect. */
+int sh_edit_nonblock(int on);
 
 /* ---- main.c ---- */
 typedef struct {
@@ -147,7 +149,7 @@ typedef struct {
     pid_t pid;        /* $$ */
     pid_t last_bg;    /* $! */
     int interactive;  /* reading the terminal: prompt, job notices, ^C */
-    int nonblock_in;  /* stdin could be made non-blocking: ^C reaches a foreground job */
+    int nonblock_in;  /* stdin can be made non-blocking: ^C reaches a foreground job */
     int argc;         /* $0..$9, $# */
     char **argv;
     int exiting;      /* exit ran: stop reading */
