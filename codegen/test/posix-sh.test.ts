@@ -6,12 +6,15 @@
  *
  * - host (always): the line editor (edit.c) fed typed bytes under ASan/UBSan; and every shtest
  *   case on the host target under ASan/UBSan.
- * - seL4 in QEMU (needs NEPTUNE_SEL4_WORKSPACE, else a visible skip): every shtest case.
+ * - the shell at the console (examples/posix-sh/console.ts: init starts /bin/sh on it), typed
+ *   at with `run --input`: echo, a pipeline, backspace, ^U, ^C ending a foreground job, an
+ *   unknown command, $?, ^D ending the shell and init starting another.
+ * - seL4 in QEMU (needs NEPTUNE_SEL4_WORKSPACE, else a visible skip): both of the above.
  */
 
 import { execa } from "execa";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -57,14 +60,65 @@ async function runShtest(target: "sel4" | "host"): Promise<void> {
   expect(run.exitCode, run.all?.slice(-4000)).toBe(0);
 }
 
+/** What is typed at the console (lines; `^C`/`^D` alone are the control byte), and what the
+ * console must show: outputs are upper-cased (t_upper) or say `status`, so that the echo of the
+ * typed line cannot match them (the prompt and echo of a later line, once boot messages are over). */
+const TYPED = [
+  "t_echo hello from the console | t_upper",
+  "t_echo one two | t_upper | t_cat",
+  "t_ecko\x7f\x7fho fixed by backspace | t_upper",
+  "junk\x15t_echo after kill-line | t_upper",
+  "t_pause",
+  "^C",
+  "t_echo status $?",
+  "nope",
+  "t_exit 3",
+  "t_echo status $?",
+  "^D",
+  "t_echo second shell | t_upper",
+];
+const SHOWN = [
+  "HELLO FROM THE CONSOLE",
+  "ONE TWO",
+  "FIXED BY BACKSPACE",
+  "AFTER KILL-LINE",
+  "\\^C",
+  "status 130",
+  "sh: nope: not found",
+  "\\$ t_exit 3",
+  "status 3",
+  "init: sh exited with status 0; starting another",
+  "SECOND SHELL",
+];
+
+async function runConsole(target: "sel4" | "host"): Promise<void> {
+  const typed = path.join(mkdtempSync(path.join(os.tmpdir(), "ng-posix-sh-typed-")), "typed.txt");
+  writeFileSync(typed, TYPED.join("\n") + "\n");
+  const args = ["run", "-s", "examples/posix-sh/console.ts", "--input", typed, "--timeout", "240",
+    "--fail", "fault:|libsel4muslcsys: Error|runtime error:|AddressSanitizer|LeakSanitizer"];
+  if (target === "host") args.push("--target", "host", "--sanitize", "-B", path.join(ROOT, "build/host-test/posix-sh-console"));
+  else args.push("-B", path.join(os.tmpdir(), "neptune-test-posix-sh-console"));
+  for (const s of SHOWN) args.push("--expect", s);
+  const run = await execa("node", [CLI, ...args], { cwd: ROOT, reject: false, all: true });
+  expect(run.exitCode, run.all?.slice(-4000)).toBe(0);
+  // The typed line is echoed with the editing in it: the erased characters go back over themselves.
+  expect(run.stdout).toContain("t_ecko\b \b\b \bho fixed by backspace");
+}
+
 describe("the shell on the host target", () => {
   it("every shtest case under ASan + UBSan: transcripts equal line by line", async () => {
     await runShtest("host");
+  }, 400_000);
+  it("at the console, typed at (run --input): editing, ^C ends the foreground job, ^D ends the shell", async () => {
+    await runConsole("host");
   }, 400_000);
 });
 
 describe.skipIf(!workspace)(`the shell on seL4 in QEMU${skipReason ? ` (skipped: ${skipReason})` : ""}`, () => {
   it("every shtest case: transcripts equal line by line", async () => {
     await runShtest("sel4");
+  }, 600_000);
+  it("at the console, typed at (run --input): editing, ^C ends the foreground job, ^D ends the shell", async () => {
+    await runConsole("sel4");
   }, 600_000);
 });

@@ -33,7 +33,7 @@ export default defineSystem({
     }),
     server({ name: "pathmgr", src: "../../personality-posix/pathmgr", serves: ["pathmgr", "pathreg"], priority: 180, cnodeBits: 8 }),
     server({ name: "tmpfs", src: "../../personality-posix/tmpfs", serves: ["fs"], uses: ["pathreg"], priority: 150, connections: 64 }),
-    server({ name: "devfs", src: "../../personality-posix/devfs", serves: ["fs"], uses: ["pathreg", "serial"], priority: 150, connections: 64 }),
+    server({ name: "devfs", src: "../../personality-posix/devfs", serves: ["fs"], uses: ["pathreg", "serial"], priority: 150, connections: 64, deferredReplies: 8 }),
     server({ name: "binfs", src: "../../personality-posix/binfs", serves: ["fs"], uses: ["pathreg"], priority: 150, connections: 4 }),
     server({ name: "pipe", src: "../../personality-posix/pipe", serves: ["pipe"], uses: ["pathreg"], priority: 150, connections: 128, deferredReplies: 16 }),
     driver({
@@ -61,7 +61,7 @@ export default defineSystem({
     program({
       name: "sh",
       src: "../../personality-posix/bin/sh",
-      uses: ["pathmgr"],
+      uses: ["pathmgr", "timer"],
       priority: 95,
       heap: "128K",
       sharedMemory: "512K",

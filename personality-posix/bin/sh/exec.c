@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "builtins.h"
@@ -280,7 +281,13 @@ int sh_wait_foreground(const pid_t *pids, int npids)
     while (left > 0) {
         reap_foreground(pids, npids, done, &left, &status, 0);
         char ch;
-        if (left == 0 || read(0, &ch, 1) != 1) continue;
+        if (left == 0) break;
+        if (read(0, &ch, 1) != 1) {
+            /* Nothing typed: look again in a moment (no poll() in the layer yet). */
+            struct timespec pause = {0, 20 * 1000 * 1000};
+            nanosleep(&pause, NULL);
+            continue;
+        }
         if (ch == 3) {
             sh_printf(2, "^C\n");
             for (int i = 0; i < npids; i++)

@@ -151,140 +151,144 @@ static const rs_cap_t rs_caps_devfs[] = {
     { .slot = 15u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_REPLY_1: empty: a saved reply cap (deferred reply) */
     { .slot = 16u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_REPLY_2: empty: a saved reply cap (deferred reply) */
     { .slot = 17u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_REPLY_3: empty: a saved reply cap (deferred reply) */
-    { .slot = 18u, .kind = RS_SLOT_MINT_EP, .object = 3u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* DEVFS_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
-    { .slot = 19u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_0: empty: run-time connection 0's cap */
-    { .slot = 20u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_0: empty: run-time connection 0's shared-memory object */
-    { .slot = 21u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_1: empty: run-time connection 1's cap */
-    { .slot = 22u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_1: empty: run-time connection 1's shared-memory object */
-    { .slot = 23u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_2: empty: run-time connection 2's cap */
-    { .slot = 24u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_2: empty: run-time connection 2's shared-memory object */
-    { .slot = 25u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_3: empty: run-time connection 3's cap */
-    { .slot = 26u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_3: empty: run-time connection 3's shared-memory object */
-    { .slot = 27u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_4: empty: run-time connection 4's cap */
-    { .slot = 28u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_4: empty: run-time connection 4's shared-memory object */
-    { .slot = 29u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_5: empty: run-time connection 5's cap */
-    { .slot = 30u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_5: empty: run-time connection 5's shared-memory object */
-    { .slot = 31u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_6: empty: run-time connection 6's cap */
-    { .slot = 32u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_6: empty: run-time connection 6's shared-memory object */
-    { .slot = 33u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_7: empty: run-time connection 7's cap */
-    { .slot = 34u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_7: empty: run-time connection 7's shared-memory object */
-    { .slot = 35u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_8: empty: run-time connection 8's cap */
-    { .slot = 36u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_8: empty: run-time connection 8's shared-memory object */
-    { .slot = 37u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_9: empty: run-time connection 9's cap */
-    { .slot = 38u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_9: empty: run-time connection 9's shared-memory object */
-    { .slot = 39u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_10: empty: run-time connection 10's cap */
-    { .slot = 40u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_10: empty: run-time connection 10's shared-memory object */
-    { .slot = 41u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_11: empty: run-time connection 11's cap */
-    { .slot = 42u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_11: empty: run-time connection 11's shared-memory object */
-    { .slot = 43u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_12: empty: run-time connection 12's cap */
-    { .slot = 44u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_12: empty: run-time connection 12's shared-memory object */
-    { .slot = 45u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_13: empty: run-time connection 13's cap */
-    { .slot = 46u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_13: empty: run-time connection 13's shared-memory object */
-    { .slot = 47u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_14: empty: run-time connection 14's cap */
-    { .slot = 48u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_14: empty: run-time connection 14's shared-memory object */
-    { .slot = 49u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_15: empty: run-time connection 15's cap */
-    { .slot = 50u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_15: empty: run-time connection 15's shared-memory object */
-    { .slot = 51u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_16: empty: run-time connection 16's cap */
-    { .slot = 52u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_16: empty: run-time connection 16's shared-memory object */
-    { .slot = 53u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_17: empty: run-time connection 17's cap */
-    { .slot = 54u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_17: empty: run-time connection 17's shared-memory object */
-    { .slot = 55u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_18: empty: run-time connection 18's cap */
-    { .slot = 56u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_18: empty: run-time connection 18's shared-memory object */
-    { .slot = 57u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_19: empty: run-time connection 19's cap */
-    { .slot = 58u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_19: empty: run-time connection 19's shared-memory object */
-    { .slot = 59u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_20: empty: run-time connection 20's cap */
-    { .slot = 60u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_20: empty: run-time connection 20's shared-memory object */
-    { .slot = 61u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_21: empty: run-time connection 21's cap */
-    { .slot = 62u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_21: empty: run-time connection 21's shared-memory object */
-    { .slot = 63u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_22: empty: run-time connection 22's cap */
-    { .slot = 64u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_22: empty: run-time connection 22's shared-memory object */
-    { .slot = 65u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_23: empty: run-time connection 23's cap */
-    { .slot = 66u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_23: empty: run-time connection 23's shared-memory object */
-    { .slot = 67u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_24: empty: run-time connection 24's cap */
-    { .slot = 68u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_24: empty: run-time connection 24's shared-memory object */
-    { .slot = 69u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_25: empty: run-time connection 25's cap */
-    { .slot = 70u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_25: empty: run-time connection 25's shared-memory object */
-    { .slot = 71u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_26: empty: run-time connection 26's cap */
-    { .slot = 72u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_26: empty: run-time connection 26's shared-memory object */
-    { .slot = 73u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_27: empty: run-time connection 27's cap */
-    { .slot = 74u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_27: empty: run-time connection 27's shared-memory object */
-    { .slot = 75u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_28: empty: run-time connection 28's cap */
-    { .slot = 76u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_28: empty: run-time connection 28's shared-memory object */
-    { .slot = 77u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_29: empty: run-time connection 29's cap */
-    { .slot = 78u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_29: empty: run-time connection 29's shared-memory object */
-    { .slot = 79u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_30: empty: run-time connection 30's cap */
-    { .slot = 80u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_30: empty: run-time connection 30's shared-memory object */
-    { .slot = 81u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_31: empty: run-time connection 31's cap */
-    { .slot = 82u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_31: empty: run-time connection 31's shared-memory object */
-    { .slot = 83u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_32: empty: run-time connection 32's cap */
-    { .slot = 84u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_32: empty: run-time connection 32's shared-memory object */
-    { .slot = 85u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_33: empty: run-time connection 33's cap */
-    { .slot = 86u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_33: empty: run-time connection 33's shared-memory object */
-    { .slot = 87u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_34: empty: run-time connection 34's cap */
-    { .slot = 88u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_34: empty: run-time connection 34's shared-memory object */
-    { .slot = 89u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_35: empty: run-time connection 35's cap */
-    { .slot = 90u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_35: empty: run-time connection 35's shared-memory object */
-    { .slot = 91u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_36: empty: run-time connection 36's cap */
-    { .slot = 92u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_36: empty: run-time connection 36's shared-memory object */
-    { .slot = 93u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_37: empty: run-time connection 37's cap */
-    { .slot = 94u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_37: empty: run-time connection 37's shared-memory object */
-    { .slot = 95u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_38: empty: run-time connection 38's cap */
-    { .slot = 96u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_38: empty: run-time connection 38's shared-memory object */
-    { .slot = 97u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_39: empty: run-time connection 39's cap */
-    { .slot = 98u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_39: empty: run-time connection 39's shared-memory object */
-    { .slot = 99u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_40: empty: run-time connection 40's cap */
-    { .slot = 100u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_40: empty: run-time connection 40's shared-memory object */
-    { .slot = 101u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_41: empty: run-time connection 41's cap */
-    { .slot = 102u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_41: empty: run-time connection 41's shared-memory object */
-    { .slot = 103u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_42: empty: run-time connection 42's cap */
-    { .slot = 104u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_42: empty: run-time connection 42's shared-memory object */
-    { .slot = 105u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_43: empty: run-time connection 43's cap */
-    { .slot = 106u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_43: empty: run-time connection 43's shared-memory object */
-    { .slot = 107u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_44: empty: run-time connection 44's cap */
-    { .slot = 108u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_44: empty: run-time connection 44's shared-memory object */
-    { .slot = 109u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_45: empty: run-time connection 45's cap */
-    { .slot = 110u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_45: empty: run-time connection 45's shared-memory object */
-    { .slot = 111u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_46: empty: run-time connection 46's cap */
-    { .slot = 112u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_46: empty: run-time connection 46's shared-memory object */
-    { .slot = 113u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_47: empty: run-time connection 47's cap */
-    { .slot = 114u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_47: empty: run-time connection 47's shared-memory object */
-    { .slot = 115u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_48: empty: run-time connection 48's cap */
-    { .slot = 116u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_48: empty: run-time connection 48's shared-memory object */
-    { .slot = 117u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_49: empty: run-time connection 49's cap */
-    { .slot = 118u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_49: empty: run-time connection 49's shared-memory object */
-    { .slot = 119u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_50: empty: run-time connection 50's cap */
-    { .slot = 120u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_50: empty: run-time connection 50's shared-memory object */
-    { .slot = 121u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_51: empty: run-time connection 51's cap */
-    { .slot = 122u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_51: empty: run-time connection 51's shared-memory object */
-    { .slot = 123u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_52: empty: run-time connection 52's cap */
-    { .slot = 124u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_52: empty: run-time connection 52's shared-memory object */
-    { .slot = 125u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_53: empty: run-time connection 53's cap */
-    { .slot = 126u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_53: empty: run-time connection 53's shared-memory object */
-    { .slot = 127u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_54: empty: run-time connection 54's cap */
-    { .slot = 128u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_54: empty: run-time connection 54's shared-memory object */
-    { .slot = 129u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_55: empty: run-time connection 55's cap */
-    { .slot = 130u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_55: empty: run-time connection 55's shared-memory object */
-    { .slot = 131u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_56: empty: run-time connection 56's cap */
-    { .slot = 132u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_56: empty: run-time connection 56's shared-memory object */
-    { .slot = 133u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_57: empty: run-time connection 57's cap */
-    { .slot = 134u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_57: empty: run-time connection 57's shared-memory object */
-    { .slot = 135u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_58: empty: run-time connection 58's cap */
-    { .slot = 136u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_58: empty: run-time connection 58's shared-memory object */
-    { .slot = 137u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_59: empty: run-time connection 59's cap */
-    { .slot = 138u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_59: empty: run-time connection 59's shared-memory object */
-    { .slot = 139u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_60: empty: run-time connection 60's cap */
-    { .slot = 140u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_60: empty: run-time connection 60's shared-memory object */
-    { .slot = 141u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_61: empty: run-time connection 61's cap */
-    { .slot = 142u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_61: empty: run-time connection 61's shared-memory object */
-    { .slot = 143u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_62: empty: run-time connection 62's cap */
-    { .slot = 144u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_62: empty: run-time connection 62's shared-memory object */
-    { .slot = 145u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_63: empty: run-time connection 63's cap */
-    { .slot = 146u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_63: empty: run-time connection 63's shared-memory object */
+    { .slot = 18u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_REPLY_4: empty: a saved reply cap (deferred reply) */
+    { .slot = 19u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_REPLY_5: empty: a saved reply cap (deferred reply) */
+    { .slot = 20u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_REPLY_6: empty: a saved reply cap (deferred reply) */
+    { .slot = 21u, .kind = RS_SLOT_REPLY, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_REPLY_7: empty: a saved reply cap (deferred reply) */
+    { .slot = 22u, .kind = RS_SLOT_MINT_EP, .object = 3u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* DEVFS_CAP_EP_MINT: own endpoint, unbadged: mints run-time connection caps */
+    { .slot = 23u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_0: empty: run-time connection 0's cap */
+    { .slot = 24u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_0: empty: run-time connection 0's shared-memory object */
+    { .slot = 25u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_1: empty: run-time connection 1's cap */
+    { .slot = 26u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_1: empty: run-time connection 1's shared-memory object */
+    { .slot = 27u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_2: empty: run-time connection 2's cap */
+    { .slot = 28u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_2: empty: run-time connection 2's shared-memory object */
+    { .slot = 29u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_3: empty: run-time connection 3's cap */
+    { .slot = 30u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_3: empty: run-time connection 3's shared-memory object */
+    { .slot = 31u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_4: empty: run-time connection 4's cap */
+    { .slot = 32u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_4: empty: run-time connection 4's shared-memory object */
+    { .slot = 33u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_5: empty: run-time connection 5's cap */
+    { .slot = 34u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_5: empty: run-time connection 5's shared-memory object */
+    { .slot = 35u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_6: empty: run-time connection 6's cap */
+    { .slot = 36u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_6: empty: run-time connection 6's shared-memory object */
+    { .slot = 37u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_7: empty: run-time connection 7's cap */
+    { .slot = 38u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_7: empty: run-time connection 7's shared-memory object */
+    { .slot = 39u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_8: empty: run-time connection 8's cap */
+    { .slot = 40u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_8: empty: run-time connection 8's shared-memory object */
+    { .slot = 41u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_9: empty: run-time connection 9's cap */
+    { .slot = 42u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_9: empty: run-time connection 9's shared-memory object */
+    { .slot = 43u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_10: empty: run-time connection 10's cap */
+    { .slot = 44u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_10: empty: run-time connection 10's shared-memory object */
+    { .slot = 45u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_11: empty: run-time connection 11's cap */
+    { .slot = 46u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_11: empty: run-time connection 11's shared-memory object */
+    { .slot = 47u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_12: empty: run-time connection 12's cap */
+    { .slot = 48u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_12: empty: run-time connection 12's shared-memory object */
+    { .slot = 49u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_13: empty: run-time connection 13's cap */
+    { .slot = 50u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_13: empty: run-time connection 13's shared-memory object */
+    { .slot = 51u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_14: empty: run-time connection 14's cap */
+    { .slot = 52u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_14: empty: run-time connection 14's shared-memory object */
+    { .slot = 53u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_15: empty: run-time connection 15's cap */
+    { .slot = 54u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_15: empty: run-time connection 15's shared-memory object */
+    { .slot = 55u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_16: empty: run-time connection 16's cap */
+    { .slot = 56u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_16: empty: run-time connection 16's shared-memory object */
+    { .slot = 57u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_17: empty: run-time connection 17's cap */
+    { .slot = 58u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_17: empty: run-time connection 17's shared-memory object */
+    { .slot = 59u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_18: empty: run-time connection 18's cap */
+    { .slot = 60u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_18: empty: run-time connection 18's shared-memory object */
+    { .slot = 61u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_19: empty: run-time connection 19's cap */
+    { .slot = 62u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_19: empty: run-time connection 19's shared-memory object */
+    { .slot = 63u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_20: empty: run-time connection 20's cap */
+    { .slot = 64u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_20: empty: run-time connection 20's shared-memory object */
+    { .slot = 65u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_21: empty: run-time connection 21's cap */
+    { .slot = 66u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_21: empty: run-time connection 21's shared-memory object */
+    { .slot = 67u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_22: empty: run-time connection 22's cap */
+    { .slot = 68u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_22: empty: run-time connection 22's shared-memory object */
+    { .slot = 69u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_23: empty: run-time connection 23's cap */
+    { .slot = 70u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_23: empty: run-time connection 23's shared-memory object */
+    { .slot = 71u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_24: empty: run-time connection 24's cap */
+    { .slot = 72u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_24: empty: run-time connection 24's shared-memory object */
+    { .slot = 73u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_25: empty: run-time connection 25's cap */
+    { .slot = 74u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_25: empty: run-time connection 25's shared-memory object */
+    { .slot = 75u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_26: empty: run-time connection 26's cap */
+    { .slot = 76u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_26: empty: run-time connection 26's shared-memory object */
+    { .slot = 77u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_27: empty: run-time connection 27's cap */
+    { .slot = 78u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_27: empty: run-time connection 27's shared-memory object */
+    { .slot = 79u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_28: empty: run-time connection 28's cap */
+    { .slot = 80u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_28: empty: run-time connection 28's shared-memory object */
+    { .slot = 81u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_29: empty: run-time connection 29's cap */
+    { .slot = 82u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_29: empty: run-time connection 29's shared-memory object */
+    { .slot = 83u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_30: empty: run-time connection 30's cap */
+    { .slot = 84u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_30: empty: run-time connection 30's shared-memory object */
+    { .slot = 85u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_31: empty: run-time connection 31's cap */
+    { .slot = 86u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_31: empty: run-time connection 31's shared-memory object */
+    { .slot = 87u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_32: empty: run-time connection 32's cap */
+    { .slot = 88u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_32: empty: run-time connection 32's shared-memory object */
+    { .slot = 89u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_33: empty: run-time connection 33's cap */
+    { .slot = 90u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_33: empty: run-time connection 33's shared-memory object */
+    { .slot = 91u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_34: empty: run-time connection 34's cap */
+    { .slot = 92u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_34: empty: run-time connection 34's shared-memory object */
+    { .slot = 93u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_35: empty: run-time connection 35's cap */
+    { .slot = 94u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_35: empty: run-time connection 35's shared-memory object */
+    { .slot = 95u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_36: empty: run-time connection 36's cap */
+    { .slot = 96u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_36: empty: run-time connection 36's shared-memory object */
+    { .slot = 97u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_37: empty: run-time connection 37's cap */
+    { .slot = 98u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_37: empty: run-time connection 37's shared-memory object */
+    { .slot = 99u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_38: empty: run-time connection 38's cap */
+    { .slot = 100u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_38: empty: run-time connection 38's shared-memory object */
+    { .slot = 101u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_39: empty: run-time connection 39's cap */
+    { .slot = 102u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_39: empty: run-time connection 39's shared-memory object */
+    { .slot = 103u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_40: empty: run-time connection 40's cap */
+    { .slot = 104u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_40: empty: run-time connection 40's shared-memory object */
+    { .slot = 105u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_41: empty: run-time connection 41's cap */
+    { .slot = 106u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_41: empty: run-time connection 41's shared-memory object */
+    { .slot = 107u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_42: empty: run-time connection 42's cap */
+    { .slot = 108u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_42: empty: run-time connection 42's shared-memory object */
+    { .slot = 109u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_43: empty: run-time connection 43's cap */
+    { .slot = 110u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_43: empty: run-time connection 43's shared-memory object */
+    { .slot = 111u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_44: empty: run-time connection 44's cap */
+    { .slot = 112u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_44: empty: run-time connection 44's shared-memory object */
+    { .slot = 113u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_45: empty: run-time connection 45's cap */
+    { .slot = 114u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_45: empty: run-time connection 45's shared-memory object */
+    { .slot = 115u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_46: empty: run-time connection 46's cap */
+    { .slot = 116u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_46: empty: run-time connection 46's shared-memory object */
+    { .slot = 117u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_47: empty: run-time connection 47's cap */
+    { .slot = 118u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_47: empty: run-time connection 47's shared-memory object */
+    { .slot = 119u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_48: empty: run-time connection 48's cap */
+    { .slot = 120u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_48: empty: run-time connection 48's shared-memory object */
+    { .slot = 121u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_49: empty: run-time connection 49's cap */
+    { .slot = 122u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_49: empty: run-time connection 49's shared-memory object */
+    { .slot = 123u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_50: empty: run-time connection 50's cap */
+    { .slot = 124u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_50: empty: run-time connection 50's shared-memory object */
+    { .slot = 125u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_51: empty: run-time connection 51's cap */
+    { .slot = 126u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_51: empty: run-time connection 51's shared-memory object */
+    { .slot = 127u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_52: empty: run-time connection 52's cap */
+    { .slot = 128u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_52: empty: run-time connection 52's shared-memory object */
+    { .slot = 129u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_53: empty: run-time connection 53's cap */
+    { .slot = 130u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_53: empty: run-time connection 53's shared-memory object */
+    { .slot = 131u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_54: empty: run-time connection 54's cap */
+    { .slot = 132u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_54: empty: run-time connection 54's shared-memory object */
+    { .slot = 133u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_55: empty: run-time connection 55's cap */
+    { .slot = 134u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_55: empty: run-time connection 55's shared-memory object */
+    { .slot = 135u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_56: empty: run-time connection 56's cap */
+    { .slot = 136u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_56: empty: run-time connection 56's shared-memory object */
+    { .slot = 137u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_57: empty: run-time connection 57's cap */
+    { .slot = 138u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_57: empty: run-time connection 57's shared-memory object */
+    { .slot = 139u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_58: empty: run-time connection 58's cap */
+    { .slot = 140u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_58: empty: run-time connection 58's shared-memory object */
+    { .slot = 141u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_59: empty: run-time connection 59's cap */
+    { .slot = 142u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_59: empty: run-time connection 59's shared-memory object */
+    { .slot = 143u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_60: empty: run-time connection 60's cap */
+    { .slot = 144u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_60: empty: run-time connection 60's shared-memory object */
+    { .slot = 145u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_61: empty: run-time connection 61's cap */
+    { .slot = 146u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_61: empty: run-time connection 61's shared-memory object */
+    { .slot = 147u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_62: empty: run-time connection 62's cap */
+    { .slot = 148u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_62: empty: run-time connection 62's shared-memory object */
+    { .slot = 149u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_63: empty: run-time connection 63's cap */
+    { .slot = 150u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_63: empty: run-time connection 63's shared-memory object */
 };
 static const rs_mapping_t rs_maps_devfs[] = {
     { .object = 13u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* DEVFS_VADDR_HEAP */
 };
-_Static_assert(146u < (1u << 8), "devfs: its caps fit its CNode");
+_Static_assert(150u < (1u << 8), "devfs: its caps fit its CNode");
 
 /* rtc: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_rtc[] = {
@@ -929,7 +933,7 @@ static const rs_server_t rs_servers[] = {
         .heap_bytes = 65536u,
         .keep_reserved = 0x6u,
         .fault_badge = 0x2u,
-        .caps = rs_caps_devfs, .ncaps = 139u,
+        .caps = rs_caps_devfs, .ncaps = 143u,
         .maps = rs_maps_devfs, .nmaps = 1u,
         .argv = 0, .argc = 0u,
         .heap_vaddr = 0x1020000000ul,
@@ -1064,10 +1068,11 @@ static const rs_server_t rs_servers[] = {
 static const rs_cap_t rs_caps_sh[] = {
     { .slot = 8u, .kind = RS_SLOT_NTFN, .object = RS_NO_OBJECT, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* SH_CAP_NTFN: own notification, bound to its TCB (a fresh one per process) */
     { .slot = 9u, .kind = RS_SLOT_USE_EP, .object = RS_NO_OBJECT, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT_REPLY }, /* SH_CAP_PATHMGR: call pathmgr on pathmgr: empty until the spawner passes a cap */
-    { .slot = 10u, .kind = RS_SLOT_SPAWN_EP, .object = RS_NO_OBJECT, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SH_CAP_SPAWN: root server process and shared-memory services (ep:root.fault, badge given at spawn) */
-    { .slot = 11u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* SH_CAP_RECV: empty: a received cap lands here */
+    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = RS_NO_OBJECT, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SH_CAP_TIMER: call timer on rtc: empty until the spawner passes a cap */
+    { .slot = 11u, .kind = RS_SLOT_SPAWN_EP, .object = RS_NO_OBJECT, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SH_CAP_SPAWN: root server process and shared-memory services (ep:root.fault, badge given at spawn) */
+    { .slot = 12u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* SH_CAP_RECV: empty: a received cap lands here */
 };
-_Static_assert(11u < (1u << 5), "sh: its caps fit its CNode");
+_Static_assert(12u < (1u << 5), "sh: its caps fit its CNode");
 
 /* t_cat: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_t_cat[] = {
@@ -1136,7 +1141,7 @@ static const rs_server_t rs_programs[] = {
         .heap_bytes = 131072u,
         .keep_reserved = 0x6u,
         .fault_badge = 0x0u,
-        .caps = rs_caps_sh, .ncaps = 4u,
+        .caps = rs_caps_sh, .ncaps = 5u,
         .maps = 0, .nmaps = 0u,
         .argv = 0, .argc = 0u,
         .heap_vaddr = 0x1020000000ul,

@@ -203,7 +203,7 @@ static __attribute__((noinline, unused)) int binfs_conn_dispatch(ng_server_t *s,
     }
     binfs_conns[k].gen = (uint8_t)(binfs_conns[k].gen + 1u);
     badge = BINFS_CONN_BADGE_BASE | ((ng_badge_t)binfs_conns[k].gen << 8) | k;
-    if (err == NG_OK && ng_cap_mint(BINFS_CAP_EP_MINT, binfs_conn_ep_slots[k], badge) != NG_OK) {
+    if (err == NG_OK && ng_cap_mint_send(BINFS_CAP_EP_MINT, binfs_conn_ep_slots[k], badge) != NG_OK) {
         (void)rootmem_unmap(&root, binfs_conn_obj_slots[k]);
         err = NG_ENOMEM;
     }

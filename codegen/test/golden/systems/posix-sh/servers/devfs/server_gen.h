@@ -32,137 +32,141 @@
 #define DEVFS_CAP_REPLY_1 15u /* empty: a saved reply cap (deferred reply) */
 #define DEVFS_CAP_REPLY_2 16u /* empty: a saved reply cap (deferred reply) */
 #define DEVFS_CAP_REPLY_3 17u /* empty: a saved reply cap (deferred reply) */
-#define DEVFS_CAP_EP_MINT 18u /* own endpoint, unbadged: mints run-time connection caps */
-#define DEVFS_CAP_CONN_EP_0 19u /* empty: run-time connection 0's cap */
-#define DEVFS_CAP_CONN_OBJ_0 20u /* empty: run-time connection 0's shared-memory object */
-#define DEVFS_CAP_CONN_EP_1 21u /* empty: run-time connection 1's cap */
-#define DEVFS_CAP_CONN_OBJ_1 22u /* empty: run-time connection 1's shared-memory object */
-#define DEVFS_CAP_CONN_EP_2 23u /* empty: run-time connection 2's cap */
-#define DEVFS_CAP_CONN_OBJ_2 24u /* empty: run-time connection 2's shared-memory object */
-#define DEVFS_CAP_CONN_EP_3 25u /* empty: run-time connection 3's cap */
-#define DEVFS_CAP_CONN_OBJ_3 26u /* empty: run-time connection 3's shared-memory object */
-#define DEVFS_CAP_CONN_EP_4 27u /* empty: run-time connection 4's cap */
-#define DEVFS_CAP_CONN_OBJ_4 28u /* empty: run-time connection 4's shared-memory object */
-#define DEVFS_CAP_CONN_EP_5 29u /* empty: run-time connection 5's cap */
-#define DEVFS_CAP_CONN_OBJ_5 30u /* empty: run-time connection 5's shared-memory object */
-#define DEVFS_CAP_CONN_EP_6 31u /* empty: run-time connection 6's cap */
-#define DEVFS_CAP_CONN_OBJ_6 32u /* empty: run-time connection 6's shared-memory object */
-#define DEVFS_CAP_CONN_EP_7 33u /* empty: run-time connection 7's cap */
-#define DEVFS_CAP_CONN_OBJ_7 34u /* empty: run-time connection 7's shared-memory object */
-#define DEVFS_CAP_CONN_EP_8 35u /* empty: run-time connection 8's cap */
-#define DEVFS_CAP_CONN_OBJ_8 36u /* empty: run-time connection 8's shared-memory object */
-#define DEVFS_CAP_CONN_EP_9 37u /* empty: run-time connection 9's cap */
-#define DEVFS_CAP_CONN_OBJ_9 38u /* empty: run-time connection 9's shared-memory object */
-#define DEVFS_CAP_CONN_EP_10 39u /* empty: run-time connection 10's cap */
-#define DEVFS_CAP_CONN_OBJ_10 40u /* empty: run-time connection 10's shared-memory object */
-#define DEVFS_CAP_CONN_EP_11 41u /* empty: run-time connection 11's cap */
-#define DEVFS_CAP_CONN_OBJ_11 42u /* empty: run-time connection 11's shared-memory object */
-#define DEVFS_CAP_CONN_EP_12 43u /* empty: run-time connection 12's cap */
-#define DEVFS_CAP_CONN_OBJ_12 44u /* empty: run-time connection 12's shared-memory object */
-#define DEVFS_CAP_CONN_EP_13 45u /* empty: run-time connection 13's cap */
-#define DEVFS_CAP_CONN_OBJ_13 46u /* empty: run-time connection 13's shared-memory object */
-#define DEVFS_CAP_CONN_EP_14 47u /* empty: run-time connection 14's cap */
-#define DEVFS_CAP_CONN_OBJ_14 48u /* empty: run-time connection 14's shared-memory object */
-#define DEVFS_CAP_CONN_EP_15 49u /* empty: run-time connection 15's cap */
-#define DEVFS_CAP_CONN_OBJ_15 50u /* empty: run-time connection 15's shared-memory object */
-#define DEVFS_CAP_CONN_EP_16 51u /* empty: run-time connection 16's cap */
-#define DEVFS_CAP_CONN_OBJ_16 52u /* empty: run-time connection 16's shared-memory object */
-#define DEVFS_CAP_CONN_EP_17 53u /* empty: run-time connection 17's cap */
-#define DEVFS_CAP_CONN_OBJ_17 54u /* empty: run-time connection 17's shared-memory object */
-#define DEVFS_CAP_CONN_EP_18 55u /* empty: run-time connection 18's cap */
-#define DEVFS_CAP_CONN_OBJ_18 56u /* empty: run-time connection 18's shared-memory object */
-#define DEVFS_CAP_CONN_EP_19 57u /* empty: run-time connection 19's cap */
-#define DEVFS_CAP_CONN_OBJ_19 58u /* empty: run-time connection 19's shared-memory object */
-#define DEVFS_CAP_CONN_EP_20 59u /* empty: run-time connection 20's cap */
-#define DEVFS_CAP_CONN_OBJ_20 60u /* empty: run-time connection 20's shared-memory object */
-#define DEVFS_CAP_CONN_EP_21 61u /* empty: run-time connection 21's cap */
-#define DEVFS_CAP_CONN_OBJ_21 62u /* empty: run-time connection 21's shared-memory object */
-#define DEVFS_CAP_CONN_EP_22 63u /* empty: run-time connection 22's cap */
-#define DEVFS_CAP_CONN_OBJ_22 64u /* empty: run-time connection 22's shared-memory object */
-#define DEVFS_CAP_CONN_EP_23 65u /* empty: run-time connection 23's cap */
-#define DEVFS_CAP_CONN_OBJ_23 66u /* empty: run-time connection 23's shared-memory object */
-#define DEVFS_CAP_CONN_EP_24 67u /* empty: run-time connection 24's cap */
-#define DEVFS_CAP_CONN_OBJ_24 68u /* empty: run-time connection 24's shared-memory object */
-#define DEVFS_CAP_CONN_EP_25 69u /* empty: run-time connection 25's cap */
-#define DEVFS_CAP_CONN_OBJ_25 70u /* empty: run-time connection 25's shared-memory object */
-#define DEVFS_CAP_CONN_EP_26 71u /* empty: run-time connection 26's cap */
-#define DEVFS_CAP_CONN_OBJ_26 72u /* empty: run-time connection 26's shared-memory object */
-#define DEVFS_CAP_CONN_EP_27 73u /* empty: run-time connection 27's cap */
-#define DEVFS_CAP_CONN_OBJ_27 74u /* empty: run-time connection 27's shared-memory object */
-#define DEVFS_CAP_CONN_EP_28 75u /* empty: run-time connection 28's cap */
-#define DEVFS_CAP_CONN_OBJ_28 76u /* empty: run-time connection 28's shared-memory object */
-#define DEVFS_CAP_CONN_EP_29 77u /* empty: run-time connection 29's cap */
-#define DEVFS_CAP_CONN_OBJ_29 78u /* empty: run-time connection 29's shared-memory object */
-#define DEVFS_CAP_CONN_EP_30 79u /* empty: run-time connection 30's cap */
-#define DEVFS_CAP_CONN_OBJ_30 80u /* empty: run-time connection 30's shared-memory object */
-#define DEVFS_CAP_CONN_EP_31 81u /* empty: run-time connection 31's cap */
-#define DEVFS_CAP_CONN_OBJ_31 82u /* empty: run-time connection 31's shared-memory object */
-#define DEVFS_CAP_CONN_EP_32 83u /* empty: run-time connection 32's cap */
-#define DEVFS_CAP_CONN_OBJ_32 84u /* empty: run-time connection 32's shared-memory object */
-#define DEVFS_CAP_CONN_EP_33 85u /* empty: run-time connection 33's cap */
-#define DEVFS_CAP_CONN_OBJ_33 86u /* empty: run-time connection 33's shared-memory object */
-#define DEVFS_CAP_CONN_EP_34 87u /* empty: run-time connection 34's cap */
-#define DEVFS_CAP_CONN_OBJ_34 88u /* empty: run-time connection 34's shared-memory object */
-#define DEVFS_CAP_CONN_EP_35 89u /* empty: run-time connection 35's cap */
-#define DEVFS_CAP_CONN_OBJ_35 90u /* empty: run-time connection 35's shared-memory object */
-#define DEVFS_CAP_CONN_EP_36 91u /* empty: run-time connection 36's cap */
-#define DEVFS_CAP_CONN_OBJ_36 92u /* empty: run-time connection 36's shared-memory object */
-#define DEVFS_CAP_CONN_EP_37 93u /* empty: run-time connection 37's cap */
-#define DEVFS_CAP_CONN_OBJ_37 94u /* empty: run-time connection 37's shared-memory object */
-#define DEVFS_CAP_CONN_EP_38 95u /* empty: run-time connection 38's cap */
-#define DEVFS_CAP_CONN_OBJ_38 96u /* empty: run-time connection 38's shared-memory object */
-#define DEVFS_CAP_CONN_EP_39 97u /* empty: run-time connection 39's cap */
-#define DEVFS_CAP_CONN_OBJ_39 98u /* empty: run-time connection 39's shared-memory object */
-#define DEVFS_CAP_CONN_EP_40 99u /* empty: run-time connection 40's cap */
-#define DEVFS_CAP_CONN_OBJ_40 100u /* empty: run-time connection 40's shared-memory object */
-#define DEVFS_CAP_CONN_EP_41 101u /* empty: run-time connection 41's cap */
-#define DEVFS_CAP_CONN_OBJ_41 102u /* empty: run-time connection 41's shared-memory object */
-#define DEVFS_CAP_CONN_EP_42 103u /* empty: run-time connection 42's cap */
-#define DEVFS_CAP_CONN_OBJ_42 104u /* empty: run-time connection 42's shared-memory object */
-#define DEVFS_CAP_CONN_EP_43 105u /* empty: run-time connection 43's cap */
-#define DEVFS_CAP_CONN_OBJ_43 106u /* empty: run-time connection 43's shared-memory object */
-#define DEVFS_CAP_CONN_EP_44 107u /* empty: run-time connection 44's cap */
-#define DEVFS_CAP_CONN_OBJ_44 108u /* empty: run-time connection 44's shared-memory object */
-#define DEVFS_CAP_CONN_EP_45 109u /* empty: run-time connection 45's cap */
-#define DEVFS_CAP_CONN_OBJ_45 110u /* empty: run-time connection 45's shared-memory object */
-#define DEVFS_CAP_CONN_EP_46 111u /* empty: run-time connection 46's cap */
-#define DEVFS_CAP_CONN_OBJ_46 112u /* empty: run-time connection 46's shared-memory object */
-#define DEVFS_CAP_CONN_EP_47 113u /* empty: run-time connection 47's cap */
-#define DEVFS_CAP_CONN_OBJ_47 114u /* empty: run-time connection 47's shared-memory object */
-#define DEVFS_CAP_CONN_EP_48 115u /* empty: run-time connection 48's cap */
-#define DEVFS_CAP_CONN_OBJ_48 116u /* empty: run-time connection 48's shared-memory object */
-#define DEVFS_CAP_CONN_EP_49 117u /* empty: run-time connection 49's cap */
-#define DEVFS_CAP_CONN_OBJ_49 118u /* empty: run-time connection 49's shared-memory object */
-#define DEVFS_CAP_CONN_EP_50 119u /* empty: run-time connection 50's cap */
-#define DEVFS_CAP_CONN_OBJ_50 120u /* empty: run-time connection 50's shared-memory object */
-#define DEVFS_CAP_CONN_EP_51 121u /* empty: run-time connection 51's cap */
-#define DEVFS_CAP_CONN_OBJ_51 122u /* empty: run-time connection 51's shared-memory object */
-#define DEVFS_CAP_CONN_EP_52 123u /* empty: run-time connection 52's cap */
-#define DEVFS_CAP_CONN_OBJ_52 124u /* empty: run-time connection 52's shared-memory object */
-#define DEVFS_CAP_CONN_EP_53 125u /* empty: run-time connection 53's cap */
-#define DEVFS_CAP_CONN_OBJ_53 126u /* empty: run-time connection 53's shared-memory object */
-#define DEVFS_CAP_CONN_EP_54 127u /* empty: run-time connection 54's cap */
-#define DEVFS_CAP_CONN_OBJ_54 128u /* empty: run-time connection 54's shared-memory object */
-#define DEVFS_CAP_CONN_EP_55 129u /* empty: run-time connection 55's cap */
-#define DEVFS_CAP_CONN_OBJ_55 130u /* empty: run-time connection 55's shared-memory object */
-#define DEVFS_CAP_CONN_EP_56 131u /* empty: run-time connection 56's cap */
-#define DEVFS_CAP_CONN_OBJ_56 132u /* empty: run-time connection 56's shared-memory object */
-#define DEVFS_CAP_CONN_EP_57 133u /* empty: run-time connection 57's cap */
-#define DEVFS_CAP_CONN_OBJ_57 134u /* empty: run-time connection 57's shared-memory object */
-#define DEVFS_CAP_CONN_EP_58 135u /* empty: run-time connection 58's cap */
-#define DEVFS_CAP_CONN_OBJ_58 136u /* empty: run-time connection 58's shared-memory object */
-#define DEVFS_CAP_CONN_EP_59 137u /* empty: run-time connection 59's cap */
-#define DEVFS_CAP_CONN_OBJ_59 138u /* empty: run-time connection 59's shared-memory object */
-#define DEVFS_CAP_CONN_EP_60 139u /* empty: run-time connection 60's cap */
-#define DEVFS_CAP_CONN_OBJ_60 140u /* empty: run-time connection 60's shared-memory object */
-#define DEVFS_CAP_CONN_EP_61 141u /* empty: run-time connection 61's cap */
-#define DEVFS_CAP_CONN_OBJ_61 142u /* empty: run-time connection 61's shared-memory object */
-#define DEVFS_CAP_CONN_EP_62 143u /* empty: run-time connection 62's cap */
-#define DEVFS_CAP_CONN_OBJ_62 144u /* empty: run-time connection 62's shared-memory object */
-#define DEVFS_CAP_CONN_EP_63 145u /* empty: run-time connection 63's cap */
-#define DEVFS_CAP_CONN_OBJ_63 146u /* empty: run-time connection 63's shared-memory object */
+#define DEVFS_CAP_REPLY_4 18u /* empty: a saved reply cap (deferred reply) */
+#define DEVFS_CAP_REPLY_5 19u /* empty: a saved reply cap (deferred reply) */
+#define DEVFS_CAP_REPLY_6 20u /* empty: a saved reply cap (deferred reply) */
+#define DEVFS_CAP_REPLY_7 21u /* empty: a saved reply cap (deferred reply) */
+#define DEVFS_CAP_EP_MINT 22u /* own endpoint, unbadged: mints run-time connection caps */
+#define DEVFS_CAP_CONN_EP_0 23u /* empty: run-time connection 0's cap */
+#define DEVFS_CAP_CONN_OBJ_0 24u /* empty: run-time connection 0's shared-memory object */
+#define DEVFS_CAP_CONN_EP_1 25u /* empty: run-time connection 1's cap */
+#define DEVFS_CAP_CONN_OBJ_1 26u /* empty: run-time connection 1's shared-memory object */
+#define DEVFS_CAP_CONN_EP_2 27u /* empty: run-time connection 2's cap */
+#define DEVFS_CAP_CONN_OBJ_2 28u /* empty: run-time connection 2's shared-memory object */
+#define DEVFS_CAP_CONN_EP_3 29u /* empty: run-time connection 3's cap */
+#define DEVFS_CAP_CONN_OBJ_3 30u /* empty: run-time connection 3's shared-memory object */
+#define DEVFS_CAP_CONN_EP_4 31u /* empty: run-time connection 4's cap */
+#define DEVFS_CAP_CONN_OBJ_4 32u /* empty: run-time connection 4's shared-memory object */
+#define DEVFS_CAP_CONN_EP_5 33u /* empty: run-time connection 5's cap */
+#define DEVFS_CAP_CONN_OBJ_5 34u /* empty: run-time connection 5's shared-memory object */
+#define DEVFS_CAP_CONN_EP_6 35u /* empty: run-time connection 6's cap */
+#define DEVFS_CAP_CONN_OBJ_6 36u /* empty: run-time connection 6's shared-memory object */
+#define DEVFS_CAP_CONN_EP_7 37u /* empty: run-time connection 7's cap */
+#define DEVFS_CAP_CONN_OBJ_7 38u /* empty: run-time connection 7's shared-memory object */
+#define DEVFS_CAP_CONN_EP_8 39u /* empty: run-time connection 8's cap */
+#define DEVFS_CAP_CONN_OBJ_8 40u /* empty: run-time connection 8's shared-memory object */
+#define DEVFS_CAP_CONN_EP_9 41u /* empty: run-time connection 9's cap */
+#define DEVFS_CAP_CONN_OBJ_9 42u /* empty: run-time connection 9's shared-memory object */
+#define DEVFS_CAP_CONN_EP_10 43u /* empty: run-time connection 10's cap */
+#define DEVFS_CAP_CONN_OBJ_10 44u /* empty: run-time connection 10's shared-memory object */
+#define DEVFS_CAP_CONN_EP_11 45u /* empty: run-time connection 11's cap */
+#define DEVFS_CAP_CONN_OBJ_11 46u /* empty: run-time connection 11's shared-memory object */
+#define DEVFS_CAP_CONN_EP_12 47u /* empty: run-time connection 12's cap */
+#define DEVFS_CAP_CONN_OBJ_12 48u /* empty: run-time connection 12's shared-memory object */
+#define DEVFS_CAP_CONN_EP_13 49u /* empty: run-time connection 13's cap */
+#define DEVFS_CAP_CONN_OBJ_13 50u /* empty: run-time connection 13's shared-memory object */
+#define DEVFS_CAP_CONN_EP_14 51u /* empty: run-time connection 14's cap */
+#define DEVFS_CAP_CONN_OBJ_14 52u /* empty: run-time connection 14's shared-memory object */
+#define DEVFS_CAP_CONN_EP_15 53u /* empty: run-time connection 15's cap */
+#define DEVFS_CAP_CONN_OBJ_15 54u /* empty: run-time connection 15's shared-memory object */
+#define DEVFS_CAP_CONN_EP_16 55u /* empty: run-time connection 16's cap */
+#define DEVFS_CAP_CONN_OBJ_16 56u /* empty: run-time connection 16's shared-memory object */
+#define DEVFS_CAP_CONN_EP_17 57u /* empty: run-time connection 17's cap */
+#define DEVFS_CAP_CONN_OBJ_17 58u /* empty: run-time connection 17's shared-memory object */
+#define DEVFS_CAP_CONN_EP_18 59u /* empty: run-time connection 18's cap */
+#define DEVFS_CAP_CONN_OBJ_18 60u /* empty: run-time connection 18's shared-memory object */
+#define DEVFS_CAP_CONN_EP_19 61u /* empty: run-time connection 19's cap */
+#define DEVFS_CAP_CONN_OBJ_19 62u /* empty: run-time connection 19's shared-memory object */
+#define DEVFS_CAP_CONN_EP_20 63u /* empty: run-time connection 20's cap */
+#define DEVFS_CAP_CONN_OBJ_20 64u /* empty: run-time connection 20's shared-memory object */
+#define DEVFS_CAP_CONN_EP_21 65u /* empty: run-time connection 21's cap */
+#define DEVFS_CAP_CONN_OBJ_21 66u /* empty: run-time connection 21's shared-memory object */
+#define DEVFS_CAP_CONN_EP_22 67u /* empty: run-time connection 22's cap */
+#define DEVFS_CAP_CONN_OBJ_22 68u /* empty: run-time connection 22's shared-memory object */
+#define DEVFS_CAP_CONN_EP_23 69u /* empty: run-time connection 23's cap */
+#define DEVFS_CAP_CONN_OBJ_23 70u /* empty: run-time connection 23's shared-memory object */
+#define DEVFS_CAP_CONN_EP_24 71u /* empty: run-time connection 24's cap */
+#define DEVFS_CAP_CONN_OBJ_24 72u /* empty: run-time connection 24's shared-memory object */
+#define DEVFS_CAP_CONN_EP_25 73u /* empty: run-time connection 25's cap */
+#define DEVFS_CAP_CONN_OBJ_25 74u /* empty: run-time connection 25's shared-memory object */
+#define DEVFS_CAP_CONN_EP_26 75u /* empty: run-time connection 26's cap */
+#define DEVFS_CAP_CONN_OBJ_26 76u /* empty: run-time connection 26's shared-memory object */
+#define DEVFS_CAP_CONN_EP_27 77u /* empty: run-time connection 27's cap */
+#define DEVFS_CAP_CONN_OBJ_27 78u /* empty: run-time connection 27's shared-memory object */
+#define DEVFS_CAP_CONN_EP_28 79u /* empty: run-time connection 28's cap */
+#define DEVFS_CAP_CONN_OBJ_28 80u /* empty: run-time connection 28's shared-memory object */
+#define DEVFS_CAP_CONN_EP_29 81u /* empty: run-time connection 29's cap */
+#define DEVFS_CAP_CONN_OBJ_29 82u /* empty: run-time connection 29's shared-memory object */
+#define DEVFS_CAP_CONN_EP_30 83u /* empty: run-time connection 30's cap */
+#define DEVFS_CAP_CONN_OBJ_30 84u /* empty: run-time connection 30's shared-memory object */
+#define DEVFS_CAP_CONN_EP_31 85u /* empty: run-time connection 31's cap */
+#define DEVFS_CAP_CONN_OBJ_31 86u /* empty: run-time connection 31's shared-memory object */
+#define DEVFS_CAP_CONN_EP_32 87u /* empty: run-time connection 32's cap */
+#define DEVFS_CAP_CONN_OBJ_32 88u /* empty: run-time connection 32's shared-memory object */
+#define DEVFS_CAP_CONN_EP_33 89u /* empty: run-time connection 33's cap */
+#define DEVFS_CAP_CONN_OBJ_33 90u /* empty: run-time connection 33's shared-memory object */
+#define DEVFS_CAP_CONN_EP_34 91u /* empty: run-time connection 34's cap */
+#define DEVFS_CAP_CONN_OBJ_34 92u /* empty: run-time connection 34's shared-memory object */
+#define DEVFS_CAP_CONN_EP_35 93u /* empty: run-time connection 35's cap */
+#define DEVFS_CAP_CONN_OBJ_35 94u /* empty: run-time connection 35's shared-memory object */
+#define DEVFS_CAP_CONN_EP_36 95u /* empty: run-time connection 36's cap */
+#define DEVFS_CAP_CONN_OBJ_36 96u /* empty: run-time connection 36's shared-memory object */
+#define DEVFS_CAP_CONN_EP_37 97u /* empty: run-time connection 37's cap */
+#define DEVFS_CAP_CONN_OBJ_37 98u /* empty: run-time connection 37's shared-memory object */
+#define DEVFS_CAP_CONN_EP_38 99u /* empty: run-time connection 38's cap */
+#define DEVFS_CAP_CONN_OBJ_38 100u /* empty: run-time connection 38's shared-memory object */
+#define DEVFS_CAP_CONN_EP_39 101u /* empty: run-time connection 39's cap */
+#define DEVFS_CAP_CONN_OBJ_39 102u /* empty: run-time connection 39's shared-memory object */
+#define DEVFS_CAP_CONN_EP_40 103u /* empty: run-time connection 40's cap */
+#define DEVFS_CAP_CONN_OBJ_40 104u /* empty: run-time connection 40's shared-memory object */
+#define DEVFS_CAP_CONN_EP_41 105u /* empty: run-time connection 41's cap */
+#define DEVFS_CAP_CONN_OBJ_41 106u /* empty: run-time connection 41's shared-memory object */
+#define DEVFS_CAP_CONN_EP_42 107u /* empty: run-time connection 42's cap */
+#define DEVFS_CAP_CONN_OBJ_42 108u /* empty: run-time connection 42's shared-memory object */
+#define DEVFS_CAP_CONN_EP_43 109u /* empty: run-time connection 43's cap */
+#define DEVFS_CAP_CONN_OBJ_43 110u /* empty: run-time connection 43's shared-memory object */
+#define DEVFS_CAP_CONN_EP_44 111u /* empty: run-time connection 44's cap */
+#define DEVFS_CAP_CONN_OBJ_44 112u /* empty: run-time connection 44's shared-memory object */
+#define DEVFS_CAP_CONN_EP_45 113u /* empty: run-time connection 45's cap */
+#define DEVFS_CAP_CONN_OBJ_45 114u /* empty: run-time connection 45's shared-memory object */
+#define DEVFS_CAP_CONN_EP_46 115u /* empty: run-time connection 46's cap */
+#define DEVFS_CAP_CONN_OBJ_46 116u /* empty: run-time connection 46's shared-memory object */
+#define DEVFS_CAP_CONN_EP_47 117u /* empty: run-time connection 47's cap */
+#define DEVFS_CAP_CONN_OBJ_47 118u /* empty: run-time connection 47's shared-memory object */
+#define DEVFS_CAP_CONN_EP_48 119u /* empty: run-time connection 48's cap */
+#define DEVFS_CAP_CONN_OBJ_48 120u /* empty: run-time connection 48's shared-memory object */
+#define DEVFS_CAP_CONN_EP_49 121u /* empty: run-time connection 49's cap */
+#define DEVFS_CAP_CONN_OBJ_49 122u /* empty: run-time connection 49's shared-memory object */
+#define DEVFS_CAP_CONN_EP_50 123u /* empty: run-time connection 50's cap */
+#define DEVFS_CAP_CONN_OBJ_50 124u /* empty: run-time connection 50's shared-memory object */
+#define DEVFS_CAP_CONN_EP_51 125u /* empty: run-time connection 51's cap */
+#define DEVFS_CAP_CONN_OBJ_51 126u /* empty: run-time connection 51's shared-memory object */
+#define DEVFS_CAP_CONN_EP_52 127u /* empty: run-time connection 52's cap */
+#define DEVFS_CAP_CONN_OBJ_52 128u /* empty: run-time connection 52's shared-memory object */
+#define DEVFS_CAP_CONN_EP_53 129u /* empty: run-time connection 53's cap */
+#define DEVFS_CAP_CONN_OBJ_53 130u /* empty: run-time connection 53's shared-memory object */
+#define DEVFS_CAP_CONN_EP_54 131u /* empty: run-time connection 54's cap */
+#define DEVFS_CAP_CONN_OBJ_54 132u /* empty: run-time connection 54's shared-memory object */
+#define DEVFS_CAP_CONN_EP_55 133u /* empty: run-time connection 55's cap */
+#define DEVFS_CAP_CONN_OBJ_55 134u /* empty: run-time connection 55's shared-memory object */
+#define DEVFS_CAP_CONN_EP_56 135u /* empty: run-time connection 56's cap */
+#define DEVFS_CAP_CONN_OBJ_56 136u /* empty: run-time connection 56's shared-memory object */
+#define DEVFS_CAP_CONN_EP_57 137u /* empty: run-time connection 57's cap */
+#define DEVFS_CAP_CONN_OBJ_57 138u /* empty: run-time connection 57's shared-memory object */
+#define DEVFS_CAP_CONN_EP_58 139u /* empty: run-time connection 58's cap */
+#define DEVFS_CAP_CONN_OBJ_58 140u /* empty: run-time connection 58's shared-memory object */
+#define DEVFS_CAP_CONN_EP_59 141u /* empty: run-time connection 59's cap */
+#define DEVFS_CAP_CONN_OBJ_59 142u /* empty: run-time connection 59's shared-memory object */
+#define DEVFS_CAP_CONN_EP_60 143u /* empty: run-time connection 60's cap */
+#define DEVFS_CAP_CONN_OBJ_60 144u /* empty: run-time connection 60's shared-memory object */
+#define DEVFS_CAP_CONN_EP_61 145u /* empty: run-time connection 61's cap */
+#define DEVFS_CAP_CONN_OBJ_61 146u /* empty: run-time connection 61's shared-memory object */
+#define DEVFS_CAP_CONN_EP_62 147u /* empty: run-time connection 62's cap */
+#define DEVFS_CAP_CONN_OBJ_62 148u /* empty: run-time connection 62's shared-memory object */
+#define DEVFS_CAP_CONN_EP_63 149u /* empty: run-time connection 63's cap */
+#define DEVFS_CAP_CONN_OBJ_63 150u /* empty: run-time connection 63's shared-memory object */
 _Static_assert(DEVFS_CAP_CONN_OBJ_63 < (1ul << DEVFS_CNODE_BITS), "devfs: its slots do not fit its CNode");
-#define DEVFS_SLOT_FREE_FIRST 147u /* first slot the layout leaves empty for caps the server keeps */
+#define DEVFS_SLOT_FREE_FIRST 151u /* first slot the layout leaves empty for caps the server keeps */
 #define DEVFS_SLOT_FREE_END 256u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
@@ -332,7 +336,7 @@ static __attribute__((noinline, unused)) int devfs_conn_dispatch(ng_server_t *s,
     }
     devfs_conns[k].gen = (uint8_t)(devfs_conns[k].gen + 1u);
     badge = DEVFS_CONN_BADGE_BASE | ((ng_badge_t)devfs_conns[k].gen << 8) | k;
-    if (err == NG_OK && ng_cap_mint(DEVFS_CAP_EP_MINT, devfs_conn_ep_slots[k], badge) != NG_OK) {
+    if (err == NG_OK && ng_cap_mint_send(DEVFS_CAP_EP_MINT, devfs_conn_ep_slots[k], badge) != NG_OK) {
         (void)rootmem_unmap(&root, devfs_conn_obj_slots[k]);
         err = NG_ENOMEM;
     }
@@ -360,8 +364,8 @@ typedef struct devfs_server_ops {
 /** Set up the transport state of the serving thread from the layout's slots. */
 static inline void devfs_server_init(ng_server_t *s)
 {
-    static const ng_cptr_t reply_slots[] = { DEVFS_CAP_REPLY_0, DEVFS_CAP_REPLY_1, DEVFS_CAP_REPLY_2, DEVFS_CAP_REPLY_3 };
-    ng_server_init(s, DEVFS_CAP_EP, DEVFS_CAP_RECV, reply_slots, 4u);
+    static const ng_cptr_t reply_slots[] = { DEVFS_CAP_REPLY_0, DEVFS_CAP_REPLY_1, DEVFS_CAP_REPLY_2, DEVFS_CAP_REPLY_3, DEVFS_CAP_REPLY_4, DEVFS_CAP_REPLY_5, DEVFS_CAP_REPLY_6, DEVFS_CAP_REPLY_7 };
+    ng_server_init(s, DEVFS_CAP_EP, DEVFS_CAP_RECV, reply_slots, 8u);
 }
 
 /** Point m at the shared buffer of the client the badge names (none: NULL). */

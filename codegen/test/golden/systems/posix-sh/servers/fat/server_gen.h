@@ -231,7 +231,7 @@ static __attribute__((noinline, unused)) int fat_conn_dispatch(ng_server_t *s, n
     }
     fat_conns[k].gen = (uint8_t)(fat_conns[k].gen + 1u);
     badge = FAT_CONN_BADGE_BASE | ((ng_badge_t)fat_conns[k].gen << 8) | k;
-    if (err == NG_OK && ng_cap_mint(FAT_CAP_EP_MINT, fat_conn_ep_slots[k], badge) != NG_OK) {
+    if (err == NG_OK && ng_cap_mint_send(FAT_CAP_EP_MINT, fat_conn_ep_slots[k], badge) != NG_OK) {
         (void)rootmem_unmap(&root, fat_conn_obj_slots[k]);
         err = NG_ENOMEM;
     }

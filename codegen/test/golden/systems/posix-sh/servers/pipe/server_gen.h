@@ -463,7 +463,7 @@ static __attribute__((noinline, unused)) int pipe_conn_dispatch(ng_server_t *s, 
     }
     pipe_conns[k].gen = (uint8_t)(pipe_conns[k].gen + 1u);
     badge = PIPE_CONN_BADGE_BASE | ((ng_badge_t)pipe_conns[k].gen << 8) | k;
-    if (err == NG_OK && ng_cap_mint(PIPE_CAP_EP_MINT, pipe_conn_ep_slots[k], badge) != NG_OK) {
+    if (err == NG_OK && ng_cap_mint_send(PIPE_CAP_EP_MINT, pipe_conn_ep_slots[k], badge) != NG_OK) {
         (void)rootmem_unmap(&root, pipe_conn_obj_slots[k]);
         err = NG_ENOMEM;
     }

@@ -60,6 +60,7 @@ static inline root_client_t shtest_use_root(void)
 #define T_UPPER_PROGRAM "t_upper"
 
 #define SH_CAP_PATHMGR 9u /* sh: call pathmgr on pathmgr: empty until the spawner passes a cap */
+#define SH_CAP_TIMER 10u /* sh: call timer on rtc: empty until the spawner passes a cap */
 #define T_CAT_CAP_PATHMGR 9u /* t_cat: call pathmgr on pathmgr: empty until the spawner passes a cap */
 #define T_ECHO_CAP_PATHMGR 9u /* t_echo: call pathmgr on pathmgr: empty until the spawner passes a cap */
 #define T_ENV_CAP_PATHMGR 9u /* t_env: call pathmgr on pathmgr: empty until the spawner passes a cap */
@@ -79,6 +80,7 @@ static inline const ng_program_use_t *shtest_program_uses(uint32_t *count)
 {
     static const ng_program_use_t uses[] = {
         { "sh", "pathmgr", "pathmgr", SH_CAP_PATHMGR },
+        { "sh", "timer", "timer", SH_CAP_TIMER },
         { "t_cat", "pathmgr", "pathmgr", T_CAT_CAP_PATHMGR },
         { "t_echo", "pathmgr", "pathmgr", T_ECHO_CAP_PATHMGR },
         { "t_env", "pathmgr", "pathmgr", T_ENV_CAP_PATHMGR },

@@ -323,7 +323,7 @@ static __attribute__((noinline, unused)) int tmpfs_conn_dispatch(ng_server_t *s,
     }
     tmpfs_conns[k].gen = (uint8_t)(tmpfs_conns[k].gen + 1u);
     badge = TMPFS_CONN_BADGE_BASE | ((ng_badge_t)tmpfs_conns[k].gen << 8) | k;
-    if (err == NG_OK && ng_cap_mint(TMPFS_CAP_EP_MINT, tmpfs_conn_ep_slots[k], badge) != NG_OK) {
+    if (err == NG_OK && ng_cap_mint_send(TMPFS_CAP_EP_MINT, tmpfs_conn_ep_slots[k], badge) != NG_OK) {
         (void)rootmem_unmap(&root, tmpfs_conn_obj_slots[k]);
         err = NG_ENOMEM;
     }

@@ -252,7 +252,7 @@ static __attribute__((noinline, unused)) int virtio_blk_conn_dispatch(ng_server_
     }
     virtio_blk_conns[k].gen = (uint8_t)(virtio_blk_conns[k].gen + 1u);
     badge = VIRTIO_BLK_CONN_BADGE_BASE | ((ng_badge_t)virtio_blk_conns[k].gen << 8) | k;
-    if (err == NG_OK && ng_cap_mint(VIRTIO_BLK_CAP_EP_MINT, virtio_blk_conn_ep_slots[k], badge) != NG_OK) {
+    if (err == NG_OK && ng_cap_mint_send(VIRTIO_BLK_CAP_EP_MINT, virtio_blk_conn_ep_slots[k], badge) != NG_OK) {
         (void)rootmem_unmap(&root, virtio_blk_conn_obj_slots[k]);
         err = NG_ENOMEM;
     }
