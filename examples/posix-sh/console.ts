@@ -38,8 +38,9 @@ export default defineSystem({
     server({ name: "devfs", src: "../../personality-posix/devfs", serves: ["fs"], uses: ["pathreg", "serial"], priority: 150, connections: 64, deferredReplies: 8 }),
     server({ name: "binfs", src: "../../personality-posix/binfs", serves: ["fs"], uses: ["pathreg"], priority: 150, connections: 4 }),
     server({ name: "pipe", src: "../../personality-posix/pipe", serves: ["pipe"], uses: ["pathreg"], priority: 150, connections: 64, deferredReplies: 16 }),
-    // The first POSIX process: the shell on the console, again whenever it ends.
-    server({ name: "init", src: "../../personality-posix/init", uses: ["pathmgr"], priority: 100, heap: "128K", sharedMemory: "256K", spawn: { maxProcesses: 1, memory: "8M" } }),
+    // The first POSIX process: the shell on the console, again whenever it ends. It holds the
+    // timer only to hand it to the shell (a child gets the caps its parent has).
+    server({ name: "init", src: "../../personality-posix/init", uses: ["pathmgr", "timer"], priority: 100, heap: "128K", sharedMemory: "256K", spawn: { maxProcesses: 1, memory: "8M" } }),
   ],
   programs: [
     // The shell; the timer paces its look at the console while a foreground job runs (^C).
@@ -47,7 +48,7 @@ export default defineSystem({
       name: "sh",
       src: "../../personality-posix/bin/sh",
       uses: ["pathmgr", "timer"],
-      priority: 95,
+      priority: 80, // below its commands': while it looks for ^C, they run first
       heap: "128K",
       sharedMemory: "512K",
       spawn: { maxProcesses: 6, memory: "6M" },

@@ -53,8 +53,8 @@ export default defineSystem({
       devices: [{ name: "pl031", compatible: "arm,pl031", size: "4K", irq: 34 }],
     }),
     server({ name: "fat", src: "../../drivers/fat", serves: ["fs"], uses: ["blockdev", "timer", "pathreg"], priority: 150, heap: "4M" }),
-    // Writes the scripts, spawns /bin/sh and checks what it prints.
-    server({ name: "shtest", uses: ["pathmgr"], priority: 100, heap: "256K", sharedMemory: "512K", spawn: { maxProcesses: 2, memory: "16M" } }),
+    // Writes the scripts, spawns /bin/sh and checks what it prints (the timer is the shell's).
+    server({ name: "shtest", uses: ["pathmgr", "timer"], priority: 100, heap: "256K", sharedMemory: "512K", spawn: { maxProcesses: 2, memory: "16M" } }),
   ],
   programs: [
     // The shell: spawns the commands of its scripts (every program is /bin/<name>).
@@ -62,7 +62,7 @@ export default defineSystem({
       name: "sh",
       src: "../../personality-posix/bin/sh",
       uses: ["pathmgr", "timer"],
-      priority: 95,
+      priority: 80, // below its commands': while it looks for ^C, they run first
       heap: "128K",
       sharedMemory: "512K",
       spawn: { maxProcesses: 6, memory: "6M" },

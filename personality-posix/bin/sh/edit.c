@@ -14,7 +14,7 @@
 
 #define CTRL(c) ((c) & 0x1f)
 
-static char typeahead[64];
+static char typeahead[SH_LINE_MAX];
 static size_t ntypeahead;
 
 void sh_edit_typeahead(char c)

@@ -268,24 +268,34 @@ static void reap_foreground(const pid_t *pids, int npids, int *done, int *left, 
     }
 }
 
+/* Looks at the job and the terminal this many times before pausing between looks: a job that
+ * ends at once is seen at once even when the clock is coarse (the PL031's is 1 s). */
+#define QUICK_LOOKS 200
+
 int sh_wait_foreground(const pid_t *pids, int npids)
 {
-    int status = 0, left = npids;
+    int status = 0, left = npids, looks = 0;
     int done[SH_CMDS_MAX] = {0};
     int poll = SH.interactive && SH.nonblock_in && sh_edit_nonblock(1) == 0;
     if (!poll) {
         reap_foreground(pids, npids, done, &left, &status, 1);
         return status;
     }
-    /* ^C typed while the job runs ends it; other bytes wait for the next line. */
+    /* ^C typed while the job runs ends it; other bytes wait for the next line. There is no
+     * poll() in the layer: the shell looks at both in turn (a system gives it a priority below
+     * its commands', so looking never keeps them from running). */
     while (left > 0) {
         reap_foreground(pids, npids, done, &left, &status, 0);
-        char ch;
         if (left == 0) break;
+        char ch;
         if (read(0, &ch, 1) != 1) {
-            /* Nothing typed: look again in a moment (no poll() in the layer yet). */
             struct timespec pause = {0, 20 * 1000 * 1000};
-            nanosleep(&pause, NULL);
+            /* Without a working clock, wait for the job instead: ^C cannot reach it then. */
+            if (++looks > QUICK_LOOKS && nanosleep(&pause, NULL) != 0) {
+                SH.nonblock_in = 0;
+                sh_edit_nonblock(0);
+                reap_foreground(pids, npids, done, &left, &status, 1);
+            }
             continue;
         }
         if (ch == 3) {
