@@ -292,7 +292,7 @@ _Static_assert(150u < (1u << 8), "devfs: its caps fit its CNode");
 
 /* rtc: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_rtc[] = {
-    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 8u, .rights = RS_RIGHT_READ }, /* RTC_CAP_EP: receive timer requests (1 client badge) */
+    { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 8u, .rights = RS_RIGHT_READ }, /* RTC_CAP_EP: receive timer requests (2 client badges) */
     { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 64u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* RTC_CAP_NTFN: own notification, bound to its TCB (IRQs and signals) */
     { .slot = 10u, .kind = RS_SLOT_IRQ_HANDLER, .object = 22u, .badge = 0x8000001u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* RTC_CAP_IRQ_PL031: IRQ 34 (level) of pl031; signals own notification with badge 0x8000001 */
     { .slot = 11u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* RTC_CAP_RECV: empty: a received cap lands here */
@@ -707,13 +707,14 @@ _Static_assert(285u < (1u << 9), "pipe: its caps fit its CNode");
 static const rs_cap_t rs_caps_shtest[] = {
     { .slot = 8u, .kind = RS_SLOT_NTFN, .object = 65u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* SHTEST_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
     { .slot = 9u, .kind = RS_SLOT_USE_EP, .object = 5u, .badge = 0x5u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT_REPLY }, /* SHTEST_CAP_PATHMGR: call pathmgr on pathmgr (badge 5 names shtest to pathmgr) */
-    { .slot = 10u, .kind = RS_SLOT_SPAWN_EP, .object = 7u, .badge = 0x1000007u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SHTEST_CAP_SPAWN: root server process and shared-memory services (badge 0x1000007) */
-    { .slot = 11u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* SHTEST_CAP_RECV: empty: a received cap lands here */
+    { .slot = 10u, .kind = RS_SLOT_USE_EP, .object = 8u, .badge = 0x2u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SHTEST_CAP_TIMER: call timer on rtc (badge 2 names shtest to rtc) */
+    { .slot = 11u, .kind = RS_SLOT_SPAWN_EP, .object = 7u, .badge = 0x1000007u, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* SHTEST_CAP_SPAWN: root server process and shared-memory services (badge 0x1000007) */
+    { .slot = 12u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* SHTEST_CAP_RECV: empty: a received cap lands here */
 };
 static const rs_mapping_t rs_maps_shtest[] = {
     { .object = 18u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* SHTEST_VADDR_HEAP */
 };
-_Static_assert(11u < (1u << 5), "shtest: its caps fit its CNode");
+_Static_assert(12u < (1u << 5), "shtest: its caps fit its CNode");
 
 /* tmpfs: CNode of 8 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_tmpfs[] = {
@@ -1033,7 +1034,7 @@ static const rs_server_t rs_servers[] = {
         .heap_bytes = 262144u,
         .keep_reserved = 0x6u,
         .fault_badge = 0x7u,
-        .caps = rs_caps_shtest, .ncaps = 4u,
+        .caps = rs_caps_shtest, .ncaps = 5u,
         .maps = rs_maps_shtest, .nmaps = 1u,
         .argv = 0, .argc = 0u,
         .heap_vaddr = 0x1020000000ul,
@@ -1133,7 +1134,7 @@ static const rs_server_t rs_programs[] = {
     {
         .name = "sh",
         .elf = "sh",
-        .priority = 95,
+        .priority = 80,
         .cnode_bits = 5,
         .restart = RS_RESTART_NEVER,
         .max_restarts = 0u,

@@ -19,7 +19,7 @@
 #define RTC_CAP_TCB 5u /* own TCB: empty (not granted) */
 #define RTC_CAP_SCHED_CONTEXT 6u /* scheduling context: empty (not granted) */
 #define RTC_CAP_REPLY_OBJ 7u /* reply object: empty (not granted) */
-#define RTC_CAP_EP 8u /* receive timer requests (1 client badge) */
+#define RTC_CAP_EP 8u /* receive timer requests (2 client badges) */
 #define RTC_CAP_NTFN 9u /* own notification, bound to its TCB (IRQs and signals) */
 #define RTC_CAP_IRQ_PL031 10u /* IRQ 34 (level) of pl031; signals own notification with badge 0x8000001 */
 #define RTC_CAP_RECV 11u /* empty: a received cap lands here */
@@ -42,6 +42,7 @@ _Static_assert(RTC_CAP_REPLY_3 < (1ul << RTC_CNODE_BITS), "rtc: its slots do not
 
 /* Badges on this server's endpoint: call->badge names the client and interface. */
 #define RTC_BADGE_FAT_TIMER 1u /* fat calls timer */
+#define RTC_BADGE_SHTEST_TIMER 2u /* shtest calls timer */
 #define RTC_DYNAMIC_BADGE_BASE 0x10000u /* badges minted at run time start here */
 #define RTC_NTFN_BADGE_MARK 0x8000000u /* set in every notification badge */
 
@@ -75,6 +76,7 @@ static inline int rtc_server_dispatch(const rtc_server_ops_t *ops, void *ctx, ng
     int r = NG_DISPATCH_NONE;
     switch (call->badge) {
         case RTC_BADGE_FAT_TIMER:
+        case RTC_BADGE_SHTEST_TIMER:
             return ops->timer != NULL ? timer_dispatch(ops->timer, ctx, call) : NG_DISPATCH_NONE;
         default:
             if (call->badge < RTC_DYNAMIC_BADGE_BASE) return NG_DISPATCH_NONE;
@@ -125,7 +127,7 @@ static inline __attribute__((always_inline)) void rtc_serve(ng_server_t *s, cons
             continue;
         }
         /* timer: fast path for now, resolution, sleep, oneshot, periodic, cancel, fired */
-        if (badge == RTC_BADGE_FAT_TIMER || badge >= RTC_DYNAMIC_BADGE_BASE) {
+        if (badge == RTC_BADGE_FAT_TIMER || badge == RTC_BADGE_SHTEST_TIMER || badge >= RTC_DYNAMIC_BADGE_BASE) {
             switch (tag) {
                 case NG_FAST_TAG(TIMER_NOW_LABEL, TIMER_NOW_REQ_WORDS): {
                     timer_now_rep_t rep;

@@ -10,6 +10,7 @@
 #include <rootmem_client_gen.h>
 #include <pathmgr_client_gen.h>
 #include <root_client_gen.h>
+#include <timer_client_gen.h>
 
 /* CSpace: 32 slots (a slot's number is its cptr). */
 #define SHTEST_CNODE_BITS 5
@@ -23,10 +24,11 @@
 #define SHTEST_CAP_REPLY_OBJ 7u /* reply object: empty (not granted) */
 #define SHTEST_CAP_NTFN 8u /* own notification, bound to its TCB (signals; can be handed out) */
 #define SHTEST_CAP_PATHMGR 9u /* call pathmgr on pathmgr (badge 5 names shtest to pathmgr) */
-#define SHTEST_CAP_SPAWN 10u /* root server process and shared-memory services (badge 0x1000007) */
-#define SHTEST_CAP_RECV 11u /* empty: a received cap lands here */
+#define SHTEST_CAP_TIMER 10u /* call timer on rtc (badge 2 names shtest to rtc) */
+#define SHTEST_CAP_SPAWN 11u /* root server process and shared-memory services (badge 0x1000007) */
+#define SHTEST_CAP_RECV 12u /* empty: a received cap lands here */
 _Static_assert(SHTEST_CAP_RECV < (1ul << SHTEST_CNODE_BITS), "shtest: its slots do not fit its CNode");
-#define SHTEST_SLOT_FREE_FIRST 12u /* first slot the layout leaves empty for caps the server keeps */
+#define SHTEST_SLOT_FREE_FIRST 13u /* first slot the layout leaves empty for caps the server keeps */
 #define SHTEST_SLOT_FREE_END 32u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
@@ -40,6 +42,13 @@ _Static_assert(SHTEST_CAP_RECV < (1ul << SHTEST_CNODE_BITS), "shtest: its slots 
 static inline pathmgr_client_t shtest_use_pathmgr(void)
 {
     pathmgr_client_t c = { SHTEST_CAP_PATHMGR, NULL, 0 };
+    return c;
+}
+
+/** Calls timer on rtc. */
+static inline timer_client_t shtest_use_timer(void)
+{
+    timer_client_t c = { SHTEST_CAP_TIMER, NULL, 0 };
     return c;
 }
 
