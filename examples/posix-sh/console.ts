@@ -34,10 +34,10 @@ export default defineSystem({
       devices: [{ name: "pl031", compatible: "arm,pl031", size: "4K", irq: 34 }],
     }),
     server({ name: "pathmgr", src: "../../personality-posix/pathmgr", serves: ["pathmgr", "pathreg"], priority: 180, cnodeBits: 8 }),
-    server({ name: "tmpfs", src: "../../personality-posix/tmpfs", serves: ["fs"], uses: ["pathreg"], priority: 150, connections: 64 }),
-    server({ name: "devfs", src: "../../personality-posix/devfs", serves: ["fs"], uses: ["pathreg", "serial"], priority: 150, connections: 64, deferredReplies: 8 }),
+    server({ name: "tmpfs", src: "../../personality-posix/tmpfs", serves: ["fs"], uses: ["pathreg"], priority: 150, connections: 16 }),
+    server({ name: "devfs", src: "../../personality-posix/devfs", serves: ["fs"], uses: ["pathreg", "serial"], priority: 150, connections: 16, deferredReplies: 8 }),
     server({ name: "binfs", src: "../../personality-posix/binfs", serves: ["fs"], uses: ["pathreg"], priority: 150, connections: 4 }),
-    server({ name: "pipe", src: "../../personality-posix/pipe", serves: ["pipe"], uses: ["pathreg"], priority: 150, connections: 64, deferredReplies: 16 }),
+    server({ name: "pipe", src: "../../personality-posix/pipe", serves: ["pipe"], uses: ["pathreg"], priority: 150, connections: 16, deferredReplies: 16 }),
     // The first POSIX process: the shell on the console, again whenever it ends. It holds the
     // timer only to hand it to the shell (a child gets the caps its parent has).
     server({ name: "init", src: "../../personality-posix/init", uses: ["pathmgr", "timer"], priority: 100, heap: "128K", sharedMemory: "256K", spawn: { maxProcesses: 1, memory: "8M" } }),

@@ -139,7 +139,7 @@ static const rs_mapping_t rs_maps_uart[] = {
 };
 _Static_assert(15u < (1u << 5), "uart: its caps fit its CNode");
 
-/* devfs: CNode of 8 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
+/* devfs: CNode of 7 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_devfs[] = {
     { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 3u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* DEVFS_CAP_EP: receive fs requests (0 client badges) */
     { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 60u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* DEVFS_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
@@ -188,107 +188,11 @@ static const rs_cap_t rs_caps_devfs[] = {
     { .slot = 52u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_14: empty: run-time connection 14's shared-memory object */
     { .slot = 53u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_15: empty: run-time connection 15's cap */
     { .slot = 54u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_15: empty: run-time connection 15's shared-memory object */
-    { .slot = 55u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_16: empty: run-time connection 16's cap */
-    { .slot = 56u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_16: empty: run-time connection 16's shared-memory object */
-    { .slot = 57u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_17: empty: run-time connection 17's cap */
-    { .slot = 58u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_17: empty: run-time connection 17's shared-memory object */
-    { .slot = 59u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_18: empty: run-time connection 18's cap */
-    { .slot = 60u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_18: empty: run-time connection 18's shared-memory object */
-    { .slot = 61u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_19: empty: run-time connection 19's cap */
-    { .slot = 62u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_19: empty: run-time connection 19's shared-memory object */
-    { .slot = 63u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_20: empty: run-time connection 20's cap */
-    { .slot = 64u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_20: empty: run-time connection 20's shared-memory object */
-    { .slot = 65u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_21: empty: run-time connection 21's cap */
-    { .slot = 66u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_21: empty: run-time connection 21's shared-memory object */
-    { .slot = 67u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_22: empty: run-time connection 22's cap */
-    { .slot = 68u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_22: empty: run-time connection 22's shared-memory object */
-    { .slot = 69u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_23: empty: run-time connection 23's cap */
-    { .slot = 70u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_23: empty: run-time connection 23's shared-memory object */
-    { .slot = 71u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_24: empty: run-time connection 24's cap */
-    { .slot = 72u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_24: empty: run-time connection 24's shared-memory object */
-    { .slot = 73u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_25: empty: run-time connection 25's cap */
-    { .slot = 74u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_25: empty: run-time connection 25's shared-memory object */
-    { .slot = 75u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_26: empty: run-time connection 26's cap */
-    { .slot = 76u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_26: empty: run-time connection 26's shared-memory object */
-    { .slot = 77u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_27: empty: run-time connection 27's cap */
-    { .slot = 78u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_27: empty: run-time connection 27's shared-memory object */
-    { .slot = 79u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_28: empty: run-time connection 28's cap */
-    { .slot = 80u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_28: empty: run-time connection 28's shared-memory object */
-    { .slot = 81u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_29: empty: run-time connection 29's cap */
-    { .slot = 82u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_29: empty: run-time connection 29's shared-memory object */
-    { .slot = 83u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_30: empty: run-time connection 30's cap */
-    { .slot = 84u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_30: empty: run-time connection 30's shared-memory object */
-    { .slot = 85u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_31: empty: run-time connection 31's cap */
-    { .slot = 86u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_31: empty: run-time connection 31's shared-memory object */
-    { .slot = 87u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_32: empty: run-time connection 32's cap */
-    { .slot = 88u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_32: empty: run-time connection 32's shared-memory object */
-    { .slot = 89u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_33: empty: run-time connection 33's cap */
-    { .slot = 90u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_33: empty: run-time connection 33's shared-memory object */
-    { .slot = 91u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_34: empty: run-time connection 34's cap */
-    { .slot = 92u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_34: empty: run-time connection 34's shared-memory object */
-    { .slot = 93u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_35: empty: run-time connection 35's cap */
-    { .slot = 94u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_35: empty: run-time connection 35's shared-memory object */
-    { .slot = 95u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_36: empty: run-time connection 36's cap */
-    { .slot = 96u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_36: empty: run-time connection 36's shared-memory object */
-    { .slot = 97u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_37: empty: run-time connection 37's cap */
-    { .slot = 98u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_37: empty: run-time connection 37's shared-memory object */
-    { .slot = 99u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_38: empty: run-time connection 38's cap */
-    { .slot = 100u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_38: empty: run-time connection 38's shared-memory object */
-    { .slot = 101u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_39: empty: run-time connection 39's cap */
-    { .slot = 102u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_39: empty: run-time connection 39's shared-memory object */
-    { .slot = 103u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_40: empty: run-time connection 40's cap */
-    { .slot = 104u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_40: empty: run-time connection 40's shared-memory object */
-    { .slot = 105u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_41: empty: run-time connection 41's cap */
-    { .slot = 106u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_41: empty: run-time connection 41's shared-memory object */
-    { .slot = 107u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_42: empty: run-time connection 42's cap */
-    { .slot = 108u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_42: empty: run-time connection 42's shared-memory object */
-    { .slot = 109u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_43: empty: run-time connection 43's cap */
-    { .slot = 110u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_43: empty: run-time connection 43's shared-memory object */
-    { .slot = 111u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_44: empty: run-time connection 44's cap */
-    { .slot = 112u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_44: empty: run-time connection 44's shared-memory object */
-    { .slot = 113u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_45: empty: run-time connection 45's cap */
-    { .slot = 114u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_45: empty: run-time connection 45's shared-memory object */
-    { .slot = 115u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_46: empty: run-time connection 46's cap */
-    { .slot = 116u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_46: empty: run-time connection 46's shared-memory object */
-    { .slot = 117u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_47: empty: run-time connection 47's cap */
-    { .slot = 118u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_47: empty: run-time connection 47's shared-memory object */
-    { .slot = 119u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_48: empty: run-time connection 48's cap */
-    { .slot = 120u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_48: empty: run-time connection 48's shared-memory object */
-    { .slot = 121u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_49: empty: run-time connection 49's cap */
-    { .slot = 122u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_49: empty: run-time connection 49's shared-memory object */
-    { .slot = 123u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_50: empty: run-time connection 50's cap */
-    { .slot = 124u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_50: empty: run-time connection 50's shared-memory object */
-    { .slot = 125u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_51: empty: run-time connection 51's cap */
-    { .slot = 126u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_51: empty: run-time connection 51's shared-memory object */
-    { .slot = 127u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_52: empty: run-time connection 52's cap */
-    { .slot = 128u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_52: empty: run-time connection 52's shared-memory object */
-    { .slot = 129u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_53: empty: run-time connection 53's cap */
-    { .slot = 130u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_53: empty: run-time connection 53's shared-memory object */
-    { .slot = 131u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_54: empty: run-time connection 54's cap */
-    { .slot = 132u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_54: empty: run-time connection 54's shared-memory object */
-    { .slot = 133u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_55: empty: run-time connection 55's cap */
-    { .slot = 134u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_55: empty: run-time connection 55's shared-memory object */
-    { .slot = 135u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_56: empty: run-time connection 56's cap */
-    { .slot = 136u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_56: empty: run-time connection 56's shared-memory object */
-    { .slot = 137u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_57: empty: run-time connection 57's cap */
-    { .slot = 138u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_57: empty: run-time connection 57's shared-memory object */
-    { .slot = 139u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_58: empty: run-time connection 58's cap */
-    { .slot = 140u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_58: empty: run-time connection 58's shared-memory object */
-    { .slot = 141u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_59: empty: run-time connection 59's cap */
-    { .slot = 142u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_59: empty: run-time connection 59's shared-memory object */
-    { .slot = 143u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_60: empty: run-time connection 60's cap */
-    { .slot = 144u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_60: empty: run-time connection 60's shared-memory object */
-    { .slot = 145u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_61: empty: run-time connection 61's cap */
-    { .slot = 146u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_61: empty: run-time connection 61's shared-memory object */
-    { .slot = 147u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_62: empty: run-time connection 62's cap */
-    { .slot = 148u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_62: empty: run-time connection 62's shared-memory object */
-    { .slot = 149u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_EP_63: empty: run-time connection 63's cap */
-    { .slot = 150u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* DEVFS_CAP_CONN_OBJ_63: empty: run-time connection 63's shared-memory object */
 };
 static const rs_mapping_t rs_maps_devfs[] = {
     { .object = 13u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* DEVFS_VADDR_HEAP */
 };
-_Static_assert(150u < (1u << 8), "devfs: its caps fit its CNode");
+_Static_assert(54u < (1u << 7), "devfs: its caps fit its CNode");
 
 /* rtc: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_rtc[] = {
@@ -417,7 +321,7 @@ static const rs_mapping_t rs_maps_fat[] = {
 };
 _Static_assert(35u < (1u << 6), "fat: its caps fit its CNode");
 
-/* pipe: CNode of 9 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
+/* pipe: CNode of 7 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_pipe[] = {
     { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 6u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* PIPE_CAP_EP: receive pipe requests (0 client badges) */
     { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 63u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* PIPE_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
@@ -473,235 +377,11 @@ static const rs_cap_t rs_caps_pipe[] = {
     { .slot = 59u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_14: empty: run-time connection 14's shared-memory object */
     { .slot = 60u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_15: empty: run-time connection 15's cap */
     { .slot = 61u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_15: empty: run-time connection 15's shared-memory object */
-    { .slot = 62u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_16: empty: run-time connection 16's cap */
-    { .slot = 63u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_16: empty: run-time connection 16's shared-memory object */
-    { .slot = 64u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_17: empty: run-time connection 17's cap */
-    { .slot = 65u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_17: empty: run-time connection 17's shared-memory object */
-    { .slot = 66u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_18: empty: run-time connection 18's cap */
-    { .slot = 67u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_18: empty: run-time connection 18's shared-memory object */
-    { .slot = 68u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_19: empty: run-time connection 19's cap */
-    { .slot = 69u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_19: empty: run-time connection 19's shared-memory object */
-    { .slot = 70u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_20: empty: run-time connection 20's cap */
-    { .slot = 71u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_20: empty: run-time connection 20's shared-memory object */
-    { .slot = 72u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_21: empty: run-time connection 21's cap */
-    { .slot = 73u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_21: empty: run-time connection 21's shared-memory object */
-    { .slot = 74u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_22: empty: run-time connection 22's cap */
-    { .slot = 75u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_22: empty: run-time connection 22's shared-memory object */
-    { .slot = 76u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_23: empty: run-time connection 23's cap */
-    { .slot = 77u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_23: empty: run-time connection 23's shared-memory object */
-    { .slot = 78u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_24: empty: run-time connection 24's cap */
-    { .slot = 79u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_24: empty: run-time connection 24's shared-memory object */
-    { .slot = 80u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_25: empty: run-time connection 25's cap */
-    { .slot = 81u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_25: empty: run-time connection 25's shared-memory object */
-    { .slot = 82u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_26: empty: run-time connection 26's cap */
-    { .slot = 83u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_26: empty: run-time connection 26's shared-memory object */
-    { .slot = 84u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_27: empty: run-time connection 27's cap */
-    { .slot = 85u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_27: empty: run-time connection 27's shared-memory object */
-    { .slot = 86u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_28: empty: run-time connection 28's cap */
-    { .slot = 87u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_28: empty: run-time connection 28's shared-memory object */
-    { .slot = 88u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_29: empty: run-time connection 29's cap */
-    { .slot = 89u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_29: empty: run-time connection 29's shared-memory object */
-    { .slot = 90u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_30: empty: run-time connection 30's cap */
-    { .slot = 91u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_30: empty: run-time connection 30's shared-memory object */
-    { .slot = 92u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_31: empty: run-time connection 31's cap */
-    { .slot = 93u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_31: empty: run-time connection 31's shared-memory object */
-    { .slot = 94u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_32: empty: run-time connection 32's cap */
-    { .slot = 95u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_32: empty: run-time connection 32's shared-memory object */
-    { .slot = 96u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_33: empty: run-time connection 33's cap */
-    { .slot = 97u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_33: empty: run-time connection 33's shared-memory object */
-    { .slot = 98u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_34: empty: run-time connection 34's cap */
-    { .slot = 99u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_34: empty: run-time connection 34's shared-memory object */
-    { .slot = 100u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_35: empty: run-time connection 35's cap */
-    { .slot = 101u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_35: empty: run-time connection 35's shared-memory object */
-    { .slot = 102u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_36: empty: run-time connection 36's cap */
-    { .slot = 103u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_36: empty: run-time connection 36's shared-memory object */
-    { .slot = 104u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_37: empty: run-time connection 37's cap */
-    { .slot = 105u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_37: empty: run-time connection 37's shared-memory object */
-    { .slot = 106u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_38: empty: run-time connection 38's cap */
-    { .slot = 107u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_38: empty: run-time connection 38's shared-memory object */
-    { .slot = 108u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_39: empty: run-time connection 39's cap */
-    { .slot = 109u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_39: empty: run-time connection 39's shared-memory object */
-    { .slot = 110u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_40: empty: run-time connection 40's cap */
-    { .slot = 111u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_40: empty: run-time connection 40's shared-memory object */
-    { .slot = 112u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_41: empty: run-time connection 41's cap */
-    { .slot = 113u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_41: empty: run-time connection 41's shared-memory object */
-    { .slot = 114u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_42: empty: run-time connection 42's cap */
-    { .slot = 115u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_42: empty: run-time connection 42's shared-memory object */
-    { .slot = 116u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_43: empty: run-time connection 43's cap */
-    { .slot = 117u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_43: empty: run-time connection 43's shared-memory object */
-    { .slot = 118u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_44: empty: run-time connection 44's cap */
-    { .slot = 119u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_44: empty: run-time connection 44's shared-memory object */
-    { .slot = 120u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_45: empty: run-time connection 45's cap */
-    { .slot = 121u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_45: empty: run-time connection 45's shared-memory object */
-    { .slot = 122u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_46: empty: run-time connection 46's cap */
-    { .slot = 123u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_46: empty: run-time connection 46's shared-memory object */
-    { .slot = 124u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_47: empty: run-time connection 47's cap */
-    { .slot = 125u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_47: empty: run-time connection 47's shared-memory object */
-    { .slot = 126u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_48: empty: run-time connection 48's cap */
-    { .slot = 127u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_48: empty: run-time connection 48's shared-memory object */
-    { .slot = 128u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_49: empty: run-time connection 49's cap */
-    { .slot = 129u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_49: empty: run-time connection 49's shared-memory object */
-    { .slot = 130u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_50: empty: run-time connection 50's cap */
-    { .slot = 131u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_50: empty: run-time connection 50's shared-memory object */
-    { .slot = 132u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_51: empty: run-time connection 51's cap */
-    { .slot = 133u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_51: empty: run-time connection 51's shared-memory object */
-    { .slot = 134u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_52: empty: run-time connection 52's cap */
-    { .slot = 135u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_52: empty: run-time connection 52's shared-memory object */
-    { .slot = 136u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_53: empty: run-time connection 53's cap */
-    { .slot = 137u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_53: empty: run-time connection 53's shared-memory object */
-    { .slot = 138u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_54: empty: run-time connection 54's cap */
-    { .slot = 139u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_54: empty: run-time connection 54's shared-memory object */
-    { .slot = 140u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_55: empty: run-time connection 55's cap */
-    { .slot = 141u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_55: empty: run-time connection 55's shared-memory object */
-    { .slot = 142u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_56: empty: run-time connection 56's cap */
-    { .slot = 143u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_56: empty: run-time connection 56's shared-memory object */
-    { .slot = 144u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_57: empty: run-time connection 57's cap */
-    { .slot = 145u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_57: empty: run-time connection 57's shared-memory object */
-    { .slot = 146u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_58: empty: run-time connection 58's cap */
-    { .slot = 147u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_58: empty: run-time connection 58's shared-memory object */
-    { .slot = 148u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_59: empty: run-time connection 59's cap */
-    { .slot = 149u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_59: empty: run-time connection 59's shared-memory object */
-    { .slot = 150u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_60: empty: run-time connection 60's cap */
-    { .slot = 151u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_60: empty: run-time connection 60's shared-memory object */
-    { .slot = 152u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_61: empty: run-time connection 61's cap */
-    { .slot = 153u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_61: empty: run-time connection 61's shared-memory object */
-    { .slot = 154u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_62: empty: run-time connection 62's cap */
-    { .slot = 155u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_62: empty: run-time connection 62's shared-memory object */
-    { .slot = 156u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_63: empty: run-time connection 63's cap */
-    { .slot = 157u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_63: empty: run-time connection 63's shared-memory object */
-    { .slot = 158u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_64: empty: run-time connection 64's cap */
-    { .slot = 159u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_64: empty: run-time connection 64's shared-memory object */
-    { .slot = 160u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_65: empty: run-time connection 65's cap */
-    { .slot = 161u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_65: empty: run-time connection 65's shared-memory object */
-    { .slot = 162u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_66: empty: run-time connection 66's cap */
-    { .slot = 163u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_66: empty: run-time connection 66's shared-memory object */
-    { .slot = 164u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_67: empty: run-time connection 67's cap */
-    { .slot = 165u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_67: empty: run-time connection 67's shared-memory object */
-    { .slot = 166u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_68: empty: run-time connection 68's cap */
-    { .slot = 167u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_68: empty: run-time connection 68's shared-memory object */
-    { .slot = 168u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_69: empty: run-time connection 69's cap */
-    { .slot = 169u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_69: empty: run-time connection 69's shared-memory object */
-    { .slot = 170u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_70: empty: run-time connection 70's cap */
-    { .slot = 171u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_70: empty: run-time connection 70's shared-memory object */
-    { .slot = 172u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_71: empty: run-time connection 71's cap */
-    { .slot = 173u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_71: empty: run-time connection 71's shared-memory object */
-    { .slot = 174u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_72: empty: run-time connection 72's cap */
-    { .slot = 175u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_72: empty: run-time connection 72's shared-memory object */
-    { .slot = 176u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_73: empty: run-time connection 73's cap */
-    { .slot = 177u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_73: empty: run-time connection 73's shared-memory object */
-    { .slot = 178u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_74: empty: run-time connection 74's cap */
-    { .slot = 179u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_74: empty: run-time connection 74's shared-memory object */
-    { .slot = 180u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_75: empty: run-time connection 75's cap */
-    { .slot = 181u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_75: empty: run-time connection 75's shared-memory object */
-    { .slot = 182u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_76: empty: run-time connection 76's cap */
-    { .slot = 183u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_76: empty: run-time connection 76's shared-memory object */
-    { .slot = 184u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_77: empty: run-time connection 77's cap */
-    { .slot = 185u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_77: empty: run-time connection 77's shared-memory object */
-    { .slot = 186u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_78: empty: run-time connection 78's cap */
-    { .slot = 187u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_78: empty: run-time connection 78's shared-memory object */
-    { .slot = 188u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_79: empty: run-time connection 79's cap */
-    { .slot = 189u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_79: empty: run-time connection 79's shared-memory object */
-    { .slot = 190u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_80: empty: run-time connection 80's cap */
-    { .slot = 191u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_80: empty: run-time connection 80's shared-memory object */
-    { .slot = 192u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_81: empty: run-time connection 81's cap */
-    { .slot = 193u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_81: empty: run-time connection 81's shared-memory object */
-    { .slot = 194u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_82: empty: run-time connection 82's cap */
-    { .slot = 195u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_82: empty: run-time connection 82's shared-memory object */
-    { .slot = 196u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_83: empty: run-time connection 83's cap */
-    { .slot = 197u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_83: empty: run-time connection 83's shared-memory object */
-    { .slot = 198u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_84: empty: run-time connection 84's cap */
-    { .slot = 199u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_84: empty: run-time connection 84's shared-memory object */
-    { .slot = 200u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_85: empty: run-time connection 85's cap */
-    { .slot = 201u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_85: empty: run-time connection 85's shared-memory object */
-    { .slot = 202u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_86: empty: run-time connection 86's cap */
-    { .slot = 203u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_86: empty: run-time connection 86's shared-memory object */
-    { .slot = 204u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_87: empty: run-time connection 87's cap */
-    { .slot = 205u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_87: empty: run-time connection 87's shared-memory object */
-    { .slot = 206u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_88: empty: run-time connection 88's cap */
-    { .slot = 207u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_88: empty: run-time connection 88's shared-memory object */
-    { .slot = 208u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_89: empty: run-time connection 89's cap */
-    { .slot = 209u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_89: empty: run-time connection 89's shared-memory object */
-    { .slot = 210u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_90: empty: run-time connection 90's cap */
-    { .slot = 211u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_90: empty: run-time connection 90's shared-memory object */
-    { .slot = 212u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_91: empty: run-time connection 91's cap */
-    { .slot = 213u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_91: empty: run-time connection 91's shared-memory object */
-    { .slot = 214u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_92: empty: run-time connection 92's cap */
-    { .slot = 215u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_92: empty: run-time connection 92's shared-memory object */
-    { .slot = 216u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_93: empty: run-time connection 93's cap */
-    { .slot = 217u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_93: empty: run-time connection 93's shared-memory object */
-    { .slot = 218u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_94: empty: run-time connection 94's cap */
-    { .slot = 219u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_94: empty: run-time connection 94's shared-memory object */
-    { .slot = 220u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_95: empty: run-time connection 95's cap */
-    { .slot = 221u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_95: empty: run-time connection 95's shared-memory object */
-    { .slot = 222u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_96: empty: run-time connection 96's cap */
-    { .slot = 223u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_96: empty: run-time connection 96's shared-memory object */
-    { .slot = 224u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_97: empty: run-time connection 97's cap */
-    { .slot = 225u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_97: empty: run-time connection 97's shared-memory object */
-    { .slot = 226u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_98: empty: run-time connection 98's cap */
-    { .slot = 227u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_98: empty: run-time connection 98's shared-memory object */
-    { .slot = 228u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_99: empty: run-time connection 99's cap */
-    { .slot = 229u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_99: empty: run-time connection 99's shared-memory object */
-    { .slot = 230u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_100: empty: run-time connection 100's cap */
-    { .slot = 231u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_100: empty: run-time connection 100's shared-memory object */
-    { .slot = 232u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_101: empty: run-time connection 101's cap */
-    { .slot = 233u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_101: empty: run-time connection 101's shared-memory object */
-    { .slot = 234u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_102: empty: run-time connection 102's cap */
-    { .slot = 235u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_102: empty: run-time connection 102's shared-memory object */
-    { .slot = 236u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_103: empty: run-time connection 103's cap */
-    { .slot = 237u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_103: empty: run-time connection 103's shared-memory object */
-    { .slot = 238u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_104: empty: run-time connection 104's cap */
-    { .slot = 239u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_104: empty: run-time connection 104's shared-memory object */
-    { .slot = 240u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_105: empty: run-time connection 105's cap */
-    { .slot = 241u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_105: empty: run-time connection 105's shared-memory object */
-    { .slot = 242u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_106: empty: run-time connection 106's cap */
-    { .slot = 243u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_106: empty: run-time connection 106's shared-memory object */
-    { .slot = 244u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_107: empty: run-time connection 107's cap */
-    { .slot = 245u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_107: empty: run-time connection 107's shared-memory object */
-    { .slot = 246u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_108: empty: run-time connection 108's cap */
-    { .slot = 247u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_108: empty: run-time connection 108's shared-memory object */
-    { .slot = 248u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_109: empty: run-time connection 109's cap */
-    { .slot = 249u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_109: empty: run-time connection 109's shared-memory object */
-    { .slot = 250u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_110: empty: run-time connection 110's cap */
-    { .slot = 251u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_110: empty: run-time connection 110's shared-memory object */
-    { .slot = 252u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_111: empty: run-time connection 111's cap */
-    { .slot = 253u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_111: empty: run-time connection 111's shared-memory object */
-    { .slot = 254u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_112: empty: run-time connection 112's cap */
-    { .slot = 255u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_112: empty: run-time connection 112's shared-memory object */
-    { .slot = 256u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_113: empty: run-time connection 113's cap */
-    { .slot = 257u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_113: empty: run-time connection 113's shared-memory object */
-    { .slot = 258u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_114: empty: run-time connection 114's cap */
-    { .slot = 259u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_114: empty: run-time connection 114's shared-memory object */
-    { .slot = 260u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_115: empty: run-time connection 115's cap */
-    { .slot = 261u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_115: empty: run-time connection 115's shared-memory object */
-    { .slot = 262u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_116: empty: run-time connection 116's cap */
-    { .slot = 263u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_116: empty: run-time connection 116's shared-memory object */
-    { .slot = 264u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_117: empty: run-time connection 117's cap */
-    { .slot = 265u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_117: empty: run-time connection 117's shared-memory object */
-    { .slot = 266u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_118: empty: run-time connection 118's cap */
-    { .slot = 267u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_118: empty: run-time connection 118's shared-memory object */
-    { .slot = 268u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_119: empty: run-time connection 119's cap */
-    { .slot = 269u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_119: empty: run-time connection 119's shared-memory object */
-    { .slot = 270u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_120: empty: run-time connection 120's cap */
-    { .slot = 271u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_120: empty: run-time connection 120's shared-memory object */
-    { .slot = 272u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_121: empty: run-time connection 121's cap */
-    { .slot = 273u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_121: empty: run-time connection 121's shared-memory object */
-    { .slot = 274u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_122: empty: run-time connection 122's cap */
-    { .slot = 275u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_122: empty: run-time connection 122's shared-memory object */
-    { .slot = 276u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_123: empty: run-time connection 123's cap */
-    { .slot = 277u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_123: empty: run-time connection 123's shared-memory object */
-    { .slot = 278u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_124: empty: run-time connection 124's cap */
-    { .slot = 279u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_124: empty: run-time connection 124's shared-memory object */
-    { .slot = 280u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_125: empty: run-time connection 125's cap */
-    { .slot = 281u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_125: empty: run-time connection 125's shared-memory object */
-    { .slot = 282u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_126: empty: run-time connection 126's cap */
-    { .slot = 283u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_126: empty: run-time connection 126's shared-memory object */
-    { .slot = 284u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_EP_127: empty: run-time connection 127's cap */
-    { .slot = 285u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* PIPE_CAP_CONN_OBJ_127: empty: run-time connection 127's shared-memory object */
 };
 static const rs_mapping_t rs_maps_pipe[] = {
     { .object = 16u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* PIPE_VADDR_HEAP */
 };
-_Static_assert(285u < (1u << 9), "pipe: its caps fit its CNode");
+_Static_assert(61u < (1u << 7), "pipe: its caps fit its CNode");
 
 /* shtest: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_shtest[] = {
@@ -716,7 +396,7 @@ static const rs_mapping_t rs_maps_shtest[] = {
 };
 _Static_assert(12u < (1u << 5), "shtest: its caps fit its CNode");
 
-/* tmpfs: CNode of 8 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
+/* tmpfs: CNode of 7 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
 static const rs_cap_t rs_caps_tmpfs[] = {
     { .slot = 8u, .kind = RS_SLOT_SERVE_EP, .object = 9u, .rights = RS_RIGHT_READ | RS_RIGHT_GRANT }, /* TMPFS_CAP_EP: receive fs requests (0 client badges) */
     { .slot = 9u, .kind = RS_SLOT_NTFN, .object = 66u, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* TMPFS_CAP_NTFN: own notification, bound to its TCB (signals; can be handed out) */
@@ -760,107 +440,11 @@ static const rs_cap_t rs_caps_tmpfs[] = {
     { .slot = 47u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_14: empty: run-time connection 14's shared-memory object */
     { .slot = 48u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_15: empty: run-time connection 15's cap */
     { .slot = 49u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_15: empty: run-time connection 15's shared-memory object */
-    { .slot = 50u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_16: empty: run-time connection 16's cap */
-    { .slot = 51u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_16: empty: run-time connection 16's shared-memory object */
-    { .slot = 52u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_17: empty: run-time connection 17's cap */
-    { .slot = 53u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_17: empty: run-time connection 17's shared-memory object */
-    { .slot = 54u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_18: empty: run-time connection 18's cap */
-    { .slot = 55u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_18: empty: run-time connection 18's shared-memory object */
-    { .slot = 56u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_19: empty: run-time connection 19's cap */
-    { .slot = 57u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_19: empty: run-time connection 19's shared-memory object */
-    { .slot = 58u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_20: empty: run-time connection 20's cap */
-    { .slot = 59u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_20: empty: run-time connection 20's shared-memory object */
-    { .slot = 60u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_21: empty: run-time connection 21's cap */
-    { .slot = 61u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_21: empty: run-time connection 21's shared-memory object */
-    { .slot = 62u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_22: empty: run-time connection 22's cap */
-    { .slot = 63u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_22: empty: run-time connection 22's shared-memory object */
-    { .slot = 64u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_23: empty: run-time connection 23's cap */
-    { .slot = 65u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_23: empty: run-time connection 23's shared-memory object */
-    { .slot = 66u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_24: empty: run-time connection 24's cap */
-    { .slot = 67u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_24: empty: run-time connection 24's shared-memory object */
-    { .slot = 68u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_25: empty: run-time connection 25's cap */
-    { .slot = 69u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_25: empty: run-time connection 25's shared-memory object */
-    { .slot = 70u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_26: empty: run-time connection 26's cap */
-    { .slot = 71u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_26: empty: run-time connection 26's shared-memory object */
-    { .slot = 72u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_27: empty: run-time connection 27's cap */
-    { .slot = 73u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_27: empty: run-time connection 27's shared-memory object */
-    { .slot = 74u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_28: empty: run-time connection 28's cap */
-    { .slot = 75u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_28: empty: run-time connection 28's shared-memory object */
-    { .slot = 76u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_29: empty: run-time connection 29's cap */
-    { .slot = 77u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_29: empty: run-time connection 29's shared-memory object */
-    { .slot = 78u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_30: empty: run-time connection 30's cap */
-    { .slot = 79u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_30: empty: run-time connection 30's shared-memory object */
-    { .slot = 80u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_31: empty: run-time connection 31's cap */
-    { .slot = 81u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_31: empty: run-time connection 31's shared-memory object */
-    { .slot = 82u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_32: empty: run-time connection 32's cap */
-    { .slot = 83u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_32: empty: run-time connection 32's shared-memory object */
-    { .slot = 84u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_33: empty: run-time connection 33's cap */
-    { .slot = 85u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_33: empty: run-time connection 33's shared-memory object */
-    { .slot = 86u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_34: empty: run-time connection 34's cap */
-    { .slot = 87u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_34: empty: run-time connection 34's shared-memory object */
-    { .slot = 88u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_35: empty: run-time connection 35's cap */
-    { .slot = 89u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_35: empty: run-time connection 35's shared-memory object */
-    { .slot = 90u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_36: empty: run-time connection 36's cap */
-    { .slot = 91u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_36: empty: run-time connection 36's shared-memory object */
-    { .slot = 92u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_37: empty: run-time connection 37's cap */
-    { .slot = 93u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_37: empty: run-time connection 37's shared-memory object */
-    { .slot = 94u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_38: empty: run-time connection 38's cap */
-    { .slot = 95u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_38: empty: run-time connection 38's shared-memory object */
-    { .slot = 96u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_39: empty: run-time connection 39's cap */
-    { .slot = 97u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_39: empty: run-time connection 39's shared-memory object */
-    { .slot = 98u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_40: empty: run-time connection 40's cap */
-    { .slot = 99u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_40: empty: run-time connection 40's shared-memory object */
-    { .slot = 100u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_41: empty: run-time connection 41's cap */
-    { .slot = 101u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_41: empty: run-time connection 41's shared-memory object */
-    { .slot = 102u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_42: empty: run-time connection 42's cap */
-    { .slot = 103u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_42: empty: run-time connection 42's shared-memory object */
-    { .slot = 104u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_43: empty: run-time connection 43's cap */
-    { .slot = 105u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_43: empty: run-time connection 43's shared-memory object */
-    { .slot = 106u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_44: empty: run-time connection 44's cap */
-    { .slot = 107u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_44: empty: run-time connection 44's shared-memory object */
-    { .slot = 108u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_45: empty: run-time connection 45's cap */
-    { .slot = 109u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_45: empty: run-time connection 45's shared-memory object */
-    { .slot = 110u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_46: empty: run-time connection 46's cap */
-    { .slot = 111u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_46: empty: run-time connection 46's shared-memory object */
-    { .slot = 112u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_47: empty: run-time connection 47's cap */
-    { .slot = 113u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_47: empty: run-time connection 47's shared-memory object */
-    { .slot = 114u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_48: empty: run-time connection 48's cap */
-    { .slot = 115u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_48: empty: run-time connection 48's shared-memory object */
-    { .slot = 116u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_49: empty: run-time connection 49's cap */
-    { .slot = 117u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_49: empty: run-time connection 49's shared-memory object */
-    { .slot = 118u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_50: empty: run-time connection 50's cap */
-    { .slot = 119u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_50: empty: run-time connection 50's shared-memory object */
-    { .slot = 120u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_51: empty: run-time connection 51's cap */
-    { .slot = 121u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_51: empty: run-time connection 51's shared-memory object */
-    { .slot = 122u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_52: empty: run-time connection 52's cap */
-    { .slot = 123u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_52: empty: run-time connection 52's shared-memory object */
-    { .slot = 124u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_53: empty: run-time connection 53's cap */
-    { .slot = 125u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_53: empty: run-time connection 53's shared-memory object */
-    { .slot = 126u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_54: empty: run-time connection 54's cap */
-    { .slot = 127u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_54: empty: run-time connection 54's shared-memory object */
-    { .slot = 128u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_55: empty: run-time connection 55's cap */
-    { .slot = 129u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_55: empty: run-time connection 55's shared-memory object */
-    { .slot = 130u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_56: empty: run-time connection 56's cap */
-    { .slot = 131u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_56: empty: run-time connection 56's shared-memory object */
-    { .slot = 132u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_57: empty: run-time connection 57's cap */
-    { .slot = 133u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_57: empty: run-time connection 57's shared-memory object */
-    { .slot = 134u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_58: empty: run-time connection 58's cap */
-    { .slot = 135u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_58: empty: run-time connection 58's shared-memory object */
-    { .slot = 136u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_59: empty: run-time connection 59's cap */
-    { .slot = 137u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_59: empty: run-time connection 59's shared-memory object */
-    { .slot = 138u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_60: empty: run-time connection 60's cap */
-    { .slot = 139u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_60: empty: run-time connection 60's shared-memory object */
-    { .slot = 140u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_61: empty: run-time connection 61's cap */
-    { .slot = 141u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_61: empty: run-time connection 61's shared-memory object */
-    { .slot = 142u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_62: empty: run-time connection 62's cap */
-    { .slot = 143u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_62: empty: run-time connection 62's shared-memory object */
-    { .slot = 144u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_EP_63: empty: run-time connection 63's cap */
-    { .slot = 145u, .kind = RS_SLOT_CONN, .object = RS_NO_OBJECT, .rights = 0 }, /* TMPFS_CAP_CONN_OBJ_63: empty: run-time connection 63's shared-memory object */
 };
 static const rs_mapping_t rs_maps_tmpfs[] = {
     { .object = 19u, .vaddr = 0x1020000000ul, .perms = RS_PERM_READ | RS_PERM_WRITE, .cached = 1 }, /* TMPFS_VADDR_HEAP */
 };
-_Static_assert(145u < (1u << 8), "tmpfs: its caps fit its CNode");
+_Static_assert(49u < (1u << 7), "tmpfs: its caps fit its CNode");
 
 static const rs_server_t rs_servers[] = {
     {
@@ -927,14 +511,14 @@ static const rs_server_t rs_servers[] = {
         .name = "devfs",
         .elf = "devfs",
         .priority = 150,
-        .cnode_bits = 8,
+        .cnode_bits = 7,
         .restart = RS_RESTART_NEVER,
         .max_restarts = 0u,
         .stack_bytes = 16384u,
         .heap_bytes = 65536u,
         .keep_reserved = 0x6u,
         .fault_badge = 0x2u,
-        .caps = rs_caps_devfs, .ncaps = 143u,
+        .caps = rs_caps_devfs, .ncaps = 47u,
         .maps = rs_maps_devfs, .nmaps = 1u,
         .argv = 0, .argc = 0u,
         .heap_vaddr = 0x1020000000ul,
@@ -1007,14 +591,14 @@ static const rs_server_t rs_servers[] = {
         .name = "pipe",
         .elf = "pipe",
         .priority = 150,
-        .cnode_bits = 9,
+        .cnode_bits = 7,
         .restart = RS_RESTART_NEVER,
         .max_restarts = 0u,
         .stack_bytes = 16384u,
         .heap_bytes = 65536u,
         .keep_reserved = 0x6u,
         .fault_badge = 0x5u,
-        .caps = rs_caps_pipe, .ncaps = 278u,
+        .caps = rs_caps_pipe, .ncaps = 54u,
         .maps = rs_maps_pipe, .nmaps = 1u,
         .argv = 0, .argc = 0u,
         .heap_vaddr = 0x1020000000ul,
@@ -1047,14 +631,14 @@ static const rs_server_t rs_servers[] = {
         .name = "tmpfs",
         .elf = "tmpfs",
         .priority = 150,
-        .cnode_bits = 8,
+        .cnode_bits = 7,
         .restart = RS_RESTART_NEVER,
         .max_restarts = 0u,
         .stack_bytes = 16384u,
         .heap_bytes = 65536u,
         .keep_reserved = 0x6u,
         .fault_badge = 0x8u,
-        .caps = rs_caps_tmpfs, .ncaps = 138u,
+        .caps = rs_caps_tmpfs, .ncaps = 42u,
         .maps = rs_maps_tmpfs, .nmaps = 1u,
         .argv = 0, .argc = 0u,
         .heap_vaddr = 0x1020000000ul,
@@ -1282,5 +866,5 @@ const rs_system_t rs_system = {
     .programs = rs_programs, .nprograms = 7u,
     .service_badge = 0x1000000u,
     .untyped_budget = 0x4000000u,
-    .untyped_estimate = 0x1863f20u,
+    .untyped_estimate = 0x185ef20u,
 };

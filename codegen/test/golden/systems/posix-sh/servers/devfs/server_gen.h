@@ -12,8 +12,8 @@
 #include <pathreg_client_gen.h>
 #include <serial_client_gen.h>
 
-/* CSpace: 256 slots (a slot's number is its cptr). */
-#define DEVFS_CNODE_BITS 8
+/* CSpace: 128 slots (a slot's number is its cptr). */
+#define DEVFS_CNODE_BITS 7
 #define DEVFS_CAP_NULL 0u /* null: empty (not granted) */
 #define DEVFS_CAP_CNODE 1u /* own CNode (cap moves, saved replies) */
 #define DEVFS_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 2 names devfs) */
@@ -69,105 +69,9 @@
 #define DEVFS_CAP_CONN_OBJ_14 52u /* empty: run-time connection 14's shared-memory object */
 #define DEVFS_CAP_CONN_EP_15 53u /* empty: run-time connection 15's cap */
 #define DEVFS_CAP_CONN_OBJ_15 54u /* empty: run-time connection 15's shared-memory object */
-#define DEVFS_CAP_CONN_EP_16 55u /* empty: run-time connection 16's cap */
-#define DEVFS_CAP_CONN_OBJ_16 56u /* empty: run-time connection 16's shared-memory object */
-#define DEVFS_CAP_CONN_EP_17 57u /* empty: run-time connection 17's cap */
-#define DEVFS_CAP_CONN_OBJ_17 58u /* empty: run-time connection 17's shared-memory object */
-#define DEVFS_CAP_CONN_EP_18 59u /* empty: run-time connection 18's cap */
-#define DEVFS_CAP_CONN_OBJ_18 60u /* empty: run-time connection 18's shared-memory object */
-#define DEVFS_CAP_CONN_EP_19 61u /* empty: run-time connection 19's cap */
-#define DEVFS_CAP_CONN_OBJ_19 62u /* empty: run-time connection 19's shared-memory object */
-#define DEVFS_CAP_CONN_EP_20 63u /* empty: run-time connection 20's cap */
-#define DEVFS_CAP_CONN_OBJ_20 64u /* empty: run-time connection 20's shared-memory object */
-#define DEVFS_CAP_CONN_EP_21 65u /* empty: run-time connection 21's cap */
-#define DEVFS_CAP_CONN_OBJ_21 66u /* empty: run-time connection 21's shared-memory object */
-#define DEVFS_CAP_CONN_EP_22 67u /* empty: run-time connection 22's cap */
-#define DEVFS_CAP_CONN_OBJ_22 68u /* empty: run-time connection 22's shared-memory object */
-#define DEVFS_CAP_CONN_EP_23 69u /* empty: run-time connection 23's cap */
-#define DEVFS_CAP_CONN_OBJ_23 70u /* empty: run-time connection 23's shared-memory object */
-#define DEVFS_CAP_CONN_EP_24 71u /* empty: run-time connection 24's cap */
-#define DEVFS_CAP_CONN_OBJ_24 72u /* empty: run-time connection 24's shared-memory object */
-#define DEVFS_CAP_CONN_EP_25 73u /* empty: run-time connection 25's cap */
-#define DEVFS_CAP_CONN_OBJ_25 74u /* empty: run-time connection 25's shared-memory object */
-#define DEVFS_CAP_CONN_EP_26 75u /* empty: run-time connection 26's cap */
-#define DEVFS_CAP_CONN_OBJ_26 76u /* empty: run-time connection 26's shared-memory object */
-#define DEVFS_CAP_CONN_EP_27 77u /* empty: run-time connection 27's cap */
-#define DEVFS_CAP_CONN_OBJ_27 78u /* empty: run-time connection 27's shared-memory object */
-#define DEVFS_CAP_CONN_EP_28 79u /* empty: run-time connection 28's cap */
-#define DEVFS_CAP_CONN_OBJ_28 80u /* empty: run-time connection 28's shared-memory object */
-#define DEVFS_CAP_CONN_EP_29 81u /* empty: run-time connection 29's cap */
-#define DEVFS_CAP_CONN_OBJ_29 82u /* empty: run-time connection 29's shared-memory object */
-#define DEVFS_CAP_CONN_EP_30 83u /* empty: run-time connection 30's cap */
-#define DEVFS_CAP_CONN_OBJ_30 84u /* empty: run-time connection 30's shared-memory object */
-#define DEVFS_CAP_CONN_EP_31 85u /* empty: run-time connection 31's cap */
-#define DEVFS_CAP_CONN_OBJ_31 86u /* empty: run-time connection 31's shared-memory object */
-#define DEVFS_CAP_CONN_EP_32 87u /* empty: run-time connection 32's cap */
-#define DEVFS_CAP_CONN_OBJ_32 88u /* empty: run-time connection 32's shared-memory object */
-#define DEVFS_CAP_CONN_EP_33 89u /* empty: run-time connection 33's cap */
-#define DEVFS_CAP_CONN_OBJ_33 90u /* empty: run-time connection 33's shared-memory object */
-#define DEVFS_CAP_CONN_EP_34 91u /* empty: run-time connection 34's cap */
-#define DEVFS_CAP_CONN_OBJ_34 92u /* empty: run-time connection 34's shared-memory object */
-#define DEVFS_CAP_CONN_EP_35 93u /* empty: run-time connection 35's cap */
-#define DEVFS_CAP_CONN_OBJ_35 94u /* empty: run-time connection 35's shared-memory object */
-#define DEVFS_CAP_CONN_EP_36 95u /* empty: run-time connection 36's cap */
-#define DEVFS_CAP_CONN_OBJ_36 96u /* empty: run-time connection 36's shared-memory object */
-#define DEVFS_CAP_CONN_EP_37 97u /* empty: run-time connection 37's cap */
-#define DEVFS_CAP_CONN_OBJ_37 98u /* empty: run-time connection 37's shared-memory object */
-#define DEVFS_CAP_CONN_EP_38 99u /* empty: run-time connection 38's cap */
-#define DEVFS_CAP_CONN_OBJ_38 100u /* empty: run-time connection 38's shared-memory object */
-#define DEVFS_CAP_CONN_EP_39 101u /* empty: run-time connection 39's cap */
-#define DEVFS_CAP_CONN_OBJ_39 102u /* empty: run-time connection 39's shared-memory object */
-#define DEVFS_CAP_CONN_EP_40 103u /* empty: run-time connection 40's cap */
-#define DEVFS_CAP_CONN_OBJ_40 104u /* empty: run-time connection 40's shared-memory object */
-#define DEVFS_CAP_CONN_EP_41 105u /* empty: run-time connection 41's cap */
-#define DEVFS_CAP_CONN_OBJ_41 106u /* empty: run-time connection 41's shared-memory object */
-#define DEVFS_CAP_CONN_EP_42 107u /* empty: run-time connection 42's cap */
-#define DEVFS_CAP_CONN_OBJ_42 108u /* empty: run-time connection 42's shared-memory object */
-#define DEVFS_CAP_CONN_EP_43 109u /* empty: run-time connection 43's cap */
-#define DEVFS_CAP_CONN_OBJ_43 110u /* empty: run-time connection 43's shared-memory object */
-#define DEVFS_CAP_CONN_EP_44 111u /* empty: run-time connection 44's cap */
-#define DEVFS_CAP_CONN_OBJ_44 112u /* empty: run-time connection 44's shared-memory object */
-#define DEVFS_CAP_CONN_EP_45 113u /* empty: run-time connection 45's cap */
-#define DEVFS_CAP_CONN_OBJ_45 114u /* empty: run-time connection 45's shared-memory object */
-#define DEVFS_CAP_CONN_EP_46 115u /* empty: run-time connection 46's cap */
-#define DEVFS_CAP_CONN_OBJ_46 116u /* empty: run-time connection 46's shared-memory object */
-#define DEVFS_CAP_CONN_EP_47 117u /* empty: run-time connection 47's cap */
-#define DEVFS_CAP_CONN_OBJ_47 118u /* empty: run-time connection 47's shared-memory object */
-#define DEVFS_CAP_CONN_EP_48 119u /* empty: run-time connection 48's cap */
-#define DEVFS_CAP_CONN_OBJ_48 120u /* empty: run-time connection 48's shared-memory object */
-#define DEVFS_CAP_CONN_EP_49 121u /* empty: run-time connection 49's cap */
-#define DEVFS_CAP_CONN_OBJ_49 122u /* empty: run-time connection 49's shared-memory object */
-#define DEVFS_CAP_CONN_EP_50 123u /* empty: run-time connection 50's cap */
-#define DEVFS_CAP_CONN_OBJ_50 124u /* empty: run-time connection 50's shared-memory object */
-#define DEVFS_CAP_CONN_EP_51 125u /* empty: run-time connection 51's cap */
-#define DEVFS_CAP_CONN_OBJ_51 126u /* empty: run-time connection 51's shared-memory object */
-#define DEVFS_CAP_CONN_EP_52 127u /* empty: run-time connection 52's cap */
-#define DEVFS_CAP_CONN_OBJ_52 128u /* empty: run-time connection 52's shared-memory object */
-#define DEVFS_CAP_CONN_EP_53 129u /* empty: run-time connection 53's cap */
-#define DEVFS_CAP_CONN_OBJ_53 130u /* empty: run-time connection 53's shared-memory object */
-#define DEVFS_CAP_CONN_EP_54 131u /* empty: run-time connection 54's cap */
-#define DEVFS_CAP_CONN_OBJ_54 132u /* empty: run-time connection 54's shared-memory object */
-#define DEVFS_CAP_CONN_EP_55 133u /* empty: run-time connection 55's cap */
-#define DEVFS_CAP_CONN_OBJ_55 134u /* empty: run-time connection 55's shared-memory object */
-#define DEVFS_CAP_CONN_EP_56 135u /* empty: run-time connection 56's cap */
-#define DEVFS_CAP_CONN_OBJ_56 136u /* empty: run-time connection 56's shared-memory object */
-#define DEVFS_CAP_CONN_EP_57 137u /* empty: run-time connection 57's cap */
-#define DEVFS_CAP_CONN_OBJ_57 138u /* empty: run-time connection 57's shared-memory object */
-#define DEVFS_CAP_CONN_EP_58 139u /* empty: run-time connection 58's cap */
-#define DEVFS_CAP_CONN_OBJ_58 140u /* empty: run-time connection 58's shared-memory object */
-#define DEVFS_CAP_CONN_EP_59 141u /* empty: run-time connection 59's cap */
-#define DEVFS_CAP_CONN_OBJ_59 142u /* empty: run-time connection 59's shared-memory object */
-#define DEVFS_CAP_CONN_EP_60 143u /* empty: run-time connection 60's cap */
-#define DEVFS_CAP_CONN_OBJ_60 144u /* empty: run-time connection 60's shared-memory object */
-#define DEVFS_CAP_CONN_EP_61 145u /* empty: run-time connection 61's cap */
-#define DEVFS_CAP_CONN_OBJ_61 146u /* empty: run-time connection 61's shared-memory object */
-#define DEVFS_CAP_CONN_EP_62 147u /* empty: run-time connection 62's cap */
-#define DEVFS_CAP_CONN_OBJ_62 148u /* empty: run-time connection 62's shared-memory object */
-#define DEVFS_CAP_CONN_EP_63 149u /* empty: run-time connection 63's cap */
-#define DEVFS_CAP_CONN_OBJ_63 150u /* empty: run-time connection 63's shared-memory object */
-_Static_assert(DEVFS_CAP_CONN_OBJ_63 < (1ul << DEVFS_CNODE_BITS), "devfs: its slots do not fit its CNode");
-#define DEVFS_SLOT_FREE_FIRST 151u /* first slot the layout leaves empty for caps the server keeps */
-#define DEVFS_SLOT_FREE_END 256u /* one past the last slot */
+_Static_assert(DEVFS_CAP_CONN_OBJ_15 < (1ul << DEVFS_CNODE_BITS), "devfs: its slots do not fit its CNode");
+#define DEVFS_SLOT_FREE_FIRST 55u /* first slot the layout leaves empty for caps the server keeps */
+#define DEVFS_SLOT_FREE_END 128u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
 #define DEVFS_VADDR_HEAP 0x1020000000ul /* heap, rw */
@@ -244,14 +148,14 @@ static inline int devfs_disconnect(ng_cptr_t conn_ep, ng_cptr_t obj_slot)
 }
 
 /*
- * Run-time connections (64): clients the layout does not know (spawned processes) hand over a
+ * Run-time connections (16): clients the layout does not know (spawned processes) hand over a
  * shared-memory object once (NG_LABEL_CONNECT) and get a cap with a badge of their own.
  */
-#define DEVFS_CONNECTIONS 64u
+#define DEVFS_CONNECTIONS 16u
 #define DEVFS_CONN_BADGE_BASE 0x4000000u /* connection badges: base | generation << 8 | index */
 #define DEVFS_CONN_SHM_MIN 65536ul /* bytes the largest shared buffer of a served method needs */
-static const ng_cptr_t devfs_conn_ep_slots[DEVFS_CONNECTIONS] = { DEVFS_CAP_CONN_EP_0, DEVFS_CAP_CONN_EP_1, DEVFS_CAP_CONN_EP_2, DEVFS_CAP_CONN_EP_3, DEVFS_CAP_CONN_EP_4, DEVFS_CAP_CONN_EP_5, DEVFS_CAP_CONN_EP_6, DEVFS_CAP_CONN_EP_7, DEVFS_CAP_CONN_EP_8, DEVFS_CAP_CONN_EP_9, DEVFS_CAP_CONN_EP_10, DEVFS_CAP_CONN_EP_11, DEVFS_CAP_CONN_EP_12, DEVFS_CAP_CONN_EP_13, DEVFS_CAP_CONN_EP_14, DEVFS_CAP_CONN_EP_15, DEVFS_CAP_CONN_EP_16, DEVFS_CAP_CONN_EP_17, DEVFS_CAP_CONN_EP_18, DEVFS_CAP_CONN_EP_19, DEVFS_CAP_CONN_EP_20, DEVFS_CAP_CONN_EP_21, DEVFS_CAP_CONN_EP_22, DEVFS_CAP_CONN_EP_23, DEVFS_CAP_CONN_EP_24, DEVFS_CAP_CONN_EP_25, DEVFS_CAP_CONN_EP_26, DEVFS_CAP_CONN_EP_27, DEVFS_CAP_CONN_EP_28, DEVFS_CAP_CONN_EP_29, DEVFS_CAP_CONN_EP_30, DEVFS_CAP_CONN_EP_31, DEVFS_CAP_CONN_EP_32, DEVFS_CAP_CONN_EP_33, DEVFS_CAP_CONN_EP_34, DEVFS_CAP_CONN_EP_35, DEVFS_CAP_CONN_EP_36, DEVFS_CAP_CONN_EP_37, DEVFS_CAP_CONN_EP_38, DEVFS_CAP_CONN_EP_39, DEVFS_CAP_CONN_EP_40, DEVFS_CAP_CONN_EP_41, DEVFS_CAP_CONN_EP_42, DEVFS_CAP_CONN_EP_43, DEVFS_CAP_CONN_EP_44, DEVFS_CAP_CONN_EP_45, DEVFS_CAP_CONN_EP_46, DEVFS_CAP_CONN_EP_47, DEVFS_CAP_CONN_EP_48, DEVFS_CAP_CONN_EP_49, DEVFS_CAP_CONN_EP_50, DEVFS_CAP_CONN_EP_51, DEVFS_CAP_CONN_EP_52, DEVFS_CAP_CONN_EP_53, DEVFS_CAP_CONN_EP_54, DEVFS_CAP_CONN_EP_55, DEVFS_CAP_CONN_EP_56, DEVFS_CAP_CONN_EP_57, DEVFS_CAP_CONN_EP_58, DEVFS_CAP_CONN_EP_59, DEVFS_CAP_CONN_EP_60, DEVFS_CAP_CONN_EP_61, DEVFS_CAP_CONN_EP_62, DEVFS_CAP_CONN_EP_63 };
-static const ng_cptr_t devfs_conn_obj_slots[DEVFS_CONNECTIONS] = { DEVFS_CAP_CONN_OBJ_0, DEVFS_CAP_CONN_OBJ_1, DEVFS_CAP_CONN_OBJ_2, DEVFS_CAP_CONN_OBJ_3, DEVFS_CAP_CONN_OBJ_4, DEVFS_CAP_CONN_OBJ_5, DEVFS_CAP_CONN_OBJ_6, DEVFS_CAP_CONN_OBJ_7, DEVFS_CAP_CONN_OBJ_8, DEVFS_CAP_CONN_OBJ_9, DEVFS_CAP_CONN_OBJ_10, DEVFS_CAP_CONN_OBJ_11, DEVFS_CAP_CONN_OBJ_12, DEVFS_CAP_CONN_OBJ_13, DEVFS_CAP_CONN_OBJ_14, DEVFS_CAP_CONN_OBJ_15, DEVFS_CAP_CONN_OBJ_16, DEVFS_CAP_CONN_OBJ_17, DEVFS_CAP_CONN_OBJ_18, DEVFS_CAP_CONN_OBJ_19, DEVFS_CAP_CONN_OBJ_20, DEVFS_CAP_CONN_OBJ_21, DEVFS_CAP_CONN_OBJ_22, DEVFS_CAP_CONN_OBJ_23, DEVFS_CAP_CONN_OBJ_24, DEVFS_CAP_CONN_OBJ_25, DEVFS_CAP_CONN_OBJ_26, DEVFS_CAP_CONN_OBJ_27, DEVFS_CAP_CONN_OBJ_28, DEVFS_CAP_CONN_OBJ_29, DEVFS_CAP_CONN_OBJ_30, DEVFS_CAP_CONN_OBJ_31, DEVFS_CAP_CONN_OBJ_32, DEVFS_CAP_CONN_OBJ_33, DEVFS_CAP_CONN_OBJ_34, DEVFS_CAP_CONN_OBJ_35, DEVFS_CAP_CONN_OBJ_36, DEVFS_CAP_CONN_OBJ_37, DEVFS_CAP_CONN_OBJ_38, DEVFS_CAP_CONN_OBJ_39, DEVFS_CAP_CONN_OBJ_40, DEVFS_CAP_CONN_OBJ_41, DEVFS_CAP_CONN_OBJ_42, DEVFS_CAP_CONN_OBJ_43, DEVFS_CAP_CONN_OBJ_44, DEVFS_CAP_CONN_OBJ_45, DEVFS_CAP_CONN_OBJ_46, DEVFS_CAP_CONN_OBJ_47, DEVFS_CAP_CONN_OBJ_48, DEVFS_CAP_CONN_OBJ_49, DEVFS_CAP_CONN_OBJ_50, DEVFS_CAP_CONN_OBJ_51, DEVFS_CAP_CONN_OBJ_52, DEVFS_CAP_CONN_OBJ_53, DEVFS_CAP_CONN_OBJ_54, DEVFS_CAP_CONN_OBJ_55, DEVFS_CAP_CONN_OBJ_56, DEVFS_CAP_CONN_OBJ_57, DEVFS_CAP_CONN_OBJ_58, DEVFS_CAP_CONN_OBJ_59, DEVFS_CAP_CONN_OBJ_60, DEVFS_CAP_CONN_OBJ_61, DEVFS_CAP_CONN_OBJ_62, DEVFS_CAP_CONN_OBJ_63 };
+static const ng_cptr_t devfs_conn_ep_slots[DEVFS_CONNECTIONS] = { DEVFS_CAP_CONN_EP_0, DEVFS_CAP_CONN_EP_1, DEVFS_CAP_CONN_EP_2, DEVFS_CAP_CONN_EP_3, DEVFS_CAP_CONN_EP_4, DEVFS_CAP_CONN_EP_5, DEVFS_CAP_CONN_EP_6, DEVFS_CAP_CONN_EP_7, DEVFS_CAP_CONN_EP_8, DEVFS_CAP_CONN_EP_9, DEVFS_CAP_CONN_EP_10, DEVFS_CAP_CONN_EP_11, DEVFS_CAP_CONN_EP_12, DEVFS_CAP_CONN_EP_13, DEVFS_CAP_CONN_EP_14, DEVFS_CAP_CONN_EP_15 };
+static const ng_cptr_t devfs_conn_obj_slots[DEVFS_CONNECTIONS] = { DEVFS_CAP_CONN_OBJ_0, DEVFS_CAP_CONN_OBJ_1, DEVFS_CAP_CONN_OBJ_2, DEVFS_CAP_CONN_OBJ_3, DEVFS_CAP_CONN_OBJ_4, DEVFS_CAP_CONN_OBJ_5, DEVFS_CAP_CONN_OBJ_6, DEVFS_CAP_CONN_OBJ_7, DEVFS_CAP_CONN_OBJ_8, DEVFS_CAP_CONN_OBJ_9, DEVFS_CAP_CONN_OBJ_10, DEVFS_CAP_CONN_OBJ_11, DEVFS_CAP_CONN_OBJ_12, DEVFS_CAP_CONN_OBJ_13, DEVFS_CAP_CONN_OBJ_14, DEVFS_CAP_CONN_OBJ_15 };
 typedef struct devfs_conn {
     ng_badge_t badge; /* 0: free */
     uint8_t *shm;

@@ -11,8 +11,8 @@
 #include <rootmem_client_gen.h>
 #include <pathreg_client_gen.h>
 
-/* CSpace: 512 slots (a slot's number is its cptr). */
-#define PIPE_CNODE_BITS 9
+/* CSpace: 128 slots (a slot's number is its cptr). */
+#define PIPE_CNODE_BITS 7
 #define PIPE_CAP_NULL 0u /* null: empty (not granted) */
 #define PIPE_CAP_CNODE 1u /* own CNode (cap moves, saved replies) */
 #define PIPE_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 5 names pipe) */
@@ -75,233 +75,9 @@
 #define PIPE_CAP_CONN_OBJ_14 59u /* empty: run-time connection 14's shared-memory object */
 #define PIPE_CAP_CONN_EP_15 60u /* empty: run-time connection 15's cap */
 #define PIPE_CAP_CONN_OBJ_15 61u /* empty: run-time connection 15's shared-memory object */
-#define PIPE_CAP_CONN_EP_16 62u /* empty: run-time connection 16's cap */
-#define PIPE_CAP_CONN_OBJ_16 63u /* empty: run-time connection 16's shared-memory object */
-#define PIPE_CAP_CONN_EP_17 64u /* empty: run-time connection 17's cap */
-#define PIPE_CAP_CONN_OBJ_17 65u /* empty: run-time connection 17's shared-memory object */
-#define PIPE_CAP_CONN_EP_18 66u /* empty: run-time connection 18's cap */
-#define PIPE_CAP_CONN_OBJ_18 67u /* empty: run-time connection 18's shared-memory object */
-#define PIPE_CAP_CONN_EP_19 68u /* empty: run-time connection 19's cap */
-#define PIPE_CAP_CONN_OBJ_19 69u /* empty: run-time connection 19's shared-memory object */
-#define PIPE_CAP_CONN_EP_20 70u /* empty: run-time connection 20's cap */
-#define PIPE_CAP_CONN_OBJ_20 71u /* empty: run-time connection 20's shared-memory object */
-#define PIPE_CAP_CONN_EP_21 72u /* empty: run-time connection 21's cap */
-#define PIPE_CAP_CONN_OBJ_21 73u /* empty: run-time connection 21's shared-memory object */
-#define PIPE_CAP_CONN_EP_22 74u /* empty: run-time connection 22's cap */
-#define PIPE_CAP_CONN_OBJ_22 75u /* empty: run-time connection 22's shared-memory object */
-#define PIPE_CAP_CONN_EP_23 76u /* empty: run-time connection 23's cap */
-#define PIPE_CAP_CONN_OBJ_23 77u /* empty: run-time connection 23's shared-memory object */
-#define PIPE_CAP_CONN_EP_24 78u /* empty: run-time connection 24's cap */
-#define PIPE_CAP_CONN_OBJ_24 79u /* empty: run-time connection 24's shared-memory object */
-#define PIPE_CAP_CONN_EP_25 80u /* empty: run-time connection 25's cap */
-#define PIPE_CAP_CONN_OBJ_25 81u /* empty: run-time connection 25's shared-memory object */
-#define PIPE_CAP_CONN_EP_26 82u /* empty: run-time connection 26's cap */
-#define PIPE_CAP_CONN_OBJ_26 83u /* empty: run-time connection 26's shared-memory object */
-#define PIPE_CAP_CONN_EP_27 84u /* empty: run-time connection 27's cap */
-#define PIPE_CAP_CONN_OBJ_27 85u /* empty: run-time connection 27's shared-memory object */
-#define PIPE_CAP_CONN_EP_28 86u /* empty: run-time connection 28's cap */
-#define PIPE_CAP_CONN_OBJ_28 87u /* empty: run-time connection 28's shared-memory object */
-#define PIPE_CAP_CONN_EP_29 88u /* empty: run-time connection 29's cap */
-#define PIPE_CAP_CONN_OBJ_29 89u /* empty: run-time connection 29's shared-memory object */
-#define PIPE_CAP_CONN_EP_30 90u /* empty: run-time connection 30's cap */
-#define PIPE_CAP_CONN_OBJ_30 91u /* empty: run-time connection 30's shared-memory object */
-#define PIPE_CAP_CONN_EP_31 92u /* empty: run-time connection 31's cap */
-#define PIPE_CAP_CONN_OBJ_31 93u /* empty: run-time connection 31's shared-memory object */
-#define PIPE_CAP_CONN_EP_32 94u /* empty: run-time connection 32's cap */
-#define PIPE_CAP_CONN_OBJ_32 95u /* empty: run-time connection 32's shared-memory object */
-#define PIPE_CAP_CONN_EP_33 96u /* empty: run-time connection 33's cap */
-#define PIPE_CAP_CONN_OBJ_33 97u /* empty: run-time connection 33's shared-memory object */
-#define PIPE_CAP_CONN_EP_34 98u /* empty: run-time connection 34's cap */
-#define PIPE_CAP_CONN_OBJ_34 99u /* empty: run-time connection 34's shared-memory object */
-#define PIPE_CAP_CONN_EP_35 100u /* empty: run-time connection 35's cap */
-#define PIPE_CAP_CONN_OBJ_35 101u /* empty: run-time connection 35's shared-memory object */
-#define PIPE_CAP_CONN_EP_36 102u /* empty: run-time connection 36's cap */
-#define PIPE_CAP_CONN_OBJ_36 103u /* empty: run-time connection 36's shared-memory object */
-#define PIPE_CAP_CONN_EP_37 104u /* empty: run-time connection 37's cap */
-#define PIPE_CAP_CONN_OBJ_37 105u /* empty: run-time connection 37's shared-memory object */
-#define PIPE_CAP_CONN_EP_38 106u /* empty: run-time connection 38's cap */
-#define PIPE_CAP_CONN_OBJ_38 107u /* empty: run-time connection 38's shared-memory object */
-#define PIPE_CAP_CONN_EP_39 108u /* empty: run-time connection 39's cap */
-#define PIPE_CAP_CONN_OBJ_39 109u /* empty: run-time connection 39's shared-memory object */
-#define PIPE_CAP_CONN_EP_40 110u /* empty: run-time connection 40's cap */
-#define PIPE_CAP_CONN_OBJ_40 111u /* empty: run-time connection 40's shared-memory object */
-#define PIPE_CAP_CONN_EP_41 112u /* empty: run-time connection 41's cap */
-#define PIPE_CAP_CONN_OBJ_41 113u /* empty: run-time connection 41's shared-memory object */
-#define PIPE_CAP_CONN_EP_42 114u /* empty: run-time connection 42's cap */
-#define PIPE_CAP_CONN_OBJ_42 115u /* empty: run-time connection 42's shared-memory object */
-#define PIPE_CAP_CONN_EP_43 116u /* empty: run-time connection 43's cap */
-#define PIPE_CAP_CONN_OBJ_43 117u /* empty: run-time connection 43's shared-memory object */
-#define PIPE_CAP_CONN_EP_44 118u /* empty: run-time connection 44's cap */
-#define PIPE_CAP_CONN_OBJ_44 119u /* empty: run-time connection 44's shared-memory object */
-#define PIPE_CAP_CONN_EP_45 120u /* empty: run-time connection 45's cap */
-#define PIPE_CAP_CONN_OBJ_45 121u /* empty: run-time connection 45's shared-memory object */
-#define PIPE_CAP_CONN_EP_46 122u /* empty: run-time connection 46's cap */
-#define PIPE_CAP_CONN_OBJ_46 123u /* empty: run-time connection 46's shared-memory object */
-#define PIPE_CAP_CONN_EP_47 124u /* empty: run-time connection 47's cap */
-#define PIPE_CAP_CONN_OBJ_47 125u /* empty: run-time connection 47's shared-memory object */
-#define PIPE_CAP_CONN_EP_48 126u /* empty: run-time connection 48's cap */
-#define PIPE_CAP_CONN_OBJ_48 127u /* empty: run-time connection 48's shared-memory object */
-#define PIPE_CAP_CONN_EP_49 128u /* empty: run-time connection 49's cap */
-#define PIPE_CAP_CONN_OBJ_49 129u /* empty: run-time connection 49's shared-memory object */
-#define PIPE_CAP_CONN_EP_50 130u /* empty: run-time connection 50's cap */
-#define PIPE_CAP_CONN_OBJ_50 131u /* empty: run-time connection 50's shared-memory object */
-#define PIPE_CAP_CONN_EP_51 132u /* empty: run-time connection 51's cap */
-#define PIPE_CAP_CONN_OBJ_51 133u /* empty: run-time connection 51's shared-memory object */
-#define PIPE_CAP_CONN_EP_52 134u /* empty: run-time connection 52's cap */
-#define PIPE_CAP_CONN_OBJ_52 135u /* empty: run-time connection 52's shared-memory object */
-#define PIPE_CAP_CONN_EP_53 136u /* empty: run-time connection 53's cap */
-#define PIPE_CAP_CONN_OBJ_53 137u /* empty: run-time connection 53's shared-memory object */
-#define PIPE_CAP_CONN_EP_54 138u /* empty: run-time connection 54's cap */
-#define PIPE_CAP_CONN_OBJ_54 139u /* empty: run-time connection 54's shared-memory object */
-#define PIPE_CAP_CONN_EP_55 140u /* empty: run-time connection 55's cap */
-#define PIPE_CAP_CONN_OBJ_55 141u /* empty: run-time connection 55's shared-memory object */
-#define PIPE_CAP_CONN_EP_56 142u /* empty: run-time connection 56's cap */
-#define PIPE_CAP_CONN_OBJ_56 143u /* empty: run-time connection 56's shared-memory object */
-#define PIPE_CAP_CONN_EP_57 144u /* empty: run-time connection 57's cap */
-#define PIPE_CAP_CONN_OBJ_57 145u /* empty: run-time connection 57's shared-memory object */
-#define PIPE_CAP_CONN_EP_58 146u /* empty: run-time connection 58's cap */
-#define PIPE_CAP_CONN_OBJ_58 147u /* empty: run-time connection 58's shared-memory object */
-#define PIPE_CAP_CONN_EP_59 148u /* empty: run-time connection 59's cap */
-#define PIPE_CAP_CONN_OBJ_59 149u /* empty: run-time connection 59's shared-memory object */
-#define PIPE_CAP_CONN_EP_60 150u /* empty: run-time connection 60's cap */
-#define PIPE_CAP_CONN_OBJ_60 151u /* empty: run-time connection 60's shared-memory object */
-#define PIPE_CAP_CONN_EP_61 152u /* empty: run-time connection 61's cap */
-#define PIPE_CAP_CONN_OBJ_61 153u /* empty: run-time connection 61's shared-memory object */
-#define PIPE_CAP_CONN_EP_62 154u /* empty: run-time connection 62's cap */
-#define PIPE_CAP_CONN_OBJ_62 155u /* empty: run-time connection 62's shared-memory object */
-#define PIPE_CAP_CONN_EP_63 156u /* empty: run-time connection 63's cap */
-#define PIPE_CAP_CONN_OBJ_63 157u /* empty: run-time connection 63's shared-memory object */
-#define PIPE_CAP_CONN_EP_64 158u /* empty: run-time connection 64's cap */
-#define PIPE_CAP_CONN_OBJ_64 159u /* empty: run-time connection 64's shared-memory object */
-#define PIPE_CAP_CONN_EP_65 160u /* empty: run-time connection 65's cap */
-#define PIPE_CAP_CONN_OBJ_65 161u /* empty: run-time connection 65's shared-memory object */
-#define PIPE_CAP_CONN_EP_66 162u /* empty: run-time connection 66's cap */
-#define PIPE_CAP_CONN_OBJ_66 163u /* empty: run-time connection 66's shared-memory object */
-#define PIPE_CAP_CONN_EP_67 164u /* empty: run-time connection 67's cap */
-#define PIPE_CAP_CONN_OBJ_67 165u /* empty: run-time connection 67's shared-memory object */
-#define PIPE_CAP_CONN_EP_68 166u /* empty: run-time connection 68's cap */
-#define PIPE_CAP_CONN_OBJ_68 167u /* empty: run-time connection 68's shared-memory object */
-#define PIPE_CAP_CONN_EP_69 168u /* empty: run-time connection 69's cap */
-#define PIPE_CAP_CONN_OBJ_69 169u /* empty: run-time connection 69's shared-memory object */
-#define PIPE_CAP_CONN_EP_70 170u /* empty: run-time connection 70's cap */
-#define PIPE_CAP_CONN_OBJ_70 171u /* empty: run-time connection 70's shared-memory object */
-#define PIPE_CAP_CONN_EP_71 172u /* empty: run-time connection 71's cap */
-#define PIPE_CAP_CONN_OBJ_71 173u /* empty: run-time connection 71's shared-memory object */
-#define PIPE_CAP_CONN_EP_72 174u /* empty: run-time connection 72's cap */
-#define PIPE_CAP_CONN_OBJ_72 175u /* empty: run-time connection 72's shared-memory object */
-#define PIPE_CAP_CONN_EP_73 176u /* empty: run-time connection 73's cap */
-#define PIPE_CAP_CONN_OBJ_73 177u /* empty: run-time connection 73's shared-memory object */
-#define PIPE_CAP_CONN_EP_74 178u /* empty: run-time connection 74's cap */
-#define PIPE_CAP_CONN_OBJ_74 179u /* empty: run-time connection 74's shared-memory object */
-#define PIPE_CAP_CONN_EP_75 180u /* empty: run-time connection 75's cap */
-#define PIPE_CAP_CONN_OBJ_75 181u /* empty: run-time connection 75's shared-memory object */
-#define PIPE_CAP_CONN_EP_76 182u /* empty: run-time connection 76's cap */
-#define PIPE_CAP_CONN_OBJ_76 183u /* empty: run-time connection 76's shared-memory object */
-#define PIPE_CAP_CONN_EP_77 184u /* empty: run-time connection 77's cap */
-#define PIPE_CAP_CONN_OBJ_77 185u /* empty: run-time connection 77's shared-memory object */
-#define PIPE_CAP_CONN_EP_78 186u /* empty: run-time connection 78's cap */
-#define PIPE_CAP_CONN_OBJ_78 187u /* empty: run-time connection 78's shared-memory object */
-#define PIPE_CAP_CONN_EP_79 188u /* empty: run-time connection 79's cap */
-#define PIPE_CAP_CONN_OBJ_79 189u /* empty: run-time connection 79's shared-memory object */
-#define PIPE_CAP_CONN_EP_80 190u /* empty: run-time connection 80's cap */
-#define PIPE_CAP_CONN_OBJ_80 191u /* empty: run-time connection 80's shared-memory object */
-#define PIPE_CAP_CONN_EP_81 192u /* empty: run-time connection 81's cap */
-#define PIPE_CAP_CONN_OBJ_81 193u /* empty: run-time connection 81's shared-memory object */
-#define PIPE_CAP_CONN_EP_82 194u /* empty: run-time connection 82's cap */
-#define PIPE_CAP_CONN_OBJ_82 195u /* empty: run-time connection 82's shared-memory object */
-#define PIPE_CAP_CONN_EP_83 196u /* empty: run-time connection 83's cap */
-#define PIPE_CAP_CONN_OBJ_83 197u /* empty: run-time connection 83's shared-memory object */
-#define PIPE_CAP_CONN_EP_84 198u /* empty: run-time connection 84's cap */
-#define PIPE_CAP_CONN_OBJ_84 199u /* empty: run-time connection 84's shared-memory object */
-#define PIPE_CAP_CONN_EP_85 200u /* empty: run-time connection 85's cap */
-#define PIPE_CAP_CONN_OBJ_85 201u /* empty: run-time connection 85's shared-memory object */
-#define PIPE_CAP_CONN_EP_86 202u /* empty: run-time connection 86's cap */
-#define PIPE_CAP_CONN_OBJ_86 203u /* empty: run-time connection 86's shared-memory object */
-#define PIPE_CAP_CONN_EP_87 204u /* empty: run-time connection 87's cap */
-#define PIPE_CAP_CONN_OBJ_87 205u /* empty: run-time connection 87's shared-memory object */
-#define PIPE_CAP_CONN_EP_88 206u /* empty: run-time connection 88's cap */
-#define PIPE_CAP_CONN_OBJ_88 207u /* empty: run-time connection 88's shared-memory object */
-#define PIPE_CAP_CONN_EP_89 208u /* empty: run-time connection 89's cap */
-#define PIPE_CAP_CONN_OBJ_89 209u /* empty: run-time connection 89's shared-memory object */
-#define PIPE_CAP_CONN_EP_90 210u /* empty: run-time connection 90's cap */
-#define PIPE_CAP_CONN_OBJ_90 211u /* empty: run-time connection 90's shared-memory object */
-#define PIPE_CAP_CONN_EP_91 212u /* empty: run-time connection 91's cap */
-#define PIPE_CAP_CONN_OBJ_91 213u /* empty: run-time connection 91's shared-memory object */
-#define PIPE_CAP_CONN_EP_92 214u /* empty: run-time connection 92's cap */
-#define PIPE_CAP_CONN_OBJ_92 215u /* empty: run-time connection 92's shared-memory object */
-#define PIPE_CAP_CONN_EP_93 216u /* empty: run-time connection 93's cap */
-#define PIPE_CAP_CONN_OBJ_93 217u /* empty: run-time connection 93's shared-memory object */
-#define PIPE_CAP_CONN_EP_94 218u /* empty: run-time connection 94's cap */
-#define PIPE_CAP_CONN_OBJ_94 219u /* empty: run-time connection 94's shared-memory object */
-#define PIPE_CAP_CONN_EP_95 220u /* empty: run-time connection 95's cap */
-#define PIPE_CAP_CONN_OBJ_95 221u /* empty: run-time connection 95's shared-memory object */
-#define PIPE_CAP_CONN_EP_96 222u /* empty: run-time connection 96's cap */
-#define PIPE_CAP_CONN_OBJ_96 223u /* empty: run-time connection 96's shared-memory object */
-#define PIPE_CAP_CONN_EP_97 224u /* empty: run-time connection 97's cap */
-#define PIPE_CAP_CONN_OBJ_97 225u /* empty: run-time connection 97's shared-memory object */
-#define PIPE_CAP_CONN_EP_98 226u /* empty: run-time connection 98's cap */
-#define PIPE_CAP_CONN_OBJ_98 227u /* empty: run-time connection 98's shared-memory object */
-#define PIPE_CAP_CONN_EP_99 228u /* empty: run-time connection 99's cap */
-#define PIPE_CAP_CONN_OBJ_99 229u /* empty: run-time connection 99's shared-memory object */
-#define PIPE_CAP_CONN_EP_100 230u /* empty: run-time connection 100's cap */
-#define PIPE_CAP_CONN_OBJ_100 231u /* empty: run-time connection 100's shared-memory object */
-#define PIPE_CAP_CONN_EP_101 232u /* empty: run-time connection 101's cap */
-#define PIPE_CAP_CONN_OBJ_101 233u /* empty: run-time connection 101's shared-memory object */
-#define PIPE_CAP_CONN_EP_102 234u /* empty: run-time connection 102's cap */
-#define PIPE_CAP_CONN_OBJ_102 235u /* empty: run-time connection 102's shared-memory object */
-#define PIPE_CAP_CONN_EP_103 236u /* empty: run-time connection 103's cap */
-#define PIPE_CAP_CONN_OBJ_103 237u /* empty: run-time connection 103's shared-memory object */
-#define PIPE_CAP_CONN_EP_104 238u /* empty: run-time connection 104's cap */
-#define PIPE_CAP_CONN_OBJ_104 239u /* empty: run-time connection 104's shared-memory object */
-#define PIPE_CAP_CONN_EP_105 240u /* empty: run-time connection 105's cap */
-#define PIPE_CAP_CONN_OBJ_105 241u /* empty: run-time connection 105's shared-memory object */
-#define PIPE_CAP_CONN_EP_106 242u /* empty: run-time connection 106's cap */
-#define PIPE_CAP_CONN_OBJ_106 243u /* empty: run-time connection 106's shared-memory object */
-#define PIPE_CAP_CONN_EP_107 244u /* empty: run-time connection 107's cap */
-#define PIPE_CAP_CONN_OBJ_107 245u /* empty: run-time connection 107's shared-memory object */
-#define PIPE_CAP_CONN_EP_108 246u /* empty: run-time connection 108's cap */
-#define PIPE_CAP_CONN_OBJ_108 247u /* empty: run-time connection 108's shared-memory object */
-#define PIPE_CAP_CONN_EP_109 248u /* empty: run-time connection 109's cap */
-#define PIPE_CAP_CONN_OBJ_109 249u /* empty: run-time connection 109's shared-memory object */
-#define PIPE_CAP_CONN_EP_110 250u /* empty: run-time connection 110's cap */
-#define PIPE_CAP_CONN_OBJ_110 251u /* empty: run-time connection 110's shared-memory object */
-#define PIPE_CAP_CONN_EP_111 252u /* empty: run-time connection 111's cap */
-#define PIPE_CAP_CONN_OBJ_111 253u /* empty: run-time connection 111's shared-memory object */
-#define PIPE_CAP_CONN_EP_112 254u /* empty: run-time connection 112's cap */
-#define PIPE_CAP_CONN_OBJ_112 255u /* empty: run-time connection 112's shared-memory object */
-#define PIPE_CAP_CONN_EP_113 256u /* empty: run-time connection 113's cap */
-#define PIPE_CAP_CONN_OBJ_113 257u /* empty: run-time connection 113's shared-memory object */
-#define PIPE_CAP_CONN_EP_114 258u /* empty: run-time connection 114's cap */
-#define PIPE_CAP_CONN_OBJ_114 259u /* empty: run-time connection 114's shared-memory object */
-#define PIPE_CAP_CONN_EP_115 260u /* empty: run-time connection 115's cap */
-#define PIPE_CAP_CONN_OBJ_115 261u /* empty: run-time connection 115's shared-memory object */
-#define PIPE_CAP_CONN_EP_116 262u /* empty: run-time connection 116's cap */
-#define PIPE_CAP_CONN_OBJ_116 263u /* empty: run-time connection 116's shared-memory object */
-#define PIPE_CAP_CONN_EP_117 264u /* empty: run-time connection 117's cap */
-#define PIPE_CAP_CONN_OBJ_117 265u /* empty: run-time connection 117's shared-memory object */
-#define PIPE_CAP_CONN_EP_118 266u /* empty: run-time connection 118's cap */
-#define PIPE_CAP_CONN_OBJ_118 267u /* empty: run-time connection 118's shared-memory object */
-#define PIPE_CAP_CONN_EP_119 268u /* empty: run-time connection 119's cap */
-#define PIPE_CAP_CONN_OBJ_119 269u /* empty: run-time connection 119's shared-memory object */
-#define PIPE_CAP_CONN_EP_120 270u /* empty: run-time connection 120's cap */
-#define PIPE_CAP_CONN_OBJ_120 271u /* empty: run-time connection 120's shared-memory object */
-#define PIPE_CAP_CONN_EP_121 272u /* empty: run-time connection 121's cap */
-#define PIPE_CAP_CONN_OBJ_121 273u /* empty: run-time connection 121's shared-memory object */
-#define PIPE_CAP_CONN_EP_122 274u /* empty: run-time connection 122's cap */
-#define PIPE_CAP_CONN_OBJ_122 275u /* empty: run-time connection 122's shared-memory object */
-#define PIPE_CAP_CONN_EP_123 276u /* empty: run-time connection 123's cap */
-#define PIPE_CAP_CONN_OBJ_123 277u /* empty: run-time connection 123's shared-memory object */
-#define PIPE_CAP_CONN_EP_124 278u /* empty: run-time connection 124's cap */
-#define PIPE_CAP_CONN_OBJ_124 279u /* empty: run-time connection 124's shared-memory object */
-#define PIPE_CAP_CONN_EP_125 280u /* empty: run-time connection 125's cap */
-#define PIPE_CAP_CONN_OBJ_125 281u /* empty: run-time connection 125's shared-memory object */
-#define PIPE_CAP_CONN_EP_126 282u /* empty: run-time connection 126's cap */
-#define PIPE_CAP_CONN_OBJ_126 283u /* empty: run-time connection 126's shared-memory object */
-#define PIPE_CAP_CONN_EP_127 284u /* empty: run-time connection 127's cap */
-#define PIPE_CAP_CONN_OBJ_127 285u /* empty: run-time connection 127's shared-memory object */
-_Static_assert(PIPE_CAP_CONN_OBJ_127 < (1ul << PIPE_CNODE_BITS), "pipe: its slots do not fit its CNode");
-#define PIPE_SLOT_FREE_FIRST 286u /* first slot the layout leaves empty for caps the server keeps */
-#define PIPE_SLOT_FREE_END 512u /* one past the last slot */
+_Static_assert(PIPE_CAP_CONN_OBJ_15 < (1ul << PIPE_CNODE_BITS), "pipe: its slots do not fit its CNode");
+#define PIPE_SLOT_FREE_FIRST 62u /* first slot the layout leaves empty for caps the server keeps */
+#define PIPE_SLOT_FREE_END 128u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
 #define PIPE_VADDR_HEAP 0x1020000000ul /* heap, rw */
@@ -371,14 +147,14 @@ static inline int pipe_disconnect(ng_cptr_t conn_ep, ng_cptr_t obj_slot)
 }
 
 /*
- * Run-time connections (128): clients the layout does not know (spawned processes) hand over a
+ * Run-time connections (16): clients the layout does not know (spawned processes) hand over a
  * shared-memory object once (NG_LABEL_CONNECT) and get a cap with a badge of their own.
  */
-#define PIPE_CONNECTIONS 128u
+#define PIPE_CONNECTIONS 16u
 #define PIPE_CONN_BADGE_BASE 0x4000000u /* connection badges: base | generation << 8 | index */
 #define PIPE_CONN_SHM_MIN 65536ul /* bytes the largest shared buffer of a served method needs */
-static const ng_cptr_t pipe_conn_ep_slots[PIPE_CONNECTIONS] = { PIPE_CAP_CONN_EP_0, PIPE_CAP_CONN_EP_1, PIPE_CAP_CONN_EP_2, PIPE_CAP_CONN_EP_3, PIPE_CAP_CONN_EP_4, PIPE_CAP_CONN_EP_5, PIPE_CAP_CONN_EP_6, PIPE_CAP_CONN_EP_7, PIPE_CAP_CONN_EP_8, PIPE_CAP_CONN_EP_9, PIPE_CAP_CONN_EP_10, PIPE_CAP_CONN_EP_11, PIPE_CAP_CONN_EP_12, PIPE_CAP_CONN_EP_13, PIPE_CAP_CONN_EP_14, PIPE_CAP_CONN_EP_15, PIPE_CAP_CONN_EP_16, PIPE_CAP_CONN_EP_17, PIPE_CAP_CONN_EP_18, PIPE_CAP_CONN_EP_19, PIPE_CAP_CONN_EP_20, PIPE_CAP_CONN_EP_21, PIPE_CAP_CONN_EP_22, PIPE_CAP_CONN_EP_23, PIPE_CAP_CONN_EP_24, PIPE_CAP_CONN_EP_25, PIPE_CAP_CONN_EP_26, PIPE_CAP_CONN_EP_27, PIPE_CAP_CONN_EP_28, PIPE_CAP_CONN_EP_29, PIPE_CAP_CONN_EP_30, PIPE_CAP_CONN_EP_31, PIPE_CAP_CONN_EP_32, PIPE_CAP_CONN_EP_33, PIPE_CAP_CONN_EP_34, PIPE_CAP_CONN_EP_35, PIPE_CAP_CONN_EP_36, PIPE_CAP_CONN_EP_37, PIPE_CAP_CONN_EP_38, PIPE_CAP_CONN_EP_39, PIPE_CAP_CONN_EP_40, PIPE_CAP_CONN_EP_41, PIPE_CAP_CONN_EP_42, PIPE_CAP_CONN_EP_43, PIPE_CAP_CONN_EP_44, PIPE_CAP_CONN_EP_45, PIPE_CAP_CONN_EP_46, PIPE_CAP_CONN_EP_47, PIPE_CAP_CONN_EP_48, PIPE_CAP_CONN_EP_49, PIPE_CAP_CONN_EP_50, PIPE_CAP_CONN_EP_51, PIPE_CAP_CONN_EP_52, PIPE_CAP_CONN_EP_53, PIPE_CAP_CONN_EP_54, PIPE_CAP_CONN_EP_55, PIPE_CAP_CONN_EP_56, PIPE_CAP_CONN_EP_57, PIPE_CAP_CONN_EP_58, PIPE_CAP_CONN_EP_59, PIPE_CAP_CONN_EP_60, PIPE_CAP_CONN_EP_61, PIPE_CAP_CONN_EP_62, PIPE_CAP_CONN_EP_63, PIPE_CAP_CONN_EP_64, PIPE_CAP_CONN_EP_65, PIPE_CAP_CONN_EP_66, PIPE_CAP_CONN_EP_67, PIPE_CAP_CONN_EP_68, PIPE_CAP_CONN_EP_69, PIPE_CAP_CONN_EP_70, PIPE_CAP_CONN_EP_71, PIPE_CAP_CONN_EP_72, PIPE_CAP_CONN_EP_73, PIPE_CAP_CONN_EP_74, PIPE_CAP_CONN_EP_75, PIPE_CAP_CONN_EP_76, PIPE_CAP_CONN_EP_77, PIPE_CAP_CONN_EP_78, PIPE_CAP_CONN_EP_79, PIPE_CAP_CONN_EP_80, PIPE_CAP_CONN_EP_81, PIPE_CAP_CONN_EP_82, PIPE_CAP_CONN_EP_83, PIPE_CAP_CONN_EP_84, PIPE_CAP_CONN_EP_85, PIPE_CAP_CONN_EP_86, PIPE_CAP_CONN_EP_87, PIPE_CAP_CONN_EP_88, PIPE_CAP_CONN_EP_89, PIPE_CAP_CONN_EP_90, PIPE_CAP_CONN_EP_91, PIPE_CAP_CONN_EP_92, PIPE_CAP_CONN_EP_93, PIPE_CAP_CONN_EP_94, PIPE_CAP_CONN_EP_95, PIPE_CAP_CONN_EP_96, PIPE_CAP_CONN_EP_97, PIPE_CAP_CONN_EP_98, PIPE_CAP_CONN_EP_99, PIPE_CAP_CONN_EP_100, PIPE_CAP_CONN_EP_101, PIPE_CAP_CONN_EP_102, PIPE_CAP_CONN_EP_103, PIPE_CAP_CONN_EP_104, PIPE_CAP_CONN_EP_105, PIPE_CAP_CONN_EP_106, PIPE_CAP_CONN_EP_107, PIPE_CAP_CONN_EP_108, PIPE_CAP_CONN_EP_109, PIPE_CAP_CONN_EP_110, PIPE_CAP_CONN_EP_111, PIPE_CAP_CONN_EP_112, PIPE_CAP_CONN_EP_113, PIPE_CAP_CONN_EP_114, PIPE_CAP_CONN_EP_115, PIPE_CAP_CONN_EP_116, PIPE_CAP_CONN_EP_117, PIPE_CAP_CONN_EP_118, PIPE_CAP_CONN_EP_119, PIPE_CAP_CONN_EP_120, PIPE_CAP_CONN_EP_121, PIPE_CAP_CONN_EP_122, PIPE_CAP_CONN_EP_123, PIPE_CAP_CONN_EP_124, PIPE_CAP_CONN_EP_125, PIPE_CAP_CONN_EP_126, PIPE_CAP_CONN_EP_127 };
-static const ng_cptr_t pipe_conn_obj_slots[PIPE_CONNECTIONS] = { PIPE_CAP_CONN_OBJ_0, PIPE_CAP_CONN_OBJ_1, PIPE_CAP_CONN_OBJ_2, PIPE_CAP_CONN_OBJ_3, PIPE_CAP_CONN_OBJ_4, PIPE_CAP_CONN_OBJ_5, PIPE_CAP_CONN_OBJ_6, PIPE_CAP_CONN_OBJ_7, PIPE_CAP_CONN_OBJ_8, PIPE_CAP_CONN_OBJ_9, PIPE_CAP_CONN_OBJ_10, PIPE_CAP_CONN_OBJ_11, PIPE_CAP_CONN_OBJ_12, PIPE_CAP_CONN_OBJ_13, PIPE_CAP_CONN_OBJ_14, PIPE_CAP_CONN_OBJ_15, PIPE_CAP_CONN_OBJ_16, PIPE_CAP_CONN_OBJ_17, PIPE_CAP_CONN_OBJ_18, PIPE_CAP_CONN_OBJ_19, PIPE_CAP_CONN_OBJ_20, PIPE_CAP_CONN_OBJ_21, PIPE_CAP_CONN_OBJ_22, PIPE_CAP_CONN_OBJ_23, PIPE_CAP_CONN_OBJ_24, PIPE_CAP_CONN_OBJ_25, PIPE_CAP_CONN_OBJ_26, PIPE_CAP_CONN_OBJ_27, PIPE_CAP_CONN_OBJ_28, PIPE_CAP_CONN_OBJ_29, PIPE_CAP_CONN_OBJ_30, PIPE_CAP_CONN_OBJ_31, PIPE_CAP_CONN_OBJ_32, PIPE_CAP_CONN_OBJ_33, PIPE_CAP_CONN_OBJ_34, PIPE_CAP_CONN_OBJ_35, PIPE_CAP_CONN_OBJ_36, PIPE_CAP_CONN_OBJ_37, PIPE_CAP_CONN_OBJ_38, PIPE_CAP_CONN_OBJ_39, PIPE_CAP_CONN_OBJ_40, PIPE_CAP_CONN_OBJ_41, PIPE_CAP_CONN_OBJ_42, PIPE_CAP_CONN_OBJ_43, PIPE_CAP_CONN_OBJ_44, PIPE_CAP_CONN_OBJ_45, PIPE_CAP_CONN_OBJ_46, PIPE_CAP_CONN_OBJ_47, PIPE_CAP_CONN_OBJ_48, PIPE_CAP_CONN_OBJ_49, PIPE_CAP_CONN_OBJ_50, PIPE_CAP_CONN_OBJ_51, PIPE_CAP_CONN_OBJ_52, PIPE_CAP_CONN_OBJ_53, PIPE_CAP_CONN_OBJ_54, PIPE_CAP_CONN_OBJ_55, PIPE_CAP_CONN_OBJ_56, PIPE_CAP_CONN_OBJ_57, PIPE_CAP_CONN_OBJ_58, PIPE_CAP_CONN_OBJ_59, PIPE_CAP_CONN_OBJ_60, PIPE_CAP_CONN_OBJ_61, PIPE_CAP_CONN_OBJ_62, PIPE_CAP_CONN_OBJ_63, PIPE_CAP_CONN_OBJ_64, PIPE_CAP_CONN_OBJ_65, PIPE_CAP_CONN_OBJ_66, PIPE_CAP_CONN_OBJ_67, PIPE_CAP_CONN_OBJ_68, PIPE_CAP_CONN_OBJ_69, PIPE_CAP_CONN_OBJ_70, PIPE_CAP_CONN_OBJ_71, PIPE_CAP_CONN_OBJ_72, PIPE_CAP_CONN_OBJ_73, PIPE_CAP_CONN_OBJ_74, PIPE_CAP_CONN_OBJ_75, PIPE_CAP_CONN_OBJ_76, PIPE_CAP_CONN_OBJ_77, PIPE_CAP_CONN_OBJ_78, PIPE_CAP_CONN_OBJ_79, PIPE_CAP_CONN_OBJ_80, PIPE_CAP_CONN_OBJ_81, PIPE_CAP_CONN_OBJ_82, PIPE_CAP_CONN_OBJ_83, PIPE_CAP_CONN_OBJ_84, PIPE_CAP_CONN_OBJ_85, PIPE_CAP_CONN_OBJ_86, PIPE_CAP_CONN_OBJ_87, PIPE_CAP_CONN_OBJ_88, PIPE_CAP_CONN_OBJ_89, PIPE_CAP_CONN_OBJ_90, PIPE_CAP_CONN_OBJ_91, PIPE_CAP_CONN_OBJ_92, PIPE_CAP_CONN_OBJ_93, PIPE_CAP_CONN_OBJ_94, PIPE_CAP_CONN_OBJ_95, PIPE_CAP_CONN_OBJ_96, PIPE_CAP_CONN_OBJ_97, PIPE_CAP_CONN_OBJ_98, PIPE_CAP_CONN_OBJ_99, PIPE_CAP_CONN_OBJ_100, PIPE_CAP_CONN_OBJ_101, PIPE_CAP_CONN_OBJ_102, PIPE_CAP_CONN_OBJ_103, PIPE_CAP_CONN_OBJ_104, PIPE_CAP_CONN_OBJ_105, PIPE_CAP_CONN_OBJ_106, PIPE_CAP_CONN_OBJ_107, PIPE_CAP_CONN_OBJ_108, PIPE_CAP_CONN_OBJ_109, PIPE_CAP_CONN_OBJ_110, PIPE_CAP_CONN_OBJ_111, PIPE_CAP_CONN_OBJ_112, PIPE_CAP_CONN_OBJ_113, PIPE_CAP_CONN_OBJ_114, PIPE_CAP_CONN_OBJ_115, PIPE_CAP_CONN_OBJ_116, PIPE_CAP_CONN_OBJ_117, PIPE_CAP_CONN_OBJ_118, PIPE_CAP_CONN_OBJ_119, PIPE_CAP_CONN_OBJ_120, PIPE_CAP_CONN_OBJ_121, PIPE_CAP_CONN_OBJ_122, PIPE_CAP_CONN_OBJ_123, PIPE_CAP_CONN_OBJ_124, PIPE_CAP_CONN_OBJ_125, PIPE_CAP_CONN_OBJ_126, PIPE_CAP_CONN_OBJ_127 };
+static const ng_cptr_t pipe_conn_ep_slots[PIPE_CONNECTIONS] = { PIPE_CAP_CONN_EP_0, PIPE_CAP_CONN_EP_1, PIPE_CAP_CONN_EP_2, PIPE_CAP_CONN_EP_3, PIPE_CAP_CONN_EP_4, PIPE_CAP_CONN_EP_5, PIPE_CAP_CONN_EP_6, PIPE_CAP_CONN_EP_7, PIPE_CAP_CONN_EP_8, PIPE_CAP_CONN_EP_9, PIPE_CAP_CONN_EP_10, PIPE_CAP_CONN_EP_11, PIPE_CAP_CONN_EP_12, PIPE_CAP_CONN_EP_13, PIPE_CAP_CONN_EP_14, PIPE_CAP_CONN_EP_15 };
+static const ng_cptr_t pipe_conn_obj_slots[PIPE_CONNECTIONS] = { PIPE_CAP_CONN_OBJ_0, PIPE_CAP_CONN_OBJ_1, PIPE_CAP_CONN_OBJ_2, PIPE_CAP_CONN_OBJ_3, PIPE_CAP_CONN_OBJ_4, PIPE_CAP_CONN_OBJ_5, PIPE_CAP_CONN_OBJ_6, PIPE_CAP_CONN_OBJ_7, PIPE_CAP_CONN_OBJ_8, PIPE_CAP_CONN_OBJ_9, PIPE_CAP_CONN_OBJ_10, PIPE_CAP_CONN_OBJ_11, PIPE_CAP_CONN_OBJ_12, PIPE_CAP_CONN_OBJ_13, PIPE_CAP_CONN_OBJ_14, PIPE_CAP_CONN_OBJ_15 };
 typedef struct pipe_conn {
     ng_badge_t badge; /* 0: free */
     uint8_t *shm;

@@ -11,8 +11,8 @@
 #include <rootmem_client_gen.h>
 #include <pathreg_client_gen.h>
 
-/* CSpace: 256 slots (a slot's number is its cptr). */
-#define TMPFS_CNODE_BITS 8
+/* CSpace: 128 slots (a slot's number is its cptr). */
+#define TMPFS_CNODE_BITS 7
 #define TMPFS_CAP_NULL 0u /* null: empty (not granted) */
 #define TMPFS_CAP_CNODE 1u /* own CNode (cap moves, saved replies) */
 #define TMPFS_CAP_FAULT_EP 2u /* fault endpoint (root server; badge 8 names tmpfs) */
@@ -63,105 +63,9 @@
 #define TMPFS_CAP_CONN_OBJ_14 47u /* empty: run-time connection 14's shared-memory object */
 #define TMPFS_CAP_CONN_EP_15 48u /* empty: run-time connection 15's cap */
 #define TMPFS_CAP_CONN_OBJ_15 49u /* empty: run-time connection 15's shared-memory object */
-#define TMPFS_CAP_CONN_EP_16 50u /* empty: run-time connection 16's cap */
-#define TMPFS_CAP_CONN_OBJ_16 51u /* empty: run-time connection 16's shared-memory object */
-#define TMPFS_CAP_CONN_EP_17 52u /* empty: run-time connection 17's cap */
-#define TMPFS_CAP_CONN_OBJ_17 53u /* empty: run-time connection 17's shared-memory object */
-#define TMPFS_CAP_CONN_EP_18 54u /* empty: run-time connection 18's cap */
-#define TMPFS_CAP_CONN_OBJ_18 55u /* empty: run-time connection 18's shared-memory object */
-#define TMPFS_CAP_CONN_EP_19 56u /* empty: run-time connection 19's cap */
-#define TMPFS_CAP_CONN_OBJ_19 57u /* empty: run-time connection 19's shared-memory object */
-#define TMPFS_CAP_CONN_EP_20 58u /* empty: run-time connection 20's cap */
-#define TMPFS_CAP_CONN_OBJ_20 59u /* empty: run-time connection 20's shared-memory object */
-#define TMPFS_CAP_CONN_EP_21 60u /* empty: run-time connection 21's cap */
-#define TMPFS_CAP_CONN_OBJ_21 61u /* empty: run-time connection 21's shared-memory object */
-#define TMPFS_CAP_CONN_EP_22 62u /* empty: run-time connection 22's cap */
-#define TMPFS_CAP_CONN_OBJ_22 63u /* empty: run-time connection 22's shared-memory object */
-#define TMPFS_CAP_CONN_EP_23 64u /* empty: run-time connection 23's cap */
-#define TMPFS_CAP_CONN_OBJ_23 65u /* empty: run-time connection 23's shared-memory object */
-#define TMPFS_CAP_CONN_EP_24 66u /* empty: run-time connection 24's cap */
-#define TMPFS_CAP_CONN_OBJ_24 67u /* empty: run-time connection 24's shared-memory object */
-#define TMPFS_CAP_CONN_EP_25 68u /* empty: run-time connection 25's cap */
-#define TMPFS_CAP_CONN_OBJ_25 69u /* empty: run-time connection 25's shared-memory object */
-#define TMPFS_CAP_CONN_EP_26 70u /* empty: run-time connection 26's cap */
-#define TMPFS_CAP_CONN_OBJ_26 71u /* empty: run-time connection 26's shared-memory object */
-#define TMPFS_CAP_CONN_EP_27 72u /* empty: run-time connection 27's cap */
-#define TMPFS_CAP_CONN_OBJ_27 73u /* empty: run-time connection 27's shared-memory object */
-#define TMPFS_CAP_CONN_EP_28 74u /* empty: run-time connection 28's cap */
-#define TMPFS_CAP_CONN_OBJ_28 75u /* empty: run-time connection 28's shared-memory object */
-#define TMPFS_CAP_CONN_EP_29 76u /* empty: run-time connection 29's cap */
-#define TMPFS_CAP_CONN_OBJ_29 77u /* empty: run-time connection 29's shared-memory object */
-#define TMPFS_CAP_CONN_EP_30 78u /* empty: run-time connection 30's cap */
-#define TMPFS_CAP_CONN_OBJ_30 79u /* empty: run-time connection 30's shared-memory object */
-#define TMPFS_CAP_CONN_EP_31 80u /* empty: run-time connection 31's cap */
-#define TMPFS_CAP_CONN_OBJ_31 81u /* empty: run-time connection 31's shared-memory object */
-#define TMPFS_CAP_CONN_EP_32 82u /* empty: run-time connection 32's cap */
-#define TMPFS_CAP_CONN_OBJ_32 83u /* empty: run-time connection 32's shared-memory object */
-#define TMPFS_CAP_CONN_EP_33 84u /* empty: run-time connection 33's cap */
-#define TMPFS_CAP_CONN_OBJ_33 85u /* empty: run-time connection 33's shared-memory object */
-#define TMPFS_CAP_CONN_EP_34 86u /* empty: run-time connection 34's cap */
-#define TMPFS_CAP_CONN_OBJ_34 87u /* empty: run-time connection 34's shared-memory object */
-#define TMPFS_CAP_CONN_EP_35 88u /* empty: run-time connection 35's cap */
-#define TMPFS_CAP_CONN_OBJ_35 89u /* empty: run-time connection 35's shared-memory object */
-#define TMPFS_CAP_CONN_EP_36 90u /* empty: run-time connection 36's cap */
-#define TMPFS_CAP_CONN_OBJ_36 91u /* empty: run-time connection 36's shared-memory object */
-#define TMPFS_CAP_CONN_EP_37 92u /* empty: run-time connection 37's cap */
-#define TMPFS_CAP_CONN_OBJ_37 93u /* empty: run-time connection 37's shared-memory object */
-#define TMPFS_CAP_CONN_EP_38 94u /* empty: run-time connection 38's cap */
-#define TMPFS_CAP_CONN_OBJ_38 95u /* empty: run-time connection 38's shared-memory object */
-#define TMPFS_CAP_CONN_EP_39 96u /* empty: run-time connection 39's cap */
-#define TMPFS_CAP_CONN_OBJ_39 97u /* empty: run-time connection 39's shared-memory object */
-#define TMPFS_CAP_CONN_EP_40 98u /* empty: run-time connection 40's cap */
-#define TMPFS_CAP_CONN_OBJ_40 99u /* empty: run-time connection 40's shared-memory object */
-#define TMPFS_CAP_CONN_EP_41 100u /* empty: run-time connection 41's cap */
-#define TMPFS_CAP_CONN_OBJ_41 101u /* empty: run-time connection 41's shared-memory object */
-#define TMPFS_CAP_CONN_EP_42 102u /* empty: run-time connection 42's cap */
-#define TMPFS_CAP_CONN_OBJ_42 103u /* empty: run-time connection 42's shared-memory object */
-#define TMPFS_CAP_CONN_EP_43 104u /* empty: run-time connection 43's cap */
-#define TMPFS_CAP_CONN_OBJ_43 105u /* empty: run-time connection 43's shared-memory object */
-#define TMPFS_CAP_CONN_EP_44 106u /* empty: run-time connection 44's cap */
-#define TMPFS_CAP_CONN_OBJ_44 107u /* empty: run-time connection 44's shared-memory object */
-#define TMPFS_CAP_CONN_EP_45 108u /* empty: run-time connection 45's cap */
-#define TMPFS_CAP_CONN_OBJ_45 109u /* empty: run-time connection 45's shared-memory object */
-#define TMPFS_CAP_CONN_EP_46 110u /* empty: run-time connection 46's cap */
-#define TMPFS_CAP_CONN_OBJ_46 111u /* empty: run-time connection 46's shared-memory object */
-#define TMPFS_CAP_CONN_EP_47 112u /* empty: run-time connection 47's cap */
-#define TMPFS_CAP_CONN_OBJ_47 113u /* empty: run-time connection 47's shared-memory object */
-#define TMPFS_CAP_CONN_EP_48 114u /* empty: run-time connection 48's cap */
-#define TMPFS_CAP_CONN_OBJ_48 115u /* empty: run-time connection 48's shared-memory object */
-#define TMPFS_CAP_CONN_EP_49 116u /* empty: run-time connection 49's cap */
-#define TMPFS_CAP_CONN_OBJ_49 117u /* empty: run-time connection 49's shared-memory object */
-#define TMPFS_CAP_CONN_EP_50 118u /* empty: run-time connection 50's cap */
-#define TMPFS_CAP_CONN_OBJ_50 119u /* empty: run-time connection 50's shared-memory object */
-#define TMPFS_CAP_CONN_EP_51 120u /* empty: run-time connection 51's cap */
-#define TMPFS_CAP_CONN_OBJ_51 121u /* empty: run-time connection 51's shared-memory object */
-#define TMPFS_CAP_CONN_EP_52 122u /* empty: run-time connection 52's cap */
-#define TMPFS_CAP_CONN_OBJ_52 123u /* empty: run-time connection 52's shared-memory object */
-#define TMPFS_CAP_CONN_EP_53 124u /* empty: run-time connection 53's cap */
-#define TMPFS_CAP_CONN_OBJ_53 125u /* empty: run-time connection 53's shared-memory object */
-#define TMPFS_CAP_CONN_EP_54 126u /* empty: run-time connection 54's cap */
-#define TMPFS_CAP_CONN_OBJ_54 127u /* empty: run-time connection 54's shared-memory object */
-#define TMPFS_CAP_CONN_EP_55 128u /* empty: run-time connection 55's cap */
-#define TMPFS_CAP_CONN_OBJ_55 129u /* empty: run-time connection 55's shared-memory object */
-#define TMPFS_CAP_CONN_EP_56 130u /* empty: run-time connection 56's cap */
-#define TMPFS_CAP_CONN_OBJ_56 131u /* empty: run-time connection 56's shared-memory object */
-#define TMPFS_CAP_CONN_EP_57 132u /* empty: run-time connection 57's cap */
-#define TMPFS_CAP_CONN_OBJ_57 133u /* empty: run-time connection 57's shared-memory object */
-#define TMPFS_CAP_CONN_EP_58 134u /* empty: run-time connection 58's cap */
-#define TMPFS_CAP_CONN_OBJ_58 135u /* empty: run-time connection 58's shared-memory object */
-#define TMPFS_CAP_CONN_EP_59 136u /* empty: run-time connection 59's cap */
-#define TMPFS_CAP_CONN_OBJ_59 137u /* empty: run-time connection 59's shared-memory object */
-#define TMPFS_CAP_CONN_EP_60 138u /* empty: run-time connection 60's cap */
-#define TMPFS_CAP_CONN_OBJ_60 139u /* empty: run-time connection 60's shared-memory object */
-#define TMPFS_CAP_CONN_EP_61 140u /* empty: run-time connection 61's cap */
-#define TMPFS_CAP_CONN_OBJ_61 141u /* empty: run-time connection 61's shared-memory object */
-#define TMPFS_CAP_CONN_EP_62 142u /* empty: run-time connection 62's cap */
-#define TMPFS_CAP_CONN_OBJ_62 143u /* empty: run-time connection 62's shared-memory object */
-#define TMPFS_CAP_CONN_EP_63 144u /* empty: run-time connection 63's cap */
-#define TMPFS_CAP_CONN_OBJ_63 145u /* empty: run-time connection 63's shared-memory object */
-_Static_assert(TMPFS_CAP_CONN_OBJ_63 < (1ul << TMPFS_CNODE_BITS), "tmpfs: its slots do not fit its CNode");
-#define TMPFS_SLOT_FREE_FIRST 146u /* first slot the layout leaves empty for caps the server keeps */
-#define TMPFS_SLOT_FREE_END 256u /* one past the last slot */
+_Static_assert(TMPFS_CAP_CONN_OBJ_15 < (1ul << TMPFS_CNODE_BITS), "tmpfs: its slots do not fit its CNode");
+#define TMPFS_SLOT_FREE_FIRST 50u /* first slot the layout leaves empty for caps the server keeps */
+#define TMPFS_SLOT_FREE_END 128u /* one past the last slot */
 
 /* Address space: where the root server maps each region. */
 #define TMPFS_VADDR_HEAP 0x1020000000ul /* heap, rw */
@@ -231,14 +135,14 @@ static inline int tmpfs_disconnect(ng_cptr_t conn_ep, ng_cptr_t obj_slot)
 }
 
 /*
- * Run-time connections (64): clients the layout does not know (spawned processes) hand over a
+ * Run-time connections (16): clients the layout does not know (spawned processes) hand over a
  * shared-memory object once (NG_LABEL_CONNECT) and get a cap with a badge of their own.
  */
-#define TMPFS_CONNECTIONS 64u
+#define TMPFS_CONNECTIONS 16u
 #define TMPFS_CONN_BADGE_BASE 0x4000000u /* connection badges: base | generation << 8 | index */
 #define TMPFS_CONN_SHM_MIN 65536ul /* bytes the largest shared buffer of a served method needs */
-static const ng_cptr_t tmpfs_conn_ep_slots[TMPFS_CONNECTIONS] = { TMPFS_CAP_CONN_EP_0, TMPFS_CAP_CONN_EP_1, TMPFS_CAP_CONN_EP_2, TMPFS_CAP_CONN_EP_3, TMPFS_CAP_CONN_EP_4, TMPFS_CAP_CONN_EP_5, TMPFS_CAP_CONN_EP_6, TMPFS_CAP_CONN_EP_7, TMPFS_CAP_CONN_EP_8, TMPFS_CAP_CONN_EP_9, TMPFS_CAP_CONN_EP_10, TMPFS_CAP_CONN_EP_11, TMPFS_CAP_CONN_EP_12, TMPFS_CAP_CONN_EP_13, TMPFS_CAP_CONN_EP_14, TMPFS_CAP_CONN_EP_15, TMPFS_CAP_CONN_EP_16, TMPFS_CAP_CONN_EP_17, TMPFS_CAP_CONN_EP_18, TMPFS_CAP_CONN_EP_19, TMPFS_CAP_CONN_EP_20, TMPFS_CAP_CONN_EP_21, TMPFS_CAP_CONN_EP_22, TMPFS_CAP_CONN_EP_23, TMPFS_CAP_CONN_EP_24, TMPFS_CAP_CONN_EP_25, TMPFS_CAP_CONN_EP_26, TMPFS_CAP_CONN_EP_27, TMPFS_CAP_CONN_EP_28, TMPFS_CAP_CONN_EP_29, TMPFS_CAP_CONN_EP_30, TMPFS_CAP_CONN_EP_31, TMPFS_CAP_CONN_EP_32, TMPFS_CAP_CONN_EP_33, TMPFS_CAP_CONN_EP_34, TMPFS_CAP_CONN_EP_35, TMPFS_CAP_CONN_EP_36, TMPFS_CAP_CONN_EP_37, TMPFS_CAP_CONN_EP_38, TMPFS_CAP_CONN_EP_39, TMPFS_CAP_CONN_EP_40, TMPFS_CAP_CONN_EP_41, TMPFS_CAP_CONN_EP_42, TMPFS_CAP_CONN_EP_43, TMPFS_CAP_CONN_EP_44, TMPFS_CAP_CONN_EP_45, TMPFS_CAP_CONN_EP_46, TMPFS_CAP_CONN_EP_47, TMPFS_CAP_CONN_EP_48, TMPFS_CAP_CONN_EP_49, TMPFS_CAP_CONN_EP_50, TMPFS_CAP_CONN_EP_51, TMPFS_CAP_CONN_EP_52, TMPFS_CAP_CONN_EP_53, TMPFS_CAP_CONN_EP_54, TMPFS_CAP_CONN_EP_55, TMPFS_CAP_CONN_EP_56, TMPFS_CAP_CONN_EP_57, TMPFS_CAP_CONN_EP_58, TMPFS_CAP_CONN_EP_59, TMPFS_CAP_CONN_EP_60, TMPFS_CAP_CONN_EP_61, TMPFS_CAP_CONN_EP_62, TMPFS_CAP_CONN_EP_63 };
-static const ng_cptr_t tmpfs_conn_obj_slots[TMPFS_CONNECTIONS] = { TMPFS_CAP_CONN_OBJ_0, TMPFS_CAP_CONN_OBJ_1, TMPFS_CAP_CONN_OBJ_2, TMPFS_CAP_CONN_OBJ_3, TMPFS_CAP_CONN_OBJ_4, TMPFS_CAP_CONN_OBJ_5, TMPFS_CAP_CONN_OBJ_6, TMPFS_CAP_CONN_OBJ_7, TMPFS_CAP_CONN_OBJ_8, TMPFS_CAP_CONN_OBJ_9, TMPFS_CAP_CONN_OBJ_10, TMPFS_CAP_CONN_OBJ_11, TMPFS_CAP_CONN_OBJ_12, TMPFS_CAP_CONN_OBJ_13, TMPFS_CAP_CONN_OBJ_14, TMPFS_CAP_CONN_OBJ_15, TMPFS_CAP_CONN_OBJ_16, TMPFS_CAP_CONN_OBJ_17, TMPFS_CAP_CONN_OBJ_18, TMPFS_CAP_CONN_OBJ_19, TMPFS_CAP_CONN_OBJ_20, TMPFS_CAP_CONN_OBJ_21, TMPFS_CAP_CONN_OBJ_22, TMPFS_CAP_CONN_OBJ_23, TMPFS_CAP_CONN_OBJ_24, TMPFS_CAP_CONN_OBJ_25, TMPFS_CAP_CONN_OBJ_26, TMPFS_CAP_CONN_OBJ_27, TMPFS_CAP_CONN_OBJ_28, TMPFS_CAP_CONN_OBJ_29, TMPFS_CAP_CONN_OBJ_30, TMPFS_CAP_CONN_OBJ_31, TMPFS_CAP_CONN_OBJ_32, TMPFS_CAP_CONN_OBJ_33, TMPFS_CAP_CONN_OBJ_34, TMPFS_CAP_CONN_OBJ_35, TMPFS_CAP_CONN_OBJ_36, TMPFS_CAP_CONN_OBJ_37, TMPFS_CAP_CONN_OBJ_38, TMPFS_CAP_CONN_OBJ_39, TMPFS_CAP_CONN_OBJ_40, TMPFS_CAP_CONN_OBJ_41, TMPFS_CAP_CONN_OBJ_42, TMPFS_CAP_CONN_OBJ_43, TMPFS_CAP_CONN_OBJ_44, TMPFS_CAP_CONN_OBJ_45, TMPFS_CAP_CONN_OBJ_46, TMPFS_CAP_CONN_OBJ_47, TMPFS_CAP_CONN_OBJ_48, TMPFS_CAP_CONN_OBJ_49, TMPFS_CAP_CONN_OBJ_50, TMPFS_CAP_CONN_OBJ_51, TMPFS_CAP_CONN_OBJ_52, TMPFS_CAP_CONN_OBJ_53, TMPFS_CAP_CONN_OBJ_54, TMPFS_CAP_CONN_OBJ_55, TMPFS_CAP_CONN_OBJ_56, TMPFS_CAP_CONN_OBJ_57, TMPFS_CAP_CONN_OBJ_58, TMPFS_CAP_CONN_OBJ_59, TMPFS_CAP_CONN_OBJ_60, TMPFS_CAP_CONN_OBJ_61, TMPFS_CAP_CONN_OBJ_62, TMPFS_CAP_CONN_OBJ_63 };
+static const ng_cptr_t tmpfs_conn_ep_slots[TMPFS_CONNECTIONS] = { TMPFS_CAP_CONN_EP_0, TMPFS_CAP_CONN_EP_1, TMPFS_CAP_CONN_EP_2, TMPFS_CAP_CONN_EP_3, TMPFS_CAP_CONN_EP_4, TMPFS_CAP_CONN_EP_5, TMPFS_CAP_CONN_EP_6, TMPFS_CAP_CONN_EP_7, TMPFS_CAP_CONN_EP_8, TMPFS_CAP_CONN_EP_9, TMPFS_CAP_CONN_EP_10, TMPFS_CAP_CONN_EP_11, TMPFS_CAP_CONN_EP_12, TMPFS_CAP_CONN_EP_13, TMPFS_CAP_CONN_EP_14, TMPFS_CAP_CONN_EP_15 };
+static const ng_cptr_t tmpfs_conn_obj_slots[TMPFS_CONNECTIONS] = { TMPFS_CAP_CONN_OBJ_0, TMPFS_CAP_CONN_OBJ_1, TMPFS_CAP_CONN_OBJ_2, TMPFS_CAP_CONN_OBJ_3, TMPFS_CAP_CONN_OBJ_4, TMPFS_CAP_CONN_OBJ_5, TMPFS_CAP_CONN_OBJ_6, TMPFS_CAP_CONN_OBJ_7, TMPFS_CAP_CONN_OBJ_8, TMPFS_CAP_CONN_OBJ_9, TMPFS_CAP_CONN_OBJ_10, TMPFS_CAP_CONN_OBJ_11, TMPFS_CAP_CONN_OBJ_12, TMPFS_CAP_CONN_OBJ_13, TMPFS_CAP_CONN_OBJ_14, TMPFS_CAP_CONN_OBJ_15 };
 typedef struct tmpfs_conn {
     ng_badge_t badge; /* 0: free */
     uint8_t *shm;
