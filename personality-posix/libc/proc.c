@@ -371,7 +371,13 @@ long ng_proc_nanosleep(const struct timespec *req)
     timer_client_t c = {P.timer, NULL, 0};
     uint64_t ns = (uint64_t)req->tv_sec * 1000000000u + (uint64_t)req->tv_nsec;
     if (ns == 0) return 0;
-    return NG_POSIX_COUNT(timer_sleep)(&c, ns) == NG_OK ? 0 : -EINVAL;
+    int err = NG_POSIX_COUNT(timer_sleep)(&c, ns);
+    if (err == NG_EIPC) {
+        /* Its timer slot is empty (the parent had none to hand on): no timer from now on. */
+        P.timer = 0;
+        return -ENOSYS;
+    }
+    return err == NG_OK ? 0 : -EINVAL;
 }
 
 long ng_proc_clock_gettime(int clk, struct timespec *ts)
@@ -381,7 +387,9 @@ long ng_proc_clock_gettime(int clk, struct timespec *ts)
     if (P.timer == 0) return -ENOSYS;
     timer_client_t c = {P.timer, NULL, 0};
     uint64_t ns = 0;
-    if (NG_POSIX_COUNT(timer_now)(&c, &ns) != NG_OK) return -EIO;
+    int err = NG_POSIX_COUNT(timer_now)(&c, &ns);
+    if (err == NG_EIPC) P.timer = 0; /* an empty timer slot, as in nanosleep */
+    if (err != NG_OK) return err == NG_EIPC ? -ENOSYS : -EIO;
     ts->tv_sec = (time_t)(ns / 1000000000u);
     ts->tv_nsec = (long)(ns % 1000000000u);
     return 0;

@@ -863,6 +863,8 @@ long ng_vfs_child_fds(const ng_fd_plan_t plan[NG_POSIX_MAX_FDS], char *out, size
     int first_of[NG_POSIX_MAX_FILES]; /* the first child fd given each description */
     for (int i = 0; i < NG_POSIX_MAX_FILES; i++) first_of[i] = -1;
     if (append(out, size, &len, FDS_VAR "=")) return -E2BIG;
+    /* The working directory goes first ("w:path;"): a child starts where its parent was. */
+    if (strcmp(V.cwd, "/") != 0 && append(out, size, &len, "w:%s;", V.cwd)) return -E2BIG;
     for (int fd = 0; fd < NG_POSIX_MAX_FDS; fd++) {
         const ng_fd_plan_t *pl = &plan[fd];
         int err = 0;
@@ -937,6 +939,10 @@ static void inherit(void)
         if (next) *next++ = '\0';
         char *colon = strchr(e, ':');
         if (!colon) break;
+        if (e[0] == 'w') {
+            if (ng_vfs_chdir(colon + 1) != 0) strcpy(V.cwd, "/");
+            continue;
+        }
         int fd = atoi(e);
         char kind = colon[1];
         char *arg = colon + 2;
@@ -981,6 +987,9 @@ static void inherit(void)
 
 void ng_posix_at_exit(void)
 {
+    /* Descriptors handed over by the parent are taken up first (a pipe end the process never
+     * touched is otherwise an unused ticket, and its pipe never sees end of file). */
+    inherit();
     /* Every descriptor closed, so pipes see their ends go (end of file for a reader). */
     for (int fd = 0; fd < NG_POSIX_MAX_FDS; fd++)
         if (V.fds[fd] != 0) ng_vfs_close(fd);

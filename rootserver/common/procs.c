@@ -258,8 +258,9 @@ static bool rs_fillable(const rs_server_t *prog, uint32_t slot)
     return false;
 }
 
-/* NUL-separated strings into argv (argv[0] set by the caller); bad_args if more than max or if
- * the text has an embedded empty string. buf holds the copy. */
+/* NUL-separated strings into argv (argv[0] set by the caller; an empty string is an empty
+ * argument, "" in a shell; the last may go without its NUL); bad_args if more than max. buf
+ * holds the copy. */
 static int rs_split_args(ng_str_t s, char *buf, size_t cap, char **argv, int *argc, int max)
 {
     if (s.len == 0) {
@@ -273,7 +274,7 @@ static int rs_split_args(ng_str_t s, char *buf, size_t cap, char **argv, int *ar
     size_t pos = 0;
     while (pos < s.len) {
         size_t n = strlen(buf + pos);
-        if (n == 0 || *argc >= max) {
+        if (*argc >= max) {
             return ROOT_ERR_BAD_ARGS;
         }
         argv[(*argc)++] = buf + pos;
