@@ -184,6 +184,8 @@ static int errno_of(int err)
     }
 }
 
+static void inherit(void);
+
 /* Asks the pathname manager for `abs` (the candidate after registration `after`, 0 for the
  * first): the mount serving it, cached by registration id, and the path below its prefix. */
 static int resolve(const char *abs, uint32_t after, uint32_t *mount, const char **rest)
@@ -248,6 +250,7 @@ static int resolve(const char *abs, uint32_t after, uint32_t *mount, const char 
  * mounts are matched first (longest prefix); then the pathname manager is asked. */
 static int lookup(const char *path, char *abs, uint32_t *mount, const char **rest)
 {
+    inherit(); /* the working directory the parent handed over, before the first relative path */
     if (path == NULL) return -EFAULT;
     if (path[0] == '\0') return -ENOENT;
     if (ng_path_normalize(V.cwd, path, abs, NG_POSIX_PATH_MAX)) return -ENAMETOOLONG;
@@ -277,7 +280,6 @@ static int lookup_next(const char *abs, uint32_t *mount, const char **rest)
     return resolve(abs, V.ids[*mount], mount, rest);
 }
 
-static void inherit(void);
 
 static file_t *file_of(int fd)
 {
