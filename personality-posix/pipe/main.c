@@ -13,6 +13,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "server_gen.h"
 #include <resmgr/register.h>
@@ -63,11 +64,27 @@ static int conn_live(uint64_t badge, void *ctx)
     return k < PIPE_CONNECTIONS && pipe_conns[k].badge == badge;
 }
 
-/* Tickets are unguessable 64-bit values (splitmix64 over a state mixed with each request's
- * badge), valid once. */
+/* A fast-moving counter to mix into tickets: the generic timer's virtual count on AArch64
+ * (readable at EL0), the host's monotonic clock elsewhere. */
+static uint64_t counter(void)
+{
+#if defined(__aarch64__)
+    uint64_t v;
+    __asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v));
+    return v;
+#else
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+#endif
+}
+
+/* Tickets are 64-bit values that are hard to guess (splitmix64 over a state mixed with the
+ * counter above and each request's badge) and valid once; a ticket is not a capability, so a
+ * process that guessed one could adopt the end (the cap-based hand-over is future work). */
 static uint64_t new_ticket(uint64_t badge)
 {
-    ticket_state += 0x9e3779b97f4a7c15ull ^ (badge << 17);
+    ticket_state += 0x9e3779b97f4a7c15ull ^ (badge << 17) ^ counter();
     uint64_t z = ticket_state;
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
