@@ -32,14 +32,6 @@ static ng_server_t srv;
 static root_client_t root;
 static uint8_t io[FS_MAX_IO];
 
-static int conn_live(uint64_t badge, void *ctx)
-{
-    (void)ctx;
-    unsigned k = (unsigned)(badge & 0xffu);
-    if ((badge & ~(uint64_t)0xffffu) != BINFS_CONN_BADGE_BASE) return 1;
-    return k < BINFS_CONNECTIONS && binfs_conns[k].badge == badge;
-}
-
 /* The program a path below /bin names (-1: the directory itself); an fs error. */
 static int lookup(ng_str_t s, int *which)
 {
@@ -251,7 +243,7 @@ int main(void)
         printf("binfs: cannot register /bin (%d)\n", err);
         return 1;
     }
-    resmgr_table_init(&table, files, MAX_FILES, id << 12, conn_live, NULL);
+    resmgr_table_init(&table, files, MAX_FILES, id << 12, binfs_conn_live, NULL);
     printf("binfs: serving /bin: %u programs (registration %u)\n", nprogs, (unsigned)id);
     binfs_serve(&srv, &ops, NULL);
     return 0;

@@ -29,14 +29,6 @@ static ng_server_t srv;
 static serial_client_t serial;
 static uint8_t io[FS_MAX_IO];
 
-static int conn_live(uint64_t badge, void *ctx)
-{
-    (void)ctx;
-    unsigned k = (unsigned)(badge & 0xffu);
-    if ((badge & ~(uint64_t)0xffffu) != DEVFS_CONN_BADGE_BASE) return 1;
-    return k < DEVFS_CONNECTIONS && devfs_conns[k].badge == badge;
-}
-
 static int lookup(ng_str_t s, enum dev *d)
 {
     char path[RESMGR_PATH_MAX + 1];
@@ -308,7 +300,7 @@ int main(void)
         printf("devfs: cannot register /dev (%d)\n", err);
         return 1;
     }
-    resmgr_table_init(&table, files, MAX_FILES, id << 12, conn_live, NULL);
+    resmgr_table_init(&table, files, MAX_FILES, id << 12, devfs_conn_live, NULL);
     printf("devfs: serving /dev: console, null, zero (registration %u)\n", (unsigned)id);
     devfs_serve(&srv, &ops, NULL);
     return 0;

@@ -147,17 +147,13 @@ int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *fa, int fd, con
 }
 
 /* The child's descriptors: the parent's (those without FD_CLOEXEC), then the file actions. An
- * open action's relative path is made absolute against the parent's working directory. */
-static int plan_fds(const posix_spawn_file_actions_t *fa, ng_fd_plan_t plan[NG_POSIX_MAX_FDS], char paths[][NG_POSIX_PATH_MAX],
-                    int *opened, int *nopened)
+ * open action's relative path is the parent's, as the child starts in the parent's directory. */
+static int plan_fds(const posix_spawn_file_actions_t *fa, ng_fd_plan_t plan[NG_POSIX_MAX_FDS], int *opened, int *nopened)
 {
-    char cwd[NG_POSIX_PATH_MAX];
-    if (ng_vfs_getcwd(cwd, sizeof cwd) < 0) strcpy(cwd, "/");
     for (int fd = 0; fd < NG_POSIX_MAX_FDS; fd++) {
         long fl = ng_vfs_fcntl(fd, F_GETFD, 0);
         plan[fd] = fl >= 0 && !(fl & FD_CLOEXEC) ? (ng_fd_plan_t){.kind = NG_FD_INHERIT, .from = fd} : (ng_fd_plan_t){.kind = NG_FD_NONE};
     }
-    int nopen = 0;
     for (const action_t *a = fa ? (const action_t *)(const void *)fa->__actions : NULL; a != NULL; a = a->next) {
         switch (a->op) {
         case A_CLOSE: plan[a->fd].kind = NG_FD_NONE; break;
@@ -168,11 +164,9 @@ static int plan_fds(const posix_spawn_file_actions_t *fa, ng_fd_plan_t plan[NG_P
         case A_OPEN: {
             /* Opened here, as the child would (creating or truncating it once), so a failure
              * fails the spawn as POSIX says; the child gets it like any inherited file. */
-            if (ng_path_normalize(cwd, a->path, paths[nopen], NG_POSIX_PATH_MAX)) return ENAMETOOLONG;
-            long fd = ng_vfs_open(paths[nopen], a->flags & ~O_CLOEXEC, a->mode);
+            long fd = ng_vfs_open(a->path, a->flags & ~O_CLOEXEC, a->mode);
             if (fd < 0) return (int)-fd;
             opened[(*nopened)++] = (int)fd;
-            nopen++;
             plan[a->fd] = (ng_fd_plan_t){.kind = NG_FD_INHERIT, .from = (int)fd};
             break;
         }
@@ -214,11 +208,10 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
     }
     /* Its descriptors, as one more environment string. */
     static ng_fd_plan_t plan[NG_POSIX_MAX_FDS];
-    static char paths[NG_POSIX_MAX_FDS][NG_POSIX_PATH_MAX];
     uint64_t tickets[NG_POSIX_MAX_FDS];
     int ntickets = 0;
     int opened[NG_POSIX_MAX_FDS], nopened = 0;
-    int perr = plan_fds(fa, plan, paths, opened, &nopened);
+    int perr = plan_fds(fa, plan, opened, &nopened);
     long flen = perr ? -perr : ng_vfs_child_fds(plan, env + elen, sizeof env - elen, tickets, &ntickets);
     /* The files the open actions made here have been described to the child: closed again. */
     for (int i = 0; i < nopened; i++) ng_vfs_close(opened[i]);

@@ -201,6 +201,7 @@ static void flush_own(void)
         if (streams[i] != NULL) fflush(streams[i]);
 }
 
+/* A return from main, through the host root server's hook: as exit() without its end. */
 void ng_posix_host_exit(void)
 {
     flush_own();
@@ -261,16 +262,29 @@ int kill(pid_t pid, int sig) { return (int)ret(ng_proc_kill(pid, sig)); }
 int pipe(int fds[2]) { return (int)ret(ng_vfs_pipe(fds, 0)); }
 int pipe2(int fds[2], int flags) { return (int)ret(ng_vfs_pipe(fds, flags)); }
 
-/* exit() closes the descriptors (pipes see their ends go), then ends the thread as the host
- * runtime's exit does (the next definition: libneptune_host's). */
-void exit(int status)
+/* _exit and _Exit end the program without flushing stdio, as POSIX says: its descriptors
+ * closed (pipes see their ends go), then its thread ended as the host runtime's exit does (the
+ * next definition: libneptune_host's; glibc's would end the whole host process). exit() flushes
+ * the program's own streams first. */
+void _exit(int status)
 {
-    ng_posix_host_exit();
+    ng_posix_at_exit();
     void (*next)(int) = (void (*)(int))dlsym(RTLD_NEXT, "exit");
     if (next) next(status);
     syscall(SYS_exit_group, status);
     for (;;) {
     }
+}
+
+void _Exit(int status)
+{
+    _exit(status);
+}
+
+void exit(int status)
+{
+    flush_own();
+    _exit(status);
 }
 
 /* With a timer in its layout, the system's clock; without one, the host's. */
@@ -291,23 +305,6 @@ int usleep(useconds_t us)
 {
     struct timespec ts = {.tv_sec = (time_t)(us / 1000000u), .tv_nsec = (long)(us % 1000000u) * 1000};
     return nanosleep(&ts, NULL);
-}
-
-/* _exit and _Exit end the program without flushing stdio, as POSIX says; on the host they must
- * end its thread only (glibc's would end the whole host process). */
-void _exit(int status)
-{
-    ng_posix_at_exit();
-    void (*next)(int) = (void (*)(int))dlsym(RTLD_NEXT, "exit");
-    if (next) next(status);
-    syscall(SYS_exit_group, status);
-    for (;;) {
-    }
-}
-
-void _Exit(int status)
-{
-    _exit(status);
 }
 
 int pause(void) { return (int)ret(ng_proc_pause()); }

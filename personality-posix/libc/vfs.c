@@ -383,14 +383,20 @@ long ng_vfs_open(const char *path, int flags, int mode)
     return fd;
 }
 
+/* The pipe server's mount (/dev/pipe, found through the pathname manager); -1 without one. */
+static int pipe_mount(uint32_t *m)
+{
+    char abs[NG_POSIX_PATH_MAX];
+    const char *rest;
+    return lookup("/dev/pipe", abs, m, &rest) == 0 ? 0 : -1;
+}
+
 long ng_vfs_pipe(int fds[2], int flags)
 {
     if (flags & ~(O_CLOEXEC | O_NONBLOCK)) return -EINVAL;
     if (flags & O_NONBLOCK) return -EINVAL; /* every pipe blocks */
-    char abs[NG_POSIX_PATH_MAX];
     uint32_t m;
-    const char *rest;
-    if (lookup("/dev/pipe", abs, &m, &rest) != 0) return -ENFILE; /* no pipe server */
+    if (pipe_mount(&m) != 0) return -ENFILE; /* no pipe server */
     file_t *r = file_new();
     if (r == NULL) return -ENFILE;
     r->kind = F_PIPE; /* taken while the second is found */
@@ -870,9 +876,7 @@ long ng_vfs_child_fds(const ng_fd_plan_t plan[NG_POSIX_MAX_FDS], char *out, size
     for (int fd = 0; fd < NG_POSIX_MAX_FDS; fd++) {
         const ng_fd_plan_t *pl = &plan[fd];
         int err = 0;
-        if (pl->kind == NG_FD_OPEN) {
-            err = append(out, size, &len, "%d:o%d,%d,%s;", fd, pl->flags, pl->mode, pl->path);
-        } else if (pl->kind == NG_FD_INHERIT) {
+        if (pl->kind == NG_FD_INHERIT) {
             file_t *f = file_of(pl->from);
             if (f == NULL) return -EBADF;
             int i = (int)(f - V.files);
@@ -904,10 +908,8 @@ long ng_vfs_child_fds(const ng_fd_plan_t plan[NG_POSIX_MAX_FDS], char *out, size
 
 void ng_vfs_cancel_tickets(const uint64_t *tickets, int n)
 {
-    char abs[NG_POSIX_PATH_MAX];
     uint32_t m;
-    const char *rest;
-    if (n == 0 || lookup("/dev/pipe", abs, &m, &rest) != 0) return;
+    if (n == 0 || pipe_mount(&m) != 0) return;
     pipe_client_t c = pclient(m);
     for (int i = 0; i < n; i++) (void)NG_POSIX_COUNT(pipe_cancel)(&c, tickets[i]);
 }
@@ -961,28 +963,26 @@ static void inherit(void)
             int acc = atoi(arg);
             char *comma = strchr(arg, ',');
             uint64_t t = comma ? strtoull(comma + 1, NULL, 16) : 0;
-            char abs[NG_POSIX_PATH_MAX];
             uint32_t m;
-            const char *rest;
             uint32_t h;
-            if (lookup("/dev/pipe", abs, &m, &rest) != 0) continue;
+            if (pipe_mount(&m) != 0) continue;
             pipe_client_t c = pclient(m);
             if (NG_POSIX_COUNT(pipe_adopt)(&c, t, &h) != NG_OK) continue;
             put_at(fd, &(file_t){.kind = F_PIPE, .mount = m, .h = h, .flags = acc});
-        } else if (kind == 'f' || kind == 'o') {
+        } else if (kind == 'f') {
             int flags = atoi(arg);
             char *c1 = strchr(arg, ',');
             char *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
             if (!c2) continue;
             unsigned long long num = strtoull(c1 + 1, NULL, 10);
             /* Opened at the lowest free descriptor, then moved to fd. */
-            long got = ng_vfs_open(c2 + 1, flags, kind == 'o' ? (int)num : 0);
+            long got = ng_vfs_open(c2 + 1, flags, 0);
             if (got < 0) continue;
             if (got != fd) {
                 V.fds[fd] = V.fds[got];
                 V.fds[got] = 0;
             }
-            if (kind == 'f') V.files[V.fds[fd] - 1].off = num;
+            V.files[V.fds[fd] - 1].off = num;
         }
     }
 }

@@ -48,12 +48,11 @@ long ng_vfs_isatty(int fd);
 long ng_vfs_fcntl(int fd, int cmd, long arg);
 long ng_vfs_pipe(int fds[2], int flags);
 
-/* What a child's descriptor fd is to be (posix_spawn's plan: inherited and file actions). */
+/* What a child's descriptor fd is to be (posix_spawn's plan: the parent's descriptors after the
+ * file actions; an open action is done by the parent and inherited like any other file). */
 typedef struct {
-    enum { NG_FD_NONE = 0, NG_FD_INHERIT, NG_FD_OPEN } kind;
-    int from;         /* NG_FD_INHERIT: the parent's descriptor */
-    const char *path; /* NG_FD_OPEN: opened by the child */
-    int flags, mode;
+    enum { NG_FD_NONE = 0, NG_FD_INHERIT } kind;
+    int from; /* NG_FD_INHERIT: the parent's descriptor */
 } ng_fd_plan_t;
 /* The environment string handing a child the plan (pipe ends through tickets, kept in
  * tickets[] for ng_vfs_cancel_tickets if the spawn fails): its length, or -errno. */

@@ -56,14 +56,6 @@ static resmgr_table_t table;
 static ng_server_t srv;
 static uint64_t ticket_state;
 
-static int conn_live(uint64_t badge, void *ctx)
-{
-    (void)ctx;
-    unsigned k = (unsigned)(badge & 0xffu);
-    if ((badge & ~(uint64_t)0xffffu) != PIPE_CONN_BADGE_BASE) return 1;
-    return k < PIPE_CONNECTIONS && pipe_conns[k].badge == badge;
-}
-
 /* A fast-moving counter to mix into tickets: the generic timer's virtual count on AArch64
  * (readable at EL0), the host's monotonic clock elsewhere. */
 static uint64_t counter(void)
@@ -298,7 +290,7 @@ int main(void)
         return 1;
     }
     ticket_state = ((uint64_t)id << 32) ^ (uint64_t)(uintptr_t)&ticket_state;
-    resmgr_table_init(&table, files, MAX_FILES, id << 12, conn_live, NULL);
+    resmgr_table_init(&table, files, MAX_FILES, id << 12, pipe_conn_live, NULL);
     printf("pipe: serving /dev/pipe (registration %u, %u pipes of %u bytes)\n", (unsigned)id, PIPES, CAPACITY);
     pipe_server_init(&srv);
     pipe_serve(&srv, &ops, NULL);

@@ -42,14 +42,6 @@ static int fs_err(int e)
 }
 
 /* Whether a connection badge is still open (the table drops files of closed ones when full). */
-static int conn_live(uint64_t badge, void *ctx)
-{
-    (void)ctx;
-    unsigned k = (unsigned)(badge & 0xffu);
-    if ((badge & ~(uint64_t)0xffffu) != TMPFS_CONN_BADGE_BASE) return 1;
-    return k < TMPFS_CONNECTIONS && tmpfs_conns[k].badge == badge;
-}
-
 /* Decode a request's path: normalised, relative to /tmp. */
 static int path_of(ng_str_t s, char *out)
 {
@@ -291,7 +283,7 @@ int main(void)
     }
     /* Handles of this instance start from its registration id: a restarted tmpfs (a new id)
      * never hands out a handle its previous instance gave. */
-    resmgr_table_init(&table, files, MAX_FILES, id << 12, conn_live, NULL);
+    resmgr_table_init(&table, files, MAX_FILES, id << 12, tmpfs_conn_live, NULL);
     printf("tmpfs: serving /tmp (registration %u, %u KiB)\n", (unsigned)id, (unsigned)(TMPFS_BLOCKS * TMPFS_BLOCK / 1024));
     tmpfs_serve(&srv, &ops, NULL);
     return 0;

@@ -70,6 +70,18 @@ export function printConnections(p: CPrinter, server: ServerModel, c: ConnSlots)
   p.line(`static unsigned ${prefix}_conn_evict;`);
   p.blank();
 
+  p.doc(
+    "Whether a badge still names a client: 0 only for a connection badge whose connection has\n" +
+      "closed or been evicted (resource managers drop such a client's open files: resmgr_live_fn).",
+  );
+  p.fn(`static inline int ${prefix}_conn_live(uint64_t badge, void *ctx)`, () => {
+    p.line("unsigned k = (unsigned)(badge & 0xffu);");
+    p.line("(void)ctx;");
+    p.line(`if ((badge & ~(uint64_t)0xffffu) != ${S}_CONN_BADGE_BASE) return 1;`);
+    p.line(`return k < ${S}_CONNECTIONS && ${prefix}_conns[k].badge == badge;`);
+  });
+  p.blank();
+
   p.doc("The shared buffer of a run-time connection's badge; 0 if the badge names none.");
   p.fn(`static inline int ${prefix}_conn_shm(ng_msg_t *m, ng_badge_t badge)`, () => {
     p.line(`unsigned k = (unsigned)(badge & 0xffu);`);

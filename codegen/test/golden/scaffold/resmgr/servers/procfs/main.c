@@ -23,15 +23,6 @@ static resmgr_file_t files[MAX_FILES];
 static resmgr_table_t table;
 static ng_server_t srv;
 
-/* Files of connections that closed make room when the table is full. */
-static int conn_live(uint64_t badge, void *ctx)
-{
-    (void)ctx;
-    unsigned k = (unsigned)(badge & 0xffu);
-    if ((badge & ~(uint64_t)0xffffu) != PROCFS_CONN_BADGE_BASE) return 1;
-    return k < PROCFS_CONNECTIONS && procfs_conns[k].badge == badge;
-}
-
 /* The object a request's path names, or NULL. */
 static void *lookup(ng_str_t s)
 {
@@ -141,7 +132,7 @@ int main(void)
         printf("procfs: cannot register /procfs (%d)\n", err);
         return 1;
     }
-    resmgr_table_init(&table, files, MAX_FILES, id << 12, conn_live, NULL);
+    resmgr_table_init(&table, files, MAX_FILES, id << 12, procfs_conn_live, NULL); /* files of closed connections make room */
     printf("procfs: serving /procfs\n");
     procfs_serve(&srv, &ops, NULL);
     return 0;

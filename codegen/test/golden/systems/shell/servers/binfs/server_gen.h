@@ -128,6 +128,18 @@ typedef struct binfs_conn {
 static binfs_conn_t binfs_conns[BINFS_CONNECTIONS];
 static unsigned binfs_conn_evict;
 
+/**
+ * Whether a badge still names a client: 0 only for a connection badge whose connection has
+ * closed or been evicted (resource managers drop such a client's open files: resmgr_live_fn).
+ */
+static inline int binfs_conn_live(uint64_t badge, void *ctx)
+{
+    unsigned k = (unsigned)(badge & 0xffu);
+    (void)ctx;
+    if ((badge & ~(uint64_t)0xffffu) != BINFS_CONN_BADGE_BASE) return 1;
+    return k < BINFS_CONNECTIONS && binfs_conns[k].badge == badge;
+}
+
 /** The shared buffer of a run-time connection's badge; 0 if the badge names none. */
 static inline int binfs_conn_shm(ng_msg_t *m, ng_badge_t badge)
 {

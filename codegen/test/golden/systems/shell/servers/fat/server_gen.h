@@ -268,6 +268,18 @@ typedef struct fat_conn {
 static fat_conn_t fat_conns[FAT_CONNECTIONS];
 static unsigned fat_conn_evict;
 
+/**
+ * Whether a badge still names a client: 0 only for a connection badge whose connection has
+ * closed or been evicted (resource managers drop such a client's open files: resmgr_live_fn).
+ */
+static inline int fat_conn_live(uint64_t badge, void *ctx)
+{
+    unsigned k = (unsigned)(badge & 0xffu);
+    (void)ctx;
+    if ((badge & ~(uint64_t)0xffffu) != FAT_CONN_BADGE_BASE) return 1;
+    return k < FAT_CONNECTIONS && fat_conns[k].badge == badge;
+}
+
 /** The shared buffer of a run-time connection's badge; 0 if the badge names none. */
 static inline int fat_conn_shm(ng_msg_t *m, ng_badge_t badge)
 {
