@@ -24,7 +24,7 @@ const CC = process.env.NG_FUZZ_CC || "clang";
 const skip = fuzzSkipReason(CC);
 if (skip) console.warn(`fuzz-smoke: skipped: ${skip}`);
 
-const IFACES = ["blockdev", "echo", "fs", "ntexec", "pathmgr", "pathreg", "pipe", "procmgr", "root", "rootmem", "serial", "timer"];
+const IFACES = ["blockdev", "echo", "fs", "ntdrv", "ntexec", "pathmgr", "pathreg", "pipe", "procmgr", "root", "rootmem", "serial", "timer"];
 
 let idl: IdlModel;
 let dir: string;

@@ -25,8 +25,8 @@ function signature(iface: string, method: string): string {
 
 describe("idl/", () => {
   it("holds the system's interfaces", () => {
-    expect(files).toEqual(["blockdev.idl", "echo.idl", "fs.idl", "ntexec.idl", "pathmgr.idl", "pipe.idl", "procmgr.idl", "root.idl", "rootmem.idl", "serial.idl", "timer.idl"]);
-    expect(model.interfaces.map((i) => i.name)).toEqual(["blockdev", "echo", "fs", "ntexec", "pathmgr", "pathreg", "pipe", "procmgr", "root", "rootmem", "serial", "timer"]);
+    expect(files).toEqual(["blockdev.idl", "echo.idl", "fs.idl", "ntdrv.idl", "ntexec.idl", "pathmgr.idl", "pipe.idl", "procmgr.idl", "root.idl", "rootmem.idl", "serial.idl", "timer.idl"]);
+    expect(model.interfaces.map((i) => i.name)).toEqual(["blockdev", "echo", "fs", "ntdrv", "ntexec", "pathmgr", "pathreg", "pipe", "procmgr", "root", "rootmem", "serial", "timer"]);
   });
 
   it("compiles with no errors and no warnings", () => {
@@ -80,8 +80,12 @@ describe("idl/", () => {
       "blockdev.write_blocks request 65536",
       "fs.read reply 65536",
       "fs.write request 65536",
-      "ntexec.read_file reply 4096",
-      "ntexec.write_file request 4096",
+      "ntdrv.next_irp request 65536",
+      "ntdrv.next_irp reply 65536",
+      "ntdrv.call_driver request 65536",
+      "ntdrv.call_driver reply 65536",
+      "ntexec.read_file reply 65536",
+      "ntexec.write_file request 65536",
       "pipe.read reply 65536",
       "pipe.write request 65536",
     ]);
@@ -91,6 +95,7 @@ describe("idl/", () => {
     const create = findInterface(model, "ntexec")!.methods.find((m) => m.name === "create_file")!;
     // root_directory@0 (8), object_name@8 (char[261]) → 269, attributes@272 → 276, size 280 = 35 words
     expect(create.request.fields.find((f) => f.name === "attrs")!.placement).toEqual({ where: "block", word: 1, words: 35, bytes: 280 });
-    expect(create.reply!.fields.find((f) => f.name === "iosb")!.placement).toEqual({ where: "block", word: 1, words: 2, bytes: 16 });
+    // status@0, file@1, then the IO_STATUS_BLOCK
+    expect(create.reply!.fields.find((f) => f.name === "iosb")!.placement).toEqual({ where: "block", word: 2, words: 2, bytes: 16 });
   });
 });

@@ -15,8 +15,11 @@ typedef struct ntexec_client {
     size_t shm_size;
 } ntexec_client_t;
 
-/** NtCreateFile: creates or opens a file, directory or device and returns a handle. */
-static inline int ntexec_create_file(const ntexec_client_t *c, uint32_t desired_access, const ntexec_object_attributes_t *attrs, int64_t allocation_size, uint32_t file_attributes, uint32_t share_access, ntexec_create_disposition_t disposition, uint32_t create_options, uint64_t *file, ntexec_io_status_block_t *iosb)
+/**
+ * NtCreateFile: creates or opens a file, directory or device and returns a handle.
+ * iosb.information is a create_action.
+ */
+static inline int ntexec_create_file(const ntexec_client_t *c, uint32_t desired_access, const ntexec_object_attributes_t *attrs, int64_t allocation_size, uint32_t file_attributes, uint32_t share_access, ntexec_create_disposition_t disposition, uint32_t create_options, int32_t *status, uint64_t *file, ntexec_io_status_block_t *iosb)
 {
     ng_msg_t m;
     ntexec_create_file_req_t req;
@@ -37,13 +40,14 @@ static inline int ntexec_create_file(const ntexec_client_t *c, uint32_t desired_
     if (err != NG_OK) return err;
     err = ntexec_create_file_rep_decode(&m, &rep);
     if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
     if (file != NULL) *file = rep.file;
     if (iosb != NULL) *iosb = rep.iosb;
     return NG_OK;
 }
 
 /** NtOpenFile: NtCreateFile with disposition `open` and no attributes to set. */
-static inline int ntexec_open_file(const ntexec_client_t *c, uint32_t desired_access, const ntexec_object_attributes_t *attrs, uint32_t share_access, uint32_t open_options, uint64_t *file, ntexec_io_status_block_t *iosb)
+static inline int ntexec_open_file(const ntexec_client_t *c, uint32_t desired_access, const ntexec_object_attributes_t *attrs, uint32_t share_access, uint32_t open_options, int32_t *status, uint64_t *file, ntexec_io_status_block_t *iosb)
 {
     ng_msg_t m;
     ntexec_open_file_req_t req;
@@ -61,16 +65,17 @@ static inline int ntexec_open_file(const ntexec_client_t *c, uint32_t desired_ac
     if (err != NG_OK) return err;
     err = ntexec_open_file_rep_decode(&m, &rep);
     if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
     if (file != NULL) *file = rep.file;
     if (iosb != NULL) *iosb = rep.iosb;
     return NG_OK;
 }
 
 /**
- * NtReadFile: reads up to `length` bytes at `byte_offset` (-1: the current position of a
- * synchronous file). The data travels through the shared buffer.
+ * NtReadFile: reads up to `length` bytes at `byte_offset` (-1: the file's current
+ * position). STATUS_END_OF_FILE when nothing is left.
  */
-static inline int ntexec_read_file(const ntexec_client_t *c, uint64_t file, uint32_t length, int64_t byte_offset, ntexec_io_status_block_t *iosb, ng_bytes_t *data)
+static inline int ntexec_read_file(const ntexec_client_t *c, uint64_t file, uint32_t length, int64_t byte_offset, int32_t *status, ntexec_io_status_block_t *iosb, ng_bytes_t *data)
 {
     ng_msg_t m;
     ntexec_read_file_req_t req;
@@ -89,13 +94,14 @@ static inline int ntexec_read_file(const ntexec_client_t *c, uint64_t file, uint
     ng_msg_set_shm(&m, c->shm, c->shm_size);
     err = ntexec_read_file_rep_decode(&m, &rep);
     if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
     if (iosb != NULL) *iosb = rep.iosb;
     if (data != NULL) *data = rep.data;
     return NG_OK;
 }
 
-/** NtWriteFile: writes `data` at `byte_offset` (-1: the current position). */
-static inline int ntexec_write_file(const ntexec_client_t *c, uint64_t file, int64_t byte_offset, ng_bytes_t data, ntexec_io_status_block_t *iosb)
+/** NtWriteFile: writes `data` at `byte_offset` (-1: the current position; -2: the end). */
+static inline int ntexec_write_file(const ntexec_client_t *c, uint64_t file, int64_t byte_offset, ng_bytes_t data, int32_t *status, ntexec_io_status_block_t *iosb)
 {
     ng_msg_t m;
     ntexec_write_file_req_t req;
@@ -113,15 +119,17 @@ static inline int ntexec_write_file(const ntexec_client_t *c, uint64_t file, int
     if (err != NG_OK) return err;
     err = ntexec_write_file_rep_decode(&m, &rep);
     if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
     if (iosb != NULL) *iosb = rep.iosb;
     return NG_OK;
 }
 
 /**
- * NtQueryDirectoryFile, one entry per call (ReturnSingleEntry semantics). `file_name` is
- * a wildcard pattern (empty: "*"), used on the first call or when `restart_scan` is set.
+ * NtQueryDirectoryFile, one entry per call. `file_name` is a wildcard pattern (empty:
+ * "*"), taken on the first call or when `restart_scan` is set. STATUS_NO_MORE_FILES after
+ * the last (STATUS_NO_SUCH_FILE when the first call finds none).
  */
-static inline int ntexec_query_directory_file(const ntexec_client_t *c, uint64_t dir, ntexec_file_information_class_t info_class, ng_str_t file_name, bool restart_scan, ntexec_io_status_block_t *iosb, ntexec_file_directory_information_t *entry)
+static inline int ntexec_query_directory_file(const ntexec_client_t *c, uint64_t dir, ntexec_file_information_class_t info_class, ng_str_t file_name, bool restart_scan, int32_t *status, ntexec_io_status_block_t *iosb, ntexec_file_directory_information_t *entry)
 {
     ng_msg_t m;
     ntexec_query_directory_file_req_t req;
@@ -139,13 +147,14 @@ static inline int ntexec_query_directory_file(const ntexec_client_t *c, uint64_t
     if (err != NG_OK) return err;
     err = ntexec_query_directory_file_rep_decode(&m, &rep);
     if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
     if (iosb != NULL) *iosb = rep.iosb;
     if (entry != NULL) *entry = rep.entry;
     return NG_OK;
 }
 
 /** NtQueryInformationFile for FileBasicInformation. */
-static inline int ntexec_query_basic_information(const ntexec_client_t *c, uint64_t file, ntexec_io_status_block_t *iosb, ntexec_file_basic_information_t *info)
+static inline int ntexec_query_basic_information(const ntexec_client_t *c, uint64_t file, int32_t *status, ntexec_io_status_block_t *iosb, ntexec_file_basic_information_t *info)
 {
     ng_msg_t m;
     ntexec_query_basic_information_req_t req;
@@ -160,13 +169,14 @@ static inline int ntexec_query_basic_information(const ntexec_client_t *c, uint6
     if (err != NG_OK) return err;
     err = ntexec_query_basic_information_rep_decode(&m, &rep);
     if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
     if (iosb != NULL) *iosb = rep.iosb;
     if (info != NULL) *info = rep.info;
     return NG_OK;
 }
 
 /** NtQueryInformationFile for FileStandardInformation. */
-static inline int ntexec_query_standard_information(const ntexec_client_t *c, uint64_t file, ntexec_io_status_block_t *iosb, ntexec_file_standard_information_t *info)
+static inline int ntexec_query_standard_information(const ntexec_client_t *c, uint64_t file, int32_t *status, ntexec_io_status_block_t *iosb, ntexec_file_standard_information_t *info)
 {
     ng_msg_t m;
     ntexec_query_standard_information_req_t req;
@@ -181,16 +191,137 @@ static inline int ntexec_query_standard_information(const ntexec_client_t *c, ui
     if (err != NG_OK) return err;
     err = ntexec_query_standard_information_rep_decode(&m, &rep);
     if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
     if (iosb != NULL) *iosb = rep.iosb;
     if (info != NULL) *info = rep.info;
     return NG_OK;
 }
 
-/** NtClose: releases a handle; the object goes away with its last handle. */
-static inline int ntexec_close(const ntexec_client_t *c, uint64_t h)
+/** NtQueryInformationFile for FilePositionInformation. */
+static inline int ntexec_query_position(const ntexec_client_t *c, uint64_t file, int32_t *status, ntexec_io_status_block_t *iosb, int64_t *position)
+{
+    ng_msg_t m;
+    ntexec_query_position_req_t req;
+    ntexec_query_position_rep_t rep;
+    int err;
+
+    req.file = file;
+    ng_msg_start(&m, NTEXEC_QUERY_POSITION_LABEL);
+    err = ntexec_query_position_req_encode(&m, &req);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = ntexec_query_position_rep_decode(&m, &rep);
+    if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
+    if (iosb != NULL) *iosb = rep.iosb;
+    if (position != NULL) *position = rep.position;
+    return NG_OK;
+}
+
+/** NtSetInformationFile: rename, disposition (delete), position, allocation, end of file. */
+static inline int ntexec_set_information_file(const ntexec_client_t *c, uint64_t file, ntexec_file_information_class_t info_class, const ntexec_file_set_information_t *info, int32_t *status, ntexec_io_status_block_t *iosb)
+{
+    ng_msg_t m;
+    ntexec_set_information_file_req_t req;
+    ntexec_set_information_file_rep_t rep;
+    int err;
+
+    req.file = file;
+    req.info_class = info_class;
+    req.info = *info;
+    ng_msg_start(&m, NTEXEC_SET_INFORMATION_FILE_LABEL);
+    err = ntexec_set_information_file_req_encode(&m, &req);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = ntexec_set_information_file_rep_decode(&m, &rep);
+    if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
+    if (iosb != NULL) *iosb = rep.iosb;
+    return NG_OK;
+}
+
+/** NtFlushBuffersFile: writes the file's cached data back and flushes the device. */
+static inline int ntexec_flush_buffers_file(const ntexec_client_t *c, uint64_t file, int32_t *status, ntexec_io_status_block_t *iosb)
+{
+    ng_msg_t m;
+    ntexec_flush_buffers_file_req_t req;
+    ntexec_flush_buffers_file_rep_t rep;
+    int err;
+
+    req.file = file;
+    ng_msg_start(&m, NTEXEC_FLUSH_BUFFERS_FILE_LABEL);
+    err = ntexec_flush_buffers_file_req_encode(&m, &req);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = ntexec_flush_buffers_file_rep_decode(&m, &rep);
+    if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
+    if (iosb != NULL) *iosb = rep.iosb;
+    return NG_OK;
+}
+
+/** NtFsControlFile (FSCTL_LOCK_VOLUME, FSCTL_DISMOUNT_VOLUME, FSCTL_UNLOCK_VOLUME, …). */
+static inline int ntexec_fs_control_file(const ntexec_client_t *c, uint64_t file, uint32_t fs_control_code, ng_bytes_t input, uint32_t output_length, int32_t *status, ntexec_io_status_block_t *iosb, ng_bytes_t *output)
+{
+    ng_msg_t m;
+    ntexec_fs_control_file_req_t req;
+    ntexec_fs_control_file_rep_t rep;
+    int err;
+
+    req.file = file;
+    req.fs_control_code = fs_control_code;
+    req.input = input;
+    req.output_length = output_length;
+    ng_msg_start(&m, NTEXEC_FS_CONTROL_FILE_LABEL);
+    err = ntexec_fs_control_file_req_encode(&m, &req);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = ntexec_fs_control_file_rep_decode(&m, &rep);
+    if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
+    if (iosb != NULL) *iosb = rep.iosb;
+    if (output != NULL) *output = rep.output;
+    return NG_OK;
+}
+
+/** NtDeviceIoControlFile (IOCTL_DISK_GET_LENGTH_INFO, …). */
+static inline int ntexec_device_io_control_file(const ntexec_client_t *c, uint64_t file, uint32_t io_control_code, ng_bytes_t input, uint32_t output_length, int32_t *status, ntexec_io_status_block_t *iosb, ng_bytes_t *output)
+{
+    ng_msg_t m;
+    ntexec_device_io_control_file_req_t req;
+    ntexec_device_io_control_file_rep_t rep;
+    int err;
+
+    req.file = file;
+    req.io_control_code = io_control_code;
+    req.input = input;
+    req.output_length = output_length;
+    ng_msg_start(&m, NTEXEC_DEVICE_IO_CONTROL_FILE_LABEL);
+    err = ntexec_device_io_control_file_req_encode(&m, &req);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = ntexec_device_io_control_file_rep_decode(&m, &rep);
+    if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
+    if (iosb != NULL) *iosb = rep.iosb;
+    if (output != NULL) *output = rep.output;
+    return NG_OK;
+}
+
+/**
+ * NtClose: releases a handle; the object goes away with its last reference. Closing a
+ * handle twice is STATUS_INVALID_HANDLE.
+ */
+static inline int ntexec_close(const ntexec_client_t *c, uint64_t h, int32_t *status)
 {
     ng_msg_t m;
     ntexec_close_req_t req;
+    ntexec_close_rep_t rep;
     int err;
 
     req.h = h;
@@ -199,13 +330,14 @@ static inline int ntexec_close(const ntexec_client_t *c, uint64_t h)
     if (err != NG_OK) return err;
     err = ng_call(c->ep, &m);
     if (err != NG_OK) return err;
-    err = ntexec_close_rep_decode(&m);
+    err = ntexec_close_rep_decode(&m, &rep);
     if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
     return NG_OK;
 }
 
-/** NtDuplicateObject within the calling process. */
-static inline int ntexec_duplicate_object(const ntexec_client_t *c, uint64_t source, uint32_t desired_access, uint32_t options, uint64_t *target)
+/** NtDuplicateObject within the calling process (DUPLICATE_* options). */
+static inline int ntexec_duplicate_object(const ntexec_client_t *c, uint64_t source, uint32_t desired_access, uint32_t options, int32_t *status, uint64_t *target)
 {
     ng_msg_t m;
     ntexec_duplicate_object_req_t req;
@@ -222,7 +354,379 @@ static inline int ntexec_duplicate_object(const ntexec_client_t *c, uint64_t sou
     if (err != NG_OK) return err;
     err = ntexec_duplicate_object_rep_decode(&m, &rep);
     if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
     if (target != NULL) *target = rep.target;
+    return NG_OK;
+}
+
+/** NtOpenDirectoryObject: an object-manager directory (\, \Device, \??, …). */
+static inline int ntexec_open_directory_object(const ntexec_client_t *c, uint32_t desired_access, const ntexec_object_attributes_t *attrs, int32_t *status, uint64_t *dir)
+{
+    ng_msg_t m;
+    ntexec_open_directory_object_req_t req;
+    ntexec_open_directory_object_rep_t rep;
+    int err;
+
+    req.desired_access = desired_access;
+    req.attrs = *attrs;
+    ng_msg_start(&m, NTEXEC_OPEN_DIRECTORY_OBJECT_LABEL);
+    err = ntexec_open_directory_object_req_encode(&m, &req);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = ntexec_open_directory_object_rep_decode(&m, &rep);
+    if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
+    if (dir != NULL) *dir = rep.dir;
+    return NG_OK;
+}
+
+/**
+ * NtQueryDirectoryObject, one entry per call from `context` (0 or restart_scan: the
+ * first); answers the entry's name and type ("Directory", "SymbolicLink", "Device",
+ * "Driver", …) and the context of the next. STATUS_NO_MORE_ENTRIES after the last.
+ */
+static inline int ntexec_query_directory_object(const ntexec_client_t *c, uint64_t dir, bool restart_scan, uint32_t context, int32_t *status, ng_str_t *name, ng_str_t *type_name, uint32_t *next_context)
+{
+    ng_msg_t m;
+    ntexec_query_directory_object_req_t req;
+    ntexec_query_directory_object_rep_t rep;
+    int err;
+
+    req.dir = dir;
+    req.restart_scan = restart_scan;
+    req.context = context;
+    ng_msg_start(&m, NTEXEC_QUERY_DIRECTORY_OBJECT_LABEL);
+    err = ntexec_query_directory_object_req_encode(&m, &req);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = ntexec_query_directory_object_rep_decode(&m, &rep);
+    if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
+    if (name != NULL) *name = rep.name;
+    if (type_name != NULL) *type_name = rep.type_name;
+    if (next_context != NULL) *next_context = rep.next_context;
+    return NG_OK;
+}
+
+/** NtCreateSymbolicLinkObject: a link named in attrs that resolves to `target`. */
+static inline int ntexec_create_symbolic_link_object(const ntexec_client_t *c, uint32_t desired_access, const ntexec_object_attributes_t *attrs, ng_str_t target, int32_t *status, uint64_t *link)
+{
+    ng_msg_t m;
+    ntexec_create_symbolic_link_object_req_t req;
+    ntexec_create_symbolic_link_object_rep_t rep;
+    int err;
+
+    req.desired_access = desired_access;
+    req.attrs = *attrs;
+    req.target = target;
+    ng_msg_start(&m, NTEXEC_CREATE_SYMBOLIC_LINK_OBJECT_LABEL);
+    err = ntexec_create_symbolic_link_object_req_encode(&m, &req);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = ntexec_create_symbolic_link_object_rep_decode(&m, &rep);
+    if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
+    if (link != NULL) *link = rep.link;
+    return NG_OK;
+}
+
+/** NtOpenSymbolicLinkObject. */
+static inline int ntexec_open_symbolic_link_object(const ntexec_client_t *c, uint32_t desired_access, const ntexec_object_attributes_t *attrs, int32_t *status, uint64_t *link)
+{
+    ng_msg_t m;
+    ntexec_open_symbolic_link_object_req_t req;
+    ntexec_open_symbolic_link_object_rep_t rep;
+    int err;
+
+    req.desired_access = desired_access;
+    req.attrs = *attrs;
+    ng_msg_start(&m, NTEXEC_OPEN_SYMBOLIC_LINK_OBJECT_LABEL);
+    err = ntexec_open_symbolic_link_object_req_encode(&m, &req);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = ntexec_open_symbolic_link_object_rep_decode(&m, &rep);
+    if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
+    if (link != NULL) *link = rep.link;
+    return NG_OK;
+}
+
+/** NtQuerySymbolicLinkObject: the link's target. */
+static inline int ntexec_query_symbolic_link_object(const ntexec_client_t *c, uint64_t link, int32_t *status, ng_str_t *target)
+{
+    ng_msg_t m;
+    ntexec_query_symbolic_link_object_req_t req;
+    ntexec_query_symbolic_link_object_rep_t rep;
+    int err;
+
+    req.link = link;
+    ng_msg_start(&m, NTEXEC_QUERY_SYMBOLIC_LINK_OBJECT_LABEL);
+    err = ntexec_query_symbolic_link_object_req_encode(&m, &req);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = ntexec_query_symbolic_link_object_rep_decode(&m, &rep);
+    if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
+    if (target != NULL) *target = rep.target;
+    return NG_OK;
+}
+
+/**
+ * NtCreateUserProcess, reduced: starts `program` (a program of the system, built into the
+ * image) with a command line, through the root server's process service; its first thread
+ * runs at once. `process` is a handle to wait on, query and terminate.
+ */
+static inline int ntexec_create_process(const ntexec_client_t *c, ng_str_t program, ng_str_t command_line, int32_t *status, uint64_t *process, uint32_t *pid)
+{
+    ng_msg_t m;
+    ntexec_create_process_req_t req;
+    ntexec_create_process_rep_t rep;
+    int err;
+
+    req.program = program;
+    req.command_line = command_line;
+    ng_msg_start(&m, NTEXEC_CREATE_PROCESS_LABEL);
+    err = ntexec_create_process_req_encode(&m, &req);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = ntexec_create_process_rep_decode(&m, &rep);
+    if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
+    if (process != NULL) *process = rep.process;
+    if (pid != NULL) *pid = rep.pid;
+    return NG_OK;
+}
+
+/**
+ * A process started by create_process announces itself with the secret its environment
+ * carries (NT_PROCESS_COOKIE), so the executive knows which process a connection is.
+ */
+static inline int ntexec_attach_process(const ntexec_client_t *c, uint64_t cookie, int32_t *status, uint32_t *pid)
+{
+    ng_msg_t m;
+    ntexec_attach_process_req_t req;
+    ntexec_attach_process_rep_t rep;
+    int err;
+
+    req.cookie = cookie;
+    ng_msg_start(&m, NTEXEC_ATTACH_PROCESS_LABEL);
+    err = ntexec_attach_process_req_encode(&m, &req);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = ntexec_attach_process_rep_decode(&m, &rep);
+    if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
+    if (pid != NULL) *pid = rep.pid;
+    return NG_OK;
+}
+
+/** NtTerminateProcess (the all-ones handle: the caller itself, which then exits). */
+static inline int ntexec_terminate_process(const ntexec_client_t *c, uint64_t process, int32_t exit_status, int32_t *status)
+{
+    ng_msg_t m;
+    ntexec_terminate_process_req_t req;
+    ntexec_terminate_process_rep_t rep;
+    int err;
+
+    req.process = process;
+    req.exit_status = exit_status;
+    ng_msg_start(&m, NTEXEC_TERMINATE_PROCESS_LABEL);
+    err = ntexec_terminate_process_req_encode(&m, &req);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = ntexec_terminate_process_rep_decode(&m, &rep);
+    if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
+    return NG_OK;
+}
+
+/**
+ * NtQueryInformationProcess (ProcessBasicInformation, reduced): STATUS_PENDING as
+ * exit_status while it runs.
+ */
+static inline int ntexec_query_information_process(const ntexec_client_t *c, uint64_t process, int32_t *status, int32_t *exit_status, uint32_t *pid)
+{
+    ng_msg_t m;
+    ntexec_query_information_process_req_t req;
+    ntexec_query_information_process_rep_t rep;
+    int err;
+
+    req.process = process;
+    ng_msg_start(&m, NTEXEC_QUERY_INFORMATION_PROCESS_LABEL);
+    err = ntexec_query_information_process_req_encode(&m, &req);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = ntexec_query_information_process_rep_decode(&m, &rep);
+    if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
+    if (exit_status != NULL) *exit_status = rep.exit_status;
+    if (pid != NULL) *pid = rep.pid;
+    return NG_OK;
+}
+
+/** NtCreateEvent (a name in attrs makes it a named object; empty: unnamed). */
+static inline int ntexec_create_event(const ntexec_client_t *c, uint32_t desired_access, const ntexec_object_attributes_t *attrs, ntexec_event_type_t event_type, bool initial_state, int32_t *status, uint64_t *event)
+{
+    ng_msg_t m;
+    ntexec_create_event_req_t req;
+    ntexec_create_event_rep_t rep;
+    int err;
+
+    req.desired_access = desired_access;
+    req.attrs = *attrs;
+    req.event_type = event_type;
+    req.initial_state = initial_state;
+    ng_msg_start(&m, NTEXEC_CREATE_EVENT_LABEL);
+    err = ntexec_create_event_req_encode(&m, &req);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = ntexec_create_event_rep_decode(&m, &rep);
+    if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
+    if (event != NULL) *event = rep.event;
+    return NG_OK;
+}
+
+/** NtSetEvent: signals the event; answers the previous state. */
+static inline int ntexec_set_event(const ntexec_client_t *c, uint64_t event, int32_t *status, int32_t *previous_state)
+{
+    ng_msg_t m;
+    ntexec_set_event_req_t req;
+    ntexec_set_event_rep_t rep;
+    int err;
+
+    req.event = event;
+    ng_msg_start(&m, NTEXEC_SET_EVENT_LABEL);
+    err = ntexec_set_event_req_encode(&m, &req);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = ntexec_set_event_rep_decode(&m, &rep);
+    if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
+    if (previous_state != NULL) *previous_state = rep.previous_state;
+    return NG_OK;
+}
+
+/** NtResetEvent: clears the event; answers the previous state. */
+static inline int ntexec_reset_event(const ntexec_client_t *c, uint64_t event, int32_t *status, int32_t *previous_state)
+{
+    ng_msg_t m;
+    ntexec_reset_event_req_t req;
+    ntexec_reset_event_rep_t rep;
+    int err;
+
+    req.event = event;
+    ng_msg_start(&m, NTEXEC_RESET_EVENT_LABEL);
+    err = ntexec_reset_event_req_encode(&m, &req);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = ntexec_reset_event_rep_decode(&m, &rep);
+    if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
+    if (previous_state != NULL) *previous_state = rep.previous_state;
+    return NG_OK;
+}
+
+/**
+ * NtWaitForSingleObject on an event or a process: STATUS_WAIT_0 (0) when signalled,
+ * STATUS_TIMEOUT when `timeout_ms` (-1: forever, 0: poll) passes first.
+ */
+static inline int ntexec_wait_for_single_object(const ntexec_client_t *c, uint64_t h, bool alertable, int64_t timeout_ms, int32_t *status)
+{
+    ng_msg_t m;
+    ntexec_wait_for_single_object_req_t req;
+    ntexec_wait_for_single_object_rep_t rep;
+    int err;
+
+    req.h = h;
+    req.alertable = alertable;
+    req.timeout_ms = timeout_ms;
+    ng_msg_start(&m, NTEXEC_WAIT_FOR_SINGLE_OBJECT_LABEL);
+    err = ntexec_wait_for_single_object_req_encode(&m, &req);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = ntexec_wait_for_single_object_rep_decode(&m, &rep);
+    if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
+    return NG_OK;
+}
+
+/** NtDisplayString: text to the console. */
+static inline int ntexec_display_string(const ntexec_client_t *c, ng_str_t text, int32_t *status)
+{
+    ng_msg_t m;
+    ntexec_display_string_req_t req;
+    ntexec_display_string_rep_t rep;
+    int err;
+
+    req.text = text;
+    ng_msg_start(&m, NTEXEC_DISPLAY_STRING_LABEL);
+    err = ntexec_display_string_req_encode(&m, &req);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = ntexec_display_string_rep_decode(&m, &rep);
+    if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
+    return NG_OK;
+}
+
+/**
+ * NtShutdownSystem: writes every cached file back, sends IRP_MJ_SHUTDOWN to the file
+ * systems (they unmount their volumes clean) and refuses file I/O from then on.
+ */
+static inline int ntexec_shutdown_system(const ntexec_client_t *c, int32_t *status)
+{
+    ng_msg_t m;
+    ntexec_shutdown_system_rep_t rep;
+    int err;
+
+    ng_msg_start(&m, NTEXEC_SHUTDOWN_SYSTEM_LABEL);
+    err = ntexec_shutdown_system_req_encode(&m);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = ntexec_shutdown_system_rep_decode(&m, &rep);
+    if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
+    return NG_OK;
+}
+
+/**
+ * Executive statistics for benchmarks and tests: IRPs sent to drivers, cache hits and
+ * misses, open handles of the caller.
+ */
+static inline int ntexec_query_statistics(const ntexec_client_t *c, int32_t *status, uint64_t *irps, uint64_t *cache_hits, uint64_t *cache_misses, uint32_t *handles)
+{
+    ng_msg_t m;
+    ntexec_query_statistics_rep_t rep;
+    int err;
+
+    ng_msg_start(&m, NTEXEC_QUERY_STATISTICS_LABEL);
+    err = ntexec_query_statistics_req_encode(&m);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = ntexec_query_statistics_rep_decode(&m, &rep);
+    if (err != NG_OK) return err;
+    if (status != NULL) *status = rep.status;
+    if (irps != NULL) *irps = rep.irps;
+    if (cache_hits != NULL) *cache_hits = rep.cache_hits;
+    if (cache_misses != NULL) *cache_misses = rep.cache_misses;
+    if (handles != NULL) *handles = rep.handles;
     return NG_OK;
 }
 

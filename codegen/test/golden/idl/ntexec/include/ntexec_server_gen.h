@@ -7,51 +7,108 @@
 
 /** Handlers of ntexec; a NULL handler answers NG_ENOSYS. */
 typedef struct ntexec_ops {
-    /** NtCreateFile: creates or opens a file, directory or device and returns a handle. */
+    /**
+     * NtCreateFile: creates or opens a file, directory or device and returns a handle.
+     * iosb.information is a create_action.
+     */
     int (*create_file)(void *ctx, ng_call_t *call, const ntexec_create_file_req_t *req, ntexec_create_file_rep_t *rep);
     /** NtOpenFile: NtCreateFile with disposition `open` and no attributes to set. */
     int (*open_file)(void *ctx, ng_call_t *call, const ntexec_open_file_req_t *req, ntexec_open_file_rep_t *rep);
     /**
-     * NtReadFile: reads up to `length` bytes at `byte_offset` (-1: the current position of a
-     * synchronous file). The data travels through the shared buffer.
+     * NtReadFile: reads up to `length` bytes at `byte_offset` (-1: the file's current
+     * position). STATUS_END_OF_FILE when nothing is left.
      */
     int (*read_file)(void *ctx, ng_call_t *call, const ntexec_read_file_req_t *req, ntexec_read_file_rep_t *rep);
-    /** NtWriteFile: writes `data` at `byte_offset` (-1: the current position). */
+    /** NtWriteFile: writes `data` at `byte_offset` (-1: the current position; -2: the end). */
     int (*write_file)(void *ctx, ng_call_t *call, const ntexec_write_file_req_t *req, ntexec_write_file_rep_t *rep);
     /**
-     * NtQueryDirectoryFile, one entry per call (ReturnSingleEntry semantics). `file_name` is
-     * a wildcard pattern (empty: "*"), used on the first call or when `restart_scan` is set.
+     * NtQueryDirectoryFile, one entry per call. `file_name` is a wildcard pattern (empty:
+     * "*"), taken on the first call or when `restart_scan` is set. STATUS_NO_MORE_FILES after
+     * the last (STATUS_NO_SUCH_FILE when the first call finds none).
      */
     int (*query_directory_file)(void *ctx, ng_call_t *call, const ntexec_query_directory_file_req_t *req, ntexec_query_directory_file_rep_t *rep);
     /** NtQueryInformationFile for FileBasicInformation. */
     int (*query_basic_information)(void *ctx, ng_call_t *call, const ntexec_query_basic_information_req_t *req, ntexec_query_basic_information_rep_t *rep);
     /** NtQueryInformationFile for FileStandardInformation. */
     int (*query_standard_information)(void *ctx, ng_call_t *call, const ntexec_query_standard_information_req_t *req, ntexec_query_standard_information_rep_t *rep);
-    /** NtClose: releases a handle; the object goes away with its last handle. */
-    int (*close)(void *ctx, ng_call_t *call, const ntexec_close_req_t *req);
-    /** NtDuplicateObject within the calling process. */
+    /** NtQueryInformationFile for FilePositionInformation. */
+    int (*query_position)(void *ctx, ng_call_t *call, const ntexec_query_position_req_t *req, ntexec_query_position_rep_t *rep);
+    /** NtSetInformationFile: rename, disposition (delete), position, allocation, end of file. */
+    int (*set_information_file)(void *ctx, ng_call_t *call, const ntexec_set_information_file_req_t *req, ntexec_set_information_file_rep_t *rep);
+    /** NtFlushBuffersFile: writes the file's cached data back and flushes the device. */
+    int (*flush_buffers_file)(void *ctx, ng_call_t *call, const ntexec_flush_buffers_file_req_t *req, ntexec_flush_buffers_file_rep_t *rep);
+    /** NtFsControlFile (FSCTL_LOCK_VOLUME, FSCTL_DISMOUNT_VOLUME, FSCTL_UNLOCK_VOLUME, …). */
+    int (*fs_control_file)(void *ctx, ng_call_t *call, const ntexec_fs_control_file_req_t *req, ntexec_fs_control_file_rep_t *rep);
+    /** NtDeviceIoControlFile (IOCTL_DISK_GET_LENGTH_INFO, …). */
+    int (*device_io_control_file)(void *ctx, ng_call_t *call, const ntexec_device_io_control_file_req_t *req, ntexec_device_io_control_file_rep_t *rep);
+    /**
+     * NtClose: releases a handle; the object goes away with its last reference. Closing a
+     * handle twice is STATUS_INVALID_HANDLE.
+     */
+    int (*close)(void *ctx, ng_call_t *call, const ntexec_close_req_t *req, ntexec_close_rep_t *rep);
+    /** NtDuplicateObject within the calling process (DUPLICATE_* options). */
     int (*duplicate_object)(void *ctx, ng_call_t *call, const ntexec_duplicate_object_req_t *req, ntexec_duplicate_object_rep_t *rep);
+    /** NtOpenDirectoryObject: an object-manager directory (\, \Device, \??, …). */
+    int (*open_directory_object)(void *ctx, ng_call_t *call, const ntexec_open_directory_object_req_t *req, ntexec_open_directory_object_rep_t *rep);
+    /**
+     * NtQueryDirectoryObject, one entry per call from `context` (0 or restart_scan: the
+     * first); answers the entry's name and type ("Directory", "SymbolicLink", "Device",
+     * "Driver", …) and the context of the next. STATUS_NO_MORE_ENTRIES after the last.
+     */
+    int (*query_directory_object)(void *ctx, ng_call_t *call, const ntexec_query_directory_object_req_t *req, ntexec_query_directory_object_rep_t *rep);
+    /** NtCreateSymbolicLinkObject: a link named in attrs that resolves to `target`. */
+    int (*create_symbolic_link_object)(void *ctx, ng_call_t *call, const ntexec_create_symbolic_link_object_req_t *req, ntexec_create_symbolic_link_object_rep_t *rep);
+    /** NtOpenSymbolicLinkObject. */
+    int (*open_symbolic_link_object)(void *ctx, ng_call_t *call, const ntexec_open_symbolic_link_object_req_t *req, ntexec_open_symbolic_link_object_rep_t *rep);
+    /** NtQuerySymbolicLinkObject: the link's target. */
+    int (*query_symbolic_link_object)(void *ctx, ng_call_t *call, const ntexec_query_symbolic_link_object_req_t *req, ntexec_query_symbolic_link_object_rep_t *rep);
+    /**
+     * NtCreateUserProcess, reduced: starts `program` (a program of the system, built into the
+     * image) with a command line, through the root server's process service; its first thread
+     * runs at once. `process` is a handle to wait on, query and terminate.
+     */
+    int (*create_process)(void *ctx, ng_call_t *call, const ntexec_create_process_req_t *req, ntexec_create_process_rep_t *rep);
+    /**
+     * A process started by create_process announces itself with the secret its environment
+     * carries (NT_PROCESS_COOKIE), so the executive knows which process a connection is.
+     */
+    int (*attach_process)(void *ctx, ng_call_t *call, const ntexec_attach_process_req_t *req, ntexec_attach_process_rep_t *rep);
+    /** NtTerminateProcess (the all-ones handle: the caller itself, which then exits). */
+    int (*terminate_process)(void *ctx, ng_call_t *call, const ntexec_terminate_process_req_t *req, ntexec_terminate_process_rep_t *rep);
+    /**
+     * NtQueryInformationProcess (ProcessBasicInformation, reduced): STATUS_PENDING as
+     * exit_status while it runs.
+     */
+    int (*query_information_process)(void *ctx, ng_call_t *call, const ntexec_query_information_process_req_t *req, ntexec_query_information_process_rep_t *rep);
+    /** NtCreateEvent (a name in attrs makes it a named object; empty: unnamed). */
+    int (*create_event)(void *ctx, ng_call_t *call, const ntexec_create_event_req_t *req, ntexec_create_event_rep_t *rep);
+    /** NtSetEvent: signals the event; answers the previous state. */
+    int (*set_event)(void *ctx, ng_call_t *call, const ntexec_set_event_req_t *req, ntexec_set_event_rep_t *rep);
+    /** NtResetEvent: clears the event; answers the previous state. */
+    int (*reset_event)(void *ctx, ng_call_t *call, const ntexec_reset_event_req_t *req, ntexec_reset_event_rep_t *rep);
+    /**
+     * NtWaitForSingleObject on an event or a process: STATUS_WAIT_0 (0) when signalled,
+     * STATUS_TIMEOUT when `timeout_ms` (-1: forever, 0: poll) passes first.
+     */
+    int (*wait_for_single_object)(void *ctx, ng_call_t *call, const ntexec_wait_for_single_object_req_t *req, ntexec_wait_for_single_object_rep_t *rep);
+    /** NtDisplayString: text to the console. */
+    int (*display_string)(void *ctx, ng_call_t *call, const ntexec_display_string_req_t *req, ntexec_display_string_rep_t *rep);
+    /**
+     * NtShutdownSystem: writes every cached file back, sends IRP_MJ_SHUTDOWN to the file
+     * systems (they unmount their volumes clean) and refuses file I/O from then on.
+     */
+    int (*shutdown_system)(void *ctx, ng_call_t *call, ntexec_shutdown_system_rep_t *rep);
+    /**
+     * Executive statistics for benchmarks and tests: IRPs sent to drivers, cache hits and
+     * misses, open handles of the caller.
+     */
+    int (*query_statistics)(void *ctx, ng_call_t *call, ntexec_query_statistics_rep_t *rep);
 } ntexec_ops_t;
 
 static inline int ntexec_create_file_raises(int err)
 {
     if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
-    switch (err) {
-        case NTEXEC_ERR_OBJECT_NAME_NOT_FOUND:
-        case NTEXEC_ERR_OBJECT_PATH_NOT_FOUND:
-        case NTEXEC_ERR_OBJECT_NAME_COLLISION:
-        case NTEXEC_ERR_OBJECT_NAME_INVALID:
-        case NTEXEC_ERR_ACCESS_DENIED:
-        case NTEXEC_ERR_SHARING_VIOLATION:
-        case NTEXEC_ERR_NOT_A_DIRECTORY:
-        case NTEXEC_ERR_FILE_IS_A_DIRECTORY:
-        case NTEXEC_ERR_DISK_FULL:
-        case NTEXEC_ERR_INSUFFICIENT_RESOURCES:
-        case NTEXEC_ERR_INVALID_PARAMETER:
-            return 1;
-        default:
-            return 0;
-    }
+    return 0;
 }
 
 static inline int ntexec_create_file_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
@@ -84,19 +141,7 @@ static inline int ntexec_create_file_dispatch(const ntexec_ops_t *ops, void *ctx
 static inline int ntexec_open_file_raises(int err)
 {
     if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
-    switch (err) {
-        case NTEXEC_ERR_OBJECT_NAME_NOT_FOUND:
-        case NTEXEC_ERR_OBJECT_PATH_NOT_FOUND:
-        case NTEXEC_ERR_OBJECT_NAME_INVALID:
-        case NTEXEC_ERR_ACCESS_DENIED:
-        case NTEXEC_ERR_SHARING_VIOLATION:
-        case NTEXEC_ERR_NOT_A_DIRECTORY:
-        case NTEXEC_ERR_FILE_IS_A_DIRECTORY:
-        case NTEXEC_ERR_INSUFFICIENT_RESOURCES:
-            return 1;
-        default:
-            return 0;
-    }
+    return 0;
 }
 
 static inline int ntexec_open_file_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
@@ -129,17 +174,7 @@ static inline int ntexec_open_file_dispatch(const ntexec_ops_t *ops, void *ctx, 
 static inline int ntexec_read_file_raises(int err)
 {
     if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
-    switch (err) {
-        case NTEXEC_ERR_INVALID_HANDLE:
-        case NTEXEC_ERR_ACCESS_DENIED:
-        case NTEXEC_ERR_END_OF_FILE:
-        case NTEXEC_ERR_FILE_IS_A_DIRECTORY:
-        case NTEXEC_ERR_IO_DEVICE_ERROR:
-        case NTEXEC_ERR_INVALID_PARAMETER:
-            return 1;
-        default:
-            return 0;
-    }
+    return 0;
 }
 
 static inline int ntexec_read_file_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
@@ -172,17 +207,7 @@ static inline int ntexec_read_file_dispatch(const ntexec_ops_t *ops, void *ctx, 
 static inline int ntexec_write_file_raises(int err)
 {
     if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
-    switch (err) {
-        case NTEXEC_ERR_INVALID_HANDLE:
-        case NTEXEC_ERR_ACCESS_DENIED:
-        case NTEXEC_ERR_DISK_FULL:
-        case NTEXEC_ERR_FILE_IS_A_DIRECTORY:
-        case NTEXEC_ERR_IO_DEVICE_ERROR:
-        case NTEXEC_ERR_INVALID_PARAMETER:
-            return 1;
-        default:
-            return 0;
-    }
+    return 0;
 }
 
 static inline int ntexec_write_file_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
@@ -215,17 +240,7 @@ static inline int ntexec_write_file_dispatch(const ntexec_ops_t *ops, void *ctx,
 static inline int ntexec_query_directory_file_raises(int err)
 {
     if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
-    switch (err) {
-        case NTEXEC_ERR_INVALID_HANDLE:
-        case NTEXEC_ERR_NO_MORE_FILES:
-        case NTEXEC_ERR_NOT_A_DIRECTORY:
-        case NTEXEC_ERR_INVALID_INFO_CLASS:
-        case NTEXEC_ERR_ACCESS_DENIED:
-        case NTEXEC_ERR_IO_DEVICE_ERROR:
-            return 1;
-        default:
-            return 0;
-    }
+    return 0;
 }
 
 static inline int ntexec_query_directory_file_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
@@ -258,13 +273,7 @@ static inline int ntexec_query_directory_file_dispatch(const ntexec_ops_t *ops, 
 static inline int ntexec_query_basic_information_raises(int err)
 {
     if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
-    switch (err) {
-        case NTEXEC_ERR_INVALID_HANDLE:
-        case NTEXEC_ERR_ACCESS_DENIED:
-            return 1;
-        default:
-            return 0;
-    }
+    return 0;
 }
 
 static inline int ntexec_query_basic_information_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
@@ -297,13 +306,7 @@ static inline int ntexec_query_basic_information_dispatch(const ntexec_ops_t *op
 static inline int ntexec_query_standard_information_raises(int err)
 {
     if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
-    switch (err) {
-        case NTEXEC_ERR_INVALID_HANDLE:
-        case NTEXEC_ERR_ACCESS_DENIED:
-            return 1;
-        default:
-            return 0;
-    }
+    return 0;
 }
 
 static inline int ntexec_query_standard_information_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
@@ -333,21 +336,190 @@ static inline int ntexec_query_standard_information_dispatch(const ntexec_ops_t 
     return NG_DISPATCH_REPLY;
 }
 
+static inline int ntexec_query_position_raises(int err)
+{
+    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
+    return 0;
+}
+
+static inline int ntexec_query_position_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
+{
+    ng_msg_t *m = call->msg;
+    ntexec_query_position_req_t req;
+    ntexec_query_position_rep_t rep;
+    int err;
+
+    if (ops->query_position == NULL) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        return NG_DISPATCH_REPLY;
+    }
+    err = ntexec_query_position_req_decode(m, &req);
+    if (err == NG_OK) {
+        memset(&rep, 0, sizeof(rep));
+        err = ops->query_position(ctx, call, &req, &rep);
+        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
+        if (err == NG_OK) {
+            if (ntexec_query_position_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
+            err = NG_EINTERNAL;
+        } else if (!ntexec_query_position_raises(err)) {
+            err = NG_EINTERNAL;
+        }
+    }
+    ng_msg_set_error(m, err);
+    return NG_DISPATCH_REPLY;
+}
+
+static inline int ntexec_set_information_file_raises(int err)
+{
+    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
+    return 0;
+}
+
+static inline int ntexec_set_information_file_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
+{
+    ng_msg_t *m = call->msg;
+    ntexec_set_information_file_req_t req;
+    ntexec_set_information_file_rep_t rep;
+    int err;
+
+    if (ops->set_information_file == NULL) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        return NG_DISPATCH_REPLY;
+    }
+    err = ntexec_set_information_file_req_decode(m, &req);
+    if (err == NG_OK) {
+        memset(&rep, 0, sizeof(rep));
+        err = ops->set_information_file(ctx, call, &req, &rep);
+        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
+        if (err == NG_OK) {
+            if (ntexec_set_information_file_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
+            err = NG_EINTERNAL;
+        } else if (!ntexec_set_information_file_raises(err)) {
+            err = NG_EINTERNAL;
+        }
+    }
+    ng_msg_set_error(m, err);
+    return NG_DISPATCH_REPLY;
+}
+
+static inline int ntexec_flush_buffers_file_raises(int err)
+{
+    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
+    return 0;
+}
+
+static inline int ntexec_flush_buffers_file_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
+{
+    ng_msg_t *m = call->msg;
+    ntexec_flush_buffers_file_req_t req;
+    ntexec_flush_buffers_file_rep_t rep;
+    int err;
+
+    if (ops->flush_buffers_file == NULL) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        return NG_DISPATCH_REPLY;
+    }
+    err = ntexec_flush_buffers_file_req_decode(m, &req);
+    if (err == NG_OK) {
+        memset(&rep, 0, sizeof(rep));
+        err = ops->flush_buffers_file(ctx, call, &req, &rep);
+        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
+        if (err == NG_OK) {
+            if (ntexec_flush_buffers_file_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
+            err = NG_EINTERNAL;
+        } else if (!ntexec_flush_buffers_file_raises(err)) {
+            err = NG_EINTERNAL;
+        }
+    }
+    ng_msg_set_error(m, err);
+    return NG_DISPATCH_REPLY;
+}
+
+static inline int ntexec_fs_control_file_raises(int err)
+{
+    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
+    return 0;
+}
+
+static inline int ntexec_fs_control_file_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
+{
+    ng_msg_t *m = call->msg;
+    ntexec_fs_control_file_req_t req;
+    ntexec_fs_control_file_rep_t rep;
+    int err;
+    ng_word_t words[NTEXEC_FS_CONTROL_FILE_REQ_MAX_WORDS];
+    ng_msg_t in = *m;
+    if (in.len <= NTEXEC_FS_CONTROL_FILE_REQ_MAX_WORDS) memcpy(words, m->mr, in.len * sizeof(ng_word_t));
+    in.mr = words;
+
+    if (ops->fs_control_file == NULL) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        return NG_DISPATCH_REPLY;
+    }
+    err = ntexec_fs_control_file_req_decode(&in, &req);
+    if (err == NG_OK) {
+        memset(&rep, 0, sizeof(rep));
+        err = ops->fs_control_file(ctx, call, &req, &rep);
+        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
+        if (err == NG_OK) {
+            if (ntexec_fs_control_file_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
+            err = NG_EINTERNAL;
+        } else if (!ntexec_fs_control_file_raises(err)) {
+            err = NG_EINTERNAL;
+        }
+    }
+    ng_msg_set_error(m, err);
+    return NG_DISPATCH_REPLY;
+}
+
+static inline int ntexec_device_io_control_file_raises(int err)
+{
+    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
+    return 0;
+}
+
+static inline int ntexec_device_io_control_file_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
+{
+    ng_msg_t *m = call->msg;
+    ntexec_device_io_control_file_req_t req;
+    ntexec_device_io_control_file_rep_t rep;
+    int err;
+    ng_word_t words[NTEXEC_DEVICE_IO_CONTROL_FILE_REQ_MAX_WORDS];
+    ng_msg_t in = *m;
+    if (in.len <= NTEXEC_DEVICE_IO_CONTROL_FILE_REQ_MAX_WORDS) memcpy(words, m->mr, in.len * sizeof(ng_word_t));
+    in.mr = words;
+
+    if (ops->device_io_control_file == NULL) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        return NG_DISPATCH_REPLY;
+    }
+    err = ntexec_device_io_control_file_req_decode(&in, &req);
+    if (err == NG_OK) {
+        memset(&rep, 0, sizeof(rep));
+        err = ops->device_io_control_file(ctx, call, &req, &rep);
+        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
+        if (err == NG_OK) {
+            if (ntexec_device_io_control_file_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
+            err = NG_EINTERNAL;
+        } else if (!ntexec_device_io_control_file_raises(err)) {
+            err = NG_EINTERNAL;
+        }
+    }
+    ng_msg_set_error(m, err);
+    return NG_DISPATCH_REPLY;
+}
+
 static inline int ntexec_close_raises(int err)
 {
     if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
-    switch (err) {
-        case NTEXEC_ERR_INVALID_HANDLE:
-            return 1;
-        default:
-            return 0;
-    }
+    return 0;
 }
 
 static inline int ntexec_close_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
 {
     ng_msg_t *m = call->msg;
     ntexec_close_req_t req;
+    ntexec_close_rep_t rep;
     int err;
 
     if (ops->close == NULL) {
@@ -356,10 +528,11 @@ static inline int ntexec_close_dispatch(const ntexec_ops_t *ops, void *ctx, ng_c
     }
     err = ntexec_close_req_decode(m, &req);
     if (err == NG_OK) {
-        err = ops->close(ctx, call, &req);
+        memset(&rep, 0, sizeof(rep));
+        err = ops->close(ctx, call, &req, &rep);
         if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
         if (err == NG_OK) {
-            if (ntexec_close_rep_encode(m) == NG_OK) return NG_DISPATCH_REPLY;
+            if (ntexec_close_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
             err = NG_EINTERNAL;
         } else if (!ntexec_close_raises(err)) {
             err = NG_EINTERNAL;
@@ -372,14 +545,7 @@ static inline int ntexec_close_dispatch(const ntexec_ops_t *ops, void *ctx, ng_c
 static inline int ntexec_duplicate_object_raises(int err)
 {
     if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
-    switch (err) {
-        case NTEXEC_ERR_INVALID_HANDLE:
-        case NTEXEC_ERR_ACCESS_DENIED:
-        case NTEXEC_ERR_INSUFFICIENT_RESOURCES:
-            return 1;
-        default:
-            return 0;
-    }
+    return 0;
 }
 
 static inline int ntexec_duplicate_object_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
@@ -409,6 +575,532 @@ static inline int ntexec_duplicate_object_dispatch(const ntexec_ops_t *ops, void
     return NG_DISPATCH_REPLY;
 }
 
+static inline int ntexec_open_directory_object_raises(int err)
+{
+    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
+    return 0;
+}
+
+static inline int ntexec_open_directory_object_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
+{
+    ng_msg_t *m = call->msg;
+    ntexec_open_directory_object_req_t req;
+    ntexec_open_directory_object_rep_t rep;
+    int err;
+
+    if (ops->open_directory_object == NULL) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        return NG_DISPATCH_REPLY;
+    }
+    err = ntexec_open_directory_object_req_decode(m, &req);
+    if (err == NG_OK) {
+        memset(&rep, 0, sizeof(rep));
+        err = ops->open_directory_object(ctx, call, &req, &rep);
+        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
+        if (err == NG_OK) {
+            if (ntexec_open_directory_object_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
+            err = NG_EINTERNAL;
+        } else if (!ntexec_open_directory_object_raises(err)) {
+            err = NG_EINTERNAL;
+        }
+    }
+    ng_msg_set_error(m, err);
+    return NG_DISPATCH_REPLY;
+}
+
+static inline int ntexec_query_directory_object_raises(int err)
+{
+    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
+    return 0;
+}
+
+static inline int ntexec_query_directory_object_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
+{
+    ng_msg_t *m = call->msg;
+    ntexec_query_directory_object_req_t req;
+    ntexec_query_directory_object_rep_t rep;
+    int err;
+
+    if (ops->query_directory_object == NULL) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        return NG_DISPATCH_REPLY;
+    }
+    err = ntexec_query_directory_object_req_decode(m, &req);
+    if (err == NG_OK) {
+        memset(&rep, 0, sizeof(rep));
+        err = ops->query_directory_object(ctx, call, &req, &rep);
+        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
+        if (err == NG_OK) {
+            if (ntexec_query_directory_object_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
+            err = NG_EINTERNAL;
+        } else if (!ntexec_query_directory_object_raises(err)) {
+            err = NG_EINTERNAL;
+        }
+    }
+    ng_msg_set_error(m, err);
+    return NG_DISPATCH_REPLY;
+}
+
+static inline int ntexec_create_symbolic_link_object_raises(int err)
+{
+    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
+    return 0;
+}
+
+static inline int ntexec_create_symbolic_link_object_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
+{
+    ng_msg_t *m = call->msg;
+    ntexec_create_symbolic_link_object_req_t req;
+    ntexec_create_symbolic_link_object_rep_t rep;
+    int err;
+
+    if (ops->create_symbolic_link_object == NULL) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        return NG_DISPATCH_REPLY;
+    }
+    err = ntexec_create_symbolic_link_object_req_decode(m, &req);
+    if (err == NG_OK) {
+        memset(&rep, 0, sizeof(rep));
+        err = ops->create_symbolic_link_object(ctx, call, &req, &rep);
+        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
+        if (err == NG_OK) {
+            if (ntexec_create_symbolic_link_object_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
+            err = NG_EINTERNAL;
+        } else if (!ntexec_create_symbolic_link_object_raises(err)) {
+            err = NG_EINTERNAL;
+        }
+    }
+    ng_msg_set_error(m, err);
+    return NG_DISPATCH_REPLY;
+}
+
+static inline int ntexec_open_symbolic_link_object_raises(int err)
+{
+    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
+    return 0;
+}
+
+static inline int ntexec_open_symbolic_link_object_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
+{
+    ng_msg_t *m = call->msg;
+    ntexec_open_symbolic_link_object_req_t req;
+    ntexec_open_symbolic_link_object_rep_t rep;
+    int err;
+
+    if (ops->open_symbolic_link_object == NULL) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        return NG_DISPATCH_REPLY;
+    }
+    err = ntexec_open_symbolic_link_object_req_decode(m, &req);
+    if (err == NG_OK) {
+        memset(&rep, 0, sizeof(rep));
+        err = ops->open_symbolic_link_object(ctx, call, &req, &rep);
+        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
+        if (err == NG_OK) {
+            if (ntexec_open_symbolic_link_object_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
+            err = NG_EINTERNAL;
+        } else if (!ntexec_open_symbolic_link_object_raises(err)) {
+            err = NG_EINTERNAL;
+        }
+    }
+    ng_msg_set_error(m, err);
+    return NG_DISPATCH_REPLY;
+}
+
+static inline int ntexec_query_symbolic_link_object_raises(int err)
+{
+    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
+    return 0;
+}
+
+static inline int ntexec_query_symbolic_link_object_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
+{
+    ng_msg_t *m = call->msg;
+    ntexec_query_symbolic_link_object_req_t req;
+    ntexec_query_symbolic_link_object_rep_t rep;
+    int err;
+
+    if (ops->query_symbolic_link_object == NULL) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        return NG_DISPATCH_REPLY;
+    }
+    err = ntexec_query_symbolic_link_object_req_decode(m, &req);
+    if (err == NG_OK) {
+        memset(&rep, 0, sizeof(rep));
+        err = ops->query_symbolic_link_object(ctx, call, &req, &rep);
+        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
+        if (err == NG_OK) {
+            if (ntexec_query_symbolic_link_object_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
+            err = NG_EINTERNAL;
+        } else if (!ntexec_query_symbolic_link_object_raises(err)) {
+            err = NG_EINTERNAL;
+        }
+    }
+    ng_msg_set_error(m, err);
+    return NG_DISPATCH_REPLY;
+}
+
+static inline int ntexec_create_process_raises(int err)
+{
+    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
+    return 0;
+}
+
+static inline int ntexec_create_process_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
+{
+    ng_msg_t *m = call->msg;
+    ntexec_create_process_req_t req;
+    ntexec_create_process_rep_t rep;
+    int err;
+
+    if (ops->create_process == NULL) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        return NG_DISPATCH_REPLY;
+    }
+    err = ntexec_create_process_req_decode(m, &req);
+    if (err == NG_OK) {
+        memset(&rep, 0, sizeof(rep));
+        err = ops->create_process(ctx, call, &req, &rep);
+        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
+        if (err == NG_OK) {
+            if (ntexec_create_process_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
+            err = NG_EINTERNAL;
+        } else if (!ntexec_create_process_raises(err)) {
+            err = NG_EINTERNAL;
+        }
+    }
+    ng_msg_set_error(m, err);
+    return NG_DISPATCH_REPLY;
+}
+
+static inline int ntexec_attach_process_raises(int err)
+{
+    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
+    return 0;
+}
+
+static inline int ntexec_attach_process_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
+{
+    ng_msg_t *m = call->msg;
+    ntexec_attach_process_req_t req;
+    ntexec_attach_process_rep_t rep;
+    int err;
+
+    if (ops->attach_process == NULL) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        return NG_DISPATCH_REPLY;
+    }
+    err = ntexec_attach_process_req_decode(m, &req);
+    if (err == NG_OK) {
+        memset(&rep, 0, sizeof(rep));
+        err = ops->attach_process(ctx, call, &req, &rep);
+        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
+        if (err == NG_OK) {
+            if (ntexec_attach_process_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
+            err = NG_EINTERNAL;
+        } else if (!ntexec_attach_process_raises(err)) {
+            err = NG_EINTERNAL;
+        }
+    }
+    ng_msg_set_error(m, err);
+    return NG_DISPATCH_REPLY;
+}
+
+static inline int ntexec_terminate_process_raises(int err)
+{
+    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
+    return 0;
+}
+
+static inline int ntexec_terminate_process_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
+{
+    ng_msg_t *m = call->msg;
+    ntexec_terminate_process_req_t req;
+    ntexec_terminate_process_rep_t rep;
+    int err;
+
+    if (ops->terminate_process == NULL) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        return NG_DISPATCH_REPLY;
+    }
+    err = ntexec_terminate_process_req_decode(m, &req);
+    if (err == NG_OK) {
+        memset(&rep, 0, sizeof(rep));
+        err = ops->terminate_process(ctx, call, &req, &rep);
+        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
+        if (err == NG_OK) {
+            if (ntexec_terminate_process_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
+            err = NG_EINTERNAL;
+        } else if (!ntexec_terminate_process_raises(err)) {
+            err = NG_EINTERNAL;
+        }
+    }
+    ng_msg_set_error(m, err);
+    return NG_DISPATCH_REPLY;
+}
+
+static inline int ntexec_query_information_process_raises(int err)
+{
+    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
+    return 0;
+}
+
+static inline int ntexec_query_information_process_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
+{
+    ng_msg_t *m = call->msg;
+    ntexec_query_information_process_req_t req;
+    ntexec_query_information_process_rep_t rep;
+    int err;
+
+    if (ops->query_information_process == NULL) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        return NG_DISPATCH_REPLY;
+    }
+    err = ntexec_query_information_process_req_decode(m, &req);
+    if (err == NG_OK) {
+        memset(&rep, 0, sizeof(rep));
+        err = ops->query_information_process(ctx, call, &req, &rep);
+        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
+        if (err == NG_OK) {
+            if (ntexec_query_information_process_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
+            err = NG_EINTERNAL;
+        } else if (!ntexec_query_information_process_raises(err)) {
+            err = NG_EINTERNAL;
+        }
+    }
+    ng_msg_set_error(m, err);
+    return NG_DISPATCH_REPLY;
+}
+
+static inline int ntexec_create_event_raises(int err)
+{
+    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
+    return 0;
+}
+
+static inline int ntexec_create_event_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
+{
+    ng_msg_t *m = call->msg;
+    ntexec_create_event_req_t req;
+    ntexec_create_event_rep_t rep;
+    int err;
+
+    if (ops->create_event == NULL) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        return NG_DISPATCH_REPLY;
+    }
+    err = ntexec_create_event_req_decode(m, &req);
+    if (err == NG_OK) {
+        memset(&rep, 0, sizeof(rep));
+        err = ops->create_event(ctx, call, &req, &rep);
+        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
+        if (err == NG_OK) {
+            if (ntexec_create_event_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
+            err = NG_EINTERNAL;
+        } else if (!ntexec_create_event_raises(err)) {
+            err = NG_EINTERNAL;
+        }
+    }
+    ng_msg_set_error(m, err);
+    return NG_DISPATCH_REPLY;
+}
+
+static inline int ntexec_set_event_raises(int err)
+{
+    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
+    return 0;
+}
+
+static inline int ntexec_set_event_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
+{
+    ng_msg_t *m = call->msg;
+    ntexec_set_event_req_t req;
+    ntexec_set_event_rep_t rep;
+    int err;
+
+    if (ops->set_event == NULL) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        return NG_DISPATCH_REPLY;
+    }
+    err = ntexec_set_event_req_decode(m, &req);
+    if (err == NG_OK) {
+        memset(&rep, 0, sizeof(rep));
+        err = ops->set_event(ctx, call, &req, &rep);
+        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
+        if (err == NG_OK) {
+            if (ntexec_set_event_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
+            err = NG_EINTERNAL;
+        } else if (!ntexec_set_event_raises(err)) {
+            err = NG_EINTERNAL;
+        }
+    }
+    ng_msg_set_error(m, err);
+    return NG_DISPATCH_REPLY;
+}
+
+static inline int ntexec_reset_event_raises(int err)
+{
+    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
+    return 0;
+}
+
+static inline int ntexec_reset_event_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
+{
+    ng_msg_t *m = call->msg;
+    ntexec_reset_event_req_t req;
+    ntexec_reset_event_rep_t rep;
+    int err;
+
+    if (ops->reset_event == NULL) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        return NG_DISPATCH_REPLY;
+    }
+    err = ntexec_reset_event_req_decode(m, &req);
+    if (err == NG_OK) {
+        memset(&rep, 0, sizeof(rep));
+        err = ops->reset_event(ctx, call, &req, &rep);
+        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
+        if (err == NG_OK) {
+            if (ntexec_reset_event_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
+            err = NG_EINTERNAL;
+        } else if (!ntexec_reset_event_raises(err)) {
+            err = NG_EINTERNAL;
+        }
+    }
+    ng_msg_set_error(m, err);
+    return NG_DISPATCH_REPLY;
+}
+
+static inline int ntexec_wait_for_single_object_raises(int err)
+{
+    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
+    return 0;
+}
+
+static inline int ntexec_wait_for_single_object_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
+{
+    ng_msg_t *m = call->msg;
+    ntexec_wait_for_single_object_req_t req;
+    ntexec_wait_for_single_object_rep_t rep;
+    int err;
+
+    if (ops->wait_for_single_object == NULL) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        return NG_DISPATCH_REPLY;
+    }
+    err = ntexec_wait_for_single_object_req_decode(m, &req);
+    if (err == NG_OK) {
+        memset(&rep, 0, sizeof(rep));
+        err = ops->wait_for_single_object(ctx, call, &req, &rep);
+        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
+        if (err == NG_OK) {
+            if (ntexec_wait_for_single_object_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
+            err = NG_EINTERNAL;
+        } else if (!ntexec_wait_for_single_object_raises(err)) {
+            err = NG_EINTERNAL;
+        }
+    }
+    ng_msg_set_error(m, err);
+    return NG_DISPATCH_REPLY;
+}
+
+static inline int ntexec_display_string_raises(int err)
+{
+    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
+    return 0;
+}
+
+static inline int ntexec_display_string_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
+{
+    ng_msg_t *m = call->msg;
+    ntexec_display_string_req_t req;
+    ntexec_display_string_rep_t rep;
+    int err;
+
+    if (ops->display_string == NULL) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        return NG_DISPATCH_REPLY;
+    }
+    err = ntexec_display_string_req_decode(m, &req);
+    if (err == NG_OK) {
+        memset(&rep, 0, sizeof(rep));
+        err = ops->display_string(ctx, call, &req, &rep);
+        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
+        if (err == NG_OK) {
+            if (ntexec_display_string_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
+            err = NG_EINTERNAL;
+        } else if (!ntexec_display_string_raises(err)) {
+            err = NG_EINTERNAL;
+        }
+    }
+    ng_msg_set_error(m, err);
+    return NG_DISPATCH_REPLY;
+}
+
+static inline int ntexec_shutdown_system_raises(int err)
+{
+    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
+    return 0;
+}
+
+static inline int ntexec_shutdown_system_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
+{
+    ng_msg_t *m = call->msg;
+    ntexec_shutdown_system_rep_t rep;
+    int err;
+
+    if (ops->shutdown_system == NULL) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        return NG_DISPATCH_REPLY;
+    }
+    err = ntexec_shutdown_system_req_decode(m);
+    if (err == NG_OK) {
+        memset(&rep, 0, sizeof(rep));
+        err = ops->shutdown_system(ctx, call, &rep);
+        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
+        if (err == NG_OK) {
+            if (ntexec_shutdown_system_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
+            err = NG_EINTERNAL;
+        } else if (!ntexec_shutdown_system_raises(err)) {
+            err = NG_EINTERNAL;
+        }
+    }
+    ng_msg_set_error(m, err);
+    return NG_DISPATCH_REPLY;
+}
+
+static inline int ntexec_query_statistics_raises(int err)
+{
+    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
+    return 0;
+}
+
+static inline int ntexec_query_statistics_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t *call)
+{
+    ng_msg_t *m = call->msg;
+    ntexec_query_statistics_rep_t rep;
+    int err;
+
+    if (ops->query_statistics == NULL) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        return NG_DISPATCH_REPLY;
+    }
+    err = ntexec_query_statistics_req_decode(m);
+    if (err == NG_OK) {
+        memset(&rep, 0, sizeof(rep));
+        err = ops->query_statistics(ctx, call, &rep);
+        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
+        if (err == NG_OK) {
+            if (ntexec_query_statistics_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
+            err = NG_EINTERNAL;
+        } else if (!ntexec_query_statistics_raises(err)) {
+            err = NG_EINTERNAL;
+        }
+    }
+    ng_msg_set_error(m, err);
+    return NG_DISPATCH_REPLY;
+}
+
 /**
  * Handle call->msg if its label is one of ntexec's: NG_DISPATCH_REPLY (the reply is in
  * call->msg), NG_DISPATCH_NOREPLY (oneway or deferred) or NG_DISPATCH_NONE (not ntexec's).
@@ -430,10 +1122,52 @@ static inline int ntexec_dispatch(const ntexec_ops_t *ops, void *ctx, ng_call_t 
             return ntexec_query_basic_information_dispatch(ops, ctx, call);
         case NTEXEC_QUERY_STANDARD_INFORMATION_LABEL:
             return ntexec_query_standard_information_dispatch(ops, ctx, call);
+        case NTEXEC_QUERY_POSITION_LABEL:
+            return ntexec_query_position_dispatch(ops, ctx, call);
+        case NTEXEC_SET_INFORMATION_FILE_LABEL:
+            return ntexec_set_information_file_dispatch(ops, ctx, call);
+        case NTEXEC_FLUSH_BUFFERS_FILE_LABEL:
+            return ntexec_flush_buffers_file_dispatch(ops, ctx, call);
+        case NTEXEC_FS_CONTROL_FILE_LABEL:
+            return ntexec_fs_control_file_dispatch(ops, ctx, call);
+        case NTEXEC_DEVICE_IO_CONTROL_FILE_LABEL:
+            return ntexec_device_io_control_file_dispatch(ops, ctx, call);
         case NTEXEC_CLOSE_LABEL:
             return ntexec_close_dispatch(ops, ctx, call);
         case NTEXEC_DUPLICATE_OBJECT_LABEL:
             return ntexec_duplicate_object_dispatch(ops, ctx, call);
+        case NTEXEC_OPEN_DIRECTORY_OBJECT_LABEL:
+            return ntexec_open_directory_object_dispatch(ops, ctx, call);
+        case NTEXEC_QUERY_DIRECTORY_OBJECT_LABEL:
+            return ntexec_query_directory_object_dispatch(ops, ctx, call);
+        case NTEXEC_CREATE_SYMBOLIC_LINK_OBJECT_LABEL:
+            return ntexec_create_symbolic_link_object_dispatch(ops, ctx, call);
+        case NTEXEC_OPEN_SYMBOLIC_LINK_OBJECT_LABEL:
+            return ntexec_open_symbolic_link_object_dispatch(ops, ctx, call);
+        case NTEXEC_QUERY_SYMBOLIC_LINK_OBJECT_LABEL:
+            return ntexec_query_symbolic_link_object_dispatch(ops, ctx, call);
+        case NTEXEC_CREATE_PROCESS_LABEL:
+            return ntexec_create_process_dispatch(ops, ctx, call);
+        case NTEXEC_ATTACH_PROCESS_LABEL:
+            return ntexec_attach_process_dispatch(ops, ctx, call);
+        case NTEXEC_TERMINATE_PROCESS_LABEL:
+            return ntexec_terminate_process_dispatch(ops, ctx, call);
+        case NTEXEC_QUERY_INFORMATION_PROCESS_LABEL:
+            return ntexec_query_information_process_dispatch(ops, ctx, call);
+        case NTEXEC_CREATE_EVENT_LABEL:
+            return ntexec_create_event_dispatch(ops, ctx, call);
+        case NTEXEC_SET_EVENT_LABEL:
+            return ntexec_set_event_dispatch(ops, ctx, call);
+        case NTEXEC_RESET_EVENT_LABEL:
+            return ntexec_reset_event_dispatch(ops, ctx, call);
+        case NTEXEC_WAIT_FOR_SINGLE_OBJECT_LABEL:
+            return ntexec_wait_for_single_object_dispatch(ops, ctx, call);
+        case NTEXEC_DISPLAY_STRING_LABEL:
+            return ntexec_display_string_dispatch(ops, ctx, call);
+        case NTEXEC_SHUTDOWN_SYSTEM_LABEL:
+            return ntexec_shutdown_system_dispatch(ops, ctx, call);
+        case NTEXEC_QUERY_STATISTICS_LABEL:
+            return ntexec_query_statistics_dispatch(ops, ctx, call);
         default:
             return NG_DISPATCH_NONE;
     }
@@ -541,13 +1275,83 @@ static inline int ntexec_query_standard_information_reply(ng_server_t *s, ng_rep
     return ng_reply_send(s, r, &m);
 }
 
-/** Answer a deferred ntexec.close: err = NG_OK sends an empty reply, anything else that error. */
-static inline int ntexec_close_reply(ng_server_t *s, ng_reply_t r, int err)
+/** Answer a deferred ntexec.query_position: err = NG_OK sends *rep, anything else that error. */
+static inline int ntexec_query_position_reply(ng_server_t *s, ng_reply_t r, int err, const ntexec_query_position_rep_t *rep)
 {
     ng_msg_t m;
     ng_msg_start(&m, NG_OK);
     if (err == NG_OK) {
-        if (ntexec_close_rep_encode(&m) != NG_OK) err = NG_EINTERNAL;
+        if (ntexec_query_position_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
+    } else if (!ntexec_query_position_raises(err)) {
+        err = NG_EINTERNAL;
+    }
+    if (err != NG_OK) ng_msg_set_error(&m, err);
+    return ng_reply_send(s, r, &m);
+}
+
+/** Answer a deferred ntexec.set_information_file: err = NG_OK sends *rep, anything else that error. */
+static inline int ntexec_set_information_file_reply(ng_server_t *s, ng_reply_t r, int err, const ntexec_set_information_file_rep_t *rep)
+{
+    ng_msg_t m;
+    ng_msg_start(&m, NG_OK);
+    if (err == NG_OK) {
+        if (ntexec_set_information_file_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
+    } else if (!ntexec_set_information_file_raises(err)) {
+        err = NG_EINTERNAL;
+    }
+    if (err != NG_OK) ng_msg_set_error(&m, err);
+    return ng_reply_send(s, r, &m);
+}
+
+/** Answer a deferred ntexec.flush_buffers_file: err = NG_OK sends *rep, anything else that error. */
+static inline int ntexec_flush_buffers_file_reply(ng_server_t *s, ng_reply_t r, int err, const ntexec_flush_buffers_file_rep_t *rep)
+{
+    ng_msg_t m;
+    ng_msg_start(&m, NG_OK);
+    if (err == NG_OK) {
+        if (ntexec_flush_buffers_file_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
+    } else if (!ntexec_flush_buffers_file_raises(err)) {
+        err = NG_EINTERNAL;
+    }
+    if (err != NG_OK) ng_msg_set_error(&m, err);
+    return ng_reply_send(s, r, &m);
+}
+
+/** Answer a deferred ntexec.fs_control_file: err = NG_OK sends *rep, anything else that error. */
+static inline int ntexec_fs_control_file_reply(ng_server_t *s, ng_reply_t r, int err, const ntexec_fs_control_file_rep_t *rep)
+{
+    ng_msg_t m;
+    ng_msg_start(&m, NG_OK);
+    if (err == NG_OK) {
+        if (ntexec_fs_control_file_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
+    } else if (!ntexec_fs_control_file_raises(err)) {
+        err = NG_EINTERNAL;
+    }
+    if (err != NG_OK) ng_msg_set_error(&m, err);
+    return ng_reply_send(s, r, &m);
+}
+
+/** Answer a deferred ntexec.device_io_control_file: err = NG_OK sends *rep, anything else that error. */
+static inline int ntexec_device_io_control_file_reply(ng_server_t *s, ng_reply_t r, int err, const ntexec_device_io_control_file_rep_t *rep)
+{
+    ng_msg_t m;
+    ng_msg_start(&m, NG_OK);
+    if (err == NG_OK) {
+        if (ntexec_device_io_control_file_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
+    } else if (!ntexec_device_io_control_file_raises(err)) {
+        err = NG_EINTERNAL;
+    }
+    if (err != NG_OK) ng_msg_set_error(&m, err);
+    return ng_reply_send(s, r, &m);
+}
+
+/** Answer a deferred ntexec.close: err = NG_OK sends *rep, anything else that error. */
+static inline int ntexec_close_reply(ng_server_t *s, ng_reply_t r, int err, const ntexec_close_rep_t *rep)
+{
+    ng_msg_t m;
+    ng_msg_start(&m, NG_OK);
+    if (err == NG_OK) {
+        if (ntexec_close_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
     } else if (!ntexec_close_raises(err)) {
         err = NG_EINTERNAL;
     }
@@ -563,6 +1367,230 @@ static inline int ntexec_duplicate_object_reply(ng_server_t *s, ng_reply_t r, in
     if (err == NG_OK) {
         if (ntexec_duplicate_object_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
     } else if (!ntexec_duplicate_object_raises(err)) {
+        err = NG_EINTERNAL;
+    }
+    if (err != NG_OK) ng_msg_set_error(&m, err);
+    return ng_reply_send(s, r, &m);
+}
+
+/** Answer a deferred ntexec.open_directory_object: err = NG_OK sends *rep, anything else that error. */
+static inline int ntexec_open_directory_object_reply(ng_server_t *s, ng_reply_t r, int err, const ntexec_open_directory_object_rep_t *rep)
+{
+    ng_msg_t m;
+    ng_msg_start(&m, NG_OK);
+    if (err == NG_OK) {
+        if (ntexec_open_directory_object_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
+    } else if (!ntexec_open_directory_object_raises(err)) {
+        err = NG_EINTERNAL;
+    }
+    if (err != NG_OK) ng_msg_set_error(&m, err);
+    return ng_reply_send(s, r, &m);
+}
+
+/** Answer a deferred ntexec.query_directory_object: err = NG_OK sends *rep, anything else that error. */
+static inline int ntexec_query_directory_object_reply(ng_server_t *s, ng_reply_t r, int err, const ntexec_query_directory_object_rep_t *rep)
+{
+    ng_msg_t m;
+    ng_msg_start(&m, NG_OK);
+    if (err == NG_OK) {
+        if (ntexec_query_directory_object_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
+    } else if (!ntexec_query_directory_object_raises(err)) {
+        err = NG_EINTERNAL;
+    }
+    if (err != NG_OK) ng_msg_set_error(&m, err);
+    return ng_reply_send(s, r, &m);
+}
+
+/** Answer a deferred ntexec.create_symbolic_link_object: err = NG_OK sends *rep, anything else that error. */
+static inline int ntexec_create_symbolic_link_object_reply(ng_server_t *s, ng_reply_t r, int err, const ntexec_create_symbolic_link_object_rep_t *rep)
+{
+    ng_msg_t m;
+    ng_msg_start(&m, NG_OK);
+    if (err == NG_OK) {
+        if (ntexec_create_symbolic_link_object_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
+    } else if (!ntexec_create_symbolic_link_object_raises(err)) {
+        err = NG_EINTERNAL;
+    }
+    if (err != NG_OK) ng_msg_set_error(&m, err);
+    return ng_reply_send(s, r, &m);
+}
+
+/** Answer a deferred ntexec.open_symbolic_link_object: err = NG_OK sends *rep, anything else that error. */
+static inline int ntexec_open_symbolic_link_object_reply(ng_server_t *s, ng_reply_t r, int err, const ntexec_open_symbolic_link_object_rep_t *rep)
+{
+    ng_msg_t m;
+    ng_msg_start(&m, NG_OK);
+    if (err == NG_OK) {
+        if (ntexec_open_symbolic_link_object_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
+    } else if (!ntexec_open_symbolic_link_object_raises(err)) {
+        err = NG_EINTERNAL;
+    }
+    if (err != NG_OK) ng_msg_set_error(&m, err);
+    return ng_reply_send(s, r, &m);
+}
+
+/** Answer a deferred ntexec.query_symbolic_link_object: err = NG_OK sends *rep, anything else that error. */
+static inline int ntexec_query_symbolic_link_object_reply(ng_server_t *s, ng_reply_t r, int err, const ntexec_query_symbolic_link_object_rep_t *rep)
+{
+    ng_msg_t m;
+    ng_msg_start(&m, NG_OK);
+    if (err == NG_OK) {
+        if (ntexec_query_symbolic_link_object_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
+    } else if (!ntexec_query_symbolic_link_object_raises(err)) {
+        err = NG_EINTERNAL;
+    }
+    if (err != NG_OK) ng_msg_set_error(&m, err);
+    return ng_reply_send(s, r, &m);
+}
+
+/** Answer a deferred ntexec.create_process: err = NG_OK sends *rep, anything else that error. */
+static inline int ntexec_create_process_reply(ng_server_t *s, ng_reply_t r, int err, const ntexec_create_process_rep_t *rep)
+{
+    ng_msg_t m;
+    ng_msg_start(&m, NG_OK);
+    if (err == NG_OK) {
+        if (ntexec_create_process_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
+    } else if (!ntexec_create_process_raises(err)) {
+        err = NG_EINTERNAL;
+    }
+    if (err != NG_OK) ng_msg_set_error(&m, err);
+    return ng_reply_send(s, r, &m);
+}
+
+/** Answer a deferred ntexec.attach_process: err = NG_OK sends *rep, anything else that error. */
+static inline int ntexec_attach_process_reply(ng_server_t *s, ng_reply_t r, int err, const ntexec_attach_process_rep_t *rep)
+{
+    ng_msg_t m;
+    ng_msg_start(&m, NG_OK);
+    if (err == NG_OK) {
+        if (ntexec_attach_process_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
+    } else if (!ntexec_attach_process_raises(err)) {
+        err = NG_EINTERNAL;
+    }
+    if (err != NG_OK) ng_msg_set_error(&m, err);
+    return ng_reply_send(s, r, &m);
+}
+
+/** Answer a deferred ntexec.terminate_process: err = NG_OK sends *rep, anything else that error. */
+static inline int ntexec_terminate_process_reply(ng_server_t *s, ng_reply_t r, int err, const ntexec_terminate_process_rep_t *rep)
+{
+    ng_msg_t m;
+    ng_msg_start(&m, NG_OK);
+    if (err == NG_OK) {
+        if (ntexec_terminate_process_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
+    } else if (!ntexec_terminate_process_raises(err)) {
+        err = NG_EINTERNAL;
+    }
+    if (err != NG_OK) ng_msg_set_error(&m, err);
+    return ng_reply_send(s, r, &m);
+}
+
+/** Answer a deferred ntexec.query_information_process: err = NG_OK sends *rep, anything else that error. */
+static inline int ntexec_query_information_process_reply(ng_server_t *s, ng_reply_t r, int err, const ntexec_query_information_process_rep_t *rep)
+{
+    ng_msg_t m;
+    ng_msg_start(&m, NG_OK);
+    if (err == NG_OK) {
+        if (ntexec_query_information_process_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
+    } else if (!ntexec_query_information_process_raises(err)) {
+        err = NG_EINTERNAL;
+    }
+    if (err != NG_OK) ng_msg_set_error(&m, err);
+    return ng_reply_send(s, r, &m);
+}
+
+/** Answer a deferred ntexec.create_event: err = NG_OK sends *rep, anything else that error. */
+static inline int ntexec_create_event_reply(ng_server_t *s, ng_reply_t r, int err, const ntexec_create_event_rep_t *rep)
+{
+    ng_msg_t m;
+    ng_msg_start(&m, NG_OK);
+    if (err == NG_OK) {
+        if (ntexec_create_event_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
+    } else if (!ntexec_create_event_raises(err)) {
+        err = NG_EINTERNAL;
+    }
+    if (err != NG_OK) ng_msg_set_error(&m, err);
+    return ng_reply_send(s, r, &m);
+}
+
+/** Answer a deferred ntexec.set_event: err = NG_OK sends *rep, anything else that error. */
+static inline int ntexec_set_event_reply(ng_server_t *s, ng_reply_t r, int err, const ntexec_set_event_rep_t *rep)
+{
+    ng_msg_t m;
+    ng_msg_start(&m, NG_OK);
+    if (err == NG_OK) {
+        if (ntexec_set_event_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
+    } else if (!ntexec_set_event_raises(err)) {
+        err = NG_EINTERNAL;
+    }
+    if (err != NG_OK) ng_msg_set_error(&m, err);
+    return ng_reply_send(s, r, &m);
+}
+
+/** Answer a deferred ntexec.reset_event: err = NG_OK sends *rep, anything else that error. */
+static inline int ntexec_reset_event_reply(ng_server_t *s, ng_reply_t r, int err, const ntexec_reset_event_rep_t *rep)
+{
+    ng_msg_t m;
+    ng_msg_start(&m, NG_OK);
+    if (err == NG_OK) {
+        if (ntexec_reset_event_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
+    } else if (!ntexec_reset_event_raises(err)) {
+        err = NG_EINTERNAL;
+    }
+    if (err != NG_OK) ng_msg_set_error(&m, err);
+    return ng_reply_send(s, r, &m);
+}
+
+/** Answer a deferred ntexec.wait_for_single_object: err = NG_OK sends *rep, anything else that error. */
+static inline int ntexec_wait_for_single_object_reply(ng_server_t *s, ng_reply_t r, int err, const ntexec_wait_for_single_object_rep_t *rep)
+{
+    ng_msg_t m;
+    ng_msg_start(&m, NG_OK);
+    if (err == NG_OK) {
+        if (ntexec_wait_for_single_object_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
+    } else if (!ntexec_wait_for_single_object_raises(err)) {
+        err = NG_EINTERNAL;
+    }
+    if (err != NG_OK) ng_msg_set_error(&m, err);
+    return ng_reply_send(s, r, &m);
+}
+
+/** Answer a deferred ntexec.display_string: err = NG_OK sends *rep, anything else that error. */
+static inline int ntexec_display_string_reply(ng_server_t *s, ng_reply_t r, int err, const ntexec_display_string_rep_t *rep)
+{
+    ng_msg_t m;
+    ng_msg_start(&m, NG_OK);
+    if (err == NG_OK) {
+        if (ntexec_display_string_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
+    } else if (!ntexec_display_string_raises(err)) {
+        err = NG_EINTERNAL;
+    }
+    if (err != NG_OK) ng_msg_set_error(&m, err);
+    return ng_reply_send(s, r, &m);
+}
+
+/** Answer a deferred ntexec.shutdown_system: err = NG_OK sends *rep, anything else that error. */
+static inline int ntexec_shutdown_system_reply(ng_server_t *s, ng_reply_t r, int err, const ntexec_shutdown_system_rep_t *rep)
+{
+    ng_msg_t m;
+    ng_msg_start(&m, NG_OK);
+    if (err == NG_OK) {
+        if (ntexec_shutdown_system_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
+    } else if (!ntexec_shutdown_system_raises(err)) {
+        err = NG_EINTERNAL;
+    }
+    if (err != NG_OK) ng_msg_set_error(&m, err);
+    return ng_reply_send(s, r, &m);
+}
+
+/** Answer a deferred ntexec.query_statistics: err = NG_OK sends *rep, anything else that error. */
+static inline int ntexec_query_statistics_reply(ng_server_t *s, ng_reply_t r, int err, const ntexec_query_statistics_rep_t *rep)
+{
+    ng_msg_t m;
+    ng_msg_start(&m, NG_OK);
+    if (err == NG_OK) {
+        if (ntexec_query_statistics_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
+    } else if (!ntexec_query_statistics_raises(err)) {
         err = NG_EINTERNAL;
     }
     if (err != NG_OK) ng_msg_set_error(&m, err);

@@ -246,16 +246,19 @@ static inline __attribute__((always_inline)) void ntexec_serve(ng_server_t *s, c
             tag = ng_recv_fast(s, w, &badge);
             continue;
         }
-        /* ntexec: fast path for close, duplicate_object */
+        /* ntexec: fast path for close, duplicate_object, attach_process, terminate_process, query_information_process, set_event, reset_event, wait_for_single_object, shutdown_system */
         if (badge >= NTEXEC_DYNAMIC_BADGE_BASE) {
             switch (tag) {
                 case NG_FAST_TAG(NTEXEC_CLOSE_LABEL, NTEXEC_CLOSE_REQ_WORDS): {
                     ntexec_close_req_t req;
+                    ntexec_close_rep_t rep;
                     if (ops->ntexec == NULL || ops->ntexec->close == NULL) break;
                     req.h = (uint64_t)w[0];
                     ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
-                    err = ops->ntexec->close(ctx, &fcall, &req);
+                    memset(&rep, 0, sizeof(rep));
+                    err = ops->ntexec->close(ctx, &fcall, &req, &rep);
                     if (err == NG_OK) {
+                        w[0] = (ng_word_t)(int64_t)rep.status;
                         tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, NTEXEC_CLOSE_REP_WORDS), w, &badge);
                         continue;
                     }
@@ -280,7 +283,8 @@ static inline __attribute__((always_inline)) void ntexec_serve(ng_server_t *s, c
                     memset(&rep, 0, sizeof(rep));
                     err = ops->ntexec->duplicate_object(ctx, &fcall, &req, &rep);
                     if (err == NG_OK) {
-                        w[0] = (ng_word_t)rep.target;
+                        w[0] = (ng_word_t)(int64_t)rep.status;
+                        w[1] = (ng_word_t)rep.target;
                         tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, NTEXEC_DUPLICATE_OBJECT_REP_WORDS), w, &badge);
                         continue;
                     }
@@ -289,6 +293,161 @@ static inline __attribute__((always_inline)) void ntexec_serve(ng_server_t *s, c
                         continue;
                     }
                     if (!ntexec_duplicate_object_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
+                case NG_FAST_TAG(NTEXEC_ATTACH_PROCESS_LABEL, NTEXEC_ATTACH_PROCESS_REQ_WORDS): {
+                    ntexec_attach_process_req_t req;
+                    ntexec_attach_process_rep_t rep;
+                    if (ops->ntexec == NULL || ops->ntexec->attach_process == NULL) break;
+                    req.cookie = (uint64_t)w[0];
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    memset(&rep, 0, sizeof(rep));
+                    err = ops->ntexec->attach_process(ctx, &fcall, &req, &rep);
+                    if (err == NG_OK) {
+                        w[0] = (ng_word_t)(int64_t)rep.status;
+                        w[1] = (ng_word_t)rep.pid;
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, NTEXEC_ATTACH_PROCESS_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
+                        continue;
+                    }
+                    if (!ntexec_attach_process_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
+                case NG_FAST_TAG(NTEXEC_TERMINATE_PROCESS_LABEL, NTEXEC_TERMINATE_PROCESS_REQ_WORDS): {
+                    ntexec_terminate_process_req_t req;
+                    ntexec_terminate_process_rep_t rep;
+                    if (ops->ntexec == NULL || ops->ntexec->terminate_process == NULL) break;
+                    req.process = (uint64_t)w[0];
+                    if ((int64_t)w[1] < INT32_MIN || (int64_t)w[1] > INT32_MAX) break;
+                    req.exit_status = (int32_t)(int64_t)w[1];
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    memset(&rep, 0, sizeof(rep));
+                    err = ops->ntexec->terminate_process(ctx, &fcall, &req, &rep);
+                    if (err == NG_OK) {
+                        w[0] = (ng_word_t)(int64_t)rep.status;
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, NTEXEC_TERMINATE_PROCESS_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
+                        continue;
+                    }
+                    if (!ntexec_terminate_process_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
+                case NG_FAST_TAG(NTEXEC_QUERY_INFORMATION_PROCESS_LABEL, NTEXEC_QUERY_INFORMATION_PROCESS_REQ_WORDS): {
+                    ntexec_query_information_process_req_t req;
+                    ntexec_query_information_process_rep_t rep;
+                    if (ops->ntexec == NULL || ops->ntexec->query_information_process == NULL) break;
+                    req.process = (uint64_t)w[0];
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    memset(&rep, 0, sizeof(rep));
+                    err = ops->ntexec->query_information_process(ctx, &fcall, &req, &rep);
+                    if (err == NG_OK) {
+                        w[0] = (ng_word_t)(int64_t)rep.status;
+                        w[1] = (ng_word_t)(int64_t)rep.exit_status;
+                        w[2] = (ng_word_t)rep.pid;
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, NTEXEC_QUERY_INFORMATION_PROCESS_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
+                        continue;
+                    }
+                    if (!ntexec_query_information_process_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
+                case NG_FAST_TAG(NTEXEC_SET_EVENT_LABEL, NTEXEC_SET_EVENT_REQ_WORDS): {
+                    ntexec_set_event_req_t req;
+                    ntexec_set_event_rep_t rep;
+                    if (ops->ntexec == NULL || ops->ntexec->set_event == NULL) break;
+                    req.event = (uint64_t)w[0];
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    memset(&rep, 0, sizeof(rep));
+                    err = ops->ntexec->set_event(ctx, &fcall, &req, &rep);
+                    if (err == NG_OK) {
+                        w[0] = (ng_word_t)(int64_t)rep.status;
+                        w[1] = (ng_word_t)(int64_t)rep.previous_state;
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, NTEXEC_SET_EVENT_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
+                        continue;
+                    }
+                    if (!ntexec_set_event_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
+                case NG_FAST_TAG(NTEXEC_RESET_EVENT_LABEL, NTEXEC_RESET_EVENT_REQ_WORDS): {
+                    ntexec_reset_event_req_t req;
+                    ntexec_reset_event_rep_t rep;
+                    if (ops->ntexec == NULL || ops->ntexec->reset_event == NULL) break;
+                    req.event = (uint64_t)w[0];
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    memset(&rep, 0, sizeof(rep));
+                    err = ops->ntexec->reset_event(ctx, &fcall, &req, &rep);
+                    if (err == NG_OK) {
+                        w[0] = (ng_word_t)(int64_t)rep.status;
+                        w[1] = (ng_word_t)(int64_t)rep.previous_state;
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, NTEXEC_RESET_EVENT_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
+                        continue;
+                    }
+                    if (!ntexec_reset_event_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
+                case NG_FAST_TAG(NTEXEC_WAIT_FOR_SINGLE_OBJECT_LABEL, NTEXEC_WAIT_FOR_SINGLE_OBJECT_REQ_WORDS): {
+                    ntexec_wait_for_single_object_req_t req;
+                    ntexec_wait_for_single_object_rep_t rep;
+                    if (ops->ntexec == NULL || ops->ntexec->wait_for_single_object == NULL) break;
+                    req.h = (uint64_t)w[0];
+                    if (w[1] > 1) break;
+                    req.alertable = w[1] != 0;
+                    req.timeout_ms = (int64_t)(int64_t)w[2];
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    memset(&rep, 0, sizeof(rep));
+                    err = ops->ntexec->wait_for_single_object(ctx, &fcall, &req, &rep);
+                    if (err == NG_OK) {
+                        w[0] = (ng_word_t)(int64_t)rep.status;
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, NTEXEC_WAIT_FOR_SINGLE_OBJECT_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
+                        continue;
+                    }
+                    if (!ntexec_wait_for_single_object_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
+                case NG_FAST_TAG(NTEXEC_SHUTDOWN_SYSTEM_LABEL, NTEXEC_SHUTDOWN_SYSTEM_REQ_WORDS): {
+                    ntexec_shutdown_system_rep_t rep;
+                    if (ops->ntexec == NULL || ops->ntexec->shutdown_system == NULL) break;
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    memset(&rep, 0, sizeof(rep));
+                    err = ops->ntexec->shutdown_system(ctx, &fcall, &rep);
+                    if (err == NG_OK) {
+                        w[0] = (ng_word_t)(int64_t)rep.status;
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, NTEXEC_SHUTDOWN_SYSTEM_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
+                        continue;
+                    }
+                    if (!ntexec_shutdown_system_raises(err)) err = NG_EINTERNAL;
                     tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
                     continue;
                 }
