@@ -40,7 +40,7 @@ export interface ConnSlots {
 /** The connection slots of a server's layout, or undefined when it takes no run-time connections. */
 export function connSlots(layout: ServerLayout): ConnSlots | undefined {
   const mint = layout.slots.find((s) => s.kind === "mint_ep");
-  const root = layout.slots.find((s) => s.kind === "root_ep");
+  const root = layout.slots.find((s) => s.kind === "root_ep" || s.kind === "spawn_ep");
   const eps = layout.slots.filter((s) => s.kind === "conn_ep").map((s) => s.cname);
   const objs = layout.slots.filter((s) => s.kind === "conn_obj").map((s) => s.cname);
   if (!mint || !root || eps.length === 0 || eps.length !== objs.length) return undefined;
