@@ -677,7 +677,7 @@ static int d_call_driver(void *ctx, ng_call_t *call, const ntdrv_call_driver_req
     return NG_DEFERRED;
 }
 
-static const ntdrv_ops_t ntdrv_ops = {
+const ntdrv_ops_t io_ntdrv_ops = {
     .driver_entry = d_driver_entry,
     .create_device = d_create_device,
     .delete_device = d_delete_device,
@@ -689,5 +689,3 @@ static const ntdrv_ops_t ntdrv_ops = {
     .next_irp = d_next_irp,
     .call_driver = d_call_driver,
 };
-
-const ntdrv_ops_t *io_ntdrv_ops(void) { return &ntdrv_ops; }

@@ -198,7 +198,7 @@ device_t *io_filesystem(int i);
 void io_dismount(device_t *vol);
 /* The volumes mounted now (shutdown, listings). */
 device_t *io_device_at(uint32_t i);
-const ntdrv_ops_t *io_ntdrv_ops(void);
+extern const ntdrv_ops_t io_ntdrv_ops;
 
 /* file.c: file objects, the cache glue and the ntexec file methods. */
 const ntexec_ops_t *file_ntexec_ops(ntexec_ops_t *ops);

@@ -38,6 +38,10 @@ static void on_notify(void *ctx, ng_badge_t bits)
     if (bits & 1u) ps_tick();
 }
 
+/* ntexec's methods come from file.c, obapi.c and ps.c (filled in at start), ntdrv's from io.c. */
+static ntexec_ops_t nt_ops;
+static const ntexec_server_ops_t ops = { .ntexec = &nt_ops, .ntdrv = &io_ntdrv_ops, .notify = on_notify };
+
 int main(void)
 {
     if (!NT_SUCCESS(ob_init())) {
@@ -48,15 +52,9 @@ int main(void)
     cc_init();
     io_init();
     ps_init(NTFN_SLOT, CHILD_CAP_SLOT);
-    static ntexec_ops_t nt_ops;
     file_ntexec_ops(&nt_ops);
     obapi_ntexec_ops(&nt_ops);
     ps_ntexec_ops(&nt_ops);
-    static const ntexec_server_ops_t ops_template = { 0 };
-    ntexec_server_ops_t ops = ops_template;
-    ops.ntexec = &nt_ops;
-    ops.ntdrv = io_ntdrv_ops();
-    ops.notify = on_notify;
     printf("ntexec: NT executive up: \\Device \\Driver \\FileSystem \\?? (cache %u views of %u KiB)\n", CC_MAX_VIEWS, CC_VIEW_BYTES / 1024);
     ntexec_server_init(&ex.srv);
     ntexec_serve(&ex.srv, &ops, NULL);
