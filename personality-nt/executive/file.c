@@ -83,8 +83,7 @@ void file_fcb_dismount(fcb_t *f)
     f->dismounted = 1;
 }
 
-/* A volume went away: every file object on it (except `keep`) answers STATUS_VOLUME_DISMOUNTED. */
-static void dismount_files(device_t *vol, file_t *keep)
+void file_dismount_volume(device_t *vol, file_t *keep)
 {
     for (int i = 0; i < MAX_FILES; i++)
         if (files[i] && files[i]->vol == vol && files[i] != keep) files[i]->dismounted = 1;
@@ -1333,8 +1332,9 @@ static void control_run(op_t *op)
     }
     if (op->kind == OP_FSCTL && op->code == FSCTL_DISMOUNT_VOLUME && NT_SUCCESS(op->status) && fo->vol) {
         device_t *vol = fo->vol;
+        fo->dismounted = 1; /* the handle stays, for FSCTL_UNLOCK_VOLUME and close */
         printf("ntexec: dismounted %s\n", vol->real && vol->real->ob ? vol->real->ob->name : vol->ob->name);
-        dismount_files(vol, fo);
+        file_dismount_volume(vol, fo);
         io_dismount(vol);
     }
     control_reply(op);
@@ -1349,6 +1349,9 @@ static int start_control(ng_call_t *call, op_kind_t kind, uint64_t h, uint32_t c
     file_t *fo;
     ob_t *o;
     NTSTATUS s = file_of(call->badge, h, need, &fo, &o);
+    /* Unlocking a volume that was dismounted meanwhile: nothing is locked any more. */
+    if (NT_SUCCESS(s) && kind == OP_FSCTL && code == FSCTL_UNLOCK_VOLUME && fo->volume && !NT_SUCCESS(usable(fo)))
+        return *status = STATUS_SUCCESS, NG_OK;
     if (NT_SUCCESS(s)) s = usable(fo);
     if (NT_SUCCESS(s) && input.len > NTEXEC_MAX_CONTROL) s = STATUS_INVALID_PARAMETER;
     if (!NT_SUCCESS(s)) return *status = s, NG_OK;

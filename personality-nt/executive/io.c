@@ -235,6 +235,7 @@ static void device_destroy(ob_t *o)
 void io_dismount(device_t *vol)
 {
     if (!vol) return;
+    file_dismount_volume(vol, NULL);
     for (uint32_t i = 0;; i++) {
         fcb_t *f = file_fcb_at(i);
         if (!f) break;
@@ -246,7 +247,7 @@ void io_dismount(device_t *vol)
 
 /* Takes a device out of use: its IRPs fail, volumes on it or of it are dismounted, it leaves
  * the stack and the namespace; the object lives on while file objects reference it. */
-static void device_delete(device_t *d)
+static void device_delete(device_t *d, int fail_held)
 {
     if (!d || !d->driver) return;
     driver_t *drv = d->driver;
@@ -257,7 +258,8 @@ static void device_delete(device_t *d)
             complete(irp, STATUS_DEVICE_DOES_NOT_EXIST, 0);
         }
     }
-    for (unsigned i = 0; i < IO_MAX_IRPS; i++)
+    /* IRPs its driver holds: a live driver deleting its own device still completes them. */
+    for (unsigned i = 0; fail_held && i < IO_MAX_IRPS; i++)
         if (irps[i].id && irps[i].held && irps[i].driver == drv && irps[i].s.device == d->id)
             complete(&irps[i], STATUS_DEVICE_DOES_NOT_EXIST, 0);
     if (d->mounted) io_dismount(d->mounted);
@@ -329,7 +331,7 @@ static void driver_reset(driver_t *d)
         d->waiting = 0;
     }
     for (unsigned i = 0; i < IO_MAX_DEVICES; i++)
-        if (devices[i] && devices[i]->driver == d) device_delete(devices[i]);
+        if (devices[i] && devices[i]->driver == d) device_delete(devices[i], 1);
     /* Symbolic links it made (their body names it). */
     for (int again = 1; again;) {
         again = 0;
@@ -439,7 +441,7 @@ static int d_delete_device(void *ctx, ng_call_t *call, const ntdrv_delete_device
     driver_t *drv = caller_driver(call, &rep->status);
     device_t *d = drv ? own_device(drv, req->device, &rep->status) : NULL;
     if (!d) return NG_OK;
-    device_delete(d);
+    device_delete(d, 0);
     io_drain();
     rep->status = STATUS_SUCCESS;
     return NG_OK;

@@ -204,6 +204,8 @@ extern const ntdrv_ops_t io_ntdrv_ops;
 const ntexec_ops_t *file_ntexec_ops(ntexec_ops_t *ops);
 fcb_t *file_fcb_at(uint32_t i);
 void file_fcb_dismount(fcb_t *f);
+/* Every file object on a volume (but `keep`) answers STATUS_VOLUME_DISMOUNTED from now on. */
+void file_dismount_volume(device_t *vol, file_t *keep);
 /* Writes back every dirty view of the fcb: issues WRITE IRPs for op; how many it issued. */
 uint32_t file_write_back(op_t *op, fcb_t *f);
 

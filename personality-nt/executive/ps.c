@@ -256,7 +256,7 @@ static int p_create_process(void *ctx, ng_call_t *call, const ntexec_create_proc
     /* The command line's first word is the program's name: argv[0] is added by the root server. */
     size_t skip = 0;
     if (alen > 0 && strcmp(argv, program) == 0) skip = strlen(argv) + 1;
-    int elen = snprintf(env, sizeof env, "NT_PROCESS_COOKIE=%016llx", (unsigned long long)p->cookie);
+    int elen = snprintf(env, sizeof env, "NT_PROCESS_COOKIE=0x%016llx", (unsigned long long)p->cookie);
     root_grant_t caps[ROOT_MAX_CAPS];
     memset(caps, 0, sizeof caps);
     caps[0] = (root_grant_t){ .to = to, .from = p->cap_slot };
