@@ -44,9 +44,9 @@ void *ddk_alloc(size_t n)
 void ddk_free(void *p)
 {
     if (!p) return;
-    uint8_t *b = p;
-    if (b >= &arena[0][0] && b < &arena[ARENA_SLOTS][0]) {
-        arena_used[(size_t)(b - &arena[0][0]) / ARENA_SLOT] = 0;
+    uintptr_t b = (uintptr_t)p, base = (uintptr_t)arena;
+    if (b >= base && b < base + sizeof arena) {
+        arena_used[(b - base) / ARENA_SLOT] = 0;
         return;
     }
     free(p);
@@ -565,7 +565,8 @@ static void fill_stack(PIO_STACK_LOCATION sp, const ntdrv_irp_t *w, size_t in_le
             sp->Parameters.MountVolume.DeviceObject = D.vpb.RealDevice;
             break;
         }
-        /* fall through: FileSystemControl has DeviceIoControl's shape */
+        /* FileSystemControl has DeviceIoControl's shape */
+        /* fall through */
     case IRP_MJ_DEVICE_CONTROL:
     case IRP_MJ_INTERNAL_DEVICE_CONTROL:
         sp->Parameters.DeviceIoControl.OutputBufferLength = w->length;
@@ -709,6 +710,22 @@ NTSTATUS ddk_start(const ddk_transport_t *t, const char *name, PDRIVER_INITIALIZ
 }
 
 PDRIVER_OBJECT ddk_driver(void) { return &D.driver; }
+
+void ddk_reset(void)
+{
+    while (D.files) {
+        ddk_file_t *f = D.files;
+        D.files = f->next;
+        ddk_free(f);
+    }
+    PDEVICE_OBJECT lists[3] = {D.driver.DeviceObject, D.deleted, D.foreign};
+    for (int i = 0; i < 3; i++)
+        for (PDEVICE_OBJECT d = lists[i], next; d; d = next) {
+            next = d->NextDevice;
+            ddk_free(d);
+        }
+    memset(&D, 0, sizeof D);
+}
 bool ddk_restarted(void) { return D.restarted; }
 
 int ddk_run(void)

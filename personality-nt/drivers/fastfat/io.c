@@ -148,7 +148,8 @@ static NTSTATUS rename_to(ff_vcb_t *vcb, ff_fcb_t *fcb, const char *to, bool rep
         if (same_entry(&tn, &fcb->file.node)) {
             if (strcmp(to, fcb->path) == 0) return STATUS_SUCCESS;
             /* A new spelling of the same name: through a temporary name. */
-            char tmp[FAT_PATH_MAX];
+            char tmp[FAT_PATH_MAX + 8];
+            if (strlen(fcb->path) + 6 > FAT_PATH_MAX) return STATUS_NAME_TOO_LONG;
             snprintf(tmp, sizeof tmp, "%s.~ren", fcb->path);
             if ((e = fat_rename(v, fcb->path, tmp))) return FatStatus(vcb, e);
             if ((e = fat_rename(v, tmp, to))) {
@@ -184,9 +185,10 @@ moved:;
     size_t n = strlen(old);
     for (ff_fcb_t *f = vcb->fcbs; f; f = f->next) {
         if (f == fcb || f->deleted || !below(f->path, old, n)) continue;
-        char rest[FAT_PATH_MAX];
-        snprintf(rest, sizeof rest, "%s", f->path + n);
-        snprintf(f->path, sizeof f->path, "%s%s", to, rest);
+        char moved[2 * FAT_PATH_MAX];
+        snprintf(moved, sizeof moved, "%s%s", to, f->path + n);
+        if (strlen(moved) >= sizeof f->path) continue; /* cannot be: lib/fat bounds paths */
+        memcpy(f->path, moved, strlen(moved) + 1);
     }
     snprintf(fcb->path, sizeof fcb->path, "%s", to);
     fat_node_t now;

@@ -58,6 +58,10 @@ void ddk_dispatch(const ntdrv_irp_t *irp, const void *data, size_t len, ntdrv_co
  * the transport fails. */
 int ddk_run(void);
 
+/* Forgets the driver, its devices, stand-ins and file objects (host tests run several drivers
+ * in one process, one after the other). */
+void ddk_reset(void);
+
 /* The device object of ours, or the stand-in for a foreign one, the executive calls `id`;
  * NULL for 0 (a stand-in is created on first use). */
 PDEVICE_OBJECT ddk_device(uint64_t id);
