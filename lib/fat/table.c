@@ -129,6 +129,12 @@ fat_err_t fat_next(fat_volume_t *v, uint32_t c, uint32_t *next)
     return FAT_OK;
 }
 
+fat_err_t fat_chain_next(fat_volume_t *v, uint32_t c, uint32_t *next)
+{
+    if (!v->mounted || !fat_valid_cluster(v, c)) return FAT_EINVAL;
+    return fat_next(v, c, next);
+}
+
 fat_err_t fat_alloc(fat_volume_t *v, uint32_t prev, uint32_t *out)
 {
     if (v->read_only) return FAT_EROFS;

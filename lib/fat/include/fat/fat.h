@@ -195,6 +195,11 @@ fat_err_t fat_opendir(fat_volume_t *v, const char *path, fat_dir_t *d);
 /* The next entry other than "." and ".." and the volume label; FAT_ENOENT after the last. */
 fat_err_t fat_readdir(fat_volume_t *v, fat_dir_t *d, fat_dirent_t *ent);
 
+/* The cluster after `c` in its chain: *next = 0 at the end; FAT_ECORRUPT for a free, bad or
+ * out-of-range link, FAT_EINVAL if `c` is no data cluster. For callers that map a file's
+ * clusters onto the volume (cluster c's sector is data_sector + (c - 2) * spc). */
+fat_err_t fat_chain_next(fat_volume_t *v, uint32_t c, uint32_t *next);
+
 /* DOS date/time <-> seconds since 1970 (UTC). */
 int64_t fat_time_to_unix(uint16_t date, uint16_t time);
 void fat_time_from_unix(int64_t t, uint16_t *date, uint16_t *time);
