@@ -5,13 +5,13 @@
 #   include("${CMAKE_CURRENT_LIST_DIR}/<path to>/personality-nt/ntdll/ntdll.cmake")
 #   neptune_nt_server(hello SOURCES main.c [INCLUDES dirs...])
 include_guard(GLOBAL)
-set(NEPTUNE_NTDLL_DIR "${CMAKE_CURRENT_LIST_DIR}")
 
 function(neptune_nt_server name)
     cmake_parse_arguments(PARSE_ARGV 1 ARG "" "" "SOURCES;INCLUDES")
+    set(ntdll "${CMAKE_CURRENT_FUNCTION_LIST_DIR}")
     neptune_server(${name}
-        SOURCES ${ARG_SOURCES} "${NEPTUNE_NTDLL_DIR}/ntdll.c" "${NEPTUNE_NTDLL_DIR}/rtl.c"
-        INCLUDES ${ARG_INCLUDES} "${NEPTUNE_NTDLL_DIR}/include" "${NEPTUNE_NTDLL_DIR}/../include")
+        SOURCES ${ARG_SOURCES} "${ntdll}/ntdll.c" "${ntdll}/rtl.c"
+        INCLUDES ${ARG_INCLUDES} "${ntdll}/include" "${ntdll}/../include")
     # The host target (no sel4muslcsys): a spawned program's environment comes from the host
     # root server (ntdll.c), not from libc.
     if(NOT TARGET sel4muslcsys AND TARGET ${name})
