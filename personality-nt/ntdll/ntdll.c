@@ -108,7 +108,7 @@ NTSTATUS NtdllInitializeProcess(ng_cptr_t ntexec_cap, ntdll_connect_fn connect, 
     const char *cookie = NtdllGetEnvironmentVariable("NT_PROCESS_COOKIE");
     if (cookie == NULL || *cookie == 0) return STATUS_INVALID_PARAMETER;
     char *end = NULL;
-    unsigned long long v = strtoull(cookie, &end, 0);
+    unsigned long long v = strtoull(cookie, &end, 16); /* hex digits, as the executive writes it */
     if (end == NULL || *end != 0) return STATUS_INVALID_PARAMETER;
     int32_t st = 0;
     uint32_t pid = 0;

@@ -40,7 +40,7 @@ void NtdllInitialize(const ntexec_client_t *c);
 
 /* A program spawned by the executive: connects through `ntexec_cap` (a shared buffer from its
  * own quota, made with `connect` in slots obj_slot and conn_slot) and attaches as the process
- * the executive started (the cookie in its environment). STATUS_UNSUCCESSFUL when the
+ * the executive started (the cookie in its environment: NT_PROCESS_COOKIE=<hex>). STATUS_UNSUCCESSFUL when the
  * connection fails, STATUS_INVALID_PARAMETER without a cookie, or the executive's answer. */
 NTSTATUS NtdllInitializeProcess(ng_cptr_t ntexec_cap, ntdll_connect_fn connect, ng_cptr_t obj_slot, ng_cptr_t conn_slot);
 
