@@ -67,5 +67,7 @@ export default defineSystem({
   programs: [
     // An NT program the prompt runs by name (NtCreateProcess through the root services).
     program({ name: "hello", src: "../../personality-nt/programs/hello", uses: ["ntexec"], priority: 90, sharedMemory: "256K" }),
+    // Handles and least privilege at run time; it starts a child nttest through the executive.
+    program({ name: "nttest", src: "../../personality-nt/programs/nttest", uses: ["ntexec"], priority: 90, sharedMemory: "256K" }),
   ],
 });

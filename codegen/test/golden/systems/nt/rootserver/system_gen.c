@@ -487,6 +487,15 @@ static const rs_cap_t rs_caps_hello[] = {
 };
 _Static_assert(11u < (1u << 5), "hello: its caps fit its CNode");
 
+/* nttest: CNode of 5 bits; slots 0-7 as sel4utils fills them, kept: 0x6u */
+static const rs_cap_t rs_caps_nttest[] = {
+    { .slot = 8u, .kind = RS_SLOT_NTFN, .object = RS_NO_OBJECT, .rights = RS_RIGHT_READ | RS_RIGHT_WRITE }, /* NTTEST_CAP_NTFN: own notification, bound to its TCB (a fresh one per process) */
+    { .slot = 9u, .kind = RS_SLOT_USE_EP, .object = RS_NO_OBJECT, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* NTTEST_CAP_NTEXEC: call ntexec on ntexec: empty until the spawner passes a cap */
+    { .slot = 10u, .kind = RS_SLOT_ROOT_EP, .object = RS_NO_OBJECT, .rights = RS_RIGHT_WRITE | RS_RIGHT_GRANT | RS_RIGHT_GRANT_REPLY }, /* NTTEST_CAP_ROOT: root server shared-memory service (ep:root.fault, badge given at spawn) */
+    { .slot = 11u, .kind = RS_SLOT_RECV, .object = RS_NO_OBJECT, .rights = 0 }, /* NTTEST_CAP_RECV: empty: a received cap lands here */
+};
+_Static_assert(11u < (1u << 5), "nttest: its caps fit its CNode");
+
 /* Programs: spawned at run time through the root server's process service (idl/root.idl). */
 static const rs_server_t rs_programs[] = {
     {
@@ -509,6 +518,26 @@ static const rs_server_t rs_programs[] = {
         .spawn_cost = 0x5cc40u,
         .shared_memory = 0x40000u,
     },
+    {
+        .name = "nttest",
+        .elf = "nttest",
+        .priority = 90,
+        .cnode_bits = 5,
+        .restart = RS_RESTART_NEVER,
+        .max_restarts = 0u,
+        .stack_bytes = 16384u,
+        .heap_bytes = 65536u,
+        .keep_reserved = 0x6u,
+        .fault_badge = 0x0u,
+        .caps = rs_caps_nttest, .ncaps = 4u,
+        .maps = 0, .nmaps = 0u,
+        .argv = 0, .argc = 0u,
+        .heap_vaddr = 0x1020000000ul,
+        .spawn_max_processes = 0u,
+        .spawn_memory = 0x0u,
+        .spawn_cost = 0x5cc40u,
+        .shared_memory = 0x40000u,
+    },
 };
 
 const rs_system_t rs_system = {
@@ -517,7 +546,7 @@ const rs_system_t rs_system = {
     .objects = rs_objects, .nobjects = 65u,
     .fault_ep = 3u,
     .servers = rs_servers, .nservers = 8u,
-    .programs = rs_programs, .nprograms = 1u,
+    .programs = rs_programs, .nprograms = 2u,
     .service_badge = 0x1000000u,
     .untyped_budget = 0x8000000u,
     .untyped_estimate = 0x2988250u,

@@ -17,6 +17,7 @@
 #define RS_SERVER_INDEX_NTDISK 6u /* start order */
 #define RS_SERVER_INDEX_NTNULL 7u /* start order */
 #define RS_PROGRAM_HELLO 0u
+#define RS_PROGRAM_NTTEST 1u
 
 #define RS_OBJECT_DMA_VIRTIO_BLK 0u
 #define RS_OBJECT_DMAINFO_VIRTIO_BLK 1u

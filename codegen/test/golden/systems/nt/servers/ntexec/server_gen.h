@@ -142,8 +142,10 @@ static inline root_client_t ntexec_use_root(void)
 
 /* Programs it may spawn: names, and the slots of each that a spawn may fill (root_grant_t.to). */
 #define HELLO_PROGRAM "hello"
+#define NTTEST_PROGRAM "nttest"
 
 #define HELLO_CAP_NTEXEC 9u /* hello: call ntexec on ntexec: empty until the spawner passes a cap */
+#define NTTEST_CAP_NTEXEC 9u /* nttest: call ntexec on ntexec: empty until the spawner passes a cap */
 
 #ifndef NG_PROGRAM_USE_DEFINED
 #define NG_PROGRAM_USE_DEFINED
@@ -157,6 +159,7 @@ static inline const ng_program_use_t *ntexec_program_uses(uint32_t *count)
 {
     static const ng_program_use_t uses[] = {
         { "hello", "ntexec", "ntexec", HELLO_CAP_NTEXEC },
+        { "nttest", "ntexec", "ntexec", NTTEST_CAP_NTEXEC },
     };
     *count = sizeof uses / sizeof uses[0];
     return uses;

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * nttest: least privilege and handles of the NT personality at run time, one line per check
+ * and a count at the end ("nttest: N checks passed, M failed"; exit status STATUS_SUCCESS only
+ * when none failed). A handle opened for reading cannot write (STATUS_ACCESS_DENIED); a handle
+ * closed twice, or never issued, is STATUS_INVALID_HANDLE; a handle value valid here, passed on
+ * the command line to a child nttest process, is STATUS_INVALID_HANDLE there (each process has
+ * its own handle table); \Device\Null reads end at once and swallows writes; notification and
+ * synchronization events; waiting on a process and reading its exit status.
+ *
+ *   nttest [C:\file]          the checks (with a file: its read-only handle too)
+ *   nttest child <handle>     what the child runs: uses the parent's handle value
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nt/ntdll.h>
+
+#include "server_gen.h"
+
+static unsigned passed, failed;
+
+static void check(const char *what, NTSTATUS got, NTSTATUS want)
+{
+    if (got == want) {
+        passed++;
+        NtdllPrintf("nttest: %s: %s (ok)\n", what, nt_status_name(got));
+    } else {
+        failed++;
+        NtdllPrintf("nttest: %s: %s (FAILED: expected %s)\n", what, nt_status_name(got), nt_status_name(want));
+    }
+}
+
+static void check_true(const char *what, int ok)
+{
+    if (ok) passed++;
+    else failed++;
+    NtdllPrintf("nttest: %s (%s)\n", what, ok ? "ok" : "FAILED");
+}
+
+static NTSTATUS open_name(HANDLE *h, const char *name, ACCESS_MASK access)
+{
+    WCHAR w[NTEXEC_MAX_NAME + 1];
+    UNICODE_STRING us;
+    OBJECT_ATTRIBUTES oa;
+    IO_STATUS_BLOCK iosb;
+    NTSTATUS st = RtlUtf8zToUnicodeString(&us, w, sizeof w, name);
+    if (!NT_SUCCESS(st)) return st;
+    InitializeObjectAttributes(&oa, &us, OBJ_CASE_INSENSITIVE, NULL, NULL);
+    return NtOpenFile(h, access | SYNCHRONIZE, &oa, &iosb, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                      FILE_NON_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT);
+}
+
+static NTSTATUS write_some(HANDLE h, ULONG *written)
+{
+    IO_STATUS_BLOCK iosb = { { 0 }, 0 };
+    NTSTATUS st = NtWriteFile(h, NULL, NULL, NULL, &iosb, "hello", 5, NULL, NULL);
+    if (written != NULL) *written = (ULONG)iosb.Information;
+    return st;
+}
+
+static NTSTATUS read_some(HANDLE h)
+{
+    char buf[16];
+    IO_STATUS_BLOCK iosb;
+    return NtReadFile(h, NULL, NULL, NULL, &iosb, buf, sizeof buf, NULL, NULL);
+}
+
+/* The child: the parent's handle value means nothing in this process's table. */
+static NTSTATUS child(const char *value)
+{
+    HANDLE h = NT_HANDLE_FROM(strtoull(value, NULL, 0));
+    NTSTATUS r = read_some(h), c = NtClose(h);
+    int ok = r == STATUS_INVALID_HANDLE && c == STATUS_INVALID_HANDLE;
+    NtdllPrintf("nttest child: the parent's handle %s here: read %s, close %s (%s)\n", value, nt_status_name(r),
+                nt_status_name(c), ok ? "ok" : "FAILED");
+    return ok ? STATUS_SUCCESS : STATUS_UNSUCCESSFUL;
+}
+
+static void null_device(void)
+{
+    HANDLE ro, rw, dup;
+    ULONG n = 0;
+    NTSTATUS st = open_name(&ro, "\\Device\\Null", GENERIC_READ);
+    check("open \\Device\\Null for reading", st, STATUS_SUCCESS);
+    if (NT_SUCCESS(st)) {
+        check("write through the read-only handle", write_some(ro, NULL), STATUS_ACCESS_DENIED);
+        check("read \\Device\\Null", read_some(ro), STATUS_END_OF_FILE);
+        check("close it", NtClose(ro), STATUS_SUCCESS);
+        check("close it again", NtClose(ro), STATUS_INVALID_HANDLE);
+        check("read through the closed handle", read_some(ro), STATUS_INVALID_HANDLE);
+    }
+    st = open_name(&rw, "\\Device\\Null", GENERIC_READ | GENERIC_WRITE);
+    check("open \\Device\\Null for reading and writing", st, STATUS_SUCCESS);
+    if (!NT_SUCCESS(st)) return;
+    st = write_some(rw, &n);
+    check_true("write 5 bytes to \\Device\\Null: all taken", st == STATUS_SUCCESS && n == 5);
+    st = NtDuplicateObject(NtCurrentProcess(), rw, NtCurrentProcess(), &dup, 0, 0, DUPLICATE_SAME_ACCESS);
+    check("duplicate the handle", st, STATUS_SUCCESS);
+    if (NT_SUCCESS(st)) {
+        check_true("the duplicate is another handle value", dup != rw);
+        check("write through the duplicate", write_some(dup, NULL), STATUS_SUCCESS);
+        check("close the duplicate", NtClose(dup), STATUS_SUCCESS);
+    }
+    check("the original still writes", write_some(rw, NULL), STATUS_SUCCESS);
+    NtClose(rw);
+    check("a handle value never issued", read_some(NT_HANDLE_FROM(0x7ffc)), STATUS_INVALID_HANDLE);
+}
+
+static void read_only_file(const char *dos)
+{
+    char name[NTEXEC_MAX_NAME + 1];
+    HANDLE h;
+    snprintf(name, sizeof name, "%s%s", dos[0] == '\\' ? "" : "\\??\\", dos);
+    NTSTATUS st = open_name(&h, name, GENERIC_READ);
+    check("open the file for reading", st, STATUS_SUCCESS);
+    if (!NT_SUCCESS(st)) return;
+    check("read the file", read_some(h), STATUS_SUCCESS);
+    check("write the file through its read-only handle", write_some(h, NULL), STATUS_ACCESS_DENIED);
+    NtClose(h);
+}
+
+static void events(void)
+{
+    HANDLE e;
+    LONG prev = -1;
+    LARGE_INTEGER poll = { .QuadPart = 0 };
+    NTSTATUS st = NtCreateEvent(&e, EVENT_ALL_ACCESS, NULL, NotificationEvent, FALSE);
+    check("create a notification event", st, STATUS_SUCCESS);
+    if (NT_SUCCESS(st)) {
+        check("wait on it, not signalled (poll)", NtWaitForSingleObject(e, FALSE, &poll), STATUS_TIMEOUT);
+        st = NtSetEvent(e, &prev);
+        check_true("set it: it was not signalled", st == STATUS_SUCCESS && prev == 0);
+        check("wait on it, signalled", NtWaitForSingleObject(e, FALSE, NULL), STATUS_WAIT_0);
+        check("wait again: a notification event stays signalled", NtWaitForSingleObject(e, FALSE, &poll), STATUS_WAIT_0);
+        st = NtResetEvent(e, &prev);
+        check_true("reset it: it was signalled", st == STATUS_SUCCESS && prev == 1);
+        check("wait on it after the reset (poll)", NtWaitForSingleObject(e, FALSE, &poll), STATUS_TIMEOUT);
+        NtClose(e);
+    }
+    st = NtCreateEvent(&e, EVENT_ALL_ACCESS, NULL, SynchronizationEvent, TRUE);
+    check("create a synchronization event, signalled", st, STATUS_SUCCESS);
+    if (NT_SUCCESS(st)) {
+        check("wait on it", NtWaitForSingleObject(e, FALSE, NULL), STATUS_WAIT_0);
+        check("wait again: the wait reset it (poll)", NtWaitForSingleObject(e, FALSE, &poll), STATUS_TIMEOUT);
+        NtClose(e);
+    }
+}
+
+static void processes(void)
+{
+    PROCESS_BASIC_INFORMATION info;
+    NTSTATUS st = NtQueryInformationProcess(NtCurrentProcess(), ProcessBasicInformation, &info, sizeof info, NULL);
+    check_true("this process runs (exit status STATUS_PENDING) under its own pid",
+               st == STATUS_SUCCESS && info.ExitStatus == STATUS_PENDING && info.UniqueProcessId == NtdllProcessId());
+
+    /* A handle valid here, named to a child on its command line. */
+    HANDLE mine, p;
+    st = open_name(&mine, "\\Device\\Null", GENERIC_READ);
+    check("open a handle for the child to try", st, STATUS_SUCCESS);
+    if (!NT_SUCCESS(st)) return;
+    char line[64];
+    WCHAR wn[16], wl[64];
+    UNICODE_STRING un, ul;
+    snprintf(line, sizeof line, "nttest child 0x%llx", (unsigned long long)NT_HANDLE_VALUE(mine));
+    RtlUtf8zToUnicodeString(&un, wn, sizeof wn, "nttest");
+    RtlUtf8zToUnicodeString(&ul, wl, sizeof wl, line);
+    st = NtCreateProcessByName(&p, &un, &ul, NULL);
+    check("start a child nttest with our handle's value", st, STATUS_SUCCESS);
+    if (NT_SUCCESS(st)) {
+        check("wait for the child", NtWaitForSingleObject(p, FALSE, NULL), STATUS_WAIT_0);
+        st = NtQueryInformationProcess(p, ProcessBasicInformation, &info, sizeof info, NULL);
+        check("the child's exit status (it saw STATUS_INVALID_HANDLE)", NT_SUCCESS(st) ? info.ExitStatus : st, STATUS_SUCCESS);
+        LARGE_INTEGER poll = { .QuadPart = 0 };
+        check("wait on the ended child again (poll)", NtWaitForSingleObject(p, FALSE, &poll), STATUS_WAIT_0);
+        NtClose(p);
+    }
+    check("our handle still works here", read_some(mine), STATUS_END_OF_FILE);
+    NtClose(mine);
+}
+
+int main(int argc, char **argv)
+{
+    NTSTATUS st = NtdllInitializeProcess(NTTEST_CAP_NTEXEC, nttest_connect, NTTEST_SLOT_FREE_FIRST, NTTEST_SLOT_FREE_FIRST + 1);
+    if (!NT_SUCCESS(st)) {
+        printf("nttest: cannot attach to the executive: %s\n", nt_status_name(st));
+        return st;
+    }
+    /* The words after the program's name. */
+    static char words[NTEXEC_MAX_COMMAND_LINE + 1];
+    char *w[4] = { NULL, NULL, NULL, NULL };
+    int n = 0;
+    snprintf(words, sizeof words, "%s", NtdllCommandLine(argc, argv));
+    for (char *t = strtok(words, " "); t != NULL && n < 4; t = strtok(NULL, " ")) w[n++] = t;
+    if (n >= 3 && strcmp(w[1], "child") == 0) return NtdllProcessExit(child(w[2]));
+
+    null_device();
+    if (n >= 2) read_only_file(w[1]);
+    events();
+    processes();
+    NtdllPrintf("nttest: %u checks passed, %u failed\n", passed, failed);
+    return NtdllProcessExit(failed == 0 ? STATUS_SUCCESS : STATUS_UNSUCCESSFUL);
+}
