@@ -79,6 +79,7 @@ static void file_free(file_t *fo)
 
 void file_fcb_dismount(fcb_t *f)
 {
+    if (cc_map_dirty(&f->map) && !f->delete_pending) f->lost = 1;
     cc_drop(&f->map);
     f->dismounted = 1;
 }
@@ -1058,7 +1059,7 @@ static int f_query_position(void *ctx, ng_call_t *call, const ntexec_query_posit
  * while it waits, 0 once both are done. */
 static int write_back_then_flush(op_t *op, fcb_t *f, int flush)
 {
-    if (f && f->used && !f->dismounted && cc_map_dirty(&f->map) && op->step < 10) {
+    if (f && f->used && !f->dismounted && cc_map_dirty(&f->map) && op->step < 10 && NT_SUCCESS(op->status)) {
         if (file_write_back(op, f) > 0) return 1;
         if (op->outstanding == 0) no_irp(op);
         return 0;
@@ -1401,7 +1402,7 @@ static void close_run(op_t *op)
         if (f->delete_pending) {
             cc_drop(&f->map);
         } else {
-            if (cc_map_dirty(&f->map) && op->step < 10) {
+            if (cc_map_dirty(&f->map) && op->step < 10 && NT_SUCCESS(op->status)) {
                 if (file_write_back(op, f) > 0) {
                     op->step = 1;
                     return;
@@ -1418,6 +1419,10 @@ static void close_run(op_t *op)
         }
     }
     if (op->step < 30) {
+        /* What the write-back came to (the close reports lost data); CLEANUP/CLOSE failures of
+         * a dead driver are no news to the caller. */
+        op->code = (uint32_t)op->status;
+        if (f && last && f->lost && NT_SUCCESS(op->status)) op->code = (uint32_t)STATUS_VOLUME_DISMOUNTED;
         /* The file system's FILE_OBJECT: this one's own, or the fcb's with its last open. */
         uint64_t id = 0;
         if (f) {
@@ -1444,9 +1449,9 @@ static void close_run(op_t *op)
             if (op->outstanding) return;
         }
     }
-    NTSTATUS s = op->status;
-    /* The close itself never fails for a dead driver or volume: the handle is gone either way. */
-    if (s == STATUS_DEVICE_DOES_NOT_EXIST || s == STATUS_VOLUME_DISMOUNTED) s = STATUS_SUCCESS;
+    /* The handle is gone either way; the status says whether the file's data reached its
+     * file system. */
+    NTSTATUS s = (NTSTATUS)op->code;
     file_free(fo);
     op->fo = NULL;
     if (op->has_reply) {
@@ -1505,7 +1510,7 @@ static int f_close(void *ctx, ng_call_t *call, const ntexec_close_req_t *req, nt
 static void shutdown_run(op_t *op)
 {
     if (op->outstanding) return;
-    if (op->step == 0 && op->rounds <= MAX_ROUNDS) {
+    if (op->step == 0 && op->rounds <= MAX_ROUNDS && NT_SUCCESS(op->status)) {
         uint32_t issued = 0;
         for (int i = 0; i < IO_MAX_FCBS; i++)
             if (fcbs[i].used && !fcbs[i].dismounted && !fcbs[i].delete_pending && cc_map_dirty(&fcbs[i].map))

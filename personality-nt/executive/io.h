@@ -141,6 +141,7 @@ struct fcb {
     int delete_pending;
     int dismounted;
     int closing;             /* its last open is closing: new opens make a new fcb */
+    int lost;                /* dismounted with dirty data: the last close reports it */
 };
 
 struct file {
