@@ -173,7 +173,10 @@ static void extents_done(op_t *op, irp_t *irp)
 {
     fcb_t *f = op->fcb;
     if (f && f->used && !f->dismounted) {
-        if (NT_SUCCESS(irp->status) && cc_set_extents(&f->map, irp->out, irp->out_len) == 0 && f->map.nextents > 0)
+        /* STATUS_BUFFER_OVERFLOW: more runs than fit; those that came are good (misses past
+         * them read through the file system). */
+        int ok = NT_SUCCESS(irp->status) || irp->status == STATUS_BUFFER_OVERFLOW;
+        if (ok && cc_set_extents(&f->map, irp->out, irp->out_len) == 0 && f->map.nextents > 0)
             f->map.extents_known = 1;
         else
             f->map.extents_failed = 1;
@@ -346,7 +349,8 @@ static void create_reply(op_t *op)
     rep.file = NT_SUCCESS(op->status) ? op->handle : 0;
     rep.iosb.status = op->status;
     rep.iosb.information = op->information;
-    if (op->has_reply) (void)ntexec_create_file_reply(&ex.srv, op->reply, NG_OK, &rep);
+    if (op->sync_rep) *op->sync_rep = rep; /* finished within its handler: answered from there */
+    else if (op->has_reply) (void)ntexec_create_file_reply(&ex.srv, op->reply, NG_OK, &rep);
     io_op_free(op);
 }
 
@@ -573,13 +577,21 @@ static int start_create(ng_call_t *call, const ntexec_create_file_req_t *req, nt
     if (ex.shutdown) return rep->status = rep->iosb.status = STATUS_DEVICE_NOT_READY, NG_OK;
     if (req->disposition > NTEXEC_CREATE_DISPOSITION_OVERWRITE_IF) return rep->status = rep->iosb.status = STATUS_INVALID_PARAMETER, NG_OK;
     if (!table_of(call->badge)) return rep->status = rep->iosb.status = STATUS_INSUFFICIENT_RESOURCES, NG_OK;
-    op_t *op = op_for(OP_CREATE, call, NULL, create_run);
+    /* An open that needs no IRP (an open file opened again, a bad name) is answered at once;
+     * the reply is saved only when IRPs went out. */
+    op_t *op = io_op_new(OP_CREATE, call->badge);
     if (!op) return rep->status = rep->iosb.status = STATUS_INSUFFICIENT_RESOURCES, NG_OK;
+    op->run = create_run;
     op->create = *req;
+    op->sync_rep = rep;
     op->status = create_resolve(op, call->badge, &req->attrs);
     io_op_run(op);
+    if (!op->used) return NG_OK;
+    op->sync_rep = NULL;
+    int deferred = io_op_save(op, call);
+    if (!deferred) rep->status = rep->iosb.status = STATUS_INSUFFICIENT_RESOURCES;
     io_drain();
-    return NG_DEFERRED;
+    return deferred ? NG_DEFERRED : NG_OK;
 }
 
 static int f_create_file(void *ctx, ng_call_t *call, const ntexec_create_file_req_t *req, ntexec_create_file_rep_t *rep)

@@ -127,6 +127,7 @@ struct op {
     uint8_t *result;
     uint32_t result_len;
     uint64_t handle;
+    ntexec_create_file_rep_t *sync_rep; /* a create still in its handler answers here */
 };
 
 struct fcb {
