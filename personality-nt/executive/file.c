@@ -947,12 +947,16 @@ static int f_query_directory_file(void *ctx, ng_call_t *call, const ntexec_query
     if (NT_SUCCESS(s) && !fo->directory) s = STATUS_INVALID_PARAMETER;
     if (NT_SUCCESS(s) && req->file_name.len > OB_NAME_MAX) s = STATUS_OBJECT_NAME_INVALID;
     if (!NT_SUCCESS(s)) return rep->status = rep->iosb.status = s, NG_OK;
+    /* The pattern first: saving the reply is a syscall, and the request may lie in the IPC buffer. */
+    char pattern[OB_NAME_MAX + 1];
+    memcpy(pattern, req->file_name.ptr, req->file_name.len);
+    pattern[req->file_name.len] = 0;
+    uint32_t info_class = req->info_class, restart = req->restart_scan;
     op_t *op = op_for(OP_QUERY_DIR, call, o, query_dir_run);
     if (!op) return rep->status = rep->iosb.status = STATUS_INSUFFICIENT_RESOURCES, NG_OK;
-    op->info_class = req->info_class;
-    op->code = req->restart_scan;
-    memcpy(op->name, req->file_name.ptr, req->file_name.len);
-    op->name[req->file_name.len] = 0;
+    op->info_class = info_class;
+    op->code = restart;
+    memcpy(op->name, pattern, sizeof op->name);
     io_op_run(op);
     io_drain();
     return NG_DEFERRED;
@@ -1242,10 +1246,11 @@ static int f_set_information_file(void *ctx, ng_call_t *call, const ntexec_set_i
         return rep->status = rep->iosb.status = STATUS_SUCCESS, NG_OK;
     }
     if (!NT_SUCCESS(s)) return rep->status = rep->iosb.status = s, NG_OK;
+    ntexec_file_set_information_t info = req->info; /* before the syscall of op_for */
     op_t *op = op_for(OP_SET_INFO, call, o, set_info_run);
     if (!op) return rep->status = rep->iosb.status = STATUS_INSUFFICIENT_RESOURCES, NG_OK;
     op->info_class = ic;
-    op->set = req->info;
+    op->set = info;
     op->set.new_name[sizeof op->set.new_name - 1] = 0;
     io_op_run(op);
     io_drain();
@@ -1368,16 +1373,19 @@ static int start_control(ng_call_t *call, op_kind_t kind, uint64_t h, uint32_t c
     if (NT_SUCCESS(s)) s = usable(fo);
     if (NT_SUCCESS(s) && input.len > NTEXEC_MAX_CONTROL) s = STATUS_INVALID_PARAMETER;
     if (!NT_SUCCESS(s)) return *status = s, NG_OK;
+    /* The input first: saving the reply is a syscall, and the input may lie in the IPC buffer. */
+    uint8_t *in = input.len ? malloc(input.len) : NULL;
+    if (input.len && !in) return *status = STATUS_INSUFFICIENT_RESOURCES, NG_OK;
+    if (in) memcpy(in, input.ptr, input.len);
     op_t *op = op_for(kind, call, o, control_run);
-    if (!op) return *status = STATUS_INSUFFICIENT_RESOURCES, NG_OK;
+    if (!op) {
+        free(in);
+        return *status = STATUS_INSUFFICIENT_RESOURCES, NG_OK;
+    }
     op->code = code;
     op->out_len = out_len > NTEXEC_MAX_CONTROL ? NTEXEC_MAX_CONTROL : out_len;
-    if (input.len) {
-        op->data = malloc(input.len);
-        if (op->data) memcpy(op->data, input.ptr, input.len);
-        else op->status = STATUS_INSUFFICIENT_RESOURCES;
-        op->data_len = (uint32_t)input.len;
-    }
+    op->data = in;
+    op->data_len = (uint32_t)input.len;
     io_op_run(op);
     io_drain();
     return NG_DEFERRED;

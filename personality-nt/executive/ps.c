@@ -243,6 +243,9 @@ static int p_create_process(void *ctx, ng_call_t *call, const ntexec_create_proc
     for (int i = 0; i < PS_MAX_PROCESSES && slot < 0; i++)
         if (!procs[i].used) slot = i;
     if (!t || slot < 0) return rep->status = STATUS_INSUFFICIENT_RESOURCES, NG_OK;
+    /* The request's strings first: the syscalls below reuse the IPC buffer they may lie in. */
+    char argv[ROOT_MAX_ARGV], env[64];
+    size_t alen = split_args(req->command_line.ptr, req->command_line.len, argv, sizeof argv);
     process_t *p = &procs[slot];
     memset(p, 0, sizeof *p);
     p->cap_slot = cap_slot0 + (uint32_t)slot;
@@ -251,8 +254,6 @@ static int p_create_process(void *ctx, ng_call_t *call, const ntexec_create_proc
     (void)ng_cap_delete(p->cap_slot);
     if (ng_cap_mint_send(NTEXEC_CAP_EP_MINT, p->cap_slot, p->cap_badge) != NG_OK)
         return rep->status = STATUS_INSUFFICIENT_RESOURCES, NG_OK;
-    char argv[ROOT_MAX_ARGV], env[64];
-    size_t alen = split_args(req->command_line.ptr, req->command_line.len, argv, sizeof argv);
     /* The command line's first word is the program's name: argv[0] is added by the root server. */
     size_t skip = 0;
     if (alen > 0 && strcmp(argv, program) == 0) skip = strlen(argv) + 1;
