@@ -169,6 +169,129 @@ static inline int ntexec_disconnect(ng_cptr_t conn_ep, ng_cptr_t obj_slot)
     return err;
 }
 
+/*
+ * Run-time connections (8): clients the layout does not know (spawned processes) hand over a
+ * shared-memory object once (NG_LABEL_CONNECT) and get a cap with a badge of their own.
+ */
+#define NTEXEC_CONNECTIONS 8u
+#define NTEXEC_CONN_BADGE_BASE 0x4000000u /* connection badges: base | generation << 8 | index */
+#define NTEXEC_CONN_SHM_MIN 65536ul /* bytes the largest shared buffer of a served method needs */
+static const ng_cptr_t ntexec_conn_ep_slots[NTEXEC_CONNECTIONS] = { NTEXEC_CAP_CONN_EP_0, NTEXEC_CAP_CONN_EP_1, NTEXEC_CAP_CONN_EP_2, NTEXEC_CAP_CONN_EP_3, NTEXEC_CAP_CONN_EP_4, NTEXEC_CAP_CONN_EP_5, NTEXEC_CAP_CONN_EP_6, NTEXEC_CAP_CONN_EP_7 };
+static const ng_cptr_t ntexec_conn_obj_slots[NTEXEC_CONNECTIONS] = { NTEXEC_CAP_CONN_OBJ_0, NTEXEC_CAP_CONN_OBJ_1, NTEXEC_CAP_CONN_OBJ_2, NTEXEC_CAP_CONN_OBJ_3, NTEXEC_CAP_CONN_OBJ_4, NTEXEC_CAP_CONN_OBJ_5, NTEXEC_CAP_CONN_OBJ_6, NTEXEC_CAP_CONN_OBJ_7 };
+typedef struct ntexec_conn {
+    ng_badge_t badge; /* 0: free */
+    uint8_t *shm;
+    size_t size;
+    uint8_t gen;
+} ntexec_conn_t;
+static ntexec_conn_t ntexec_conns[NTEXEC_CONNECTIONS];
+static unsigned ntexec_conn_evict;
+
+/**
+ * Whether a badge still names a client: 0 only for a connection badge whose connection has
+ * closed or been evicted (resource managers drop such a client's open files: resmgr_live_fn).
+ */
+static inline int ntexec_conn_live(uint64_t badge, void *ctx)
+{
+    unsigned k = (unsigned)(badge & 0xffu);
+    (void)ctx;
+    if ((badge & ~(uint64_t)0xffffu) != NTEXEC_CONN_BADGE_BASE) return 1;
+    return k < NTEXEC_CONNECTIONS && ntexec_conns[k].badge == badge;
+}
+
+/** The shared buffer of a run-time connection's badge; 0 if the badge names none. */
+static inline int ntexec_conn_shm(ng_msg_t *m, ng_badge_t badge)
+{
+    unsigned k = (unsigned)(badge & 0xffu);
+    if ((badge & ~(ng_badge_t)0xffffu) == NTEXEC_CONN_BADGE_BASE && k < NTEXEC_CONNECTIONS && ntexec_conns[k].badge == badge) {
+        ng_msg_set_shm(m, ntexec_conns[k].shm, ntexec_conns[k].size);
+        return 1;
+    }
+    return 0;
+}
+
+/** Close connection k: unmap its buffer, revoke the client's cap, free both slots. */
+static void ntexec_conn_drop(unsigned k)
+{
+    rootmem_client_t root = { NTEXEC_CAP_SPAWN, NULL, 0 };
+    (void)rootmem_unmap(&root, ntexec_conn_obj_slots[k]);
+    (void)ng_cap_revoke(ntexec_conn_ep_slots[k]);
+    (void)ng_cap_delete(ntexec_conn_ep_slots[k]);
+    (void)ng_cap_delete(ntexec_conn_obj_slots[k]);
+    ntexec_conns[k].badge = 0;
+    ntexec_conns[k].shm = NULL;
+    ntexec_conns[k].size = 0;
+}
+
+/**
+ * NG_LABEL_CONNECT: map the client's object, mint its connection cap and answer with it (the
+ * reply is saved across the call to the root server). NG_LABEL_DISCONNECT: close the caller's.
+ * Returns an NG_DISPATCH_* code; NG_DISPATCH_NONE for any other label.
+ */
+static __attribute__((noinline, unused)) int ntexec_conn_dispatch(ng_server_t *s, ng_msg_t *m, ng_badge_t badge)
+{
+    rootmem_client_t root = { NTEXEC_CAP_SPAWN, NULL, 0 };
+    ng_reply_t r;
+    ng_msg_t out;
+    uint64_t vaddr = 0, bytes = 0;
+    unsigned k;
+    int err;
+
+    if (m->label == NG_LABEL_DISCONNECT) {
+        k = (unsigned)(badge & 0xffu);
+        if (m->len != 0 || m->ncaps != 0 || (badge & ~(ng_badge_t)0xffffu) != NTEXEC_CONN_BADGE_BASE || k >= NTEXEC_CONNECTIONS || ntexec_conns[k].badge != badge) {
+            ng_msg_set_error(m, NG_EBADMSG);
+            return NG_DISPATCH_REPLY;
+        }
+        ntexec_conn_drop(k);
+        ng_msg_set_error(m, NG_OK);
+        return NG_DISPATCH_REPLY;
+    }
+    if (m->label != NG_LABEL_CONNECT) return NG_DISPATCH_NONE;
+    if (m->len != 0 || m->ncaps != 1 || m->caps[0] == 0) {
+        /* Decode: one real cap (an unwrapped badge of our own endpoint is no buffer). */
+        ng_msg_set_error(m, NG_EBADMSG);
+        return NG_DISPATCH_REPLY;
+    }
+    for (k = 0; k < NTEXEC_CONNECTIONS && ntexec_conns[k].badge != 0; k++) {}
+    if (k == NTEXEC_CONNECTIONS) {
+        k = ntexec_conn_evict++ % NTEXEC_CONNECTIONS;
+        ntexec_conn_drop(k);
+    }
+    if (ng_cap_move(s, m->caps[0], ntexec_conn_obj_slots[k]) != NG_OK) {
+        ng_msg_set_error(m, NG_EBADMSG);
+        return NG_DISPATCH_REPLY;
+    }
+    if (ng_reply_save(s, &r) != NG_OK) {
+        (void)ng_cap_delete(ntexec_conn_obj_slots[k]);
+        ng_msg_set_error(m, NG_EAGAIN);
+        return NG_DISPATCH_REPLY;
+    }
+    err = rootmem_map(&root, ntexec_conn_obj_slots[k], true, &vaddr, &bytes);
+    if (err == NG_OK && bytes < NTEXEC_CONN_SHM_MIN) {
+        (void)rootmem_unmap(&root, ntexec_conn_obj_slots[k]);
+        err = NG_EBADMSG;
+    }
+    ntexec_conns[k].gen = (uint8_t)(ntexec_conns[k].gen + 1u);
+    badge = NTEXEC_CONN_BADGE_BASE | ((ng_badge_t)ntexec_conns[k].gen << 8) | k;
+    if (err == NG_OK && ng_cap_mint_send(NTEXEC_CAP_EP_MINT, ntexec_conn_ep_slots[k], badge) != NG_OK) {
+        (void)rootmem_unmap(&root, ntexec_conn_obj_slots[k]);
+        err = NG_ENOMEM;
+    }
+    ng_msg_start(&out, (ng_word_t)(err == NG_OK ? NG_OK : (err == NG_EBADMSG || err == NG_ENOMEM ? err : NG_EDENIED)));
+    if (err == NG_OK) {
+        ntexec_conns[k].badge = badge;
+        ntexec_conns[k].shm = (uint8_t *)(uintptr_t)vaddr;
+        ntexec_conns[k].size = (size_t)bytes;
+        out.ncaps = 1;
+        out.caps[0] = ntexec_conn_ep_slots[k];
+    } else {
+        (void)ng_cap_delete(ntexec_conn_obj_slots[k]);
+    }
+    (void)ng_reply_send(s, r, &out);
+    return NG_DISPATCH_NOREPLY;
+}
+
 /** Handlers of every interface ntexec serves; a NULL table answers NG_ENOSYS. */
 typedef struct ntexec_server_ops {
     const ntexec_ops_t *ntexec;
@@ -186,6 +309,7 @@ static inline void ntexec_server_init(ng_server_t *s)
 /** Point m at the shared buffer of the client the badge names (none: NULL). */
 static inline void ntexec_server_shm(ng_msg_t *m, ng_badge_t badge)
 {
+    if (badge >= NTEXEC_DYNAMIC_BADGE_BASE && ntexec_conn_shm(m, badge)) return;
     (void)badge;
     ng_msg_set_shm(m, NULL, 0);
 }
@@ -197,6 +321,9 @@ static inline void ntexec_server_shm(ng_msg_t *m, ng_badge_t badge)
 static inline int ntexec_server_dispatch(const ntexec_server_ops_t *ops, void *ctx, ng_call_t *call)
 {
     int r = NG_DISPATCH_NONE;
+    if (call->msg != NULL && (call->msg->label == NG_LABEL_CONNECT || call->msg->label == NG_LABEL_DISCONNECT)) {
+        return ntexec_conn_dispatch((ng_server_t *)call->server, call->msg, call->badge);
+    }
     switch (call->badge) {
         default:
             if (call->badge < NTEXEC_DYNAMIC_BADGE_BASE) return NG_DISPATCH_NONE;
@@ -215,6 +342,7 @@ static __attribute__((noinline, unused)) int ntexec_serve_generic(ng_server_t *s
     ng_call_t call;
     int r;
 
+    ntexec_server_shm(m, badge);
     call.badge = badge;
     call.msg = m;
     call.server = s;
