@@ -171,6 +171,8 @@ extern ex_state_t ex;
 
 /* The shared buffer of a client (static or run-time connection badge). */
 void ex_shm_of(uint64_t badge, uint8_t **shm, size_t *size);
+/* Closes a run-time connection (a process that ended). */
+void ex_conn_drop(uint64_t badge);
 /* Whether a badge is a driver's (a static ntdrv client). */
 int ex_is_static_badge(uint64_t badge);
 

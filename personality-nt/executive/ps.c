@@ -149,7 +149,10 @@ static void proc_ended(process_t *p, NTSTATUS status)
     /* Its cap and handles go: it cannot call again, and what it held is closed. */
     (void)ng_cap_revoke(p->cap_slot);
     (void)ng_cap_delete(p->cap_slot);
-    if (p->badge) ht_destroy(ht_table(p->badge, 0));
+    if (p->badge) {
+        ht_destroy(ht_table(p->badge, 0));
+        ex_conn_drop(p->badge);
+    }
     ht_destroy(ht_table(p->cap_badge, 0));
     if (p->ob) wake(p->ob);
 }
