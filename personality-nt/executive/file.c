@@ -79,6 +79,7 @@ static void file_free(file_t *fo)
 
 void file_fcb_dismount(fcb_t *f)
 {
+    if (cc_map_dirty(&f->map) && !f->delete_pending) f->lost = 1;
     cc_drop(&f->map);
     f->dismounted = 1;
 }
@@ -172,7 +173,10 @@ static void extents_done(op_t *op, irp_t *irp)
 {
     fcb_t *f = op->fcb;
     if (f && f->used && !f->dismounted) {
-        if (NT_SUCCESS(irp->status) && cc_set_extents(&f->map, irp->out, irp->out_len) == 0 && f->map.nextents > 0)
+        /* STATUS_BUFFER_OVERFLOW: more runs than fit; those that came are good (misses past
+         * them read through the file system). */
+        int ok = NT_SUCCESS(irp->status) || irp->status == STATUS_BUFFER_OVERFLOW;
+        if (ok && cc_set_extents(&f->map, irp->out, irp->out_len) == 0 && f->map.nextents > 0)
             f->map.extents_known = 1;
         else
             f->map.extents_failed = 1;
@@ -345,7 +349,8 @@ static void create_reply(op_t *op)
     rep.file = NT_SUCCESS(op->status) ? op->handle : 0;
     rep.iosb.status = op->status;
     rep.iosb.information = op->information;
-    if (op->has_reply) (void)ntexec_create_file_reply(&ex.srv, op->reply, NG_OK, &rep);
+    if (op->sync_rep) *op->sync_rep = rep; /* finished within its handler: answered from there */
+    else if (op->has_reply) (void)ntexec_create_file_reply(&ex.srv, op->reply, NG_OK, &rep);
     io_op_free(op);
 }
 
@@ -572,13 +577,21 @@ static int start_create(ng_call_t *call, const ntexec_create_file_req_t *req, nt
     if (ex.shutdown) return rep->status = rep->iosb.status = STATUS_DEVICE_NOT_READY, NG_OK;
     if (req->disposition > NTEXEC_CREATE_DISPOSITION_OVERWRITE_IF) return rep->status = rep->iosb.status = STATUS_INVALID_PARAMETER, NG_OK;
     if (!table_of(call->badge)) return rep->status = rep->iosb.status = STATUS_INSUFFICIENT_RESOURCES, NG_OK;
-    op_t *op = op_for(OP_CREATE, call, NULL, create_run);
+    /* An open that needs no IRP (an open file opened again, a bad name) is answered at once;
+     * the reply is saved only when IRPs went out. */
+    op_t *op = io_op_new(OP_CREATE, call->badge);
     if (!op) return rep->status = rep->iosb.status = STATUS_INSUFFICIENT_RESOURCES, NG_OK;
+    op->run = create_run;
     op->create = *req;
+    op->sync_rep = rep;
     op->status = create_resolve(op, call->badge, &req->attrs);
     io_op_run(op);
+    if (!op->used) return NG_OK;
+    op->sync_rep = NULL;
+    int deferred = io_op_save(op, call);
+    if (!deferred) rep->status = rep->iosb.status = STATUS_INSUFFICIENT_RESOURCES;
     io_drain();
-    return NG_DEFERRED;
+    return deferred ? NG_DEFERRED : NG_OK;
 }
 
 static int f_create_file(void *ctx, ng_call_t *call, const ntexec_create_file_req_t *req, ntexec_create_file_rep_t *rep)
@@ -934,12 +947,16 @@ static int f_query_directory_file(void *ctx, ng_call_t *call, const ntexec_query
     if (NT_SUCCESS(s) && !fo->directory) s = STATUS_INVALID_PARAMETER;
     if (NT_SUCCESS(s) && req->file_name.len > OB_NAME_MAX) s = STATUS_OBJECT_NAME_INVALID;
     if (!NT_SUCCESS(s)) return rep->status = rep->iosb.status = s, NG_OK;
+    /* The pattern first: saving the reply is a syscall, and the request may lie in the IPC buffer. */
+    char pattern[OB_NAME_MAX + 1];
+    memcpy(pattern, req->file_name.ptr, req->file_name.len);
+    pattern[req->file_name.len] = 0;
+    uint32_t info_class = req->info_class, restart = req->restart_scan;
     op_t *op = op_for(OP_QUERY_DIR, call, o, query_dir_run);
     if (!op) return rep->status = rep->iosb.status = STATUS_INSUFFICIENT_RESOURCES, NG_OK;
-    op->info_class = req->info_class;
-    op->code = req->restart_scan;
-    memcpy(op->name, req->file_name.ptr, req->file_name.len);
-    op->name[req->file_name.len] = 0;
+    op->info_class = info_class;
+    op->code = restart;
+    memcpy(op->name, pattern, sizeof op->name);
     io_op_run(op);
     io_drain();
     return NG_DEFERRED;
@@ -1058,7 +1075,7 @@ static int f_query_position(void *ctx, ng_call_t *call, const ntexec_query_posit
  * while it waits, 0 once both are done. */
 static int write_back_then_flush(op_t *op, fcb_t *f, int flush)
 {
-    if (f && f->used && !f->dismounted && cc_map_dirty(&f->map) && op->step < 10) {
+    if (f && f->used && !f->dismounted && cc_map_dirty(&f->map) && op->step < 10 && NT_SUCCESS(op->status)) {
         if (file_write_back(op, f) > 0) return 1;
         if (op->outstanding == 0) no_irp(op);
         return 0;
@@ -1229,10 +1246,11 @@ static int f_set_information_file(void *ctx, ng_call_t *call, const ntexec_set_i
         return rep->status = rep->iosb.status = STATUS_SUCCESS, NG_OK;
     }
     if (!NT_SUCCESS(s)) return rep->status = rep->iosb.status = s, NG_OK;
+    ntexec_file_set_information_t info = req->info; /* before the syscall of op_for */
     op_t *op = op_for(OP_SET_INFO, call, o, set_info_run);
     if (!op) return rep->status = rep->iosb.status = STATUS_INSUFFICIENT_RESOURCES, NG_OK;
     op->info_class = ic;
-    op->set = req->info;
+    op->set = info;
     op->set.new_name[sizeof op->set.new_name - 1] = 0;
     io_op_run(op);
     io_drain();
@@ -1355,16 +1373,19 @@ static int start_control(ng_call_t *call, op_kind_t kind, uint64_t h, uint32_t c
     if (NT_SUCCESS(s)) s = usable(fo);
     if (NT_SUCCESS(s) && input.len > NTEXEC_MAX_CONTROL) s = STATUS_INVALID_PARAMETER;
     if (!NT_SUCCESS(s)) return *status = s, NG_OK;
+    /* The input first: saving the reply is a syscall, and the input may lie in the IPC buffer. */
+    uint8_t *in = input.len ? malloc(input.len) : NULL;
+    if (input.len && !in) return *status = STATUS_INSUFFICIENT_RESOURCES, NG_OK;
+    if (in) memcpy(in, input.ptr, input.len);
     op_t *op = op_for(kind, call, o, control_run);
-    if (!op) return *status = STATUS_INSUFFICIENT_RESOURCES, NG_OK;
+    if (!op) {
+        free(in);
+        return *status = STATUS_INSUFFICIENT_RESOURCES, NG_OK;
+    }
     op->code = code;
     op->out_len = out_len > NTEXEC_MAX_CONTROL ? NTEXEC_MAX_CONTROL : out_len;
-    if (input.len) {
-        op->data = malloc(input.len);
-        if (op->data) memcpy(op->data, input.ptr, input.len);
-        else op->status = STATUS_INSUFFICIENT_RESOURCES;
-        op->data_len = (uint32_t)input.len;
-    }
+    op->data = in;
+    op->data_len = (uint32_t)input.len;
     io_op_run(op);
     io_drain();
     return NG_DEFERRED;
@@ -1401,7 +1422,7 @@ static void close_run(op_t *op)
         if (f->delete_pending) {
             cc_drop(&f->map);
         } else {
-            if (cc_map_dirty(&f->map) && op->step < 10) {
+            if (cc_map_dirty(&f->map) && op->step < 10 && NT_SUCCESS(op->status)) {
                 if (file_write_back(op, f) > 0) {
                     op->step = 1;
                     return;
@@ -1418,6 +1439,10 @@ static void close_run(op_t *op)
         }
     }
     if (op->step < 30) {
+        /* What the write-back came to (the close reports lost data); CLEANUP/CLOSE failures of
+         * a dead driver are no news to the caller. */
+        op->code = (uint32_t)op->status;
+        if (f && last && f->lost && NT_SUCCESS(op->status)) op->code = (uint32_t)STATUS_VOLUME_DISMOUNTED;
         /* The file system's FILE_OBJECT: this one's own, or the fcb's with its last open. */
         uint64_t id = 0;
         if (f) {
@@ -1444,9 +1469,9 @@ static void close_run(op_t *op)
             if (op->outstanding) return;
         }
     }
-    NTSTATUS s = op->status;
-    /* The close itself never fails for a dead driver or volume: the handle is gone either way. */
-    if (s == STATUS_DEVICE_DOES_NOT_EXIST || s == STATUS_VOLUME_DISMOUNTED) s = STATUS_SUCCESS;
+    /* The handle is gone either way; the status says whether the file's data reached its
+     * file system. */
+    NTSTATUS s = (NTSTATUS)op->code;
     file_free(fo);
     op->fo = NULL;
     if (op->has_reply) {
@@ -1505,7 +1530,7 @@ static int f_close(void *ctx, ng_call_t *call, const ntexec_close_req_t *req, nt
 static void shutdown_run(op_t *op)
 {
     if (op->outstanding) return;
-    if (op->step == 0 && op->rounds <= MAX_ROUNDS) {
+    if (op->step == 0 && op->rounds <= MAX_ROUNDS && NT_SUCCESS(op->status)) {
         uint32_t issued = 0;
         for (int i = 0; i < IO_MAX_FCBS; i++)
             if (fcbs[i].used && !fcbs[i].dismounted && !fcbs[i].delete_pending && cc_map_dirty(&fcbs[i].map))

@@ -659,6 +659,12 @@ static int d_call_driver(void *ctx, ng_call_t *call, const ntdrv_call_driver_req
         io_op_free(op);
         return rep->status = STATUS_INSUFFICIENT_RESOURCES, NG_OK;
     }
+    uint64_t id = irp->id;
+    irp->s = req->irp;
+    irp->s.id = id;
+    irp->s.device = target->id;
+    irp->s.name[sizeof irp->s.name - 1] = 0;
+    if (in) memcpy(in, req->data.ptr, req->data.len);
     if (!io_op_save(op, call)) {
         free(in);
         irp_free(irp);
@@ -668,12 +674,6 @@ static int d_call_driver(void *ctx, ng_call_t *call, const ntdrv_call_driver_req
     op->from_driver = d;
     op->from_generation = d->generation;
     op->run = call_driver_run;
-    uint64_t id = irp->id;
-    irp->s = req->irp;
-    irp->s.id = id;
-    irp->s.device = target->id;
-    irp->s.name[sizeof irp->s.name - 1] = 0;
-    if (in) memcpy(in, req->data.ptr, req->data.len);
     io_irp_send(irp, in, (uint32_t)req->data.len);
     io_drain();
     return NG_DEFERRED;

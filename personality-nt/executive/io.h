@@ -127,6 +127,7 @@ struct op {
     uint8_t *result;
     uint32_t result_len;
     uint64_t handle;
+    ntexec_create_file_rep_t *sync_rep; /* a create still in its handler answers here */
 };
 
 struct fcb {
@@ -141,6 +142,7 @@ struct fcb {
     int delete_pending;
     int dismounted;
     int closing;             /* its last open is closing: new opens make a new fcb */
+    int lost;                /* dismounted with dirty data: the last close reports it */
 };
 
 struct file {
@@ -169,6 +171,8 @@ extern ex_state_t ex;
 
 /* The shared buffer of a client (static or run-time connection badge). */
 void ex_shm_of(uint64_t badge, uint8_t **shm, size_t *size);
+/* Closes a run-time connection (a process that ended). */
+void ex_conn_drop(uint64_t badge);
 /* Whether a badge is a driver's (a static ntdrv client). */
 int ex_is_static_badge(uint64_t badge);
 

@@ -23,9 +23,17 @@ void ex_shm_of(uint64_t badge, uint8_t **shm, size_t *size)
 {
     ng_msg_t m;
     memset(&m, 0, sizeof m);
-    ntexec_server_shm(&m, badge);
+    /* A process that ended has no buffer any more (the root server destroyed it). */
+    if (ps_badge_live(badge)) ntexec_server_shm(&m, badge);
     *shm = m.shm;
     *size = m.shm_size;
+}
+
+void ex_conn_drop(uint64_t badge)
+{
+    unsigned k = (unsigned)(badge & 0xffu);
+    if ((badge & ~(uint64_t)0xffffu) == NTEXEC_CONN_BADGE_BASE && k < NTEXEC_CONNECTIONS && ntexec_conns[k].badge == badge)
+        ntexec_conn_drop(k);
 }
 
 int ex_is_static_badge(uint64_t badge) { return badge != 0 && badge < NTEXEC_DYNAMIC_BADGE_BASE; }

@@ -160,7 +160,12 @@ static int o_display_string(void *ctx, ng_call_t *call, const ntexec_display_str
 {
     (void)ctx;
     (void)call;
-    printf("%.*s", (int)req->text.len, req->text.ptr);
+    /* Copied first: printing is IPC, which reuses the buffer the text may lie in. */
+    char text[NTEXEC_MAX_CONTROL + 1];
+    size_t n = req->text.len < NTEXEC_MAX_CONTROL ? req->text.len : NTEXEC_MAX_CONTROL;
+    memcpy(text, req->text.ptr, n);
+    text[n] = 0;
+    printf("%s", text);
     fflush(stdout);
     rep->status = STATUS_SUCCESS;
     return NG_OK;

@@ -149,7 +149,10 @@ static void proc_ended(process_t *p, NTSTATUS status)
     /* Its cap and handles go: it cannot call again, and what it held is closed. */
     (void)ng_cap_revoke(p->cap_slot);
     (void)ng_cap_delete(p->cap_slot);
-    if (p->badge) ht_destroy(ht_table(p->badge, 0));
+    if (p->badge) {
+        ht_destroy(ht_table(p->badge, 0));
+        ex_conn_drop(p->badge);
+    }
     ht_destroy(ht_table(p->cap_badge, 0));
     if (p->ob) wake(p->ob);
 }
@@ -232,10 +235,6 @@ static int p_create_process(void *ctx, ng_call_t *call, const ntexec_create_proc
         return rep->status = STATUS_OBJECT_NAME_INVALID, NG_OK;
     memcpy(program, req->program.ptr, req->program.len);
     program[req->program.len] = 0;
-    /* The command line is read before any system call: on seL4 the request's strings live in the
-     * IPC buffer, which the cap mint below overwrites. */
-    char argv[ROOT_MAX_ARGV];
-    size_t alen = split_args(req->command_line.ptr, req->command_line.len, argv, sizeof argv);
     /* The program's slot for its ntexec cap. */
     uint32_t nuses = 0, to = 0;
     const ng_program_use_t *uses = ntexec_program_uses(&nuses);
@@ -247,6 +246,9 @@ static int p_create_process(void *ctx, ng_call_t *call, const ntexec_create_proc
     for (int i = 0; i < PS_MAX_PROCESSES && slot < 0; i++)
         if (!procs[i].used) slot = i;
     if (!t || slot < 0) return rep->status = STATUS_INSUFFICIENT_RESOURCES, NG_OK;
+    /* The request's strings first: the syscalls below reuse the IPC buffer they may lie in. */
+    char argv[ROOT_MAX_ARGV], env[64];
+    size_t alen = split_args(req->command_line.ptr, req->command_line.len, argv, sizeof argv);
     process_t *p = &procs[slot];
     memset(p, 0, sizeof *p);
     p->cap_slot = cap_slot0 + (uint32_t)slot;
@@ -255,7 +257,6 @@ static int p_create_process(void *ctx, ng_call_t *call, const ntexec_create_proc
     (void)ng_cap_delete(p->cap_slot);
     if (ng_cap_mint_send(NTEXEC_CAP_EP_MINT, p->cap_slot, p->cap_badge) != NG_OK)
         return rep->status = STATUS_INSUFFICIENT_RESOURCES, NG_OK;
-    char env[64];
     /* The command line's first word is the program's name: argv[0] is added by the root server. */
     size_t skip = 0;
     if (alen > 0 && strcmp(argv, program) == 0) skip = strlen(argv) + 1;
