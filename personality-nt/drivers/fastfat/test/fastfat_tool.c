@@ -379,12 +379,8 @@ static void command(char **f, int n)
             print_entry("entry");
             flags = 0;
         }
+        if (!ls && NT_SUCCESS(d.status)) print_entry("entry");
         print_status(c, d);
-        if (!ls && NT_SUCCESS(d.status)) {
-            printf("\n");
-            print_entry("entry");
-            return;
-        }
     } else if (!strcmp(c, "fsctl") && n >= 3) {
         uint32_t in = n > 3 ? (uint32_t)num(f[3]) : 0;
         w.control_code = (uint32_t)num(f[2]);
