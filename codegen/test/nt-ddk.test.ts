@@ -445,6 +445,7 @@ describe.skipIf(!!skip).each([12, 16, 32] as const)("fastfat on FAT%i", (type) =
       ["mount"],
       ["create", "1", "\\readme.txt", OPEN, "0"],
       ["create", "9", "", OPEN, "0"],
+      ["read", "9", "512", "1024"], // the volume itself: passed down to the disk
       ["fsctl", "9", FSCTL.lock],
       ["cleanup", "1"], ["close", "1"],
       ["fsctl", "9", FSCTL.lock],
@@ -470,6 +471,7 @@ describe.skipIf(!!skip).each([12, 16, 32] as const)("fastfat on FAT%i", (type) =
     expect(lines.filter((l) => l.startsWith("delete_device\t"))).toHaveLength(2); // dismount, then shutdown
     expect(statuses(lines, "mount")).toEqual(["STATUS_SUCCESS", "STATUS_SUCCESS"]);
     expect(readFileSync(path.join(dir, "again.out")).equals(seedFiles.get("readme.txt")!)).toBe(true);
+    expect(line(lines, "read\t")).toBe("read\tSTATUS_SUCCESS\t0\tforward=16"); // the disk's id in the tool
     fsckClean(img);
   });
 
