@@ -321,6 +321,29 @@ describe.skipIf(!!skip).each([12, 16, 32] as const)("fastfat on FAT%i", (type) =
     fsckClean(img);
   });
 
+  it("fills the volume: STATUS_DISK_FULL, the file as long as its chain, fsck.fat clean", () => {
+    const img = fresh("full");
+    const lines = run(img, [
+      ["mount"],
+      ["create", "1", "\\big", CREATE, "0"],
+      ["write", "1", "100000000", put("small", randomBytes(100))],
+      ["query", "1", "5"],
+      ["create", "2", "\\big2", CREATE, "0"],
+      ["eof", "2", "90000000"],
+      ["query", "2", "5"],
+      ["cleanup", "1"], ["close", "1"],
+      ["disp", "2", "1"], ["cleanup", "2"], ["close", "2"],
+      ["shutdown"],
+    ]);
+    expect(statuses(lines, "write")).toEqual(["STATUS_DISK_FULL"]);
+    expect(statuses(lines, "eof")).toEqual(["STATUS_DISK_FULL"]);
+    const eof = Number(/\teof=(\d+)\t/.exec(lines.filter((l) => l.startsWith("query\t"))[0])?.[1]);
+    expect(eof).toBeGreaterThan(1_000_000);
+    expect(eof).toBeLessThan(100_000_000);
+    fsckClean(img);
+    expect(back(img, "big").length).toBe(eof);
+  });
+
   it("lists directories with patterns, one entry per IRP, restarting on SL_RESTART_SCAN", () => {
     const img = fresh("dir");
     const lines = run(img, [
@@ -571,6 +594,18 @@ describe.skipIf(!!skip).each([12, 16, 32] as const)("fastfat on FAT%i", (type) =
     expect(statuses(bad, "get")[0]).toMatch(/STATUS_DISK_CORRUPT_ERROR|STATUS_SUCCESS/);
     expect(statuses(bad, "rp")[0]).toMatch(/STATUS_DISK_CORRUPT_ERROR|STATUS_SUCCESS/);
     expect(statuses(bad, "write")[0]).toMatch(/^STATUS_/);
+  });
+
+  it("survives thousands of random IRPs with statuses only, and leaves a volume fsck.fat finds clean", () => {
+    for (const seed of [1, 2]) {
+      const img = fresh(`fuzz${seed}-`);
+      const lines = run(img, [["mount"], ["fuzz", "4000", String(seed * 7919 + type)], ["shutdown"]]);
+      const summary = line(lines, "fuzz\tok=").split("\t");
+      expect(Number(summary[1].split("=")[1]) + Number(summary[2].split("=")[1])).toBe(4000);
+      expect(Number(summary[1].split("=")[1])).toBeGreaterThan(200); // enough got through to change the volume
+      expect(statuses(lines, "shutdown")).toEqual(["STATUS_SUCCESS"]);
+      fsckClean(img);
+    }
   });
 
   it("faults on purpose at the n-th IRP after FSCTL_NEPTUNE_FAULT_AFTER", () => {
