@@ -138,12 +138,14 @@ static fat_err_t grow_write(fat_volume_t *v, fat_file_t *f, uint32_t offset, con
     *done = 0;
     fat_err_t e = FAT_OK;
     if (offset > f->node.size) {
+        /* The size follows the zeros as far as they got: a gap that runs out of space leaves
+         * the file as long as its chain, never longer. */
         size_t z;
         e = write_range(v, f, f->node.size, NULL, offset - f->node.size, &z);
-        if (e == FAT_OK) f->node.size = offset;
+        f->node.size += (uint32_t)z;
     }
     if (e == FAT_OK) e = write_range(v, f, offset, src, len, done);
-    if (offset + *done > f->node.size) f->node.size = offset + (uint32_t)*done;
+    if (*done && offset + *done > f->node.size) f->node.size = offset + (uint32_t)*done;
     fat_err_t u = update_entry(v, f);
     return e ? e : u;
 }

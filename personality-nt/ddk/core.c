@@ -599,7 +599,9 @@ void ddk_dispatch(const ntdrv_irp_t *w, const void *data, size_t len, ntdrv_comp
         if (w->major == IRP_MJ_CLOSE) file_free(file);
         return finish(done, closing ? STATUS_SUCCESS : STATUS_NO_SUCH_DEVICE, 0, result, result_len);
     }
-    if ((dev->Flags & DO_DELETE_PENDING) && !closing)
+    /* A deleted device still named by file objects gets their cleanup and close, and file
+     * system controls (umount's unlock comes after its dismount); nothing else. */
+    if ((dev->Flags & DO_DELETE_PENDING) && !closing && w->major != IRP_MJ_FILE_SYSTEM_CONTROL)
         return finish(done, dev->DeviceType == FILE_DEVICE_DISK_FILE_SYSTEM ? STATUS_VOLUME_DISMOUNTED
                                                                             : STATUS_DEVICE_DOES_NOT_EXIST,
                       0, result, result_len);

@@ -213,16 +213,17 @@ NTSTATUS FatCreate(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         goto fail;
     }
     memset(ccb, 0, sizeof *ccb);
+    if (wrote && !NT_SUCCESS(st = FatFlushVolume(vcb))) {
+        ExFreePool(ccb);
+        wrote = false;
+        goto fail; /* not on the disk: the create failed */
+    }
     ccb->delete_on_close = (options & FILE_DELETE_ON_CLOSE) != 0;
     fcb->handles++;
     fcb->refs++;
     fo->FsContext = fcb;
     fo->FsContext2 = ccb;
     fo->Vpb = DeviceObject->Vpb;
-    if (wrote) {
-        st = FatFlushVolume(vcb);
-        if (!NT_SUCCESS(st)) DbgPrint("fastfat: create: writing back: %s\n", nt_status_name(st));
-    }
     FatFillCreateResult(vcb, fcb, Irp->AssociatedIrp.SystemBuffer);
     IoSetOutputLength(Irp, sizeof(nt_create_result_t));
     return FatComplete(Irp, STATUS_SUCCESS, action);

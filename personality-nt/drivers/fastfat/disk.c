@@ -89,18 +89,30 @@ NTSTATUS FatDiskInit(ff_vcb_t *vcb, PDEVICE_OBJECT disk)
     size_t need = bcache_mem_size(vcb->block_size, blocks, stage);
     bcache_dev_t raw = {.ctx = vcb, .block_size = vcb->block_size, .num_blocks = vcb->num_blocks,
                         .read = raw_read, .write = raw_write, .flush = raw_flush};
-    vcb->cache_mem = malloc(need);
+    if (FatData.spare_cache && FatData.spare_cache_bytes == need) {
+        vcb->cache_mem = FatData.spare_cache; /* the last dismounted volume's */
+        FatData.spare_cache = NULL;
+    } else {
+        vcb->cache_mem = malloc(need);
+    }
+    vcb->cache_bytes = need;
     if (!vcb->cache_mem || bcache_init(&vcb->cache, &raw, vcb->cache_mem, need, blocks, stage, stage)) {
-        free(vcb->cache_mem);
-        vcb->cache_mem = NULL;
+        FatDiskFree(vcb);
         return STATUS_INSUFFICIENT_RESOURCES;
     }
     return STATUS_SUCCESS;
 }
 
+/* The cache's memory is kept for the next mount rather than freed: on seL4 a region this
+ * large came from mmap, which the heap cannot give back (every umount/mount would leak it). */
 void FatDiskFree(ff_vcb_t *vcb)
 {
-    free(vcb->cache_mem);
+    if (vcb->cache_mem && !FatData.spare_cache) {
+        FatData.spare_cache = vcb->cache_mem;
+        FatData.spare_cache_bytes = vcb->cache_bytes;
+    } else {
+        free(vcb->cache_mem);
+    }
     vcb->cache_mem = NULL;
 }
 

@@ -55,6 +55,7 @@ struct ff_vcb {
     ff_fcb_t *fcbs;
     ff_fcb_t volume_fcb;   /* opens of the volume itself (name "") */
     void *cache_mem;
+    size_t cache_bytes;
     bcache_t cache;
     fat_volume_t vol;
 };
@@ -67,6 +68,8 @@ typedef struct ff_state {
     uint32_t fault_countdown; /* FSCTL_NEPTUNE_FAULT_AFTER: fault at the IRP it counts down to */
     fat_clock_fn clock;
     void *clock_ctx;
+    void *spare_cache;        /* a dismounted volume's cache memory, for the next mount */
+    size_t spare_cache_bytes;
 } ff_state_t;
 
 extern ff_state_t FatData;

@@ -20,6 +20,13 @@ static NTSTATUS mount(PIRP Irp)
     PDEVICE_OBJECT disk = sp->Parameters.MountVolume.DeviceObject;
     PVPB vpb = sp->Parameters.MountVolume.Vpb;
     if (!disk) return STATUS_INVALID_PARAMETER;
+    /* A disk mounted here already: its volume (two caches over one disk would corrupt it). */
+    for (ff_vcb_t *v = FatData.volumes; v; v = v->next)
+        if (!v->dismounted && v->disk == disk) {
+            if (vpb) vpb->DeviceObject = v->volume;
+            Irp->IoStatus.Information = v->volume->NeptuneId;
+            return STATUS_SUCCESS;
+        }
     ff_vcb_t *vcb = ExAllocatePoolWithTag(NonPagedPool, sizeof *vcb, 0);
     if (!vcb) return STATUS_INSUFFICIENT_RESOURCES;
     memset(vcb, 0, sizeof *vcb);

@@ -2,8 +2,9 @@
 /*
  * IRP_MJ_READ, WRITE, QUERY_INFORMATION, SET_INFORMATION and FLUSH_BUFFERS on open files: reads
  * stop at the end of file (STATUS_END_OF_FILE at or past it), writes (the cache manager's paging
- * writes too) may extend the file and are on the disk before the IRP completes; reads and writes
- * of the volume itself pass down to the disk; basic, standard and internal information; rename
+ * writes too) may extend the file and are on the disk before the IRP completes; reads of the
+ * volume itself pass down to the disk, and so do writes through the handle that locked it;
+ * basic, standard and internal information; rename
  * (replacing a target when asked; lib/fat works by path, so the FCB's path and node follow, and
  * so do the paths of FCBs below a renamed directory), delete disposition, end of file and
  * allocation size.
@@ -64,7 +65,12 @@ NTSTATUS FatWrite(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     ff_fcb_t *fcb;
     NTSTATUS st = file_of(Irp, &fcb, NULL);
     if (!NT_SUCCESS(st)) return FatComplete(Irp, st, 0);
-    if (fcb->is_volume) return pass_down(fcb, Irp);
+    if (fcb->is_volume) {
+        /* Raw writes under a mounted file system only through the handle that locked it. */
+        if (!fcb->vcb->locked || fcb->vcb->lock_owner != IoGetCurrentIrpStackLocation(Irp)->FileObject)
+            return FatComplete(Irp, STATUS_ACCESS_DENIED, 0);
+        return pass_down(fcb, Irp);
+    }
     if (fcb->is_dir) return FatComplete(Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
     PIO_STACK_LOCATION sp = IoGetCurrentIrpStackLocation(Irp);
     LONGLONG offset = sp->Parameters.Write.ByteOffset.QuadPart;

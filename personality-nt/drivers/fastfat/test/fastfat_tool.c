@@ -261,6 +261,89 @@ static void print_entry(const char *tag)
            (long long)d->end_of_file, (long long)nt_time_to_unix(d->last_write_time));
 }
 
+/* Random IRPs (deterministic from `seed`): any major, minor, file object, offset, length,
+ * class, control code, name and data, to the volume and the control device. Everything but the
+ * fault on purpose. A volume dismounted on the way is mounted again. */
+static uint64_t rng;
+static uint64_t rnd(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+static void fuzz(unsigned long count, uint64_t seed)
+{
+    static const uint8_t majors[] = {IRP_MJ_CREATE, IRP_MJ_CLOSE, IRP_MJ_READ, IRP_MJ_WRITE, IRP_MJ_QUERY_INFORMATION,
+                                     IRP_MJ_SET_INFORMATION, IRP_MJ_FLUSH_BUFFERS, IRP_MJ_DIRECTORY_CONTROL,
+                                     IRP_MJ_FILE_SYSTEM_CONTROL, IRP_MJ_DEVICE_CONTROL, IRP_MJ_CLEANUP, 0x1b, 0x30};
+    static const char *names[] = {"", "\\", "\\docs", "\\readme.txt", "\\docs\\notes.md", "\\new*", "\\a\\b\\c",
+                                  "\\docs\\x.txt", "\\fz", "\\fz\\y.bin", "\\Mixed Case Long Name.bin", "*", "\\docs\\",
+                                  "\\..", "\\x\xff\xfe"};
+    static const uint32_t codes[] = {FSCTL_LOCK_VOLUME, FSCTL_UNLOCK_VOLUME, FSCTL_DISMOUNT_VOLUME, FSCTL_IS_VOLUME_MOUNTED,
+                                     FSCTL_GET_RETRIEVAL_POINTERS, 0x12345, 0};
+    static const int64_t offsets[] = {0, 1, 511, 512, 4096, 65536, 1 << 20, -1, -2, INT64_MAX, 0xFFFFFFFFll};
+    static const uint32_t lengths[] = {0, 1, 8, 24, 40, 300, 512, 4096, 65536, 65537, UINT32_MAX};
+    static const uint32_t info_classes[] = {4, 5, 6, 10, 13, 14, 19, 20, 34, 0, 99};
+    static uint8_t data[8192];
+    static unsigned long counts[6];
+    rng = seed ? seed : 1;
+    const char *t = getenv("FASTFAT_FUZZ_TRACE"); /* print the IRPs from this index on */
+    long trace = t ? atol(t) : -1;
+    for (unsigned long i = 0; i < count; i++) {
+        if (volume_id == 0 || (rnd() % 64) == 0) {
+            ntdrv_irp_t m;
+            blank(&m);
+            m.target = DISK_ID;
+            ntdrv_completion_t d = irp(control_id, IRP_MJ_FILE_SYSTEM_CONTROL, IRP_MN_MOUNT_VOLUME, 0, NULL, 0, &m);
+            if (NT_SUCCESS(d.status)) volume_id = d.information;
+        }
+        ntdrv_irp_t w;
+        blank(&w);
+        uint8_t major = majors[rnd() % sizeof majors];
+        uint8_t minor = (uint8_t)(rnd() % 3);
+        uint64_t file = 1 + rnd() % 12;
+        w.flags = (uint32_t)(rnd() & 0x00830043);
+        w.offset = rnd() % 4 ? offsets[rnd() % (sizeof offsets / sizeof offsets[0])] : (int64_t)(rnd() % (1u << 22));
+        w.length = lengths[rnd() % (sizeof lengths / sizeof lengths[0])];
+        w.info_class = info_classes[rnd() % (sizeof info_classes / sizeof info_classes[0])];
+        w.control_code = codes[rnd() % (sizeof codes / sizeof codes[0])];
+        w.options = (uint32_t)((rnd() % 7) << 24 | (rnd() % 4 ? (rnd() & 0x1041) : (uint32_t)rnd()));
+        w.desired_access = (uint32_t)rnd();
+        snprintf(w.name, sizeof w.name, "%s", names[rnd() % (sizeof names / sizeof names[0])]);
+        size_t len = rnd() % 3 ? 0 : rnd() % sizeof data;
+        for (size_t k = 0; k < len; k++) data[k] = (uint8_t)rnd();
+        if (major == IRP_MJ_SET_INFORMATION && len >= 8 && rnd() % 2) { /* sometimes a well-formed structure */
+            if (w.info_class == 10) {
+                nt_file_rename_information_t *r = (void *)data;
+                memset(r, 0, sizeof *r);
+                snprintf(r->name, sizeof r->name, "%s", names[rnd() % (sizeof names / sizeof names[0])]);
+                r->name_length = (uint32_t)strlen(r->name);
+                r->replace_if_exists = (uint8_t)(rnd() % 2);
+                len = sizeof *r;
+            } else {
+                int64_t v = (int64_t)(rnd() % 200000);
+                memcpy(data, &v, 8);
+                data[0] = w.info_class == 13 ? (uint8_t)(rnd() % 2) : data[0];
+            }
+        }
+        if (major == IRP_MJ_WRITE) w.length = (uint32_t)len;
+        uint64_t dev = rnd() % 8 == 0 ? control_id : volume_id;
+        ntdrv_completion_t d = irp(dev, major, minor, file, data, len, &w);
+        if (trace >= 0 && (long)i >= trace)
+            printf("irp %lu: dev %s major %u minor %u file %llu offset %lld length %u class %u code %#x options %#x name %s"
+                   " data %zu -> %s %llu\n",
+                   i, dev == control_id ? "ctl" : "vol", major, minor, (unsigned long long)file, (long long)w.offset,
+                   (unsigned)w.length, (unsigned)w.info_class, (unsigned)w.control_code, (unsigned)w.options, w.name, len,
+                   nt_status_name(d.status), (unsigned long long)d.information);
+        if (d.status >= 0) counts[0]++;
+        else counts[1]++;
+        if (d.forward_to) counts[2]++;
+    }
+    printf("fuzz\tok=%lu\terrors=%lu\tforwarded=%lu\n", counts[0], counts[1], counts[2]);
+}
+
 static void command(char **f, int n)
 {
     ntdrv_irp_t w;
@@ -379,12 +462,8 @@ static void command(char **f, int n)
             print_entry("entry");
             flags = 0;
         }
+        if (!ls && NT_SUCCESS(d.status)) print_entry("entry");
         print_status(c, d);
-        if (!ls && NT_SUCCESS(d.status)) {
-            printf("\n");
-            print_entry("entry");
-            return;
-        }
     } else if (!strcmp(c, "fsctl") && n >= 3) {
         uint32_t in = n > 3 ? (uint32_t)num(f[3]) : 0;
         w.control_code = (uint32_t)num(f[2]);
@@ -435,6 +514,9 @@ static void command(char **f, int n)
             d = irp(dev, maj, min, num(f[4]), junk, len, &w);
             print_status(c, d);
         }
+    } else if (!strcmp(c, "fuzz") && n >= 3) {
+        fuzz((unsigned long)num(f[1]), num(f[2]));
+        printf("fuzz\tdone");
     } else if (!strcmp(c, "diskfail") && n >= 3) {
         fail_status = (NTSTATUS)num(f[1]);
         fail_after = (long)num(f[2]);
