@@ -42,7 +42,7 @@ static NTSTATUS name_init(nt_name_t *n, const char *utf8)
     return st;
 }
 
-/* NtCreateFile on the NT name of a DOS path (or an NT name when `nt` is set). */
+/* NtCreateFile of an NT name (UTF-8). */
 static NTSTATUS open_name(HANDLE *h, const char *name, ACCESS_MASK access, ULONG share, ULONG disposition, ULONG options)
 {
     static nt_name_t n;
@@ -294,11 +294,15 @@ static void cmd_copy(cmd_state_t *s, int argc, char **argv)
         where = src;
     }
     NtClose(in);
-    NTSTATUS closed = NtClose(out); /* the last handle: its data goes back to the disk */
-    if (NT_SUCCESS(st) && !NT_SUCCESS(closed)) {
-        st = closed;
+    /* The copy is done when its data is on the disk: written back now, so that a failure
+     * (the file system gone meanwhile) is this copy's error, not a lost lazy write. */
+    if (NT_SUCCESS(st)) {
+        IO_STATUS_BLOCK f;
+        st = NtFlushBuffersFile(out, &f);
         where = dst;
     }
+    NTSTATUS closed = NtClose(out);
+    if (NT_SUCCESS(st) && !NT_SUCCESS(closed)) st = closed;
     if (!NT_SUCCESS(st)) {
         fail("copy", where, st);
         con_puts("        0 file(s) copied.\n");

@@ -56,6 +56,7 @@ static NTSTATUS show_file(const char *arg)
 
 int main(int argc, char **argv)
 {
+    const char *line = NtdllCommandLine(argc, argv); /* a copy, taken first */
     NTSTATUS st = NtdllInitializeProcess(HELLO_CAP_NTEXEC, hello_connect, HELLO_SLOT_FREE_FIRST, HELLO_SLOT_FREE_FIRST + 1);
     if (!NT_SUCCESS(st)) {
         printf("hello: cannot attach to the executive: %s\n", nt_status_name(st));
@@ -65,7 +66,6 @@ int main(int argc, char **argv)
     static WCHAR w[NTEXEC_MAX_COMMAND_LINE + 32];
     char text[NTEXEC_MAX_COMMAND_LINE + 32];
     UNICODE_STRING us;
-    const char *line = NtdllCommandLine(argc, argv);
     snprintf(text, sizeof text, "hello from an NT process: \"%s\"\n", line);
     if (NT_SUCCESS(RtlUtf8zToUnicodeString(&us, w, sizeof w, text))) NtDisplayString(&us);
     /* Its argument: the command line's second word. */

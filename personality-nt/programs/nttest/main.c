@@ -182,16 +182,16 @@ static void processes(void)
 
 int main(int argc, char **argv)
 {
+    static char words[NTEXEC_MAX_COMMAND_LINE + 1];
+    snprintf(words, sizeof words, "%s", NtdllCommandLine(argc, argv)); /* a copy, taken first */
     NTSTATUS st = NtdllInitializeProcess(NTTEST_CAP_NTEXEC, nttest_connect, NTTEST_SLOT_FREE_FIRST, NTTEST_SLOT_FREE_FIRST + 1);
     if (!NT_SUCCESS(st)) {
         printf("nttest: cannot attach to the executive: %s\n", nt_status_name(st));
         return st;
     }
     /* The words after the program's name. */
-    static char words[NTEXEC_MAX_COMMAND_LINE + 1];
     char *w[4] = { NULL, NULL, NULL, NULL };
     int n = 0;
-    snprintf(words, sizeof words, "%s", NtdllCommandLine(argc, argv));
     for (char *t = strtok(words, " "); t != NULL && n < 4; t = strtok(NULL, " ")) w[n++] = t;
     if (n >= 3 && strcmp(w[1], "child") == 0) return NtdllProcessExit(child(w[2]));
 
