@@ -14,6 +14,15 @@
 #include <nt/ntdll.h>
 
 static ntexec_client_t client;
+
+/* Every call to the executive goes through NTDLL_CALL, which counts it (NtdllRoundTripsMade). */
+static uint64_t round_trips;
+#define NTDLL_CALL(fn, ...) (round_trips++, fn(__VA_ARGS__))
+
+uint64_t NtdllRoundTripsMade(void)
+{
+    return round_trips;
+}
 static ULONG process_id;
 
 void NtdllInitialize(const ntexec_client_t *c)
@@ -112,7 +121,7 @@ NTSTATUS NtdllInitializeProcess(ng_cptr_t ntexec_cap, ntdll_connect_fn connect, 
     if (end == NULL || *end != 0) return STATUS_INVALID_PARAMETER;
     int32_t st = 0;
     uint32_t pid = 0;
-    int err = ntexec_attach_process(&client, (uint64_t)v, &st, &pid);
+    int err = NTDLL_CALL(ntexec_attach_process, &client, (uint64_t)v, &st, &pid);
     if (err == NG_OK && NT_SUCCESS(st)) process_id = pid;
     return outcome(err, st);
 }
@@ -120,7 +129,7 @@ NTSTATUS NtdllInitializeProcess(ng_cptr_t ntexec_cap, ntdll_connect_fn connect, 
 int NtdllProcessExit(NTSTATUS status)
 {
     int32_t st = 0;
-    (void)ntexec_terminate_process(&client, NT_HANDLE_VALUE(NtCurrentProcess()), status, &st);
+    (void)NTDLL_CALL(ntexec_terminate_process, &client, NT_HANDLE_VALUE(NtCurrentProcess()), status, &st);
     return (int)status;
 }
 
@@ -149,7 +158,7 @@ NTSTATUS NtCreateFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess, POBJECT_ATT
     int32_t status = 0;
     uint64_t h = 0;
     ntexec_io_status_block_t io = { 0, 0 };
-    int err = ntexec_create_file(&client, DesiredAccess, &a, AllocationSize ? AllocationSize->QuadPart : 0, FileAttributes,
+    int err = NTDLL_CALL(ntexec_create_file, &client, DesiredAccess, &a, AllocationSize ? AllocationSize->QuadPart : 0, FileAttributes,
                                  ShareAccess, CreateDisposition, CreateOptions, &status, &h, &io);
     st = outcome(err, status);
     *FileHandle = NT_SUCCESS(st) ? NT_HANDLE_FROM(h) : NULL;
@@ -167,7 +176,7 @@ NTSTATUS NtOpenFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRI
     int32_t status = 0;
     uint64_t h = 0;
     ntexec_io_status_block_t io = { 0, 0 };
-    int err = ntexec_open_file(&client, DesiredAccess, &a, ShareAccess, OpenOptions, &status, &h, &io);
+    int err = NTDLL_CALL(ntexec_open_file, &client, DesiredAccess, &a, ShareAccess, OpenOptions, &status, &h, &io);
     st = outcome(err, status);
     *FileHandle = NT_SUCCESS(st) ? NT_HANDLE_FROM(h) : NULL;
     set_iosb(IoStatusBlock, st, err == NG_OK ? io.information : 0);
@@ -202,7 +211,7 @@ NTSTATUS NtReadFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine,
         int32_t status = 0;
         ntexec_io_status_block_t io = { 0, 0 };
         ng_bytes_t data = { NULL, 0 };
-        int err = ntexec_read_file(&client, NT_HANDLE_VALUE(FileHandle), n, off, &status, &io, &data);
+        int err = NTDLL_CALL(ntexec_read_file, &client, NT_HANDLE_VALUE(FileHandle), n, off, &status, &io, &data);
         st = outcome(err, status);
         if (!NT_SUCCESS(st)) break;
         size_t got = data.len <= n ? data.len : n;
@@ -234,7 +243,7 @@ NTSTATUS NtWriteFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine
         uint32_t n = Length - done < NTEXEC_MAX_IO ? (uint32_t)(Length - done) : (uint32_t)NTEXEC_MAX_IO;
         int32_t status = 0;
         ntexec_io_status_block_t io = { 0, 0 };
-        int err = ntexec_write_file(&client, NT_HANDLE_VALUE(FileHandle), off, ng_bytes(in + done, n), &status, &io);
+        int err = NTDLL_CALL(ntexec_write_file, &client, NT_HANDLE_VALUE(FileHandle), off, ng_bytes(in + done, n), &status, &io);
         st = outcome(err, status);
         if (!NT_SUCCESS(st)) break;
         size_t put = io.information <= n ? (size_t)io.information : n;
@@ -364,7 +373,7 @@ NTSTATUS NtQueryDirectoryFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE A
         } else {
             int32_t status = 0;
             ntexec_io_status_block_t io = { 0, 0 };
-            int err = ntexec_query_directory_file(&client, h, (ntexec_file_information_class_t)FileInformationClass,
+            int err = NTDLL_CALL(ntexec_query_directory_file, &client, h, (ntexec_file_information_class_t)FileInformationClass,
                                                   ng_str(pattern), RestartScan && first_call, &status, &io, &e);
             first_call = 0;
             st = outcome(err, status);
@@ -406,7 +415,7 @@ NTSTATUS NtQueryInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBloc
         ntexec_file_basic_information_t b;
         size = sizeof(FILE_BASIC_INFORMATION);
         if (Length < size) return STATUS_INFO_LENGTH_MISMATCH;
-        err = ntexec_query_basic_information(&client, h, &status, &io, &b);
+        err = NTDLL_CALL(ntexec_query_basic_information, &client, h, &status, &io, &b);
         st = outcome(err, status);
         if (NT_SUCCESS(st)) {
             FILE_BASIC_INFORMATION *o = FileInformation;
@@ -423,7 +432,7 @@ NTSTATUS NtQueryInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBloc
         ntexec_file_standard_information_t s;
         size = sizeof(FILE_STANDARD_INFORMATION);
         if (Length < size) return STATUS_INFO_LENGTH_MISMATCH;
-        err = ntexec_query_standard_information(&client, h, &status, &io, &s);
+        err = NTDLL_CALL(ntexec_query_standard_information, &client, h, &status, &io, &s);
         st = outcome(err, status);
         if (NT_SUCCESS(st)) {
             FILE_STANDARD_INFORMATION *o = FileInformation;
@@ -440,7 +449,7 @@ NTSTATUS NtQueryInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBloc
         int64_t p = 0;
         size = sizeof(FILE_POSITION_INFORMATION);
         if (Length < size) return STATUS_INFO_LENGTH_MISMATCH;
-        err = ntexec_query_position(&client, h, &status, &io, &p);
+        err = NTDLL_CALL(ntexec_query_position, &client, h, &status, &io, &p);
         st = outcome(err, status);
         if (NT_SUCCESS(st)) ((FILE_POSITION_INFORMATION *)FileInformation)->CurrentByteOffset.QuadPart = p;
         break;
@@ -490,7 +499,7 @@ NTSTATUS NtSetInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock,
     }
     int32_t status = 0;
     ntexec_io_status_block_t io = { 0, 0 };
-    int err = ntexec_set_information_file(&client, NT_HANDLE_VALUE(FileHandle),
+    int err = NTDLL_CALL(ntexec_set_information_file, &client, NT_HANDLE_VALUE(FileHandle),
                                           (ntexec_file_information_class_t)FileInformationClass, &w, &status, &io);
     NTSTATUS st = outcome(err, status);
     set_iosb(IoStatusBlock, st, err == NG_OK ? io.information : 0);
@@ -501,7 +510,7 @@ NTSTATUS NtFlushBuffersFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock)
 {
     int32_t status = 0;
     ntexec_io_status_block_t io = { 0, 0 };
-    int err = ntexec_flush_buffers_file(&client, NT_HANDLE_VALUE(FileHandle), &status, &io);
+    int err = NTDLL_CALL(ntexec_flush_buffers_file, &client, NT_HANDLE_VALUE(FileHandle), &status, &io);
     NTSTATUS st = outcome(err, status);
     set_iosb(IoStatusBlock, st, err == NG_OK ? io.information : 0);
     return st;
@@ -519,7 +528,7 @@ static NTSTATUS control(control_fn fn, HANDLE h, PIO_STATUS_BLOCK iosb, ULONG co
     int32_t status = 0;
     ntexec_io_status_block_t io = { 0, 0 };
     ng_bytes_t got = { NULL, 0 };
-    int err = fn(&client, NT_HANDLE_VALUE(h), code, ng_bytes(in, in_len), out_len, &status, &io, &got);
+    int err = NTDLL_CALL(fn, &client, NT_HANDLE_VALUE(h), code, ng_bytes(in, in_len), out_len, &status, &io, &got);
     NTSTATUS st = outcome(err, status);
     size_t n = 0;
     if (err == NG_OK && got.len) {
@@ -555,7 +564,7 @@ NTSTATUS NtDeviceIoControlFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE 
 NTSTATUS NtClose(HANDLE Handle)
 {
     int32_t status = 0;
-    int err = ntexec_close(&client, NT_HANDLE_VALUE(Handle), &status);
+    int err = NTDLL_CALL(ntexec_close, &client, NT_HANDLE_VALUE(Handle), &status);
     NTSTATUS st = outcome(err, status);
     if (NT_SUCCESS(st)) pending_drop(NT_HANDLE_VALUE(Handle));
     return st;
@@ -568,7 +577,7 @@ NTSTATUS NtDuplicateObject(HANDLE SourceProcessHandle, HANDLE SourceHandle, HAND
     if (SourceProcessHandle != NtCurrentProcess() || TargetProcessHandle != NtCurrentProcess()) return STATUS_NOT_SUPPORTED;
     int32_t status = 0;
     uint64_t h = 0;
-    int err = ntexec_duplicate_object(&client, NT_HANDLE_VALUE(SourceHandle), DesiredAccess, Options, &status, &h);
+    int err = NTDLL_CALL(ntexec_duplicate_object, &client, NT_HANDLE_VALUE(SourceHandle), DesiredAccess, Options, &status, &h);
     NTSTATUS st = outcome(err, status);
     if (TargetHandle != NULL) *TargetHandle = NT_SUCCESS(st) ? NT_HANDLE_FROM(h) : NULL;
     if (NT_SUCCESS(st) && (Options & DUPLICATE_CLOSE_SOURCE)) pending_drop(NT_HANDLE_VALUE(SourceHandle));
@@ -583,7 +592,7 @@ NTSTATUS NtOpenDirectoryObject(PHANDLE DirectoryHandle, ACCESS_MASK DesiredAcces
     if (!NT_SUCCESS(st)) return st;
     int32_t status = 0;
     uint64_t h = 0;
-    int err = ntexec_open_directory_object(&client, DesiredAccess, &a, &status, &h);
+    int err = NTDLL_CALL(ntexec_open_directory_object, &client, DesiredAccess, &a, &status, &h);
     st = outcome(err, status);
     *DirectoryHandle = NT_SUCCESS(st) ? NT_HANDLE_FROM(h) : NULL;
     return st;
@@ -617,7 +626,7 @@ NTSTATUS NtQueryDirectoryObject(HANDLE DirectoryHandle, PVOID Buffer, ULONG Leng
         int32_t status = 0;
         ng_str_t name = { NULL, 0 }, type = { NULL, 0 };
         uint32_t next = 0;
-        int err = ntexec_query_directory_object(&client, NT_HANDLE_VALUE(DirectoryHandle), RestartScan && n == 0, ctx,
+        int err = NTDLL_CALL(ntexec_query_directory_object, &client, NT_HANDLE_VALUE(DirectoryHandle), RestartScan && n == 0, ctx,
                                                 &status, &name, &type, &next);
         st = outcome(err, status);
         if (st != STATUS_SUCCESS) break;
@@ -677,7 +686,7 @@ NTSTATUS NtCreateSymbolicLinkObject(PHANDLE LinkHandle, ACCESS_MASK DesiredAcces
     if (!NT_SUCCESS(st)) return st;
     int32_t status = 0;
     uint64_t h = 0;
-    int err = ntexec_create_symbolic_link_object(&client, DesiredAccess, &a, ng_str(target), &status, &h);
+    int err = NTDLL_CALL(ntexec_create_symbolic_link_object, &client, DesiredAccess, &a, ng_str(target), &status, &h);
     st = outcome(err, status);
     *LinkHandle = NT_SUCCESS(st) ? NT_HANDLE_FROM(h) : NULL;
     return st;
@@ -691,7 +700,7 @@ NTSTATUS NtOpenSymbolicLinkObject(PHANDLE LinkHandle, ACCESS_MASK DesiredAccess,
     if (!NT_SUCCESS(st)) return st;
     int32_t status = 0;
     uint64_t h = 0;
-    int err = ntexec_open_symbolic_link_object(&client, DesiredAccess, &a, &status, &h);
+    int err = NTDLL_CALL(ntexec_open_symbolic_link_object, &client, DesiredAccess, &a, &status, &h);
     st = outcome(err, status);
     *LinkHandle = NT_SUCCESS(st) ? NT_HANDLE_FROM(h) : NULL;
     return st;
@@ -703,7 +712,7 @@ NTSTATUS NtQuerySymbolicLinkObject(HANDLE LinkHandle, PUNICODE_STRING LinkTarget
     if (LinkTarget == NULL) return STATUS_INVALID_PARAMETER;
     int32_t status = 0;
     ng_str_t t = { NULL, 0 };
-    int err = ntexec_query_symbolic_link_object(&client, NT_HANDLE_VALUE(LinkHandle), &status, &t);
+    int err = NTDLL_CALL(ntexec_query_symbolic_link_object, &client, NT_HANDLE_VALUE(LinkHandle), &status, &t);
     NTSTATUS st = outcome(err, status);
     if (!NT_SUCCESS(st)) return st;
     copy_str(target, sizeof target, t);
@@ -730,7 +739,7 @@ NTSTATUS NtCreateProcessByName(PHANDLE ProcessHandle, PCUNICODE_STRING ImageName
     int32_t status = 0;
     uint64_t h = 0;
     uint32_t pid = 0;
-    int err = ntexec_create_process(&client, ng_str(program), ng_str(line), &status, &h, &pid);
+    int err = NTDLL_CALL(ntexec_create_process, &client, ng_str(program), ng_str(line), &status, &h, &pid);
     st = outcome(err, status);
     *ProcessHandle = NT_SUCCESS(st) ? NT_HANDLE_FROM(h) : NULL;
     if (ProcessId != NULL) *ProcessId = NT_SUCCESS(st) ? pid : 0;
@@ -740,7 +749,7 @@ NTSTATUS NtCreateProcessByName(PHANDLE ProcessHandle, PCUNICODE_STRING ImageName
 NTSTATUS NtTerminateProcess(HANDLE ProcessHandle, NTSTATUS ExitStatus)
 {
     int32_t status = 0;
-    int err = ntexec_terminate_process(&client, NT_HANDLE_VALUE(ProcessHandle), ExitStatus, &status);
+    int err = NTDLL_CALL(ntexec_terminate_process, &client, NT_HANDLE_VALUE(ProcessHandle), ExitStatus, &status);
     if (ProcessHandle == NtCurrentProcess()) exit((int)ExitStatus); /* then the root server's exit */
     return outcome(err, status);
 }
@@ -752,7 +761,7 @@ NTSTATUS NtQueryInformationProcess(HANDLE ProcessHandle, PROCESSINFOCLASS Proces
     if (ProcessInformation == NULL || ProcessInformationLength < sizeof(PROCESS_BASIC_INFORMATION)) return STATUS_INFO_LENGTH_MISMATCH;
     int32_t status = 0, exit_status = 0;
     uint32_t pid = 0;
-    int err = ntexec_query_information_process(&client, NT_HANDLE_VALUE(ProcessHandle), &status, &exit_status, &pid);
+    int err = NTDLL_CALL(ntexec_query_information_process, &client, NT_HANDLE_VALUE(ProcessHandle), &status, &exit_status, &pid);
     NTSTATUS st = outcome(err, status);
     if (!NT_SUCCESS(st)) return st;
     PROCESS_BASIC_INFORMATION *p = ProcessInformation;
@@ -772,7 +781,7 @@ NTSTATUS NtCreateEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess, POBJECT_A
     if (!NT_SUCCESS(st)) return st;
     int32_t status = 0;
     uint64_t h = 0;
-    int err = ntexec_create_event(&client, DesiredAccess, &a, (ntexec_event_type_t)EventType, InitialState != 0, &status, &h);
+    int err = NTDLL_CALL(ntexec_create_event, &client, DesiredAccess, &a, (ntexec_event_type_t)EventType, InitialState != 0, &status, &h);
     st = outcome(err, status);
     *EventHandle = NT_SUCCESS(st) ? NT_HANDLE_FROM(h) : NULL;
     return st;
@@ -781,7 +790,7 @@ NTSTATUS NtCreateEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess, POBJECT_A
 NTSTATUS NtSetEvent(HANDLE EventHandle, PLONG PreviousState)
 {
     int32_t status = 0, prev = 0;
-    int err = ntexec_set_event(&client, NT_HANDLE_VALUE(EventHandle), &status, &prev);
+    int err = NTDLL_CALL(ntexec_set_event, &client, NT_HANDLE_VALUE(EventHandle), &status, &prev);
     NTSTATUS st = outcome(err, status);
     if (PreviousState != NULL && NT_SUCCESS(st)) *PreviousState = prev;
     return st;
@@ -790,7 +799,7 @@ NTSTATUS NtSetEvent(HANDLE EventHandle, PLONG PreviousState)
 NTSTATUS NtResetEvent(HANDLE EventHandle, PLONG PreviousState)
 {
     int32_t status = 0, prev = 0;
-    int err = ntexec_reset_event(&client, NT_HANDLE_VALUE(EventHandle), &status, &prev);
+    int err = NTDLL_CALL(ntexec_reset_event, &client, NT_HANDLE_VALUE(EventHandle), &status, &prev);
     NTSTATUS st = outcome(err, status);
     if (PreviousState != NULL && NT_SUCCESS(st)) *PreviousState = prev;
     return st;
@@ -804,7 +813,7 @@ NTSTATUS NtWaitForSingleObject(HANDLE Handle, BOOLEAN Alertable, PLARGE_INTEGER 
         ms = (-Timeout->QuadPart + 9999) / 10000;               /* 100 ns units, rounded up */
     }
     int32_t status = 0;
-    int err = ntexec_wait_for_single_object(&client, NT_HANDLE_VALUE(Handle), Alertable != 0, ms, &status);
+    int err = NTDLL_CALL(ntexec_wait_for_single_object, &client, NT_HANDLE_VALUE(Handle), Alertable != 0, ms, &status);
     return outcome(err, status);
 }
 
@@ -819,7 +828,7 @@ NTSTATUS NtdllDisplayUtf8(const char *text)
             while (n > 1 && ((unsigned char)text[done + n] & 0xC0) == 0x80) n--; /* whole characters */
         }
         int32_t status = 0;
-        int err = ntexec_display_string(&client, (ng_str_t){ text + done, n }, &status);
+        int err = NTDLL_CALL(ntexec_display_string, &client, (ng_str_t){ text + done, n }, &status);
         st = outcome(err, status);
         done += n;
     }
@@ -858,7 +867,7 @@ NTSTATUS NtShutdownSystem(SHUTDOWN_ACTION Action)
 {
     (void)Action;
     int32_t status = 0;
-    int err = ntexec_shutdown_system(&client, &status);
+    int err = NTDLL_CALL(ntexec_shutdown_system, &client, &status);
     return outcome(err, status);
 }
 
@@ -868,7 +877,7 @@ NTSTATUS NtQueryExecutiveStatistics(NT_EXECUTIVE_STATISTICS *Statistics)
     uint64_t irps = 0, hits = 0, misses = 0;
     uint32_t handles = 0;
     if (Statistics == NULL) return STATUS_INVALID_PARAMETER;
-    int err = ntexec_query_statistics(&client, &status, &irps, &hits, &misses, &handles);
+    int err = NTDLL_CALL(ntexec_query_statistics, &client, &status, &irps, &hits, &misses, &handles);
     NTSTATUS st = outcome(err, status);
     if (NT_SUCCESS(st)) {
         Statistics->Irps = irps;

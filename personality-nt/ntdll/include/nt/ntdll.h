@@ -47,6 +47,9 @@ NTSTATUS NtdllInitializeProcess(ng_cptr_t ntexec_cap, ntdll_connect_fn connect, 
 /* The process id attach_process answered (0 for a static server). */
 ULONG NtdllProcessId(void);
 
+/* Calls this process has made to the executive (each one round trip), for benchmarks. */
+uint64_t NtdllRoundTripsMade(void);
+
 /* The client the library calls through (for ntexec calls the native API has no shape for). */
 const ntexec_client_t *NtdllClient(void);
 
