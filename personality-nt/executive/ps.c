@@ -235,11 +235,14 @@ static int p_create_process(void *ctx, ng_call_t *call, const ntexec_create_proc
         return rep->status = STATUS_OBJECT_NAME_INVALID, NG_OK;
     memcpy(program, req->program.ptr, req->program.len);
     program[req->program.len] = 0;
-    /* The program's slot for its ntexec cap. */
-    uint32_t nuses = 0, to = 0;
+    /* The program's slot for its ntexec cap (a system without programs has no table). */
+    uint32_t to = 0;
+#if defined(NTEXEC_HAS_PROGRAM_USES)
+    uint32_t nuses = 0;
     const ng_program_use_t *uses = ntexec_program_uses(&nuses);
     for (uint32_t i = 0; i < nuses && !to; i++)
         if (strcmp(uses[i].program, program) == 0 && strcmp(uses[i].interface, "ntexec") == 0) to = uses[i].slot;
+#endif
     if (!to) return rep->status = STATUS_OBJECT_NAME_NOT_FOUND, NG_OK;
     ht_table_t *t = table_of(call->badge);
     int slot = -1;
