@@ -94,7 +94,7 @@ const SHOWN = [
 async function runConsole(target: "sel4" | "host"): Promise<void> {
   const typed = path.join(mkdtempSync(path.join(os.tmpdir(), "ng-posix-sh-typed-")), "typed.txt");
   writeFileSync(typed, TYPED.join("\n") + "\n");
-  const args = ["run", "-s", "examples/posix-sh/console.ts", "--input", typed, "--timeout", "240",
+  const args = ["run", "-s", "examples/posix-sh/console.ts", "--input", typed, "--input-prompt", "(^|\\n)\\$ ", "--timeout", "240",
     "--fail", "fault:|libsel4muslcsys: Error|runtime error:|AddressSanitizer|LeakSanitizer"];
   if (target === "host") args.push("--target", "host", "--sanitize", "-B", path.join(ROOT, "build/host-test/posix-sh-console"));
   else args.push("-B", path.join(os.tmpdir(), "neptune-test-posix-sh-console"));

@@ -41,7 +41,7 @@ async function runSession(target: "sel4" | "host"): Promise<void> {
   const disk = path.join(mkdtempSync(path.join(os.tmpdir(), "ng-shell-")), "disk.img");
   const mk = await execa("node", [CLI, "disk", "create", disk, "--size", "64M", "--fat", "32"], { cwd: ROOT, reject: false, all: true });
   expect(mk.exitCode, mk.all).toBe(0);
-  const args = ["run", "-s", "examples/shell/system.ts", "--disk", disk, "--input", "examples/shell/session.txt", "--timeout", "400",
+  const args = ["run", "-s", "examples/shell/system.ts", "--disk", disk, "--input", "examples/shell/session.txt", "--input-prompt", "(^|\\n)\\$ ", "--timeout", "400",
     "--expect", "\\ndone with the session", "--fail", "fault:|runtime error:|AddressSanitizer|LeakSanitizer"];
   if (target === "host") args.push("--target", "host", "--sanitize", "-B", path.join(ROOT, "build/host-test/shell"));
   else args.push("-B", path.join(os.tmpdir(), "neptune-test-shell"));

@@ -30,6 +30,7 @@ interface RunArgs extends BuildArgs {
   "virtio-modern": boolean;
   input?: string;
   "input-quiet": number;
+  "input-prompt"?: string;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -46,7 +47,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option("disk", { type: "string", describe: "raw disk image attached as a virtio-blk device, or as the SD card on rpi3 (neptune-gen disk create makes one)" })
       .option("virtio-modern", { type: "boolean", default: false, describe: "virtio-mmio version 2 (modern) registers instead of legacy" })
       .option("input", { type: "string", describe: "type this file's lines on the console, one whenever the console has been quiet for --input-quiet ms (a line `^C` types Ctrl-C)" })
-      .option("input-quiet", { type: "number", default: 300, describe: "milliseconds of console silence before the next --input line" }),
+      .option("input-quiet", { type: "number", default: 300, describe: "milliseconds of console silence before the next --input line" })
+      .option("input-prompt", { type: "string", describe: "with --input: type a line only once the console has printed this pattern (the prompt) since the previous one; `^C` lines need only the silence" }),
   handler: async (args) => {
     const expect = (args.expect ?? []).map((e) => new RegExp(e));
     // Without --expect and --timeout a run is interactive and lasts until the user ends it.
@@ -69,6 +71,16 @@ export const runCommand: CommandModule<object, RunArgs> = {
       process.stderr.write(`neptune-gen: error: --input-quiet must be a number of milliseconds, found ${args["input-quiet"]}\n`);
       process.exitCode = 1;
       return;
+    }
+    let inputPrompt: RegExp | undefined;
+    if (args["input-prompt"] !== undefined) {
+      try {
+        inputPrompt = new RegExp(args["input-prompt"]);
+      } catch (e) {
+        process.stderr.write(`neptune-gen: error: --input-prompt is not a regular expression: ${(e as Error).message}\n`);
+        process.exitCode = 1;
+        return;
+      }
     }
     /** The --disk image, else system.ts's `disk`; false after reporting a missing file. */
     const diskOf = (sysDisk: string | undefined): string | undefined | false => {
@@ -127,6 +139,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       interactive: expect.length === 0 && timeout === undefined,
       input,
       inputQuietMs: args["input-quiet"],
+      inputPrompt,
     });
     if (!expect.length) {
       if (result.timedOut) {

@@ -24,6 +24,11 @@ export interface ConsoleRun {
    * for `inputQuietMs` (after it printed something), one chunk at a time. */
   input?: Buffer[];
   inputQuietMs?: number;
+  /** With it, a line (not a control chunk such as Ctrl-C) waits also until the console has
+   * printed a match of this pattern (the prompt) since the previous chunk: a slow command that
+   * is quiet for a while does not get the next lines typed into it. (Not anchored at the end:
+   * another process may print a line after the prompt.) */
+  inputPrompt?: RegExp;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -54,12 +59,18 @@ export function runConsole(opts: ConsoleRun): Promise<ConsoleResult> {
     const quiet = opts.inputQuietMs ?? 300;
     let lastOutput = 0;
     let lastSent = 0;
+    let sinceSent = "";
+    const prompt = opts.inputPrompt ? new RegExp(opts.inputPrompt.source, opts.inputPrompt.flags.replace(/[gy]/g, "")) : undefined;
     const feeder = input.length
       ? setInterval(() => {
           const now = Date.now();
           if (!input.length || !lastOutput || now - lastOutput < quiet || now - lastSent < quiet) return;
+          const next = input[0]!;
+          const control = next.length > 0 && next[0]! < 0x20 && next[0] !== 0x0a;
+          if (prompt && !control && !prompt.test(sinceSent.replace(/\r/g, ""))) return;
           child.stdin?.write(input.shift()!);
           lastSent = now;
+          sinceSent = "";
         }, 50)
       : undefined;
     child.stdin?.on("error", () => {}); // the program may end before it reads everything
@@ -76,6 +87,7 @@ export function runConsole(opts: ConsoleRun): Promise<ConsoleResult> {
       const text = chunk.toString("utf8");
       if (done) return; // QEMU is being ended: what it still prints is not part of the run
       log += text;
+      if (feeder) sinceSent = (sinceSent + text).slice(-4096);
       lastOutput = Date.now();
       if (opts.echo) process.stdout.write(text);
       if (opts.fail && opts.fail.test(log)) return finish(false, `console matched failure pattern ${opts.fail}`);
