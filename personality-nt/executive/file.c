@@ -163,10 +163,17 @@ static int view_still(irp_t *irp)
     return irp->view && irp->view->map == irp->map && irp->view->index == irp->vindex;
 }
 
+/* A fill's data goes from the driver's buffer straight into the view. */
+static void fill_take(irp_t *irp, const uint8_t *data, uint32_t len)
+{
+    if (view_still(irp)) cc_fill_end(irp->view, irp->run, NT_SUCCESS(irp->status) ? data : NULL, len);
+}
+
 static void fill_done(op_t *op, irp_t *irp)
 {
     (void)op;
-    if (view_still(irp)) cc_fill_end(irp->view, irp->run, NT_SUCCESS(irp->status) ? irp->out : NULL, irp->out_len);
+    /* Not taken: it failed without reaching a driver (or its driver died). */
+    if (!irp->taken && view_still(irp)) cc_fill_end(irp->view, irp->run, NULL, 0);
 }
 
 static void extents_done(op_t *op, irp_t *irp)
@@ -235,6 +242,7 @@ static uint32_t issue_fill(op_t *op, fcb_t *f, cc_view_t *v, cc_run_t r)
         irp_t *irp = disk ? cache_irp(op, f, f->vol->real, NTDRV_IRP_MJ_READ, 0, fill_done, v, pr)
                           : cache_irp(op, f, f->vol, NTDRV_IRP_MJ_READ, f->fs_file, fill_done, v, pr);
         if (!irp) break;
+        irp->take = fill_take;
         irp->s.offset = disk ? vol_off : at;
         irp->s.length = (uint32_t)piece;
         cc_fill_begin(v, pr);
@@ -1474,7 +1482,9 @@ static void close_run(op_t *op)
     NTSTATUS s = (NTSTATUS)op->code;
     file_free(fo);
     op->fo = NULL;
-    if (op->has_reply) {
+    if (op->sync_status) {
+        *op->sync_status = s; /* finished within its handler: answered from there */
+    } else if (op->has_reply) {
         ntexec_close_rep_t rep = { .status = s };
         (void)ntexec_close_reply(&ex.srv, op->reply, NG_OK, &rep);
     }
@@ -1510,19 +1520,20 @@ static int f_close(void *ctx, ng_call_t *call, const ntexec_close_req_t *req, nt
         ob_deref(o);
         return rep->status = STATUS_SUCCESS, NG_OK;
     }
-    /* The last reference of a file object: answered once the file system has it closed. */
+    /* The last reference of a file object: answered once the file system has it closed (at
+     * once when that needs no IRP; the reply is saved only when IRPs went out). */
     file_t *fo = o->body;
     op_t *op = io_op_new(OP_CLOSE, call->badge);
-    if (op && !io_op_save(op, call)) {
-        io_op_free(op);
-        op = NULL;
-    }
     o->body = NULL;
     ob_deref(o);
+    rep->status = STATUS_SUCCESS;
+    if (op) op->sync_status = &rep->status;
     start_close(fo, op);
+    if (!op || !op->used) return NG_OK;
+    op->sync_status = NULL;
+    int deferred = io_op_save(op, call);
     io_drain();
-    if (!op) return rep->status = STATUS_SUCCESS, NG_OK;
-    return NG_DEFERRED;
+    return deferred ? NG_DEFERRED : NG_OK;
 }
 
 /* ---- NtShutdownSystem --------------------------------------------------------------------- */

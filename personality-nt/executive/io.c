@@ -573,7 +573,11 @@ static int d_next_irp(void *ctx, ng_call_t *call, const ntdrv_next_irp_req_t *re
             }
         } else if (irp) {
             size_t n = req->result.len > IO_MAX_DATA ? IO_MAX_DATA : req->result.len;
-            if (n) {
+            if (irp->take) {
+                irp->status = req->done.status;
+                irp->take(irp, req->result.ptr, (uint32_t)n);
+                irp->taken = 1;
+            } else if (n) {
                 irp->out = malloc(n);
                 if (irp->out) {
                     memcpy(irp->out, req->result.ptr, n);
