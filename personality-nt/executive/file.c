@@ -38,10 +38,15 @@ static void file_ob_destroy(ob_t *o)
 static file_t *file_new(device_t *dev, device_t *vol, uint64_t id, const char *path, ob_t **out)
 {
     *out = NULL;
+    /* A free slot, looked for from where the last one was found (usually free at once). */
+    static int hint;
     int slot = -1;
-    for (int i = 0; i < MAX_FILES && slot < 0; i++)
+    for (int k = 0; k < MAX_FILES && slot < 0; k++) {
+        int i = (hint + k) % MAX_FILES;
         if (!files[i]) slot = i;
+    }
     if (slot < 0) return NULL;
+    hint = slot;
     ob_t *o;
     if (!NT_SUCCESS(ob_create(NULL, NULL, OB_FILE, 0, &o))) return NULL;
     file_t *fo = calloc(1, sizeof *fo);
@@ -53,7 +58,10 @@ static file_t *file_new(device_t *dev, device_t *vol, uint64_t id, const char *p
     fo->dev = dev;
     fo->vol = vol;
     fo->id = id;
-    snprintf(fo->path, sizeof fo->path, "%s", path);
+    fo->slot = slot;
+    size_t n = strnlen(path, sizeof fo->path - 1);
+    memcpy(fo->path, path, n);
+    fo->path[n] = 0;
     ob_ref(dev->ob);
     if (vol) ob_ref(vol->ob);
     o->body = fo;
@@ -65,8 +73,7 @@ static file_t *file_new(device_t *dev, device_t *vol, uint64_t id, const char *p
 
 static void file_free(file_t *fo)
 {
-    for (int i = 0; i < MAX_FILES; i++)
-        if (files[i] == fo) files[i] = NULL;
+    if (fo->slot >= 0 && fo->slot < MAX_FILES && files[fo->slot] == fo) files[fo->slot] = NULL;
     if (fo->fcb && fo->last) {
         cc_drop(&fo->fcb->map);
         fo->fcb->used = 0;

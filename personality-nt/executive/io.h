@@ -164,6 +164,7 @@ struct file {
     int dismounted;
     int closing;
     int last;                /* closing the fcb's last open */
+    int slot;                /* its place in file.c's table */
 };
 
 /* Executive-wide state and statistics. */
