@@ -528,6 +528,13 @@ static void create_run(op_t *op)
             fcb_t *f = NULL;
             if (have && op->vol && !directory && op->name[0] && strcmp(op->name, "\\") != 0) f = fcb_for(op->vol, &r, op->file_id, op->name);
             uint64_t info = op->information;
+            if (f && f->opens > 0 && (info == NTEXEC_CREATE_ACTION_OVERWRITTEN || info == NTEXEC_CREATE_ACTION_SUPERSEDED)) {
+                /* An open file overwritten through another open: its cache follows the file
+                 * system's new size (what was dirty past it is gone with the old contents). */
+                cc_truncate(&f->map, r.end_of_file);
+                f->attr = r;
+            }
+            if (f && (op->create.create_options & NTEXEC_FILE_DELETE_ON_CLOSE)) f->delete_pending = 1;
             create_finish(op, op->file_id, 1, f, directory);
             op->information = info;
             create_reply(op);
