@@ -57,10 +57,12 @@ async function probe(target: "host" | "sel4"): Promise<string> {
 
 function expectProbe(log: string): void {
   expect(log).toMatch(/probedrv: 14 checks passed, 0 failed/);
-  expect(log).toMatch(/probe: 32 checks passed, 0 failed/);
+  expect(log).toMatch(/probe: 50 checks passed, 0 failed/);
   expect(log).toContain("ntexec: driver probe restarted");
   expect(log).toContain("probe: write \"die\": the driver dies holding it: STATUS_DEVICE_DOES_NOT_EXIST (ok)");
   expect(log).toContain("probe: open \\??\\P: again (the driver restarted): STATUS_SUCCESS (ok)");
+  expect(log).toMatch(/ntexec: process \d+ ended by a fault/);
+  expect(log).toContain("probe: its exit status: STATUS_0x0000002A (ok)");
   expect(log).not.toMatch(/fault: server ntexec/);
 }
 

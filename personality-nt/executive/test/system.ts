@@ -4,11 +4,11 @@
  * speaks idl/ntdrv.idl by hand (malformed registrations, a completion for an IRP it never got,
  * calls to itself, then \Device\Probe with \??\P:, and a fault while it holds an IRP), `probe`
  * speaks idl/ntexec.idl (names, handles, access, directory objects, links, statistics, the
- * driver's death and restart). codegen/test/nt-exec.test.ts runs it on the host target (and on
+ * driver's death and restart, processes that fault or are terminated, events). codegen/test/nt-exec.test.ts runs it on the host target (and on
  * seL4 when a workspace is configured).
  */
 
-import { defineSystem, server, driver } from "neptune-gen";
+import { defineSystem, server, driver, program } from "neptune-gen";
 
 export default defineSystem({
   name: "ntexec_probe",
@@ -43,5 +43,9 @@ export default defineSystem({
     }),
     server({ name: "probedrv", src: "probedrv", uses: ["ntdrv"], priority: 150, restart: "always" }),
     server({ name: "probe", src: "probe", uses: ["ntexec", "timer"], priority: 100 }),
+  ],
+  programs: [
+    // Started by probe through NtCreateProcess: it faults, or blocks until terminated.
+    program({ name: "probekid", src: "probekid", uses: ["ntexec"], priority: 90 }),
   ],
 });

@@ -170,11 +170,60 @@ static void handles(void)
     check_true("no handle left open", count == 0);
 }
 
+/* Processes: one that faults is seen ended at a reaping tick; one terminated at once. */
+static void processes(void)
+{
+    int32_t st = 0, exit_status = 0;
+    uint64_t h = 0;
+    uint32_t pid = 0;
+    ntexec_create_process(&c, ng_str("probekid"), ng_str("probekid fault"), &st, &h, &pid);
+    check("start probekid fault", st, STATUS_SUCCESS);
+    ntexec_wait_for_single_object(&c, h, false, -1, &st);
+    check("wait for it", st, STATUS_WAIT_0);
+    ntexec_query_information_process(&c, h, &st, &exit_status, &pid);
+    check("its exit status", exit_status, (int32_t)0xC0000005);
+    check("close it", close_h(h), STATUS_SUCCESS);
+    ntexec_create_process(&c, ng_str("probekid"), ng_str("probekid block"), &st, &h, &pid);
+    check("start probekid block", st, STATUS_SUCCESS);
+    ntexec_wait_for_single_object(&c, h, false, 0, &st);
+    check("poll it: still running", st, STATUS_TIMEOUT);
+    ntexec_wait_for_single_object(&c, h, false, 1500, &st);
+    check("wait 1.5 s: still running", st, STATUS_TIMEOUT);
+    ntexec_query_information_process(&c, h, &st, &exit_status, &pid);
+    check("its exit status while it runs", exit_status, STATUS_PENDING);
+    ntexec_terminate_process(&c, h, 42, &st);
+    check("terminate it", st, STATUS_SUCCESS);
+    ntexec_wait_for_single_object(&c, h, false, -1, &st);
+    check("wait for it", st, STATUS_WAIT_0);
+    ntexec_query_information_process(&c, h, &st, &exit_status, &pid);
+    check("its exit status", exit_status, 42);
+    ntexec_terminate_process(&c, h, 43, &st);
+    check("terminate it again", st, STATUS_PROCESS_IS_TERMINATING);
+    check("close it", close_h(h), STATUS_SUCCESS);
+    ntexec_create_process(&c, ng_str("nope"), ng_str(""), &st, &h, &pid);
+    check("start a program that does not exist", st, STATUS_OBJECT_NAME_NOT_FOUND);
+    /* A synchronization event wakes one waiter per set; a process handle is no event. */
+    ntexec_object_attributes_t a;
+    memset(&a, 0, sizeof a);
+    uint64_t ev = 0;
+    ntexec_create_event(&c, 0x001F0003, &a, NTEXEC_EVENT_TYPE_SYNCHRONIZATION, true, &st, &ev);
+    check("create a signalled synchronization event", st, STATUS_SUCCESS);
+    ntexec_wait_for_single_object(&c, ev, false, 0, &st);
+    check("wait on it", st, STATUS_WAIT_0);
+    ntexec_wait_for_single_object(&c, ev, false, 0, &st);
+    check("wait again: the wait reset it", st, STATUS_TIMEOUT);
+    int32_t prev = 0;
+    ntexec_set_event(&c, h, &st, &prev);
+    check("set_event on a closed process handle", st, STATUS_INVALID_HANDLE);
+    close_h(ev);
+}
+
 int main(void)
 {
     c = probe_use_ntexec();
     handles();
     names();
+    processes();
     printf("probe: %u checks passed, %u failed\n", passed, failed);
     return 0;
 }
