@@ -38,10 +38,15 @@ static void file_ob_destroy(ob_t *o)
 static file_t *file_new(device_t *dev, device_t *vol, uint64_t id, const char *path, ob_t **out)
 {
     *out = NULL;
+    /* A free slot, looked for from where the last one was found (usually free at once). */
+    static int hint;
     int slot = -1;
-    for (int i = 0; i < MAX_FILES && slot < 0; i++)
+    for (int k = 0; k < MAX_FILES && slot < 0; k++) {
+        int i = (hint + k) % MAX_FILES;
         if (!files[i]) slot = i;
+    }
     if (slot < 0) return NULL;
+    hint = slot;
     ob_t *o;
     if (!NT_SUCCESS(ob_create(NULL, NULL, OB_FILE, 0, &o))) return NULL;
     file_t *fo = calloc(1, sizeof *fo);
@@ -53,7 +58,10 @@ static file_t *file_new(device_t *dev, device_t *vol, uint64_t id, const char *p
     fo->dev = dev;
     fo->vol = vol;
     fo->id = id;
-    snprintf(fo->path, sizeof fo->path, "%s", path);
+    fo->slot = slot;
+    size_t n = strnlen(path, sizeof fo->path - 1);
+    memcpy(fo->path, path, n);
+    fo->path[n] = 0;
     ob_ref(dev->ob);
     if (vol) ob_ref(vol->ob);
     o->body = fo;
@@ -65,8 +73,7 @@ static file_t *file_new(device_t *dev, device_t *vol, uint64_t id, const char *p
 
 static void file_free(file_t *fo)
 {
-    for (int i = 0; i < MAX_FILES; i++)
-        if (files[i] == fo) files[i] = NULL;
+    if (fo->slot >= 0 && fo->slot < MAX_FILES && files[fo->slot] == fo) files[fo->slot] = NULL;
     if (fo->fcb && fo->last) {
         cc_drop(&fo->fcb->map);
         fo->fcb->used = 0;
@@ -163,10 +170,17 @@ static int view_still(irp_t *irp)
     return irp->view && irp->view->map == irp->map && irp->view->index == irp->vindex;
 }
 
+/* A fill's data goes from the driver's buffer straight into the view. */
+static void fill_take(irp_t *irp, const uint8_t *data, uint32_t len)
+{
+    if (view_still(irp)) cc_fill_end(irp->view, irp->run, NT_SUCCESS(irp->status) ? data : NULL, len);
+}
+
 static void fill_done(op_t *op, irp_t *irp)
 {
     (void)op;
-    if (view_still(irp)) cc_fill_end(irp->view, irp->run, NT_SUCCESS(irp->status) ? irp->out : NULL, irp->out_len);
+    /* Not taken: it failed without reaching a driver (or its driver died). */
+    if (!irp->taken && view_still(irp)) cc_fill_end(irp->view, irp->run, NULL, 0);
 }
 
 static void extents_done(op_t *op, irp_t *irp)
@@ -235,6 +249,7 @@ static uint32_t issue_fill(op_t *op, fcb_t *f, cc_view_t *v, cc_run_t r)
         irp_t *irp = disk ? cache_irp(op, f, f->vol->real, NTDRV_IRP_MJ_READ, 0, fill_done, v, pr)
                           : cache_irp(op, f, f->vol, NTDRV_IRP_MJ_READ, f->fs_file, fill_done, v, pr);
         if (!irp) break;
+        irp->take = fill_take;
         irp->s.offset = disk ? vol_off : at;
         irp->s.length = (uint32_t)piece;
         cc_fill_begin(v, pr);
@@ -513,6 +528,13 @@ static void create_run(op_t *op)
             fcb_t *f = NULL;
             if (have && op->vol && !directory && op->name[0] && strcmp(op->name, "\\") != 0) f = fcb_for(op->vol, &r, op->file_id, op->name);
             uint64_t info = op->information;
+            if (f && f->opens > 0 && (info == NTEXEC_CREATE_ACTION_OVERWRITTEN || info == NTEXEC_CREATE_ACTION_SUPERSEDED)) {
+                /* An open file overwritten through another open: its cache follows the file
+                 * system's new size (what was dirty past it is gone with the old contents). */
+                cc_truncate(&f->map, r.end_of_file);
+                f->attr = r;
+            }
+            if (f && (op->create.create_options & NTEXEC_FILE_DELETE_ON_CLOSE)) f->delete_pending = 1;
             create_finish(op, op->file_id, 1, f, directory);
             op->information = info;
             create_reply(op);
@@ -1474,7 +1496,9 @@ static void close_run(op_t *op)
     NTSTATUS s = (NTSTATUS)op->code;
     file_free(fo);
     op->fo = NULL;
-    if (op->has_reply) {
+    if (op->sync_status) {
+        *op->sync_status = s; /* finished within its handler: answered from there */
+    } else if (op->has_reply) {
         ntexec_close_rep_t rep = { .status = s };
         (void)ntexec_close_reply(&ex.srv, op->reply, NG_OK, &rep);
     }
@@ -1510,19 +1534,20 @@ static int f_close(void *ctx, ng_call_t *call, const ntexec_close_req_t *req, nt
         ob_deref(o);
         return rep->status = STATUS_SUCCESS, NG_OK;
     }
-    /* The last reference of a file object: answered once the file system has it closed. */
+    /* The last reference of a file object: answered once the file system has it closed (at
+     * once when that needs no IRP; the reply is saved only when IRPs went out). */
     file_t *fo = o->body;
     op_t *op = io_op_new(OP_CLOSE, call->badge);
-    if (op && !io_op_save(op, call)) {
-        io_op_free(op);
-        op = NULL;
-    }
     o->body = NULL;
     ob_deref(o);
+    rep->status = STATUS_SUCCESS;
+    if (op) op->sync_status = &rep->status;
     start_close(fo, op);
+    if (!op || !op->used) return NG_OK;
+    op->sync_status = NULL;
+    int deferred = io_op_save(op, call);
     io_drain();
-    if (!op) return rep->status = STATUS_SUCCESS, NG_OK;
-    return NG_DEFERRED;
+    return deferred ? NG_DEFERRED : NG_OK;
 }
 
 /* ---- NtShutdownSystem --------------------------------------------------------------------- */

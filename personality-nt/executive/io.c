@@ -278,12 +278,13 @@ static void device_delete(device_t *d, int fail_held)
         char name[OB_NAME_MAX + 1];
         snprintf(name, sizeof name, "\\FileSystem\\%s", drv->ob->name);
         if (NT_SUCCESS(ob_parse(NULL, name, OB_PARSE_OPEN_LINK, &p))) {
-            ob_make_temporary(p.obj);
+            ob_remove_name(p.obj);
             ob_deref(p.obj);
         }
     }
-    d->ob->body = d;
-    ob_make_temporary(d->ob); /* freed now, or with the last file object on it */
+    /* Out of the namespace now (a new instance may create the name again); freed now, or with
+     * the last file object on it. */
+    ob_remove_name(d->ob);
 }
 
 /* ---- ntdrv handlers ------------------------------------------------------------------------ */
@@ -303,6 +304,17 @@ static driver_t *caller_driver(ng_call_t *call, int32_t *status)
     driver_t *d = ex_is_static_badge(call->badge) ? io_driver(call->badge) : NULL;
     if (!d) *status = ex_is_static_badge(call->badge) ? STATUS_INVALID_DEVICE_STATE : STATUS_ACCESS_DENIED;
     return d;
+}
+
+/* Removes the symbolic links a driver made under dir (depth-bounded walk). */
+static void remove_links_of(ob_t *dir, driver_t *d, int depth)
+{
+    if (!dir || dir->type != OB_DIRECTORY || depth > 16) return;
+    for (ob_t *o = dir->children, *next; o; o = next) {
+        next = o->next;
+        if (o->type == OB_SYMLINK && o->body == d) ob_remove_name(o);
+        else if (o->type == OB_DIRECTORY) remove_links_of(o, d, depth + 1);
+    }
 }
 
 /* Every trace of a dead instance: IRPs it held or had queued fail, call_driver calls it made
@@ -332,27 +344,8 @@ static void driver_reset(driver_t *d)
     }
     for (unsigned i = 0; i < IO_MAX_DEVICES; i++)
         if (devices[i] && devices[i]->driver == d) device_delete(devices[i], 1);
-    /* Symbolic links it made (their body names it). */
-    for (int again = 1; again;) {
-        again = 0;
-        ob_t *dirs[2] = { ob_root(), NULL };
-        ob_parse_t p;
-        if (NT_SUCCESS(ob_parse(NULL, "\\??", 0, &p))) {
-            dirs[1] = p.obj;
-            ob_deref(p.obj);
-        }
-        for (int k = 0; k < 2 && !again; k++) {
-            for (uint32_t i = 0; dirs[k]; i++) {
-                ob_t *o = ob_dir_entry(dirs[k], i);
-                if (!o) break;
-                if (o->type == OB_SYMLINK && o->body == d) {
-                    ob_make_temporary(o);
-                    again = 1;
-                    break;
-                }
-            }
-        }
-    }
+    /* Symbolic links it made (their body names it), wherever they are. */
+    remove_links_of(ob_root(), d, 0);
 }
 
 static int d_driver_entry(void *ctx, ng_call_t *call, const ntdrv_driver_entry_req_t *req, ntdrv_driver_entry_rep_t *rep)
@@ -545,7 +538,7 @@ static int d_delete_symbolic_link(void *ctx, ng_call_t *call, const ntdrv_delete
     NTSTATUS s = ob_parse(NULL, link, OB_PARSE_OPEN_LINK, &p);
     if (!NT_SUCCESS(s)) return rep->status = s, NG_OK;
     if (p.obj->type != OB_SYMLINK) s = STATUS_OBJECT_TYPE_MISMATCH;
-    else ob_make_temporary(p.obj);
+    else ob_remove_name(p.obj);
     ob_deref(p.obj);
     rep->status = s;
     return NG_OK;
@@ -580,7 +573,11 @@ static int d_next_irp(void *ctx, ng_call_t *call, const ntdrv_next_irp_req_t *re
             }
         } else if (irp) {
             size_t n = req->result.len > IO_MAX_DATA ? IO_MAX_DATA : req->result.len;
-            if (n) {
+            if (irp->take) {
+                irp->status = req->done.status;
+                irp->take(irp, req->result.ptr, (uint32_t)n);
+                irp->taken = 1;
+            } else if (n) {
                 irp->out = malloc(n);
                 if (irp->out) {
                     memcpy(irp->out, req->result.ptr, n);

@@ -86,6 +86,10 @@ struct irp {
     cc_map_t *map;
     uint64_t vindex;
     cc_run_t run;
+    /* Takes the completion's output in place, from the driver's buffer (a cache fill copies it
+     * straight into its view); `taken` once it did. */
+    void (*take)(irp_t *irp, const uint8_t *data, uint32_t len);
+    int taken;
     int completed;
     irp_t *cnext;            /* completion list */
 };
@@ -128,6 +132,7 @@ struct op {
     uint32_t result_len;
     uint64_t handle;
     ntexec_create_file_rep_t *sync_rep; /* a create still in its handler answers here */
+    int32_t *sync_status;    /* a close still in its handler answers here */
 };
 
 struct fcb {
@@ -159,6 +164,7 @@ struct file {
     int dismounted;
     int closing;
     int last;                /* closing the fcb's last open */
+    int slot;                /* its place in file.c's table */
 };
 
 /* Executive-wide state and statistics. */

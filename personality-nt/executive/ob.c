@@ -100,6 +100,14 @@ void ob_make_temporary(ob_t *o)
     }
 }
 
+void ob_remove_name(ob_t *o)
+{
+    if (!o) return;
+    o->permanent = 0;
+    unlink_from_parent(o);
+    if (o->refs == 0) free_object(o);
+}
+
 uint32_t ob_count(void) { return live; }
 ob_t *ob_root(void) { return root; }
 

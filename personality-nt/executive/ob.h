@@ -75,6 +75,9 @@ void ob_deref(ob_t *o);
 /* Makes a permanent object temporary: it goes away with its last reference (now if none). */
 void ob_make_temporary(ob_t *o);
 
+/* Takes an object out of the namespace now (its name can be reused at once); it lives on while
+ * referenced, unnamed. */
+void ob_remove_name(ob_t *o);
 /* The index-th entry of a directory (NULL past the last). */
 ob_t *ob_dir_entry(const ob_t *dir, uint32_t index);
 /* "Directory", "SymbolicLink", "Device", "Driver", "File", "Event", "Process". */

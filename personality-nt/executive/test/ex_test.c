@@ -145,6 +145,21 @@ static void test_namespace(void)
     ob_deref(ev);
     CHECK_EQ(ob_count(), n - 1);
     CHECK_EQ(ob_parse(NULL, "\\ev", 0, &p), STATUS_OBJECT_NAME_NOT_FOUND);
+    /* A name taken out while referenced: reusable at once, the object lives until its last
+     * reference goes. */
+    ob_t *held;
+    CHECK_EQ(ob_create(NULL, "\\Device\\Held", OB_DEVICE, 0, &held), STATUS_SUCCESS);
+    held->permanent = 1;
+    n = ob_count();
+    ob_remove_name(held);
+    CHECK_EQ(ob_count(), n);
+    ob_t *again;
+    CHECK_EQ(ob_create(NULL, "\\Device\\Held", OB_DEVICE, 0, &again), STATUS_SUCCESS);
+    CHECK(again != held);
+    ob_deref(held);
+    CHECK_EQ(ob_count(), n);
+    ob_deref(again);
+    CHECK_EQ(ob_count(), n - 1);
     /* A permanent one stays until made temporary. */
     ob_make_temporary(disk);
     CHECK_EQ(ob_parse(NULL, "\\??\\C:\\x", 0, &p), STATUS_OBJECT_PATH_NOT_FOUND); /* the link dangles */
