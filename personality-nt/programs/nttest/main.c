@@ -155,7 +155,8 @@ static void volume_control(void)
     if (!NT_SUCCESS(st)) return;
     nt_get_length_information_t len = { 0 };
     st = NtDeviceIoControlFile(h, NULL, NULL, NULL, &iosb, IOCTL_DISK_GET_LENGTH_INFO, NULL, 0, &len, sizeof len);
-    check_true("IOCTL_DISK_GET_LENGTH_INFO of C:: a whole number of MiB",
+    check("IOCTL_DISK_GET_LENGTH_INFO on the volume", st, STATUS_SUCCESS);
+    check_true("the disk's length: a whole number of MiB",
                st == STATUS_SUCCESS && iosb.Information == sizeof len && len.length > 0 && len.length % (1 << 20) == 0);
     NtClose(h);
 }
