@@ -7,7 +7,7 @@
  * the command line to a child nttest process, is STATUS_INVALID_HANDLE there (each process has
  * its own handle table); \Device\Null reads end at once and swallows writes; notification and
  * synchronization events; waiting on a process and reading its exit status; a file's
- * information and position; a disk control through the volume; a symbolic link made at run time.
+ * information and position; a symbolic link made at run time.
  *
  *   nttest [C:\file]          the checks (with a file: its read-only handle too)
  *   nttest child <handle>     what the child runs: uses the parent's handle value
@@ -140,27 +140,6 @@ static void read_only_file(const char *dos)
     NtClose(h);
 }
 
-/* The volume of drive C: answers a disk control (passed down to the disk driver). */
-static void volume_control(void)
-{
-    HANDLE h;
-    IO_STATUS_BLOCK iosb;
-    WCHAR w[16];
-    UNICODE_STRING us;
-    OBJECT_ATTRIBUTES oa;
-    RtlUtf8zToUnicodeString(&us, w, sizeof w, "\\??\\C:");
-    InitializeObjectAttributes(&oa, &us, OBJ_CASE_INSENSITIVE, NULL, NULL);
-    NTSTATUS st = NtOpenFile(&h, GENERIC_READ | SYNCHRONIZE, &oa, &iosb, FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_SYNCHRONOUS_IO_NONALERT);
-    check("open the volume C:", st, STATUS_SUCCESS);
-    if (!NT_SUCCESS(st)) return;
-    nt_get_length_information_t len = { 0 };
-    st = NtDeviceIoControlFile(h, NULL, NULL, NULL, &iosb, IOCTL_DISK_GET_LENGTH_INFO, NULL, 0, &len, sizeof len);
-    check("IOCTL_DISK_GET_LENGTH_INFO on the volume", st, STATUS_SUCCESS);
-    check_true("the disk's length: a whole number of MiB",
-               st == STATUS_SUCCESS && iosb.Information == sizeof len && len.length > 0 && len.length % (1 << 20) == 0);
-    NtClose(h);
-}
-
 /* A symbolic link made at run time: \??\NUL: to \Device\Null, usable while its handle is open. */
 static void symbolic_link(void)
 {
@@ -264,7 +243,6 @@ int main(int argc, char **argv)
 
     null_device();
     if (n >= 2) read_only_file(w[1]);
-    volume_control();
     symbolic_link();
     events();
     processes();
