@@ -239,7 +239,8 @@ int main(int argc, char **argv)
     char *w[4] = { NULL, NULL, NULL, NULL };
     int n = 0;
     for (char *t = strtok(words, " "); t != NULL && n < 4; t = strtok(NULL, " ")) w[n++] = t;
-    if (n >= 3 && strcmp(w[1], "child") == 0) return NtdllProcessExit(child(w[2]));
+    /* The child ends through NtTerminateProcess itself (the parent checks the status it gave). */
+    if (n >= 3 && strcmp(w[1], "child") == 0) NtTerminateProcess(NtCurrentProcess(), child(w[2]));
 
     null_device();
     if (n >= 2) read_only_file(w[1]);
