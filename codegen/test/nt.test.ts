@@ -34,9 +34,9 @@ const skipReason = workspace ? undefined : "NEPTUNE_SEL4_WORKSPACE is not set: n
 const CFLAGS = ["-std=gnu11", "-Wall", "-Wextra", "-Werror", "-fsanitize=address,undefined", "-fno-sanitize-recover=all"];
 
 /** Compiles a C unit test with the sanitizers and runs it: it must report 0 failures. */
-function unitTest(name: string, sources: string[], includes: string[], defines: string[] = []): void {
+function unitTest(name: string, sources: string[], includes: string[]): void {
   const exe = path.join(mkdtempSync(path.join(os.tmpdir(), `ng-nt-${name}-`)), name);
-  const cc = spawnSync("gcc", [...CFLAGS, ...defines.map((d) => `-D${d}`), ...includes.map((i) => `-I${i}`), ...sources, "-o", exe], { encoding: "utf8" });
+  const cc = spawnSync("gcc", [...CFLAGS, ...includes.map((i) => `-I${i}`), ...sources, "-o", exe], { encoding: "utf8" });
   expect(cc.status, cc.stderr).toBe(0);
   const run = spawnSync(exe, [], { encoding: "utf8" });
   expect(run.stdout + run.stderr).toContain(`${name}: 0 failures`);
@@ -53,7 +53,7 @@ describe("ntdll and the prompt's pure parts on the host (ASan + UBSan)", () => {
     const g = await execa("node", [CLI, "gen", "-s", "examples/nt/system.ts", "-o", gen], { cwd: ROOT, reject: false, all: true });
     expect(g.exitCode, g.all).toBe(0);
     unitTest("ntdll_test", [path.join(NT, "ntdll/test/ntdll_test.c"), path.join(NT, "ntdll/ntdll.c"), path.join(NT, "ntdll/rtl.c")],
-      [path.join(NT, "ntdll/include"), path.join(NT, "include"), path.join(ROOT, "runtime/include"), path.join(ROOT, "runtime/host/include"), path.join(gen, "include")], ["NTDLL_HOST"]);
+      [path.join(NT, "ntdll/include"), path.join(NT, "include"), path.join(ROOT, "runtime/include"), path.join(ROOT, "runtime/host/include"), path.join(gen, "include")]);
   });
   it("the prompt: paths against the current directory, command-line words, sizes, dump lines", () => {
     const cmd = path.join(NT, "cmd");

@@ -12,8 +12,12 @@
 #include <string.h>
 
 #include <nt/ntdll.h>
-#ifndef NTDLL_HOST
+/* seL4 (sel4runtime on the include path): a process ends through sel4runtime's exit. */
+#if !defined(NTDLL_HOST) && defined(__has_include)
+#if __has_include(<sel4runtime.h>)
 #include <sel4runtime.h>
+#define NTDLL_SEL4RUNTIME 1
+#endif
 #endif
 
 static ntexec_client_t client;
@@ -756,10 +760,10 @@ NTSTATUS NtCreateProcessByName(PHANDLE ProcessHandle, PCUNICODE_STRING ImageName
 static void process_end(int code)
 {
     fflush(stdout);
-#ifdef NTDLL_HOST
-    exit(code);
-#else
+#ifdef NTDLL_SEL4RUNTIME
     sel4runtime_exit(code);
+#else
+    exit(code);
 #endif
 }
 
