@@ -134,6 +134,9 @@ async function runSession(target: "sel4" | "host"): Promise<void> {
   const faults = [...run.stdout.matchAll(/fault: server (\S+?):/g)].map((m) => m[1]);
   expect(faults.length, run.stdout.slice(-4000)).toBeGreaterThan(0);
   expect(new Set(faults)).toEqual(new Set(["fastfat"]));
+  // Every program started ended and was reaped: nttest and its child, hello twice.
+  const ended = [...run.stdout.matchAll(/process \d+ \((\w+)\) exited with status/g)].map((m) => m[1]).sort();
+  expect(ended).toEqual(["hello", "hello", "nttest", "nttest"]);
   const want = readFileSync(path.join(ROOT, "examples/nt/session.expected"), "utf8").replace(/\n+$/, "").split("\n");
   expect(transcript(run.stdout)).toEqual(want);
   // After shutdown the volume is clean and the host reads the new files back.

@@ -12,6 +12,13 @@
 #include <string.h>
 
 #include <nt/ntdll.h>
+/* seL4 (sel4runtime on the include path): a process ends through sel4runtime's exit. */
+#if !defined(NTDLL_HOST) && defined(__has_include)
+#if __has_include(<sel4runtime.h>)
+#include <sel4runtime.h>
+#define NTDLL_SEL4RUNTIME 1
+#endif
+#endif
 
 static ntexec_client_t client;
 
@@ -746,11 +753,25 @@ NTSTATUS NtCreateProcessByName(PHANDLE ProcessHandle, PCUNICODE_STRING ImageName
     return st;
 }
 
+/* The end of this process after NtTerminateProcess(NtCurrentProcess()): as when main returns.
+ * On seL4 that is sel4runtime's exit (its callback reports to the root server); musl's exit()
+ * would end in exit_group, which sel4muslcsys ignores, and spin. On the host, the test bench's
+ * exit() ends the program's thread. */
+static void process_end(int code)
+{
+    fflush(stdout);
+#ifdef NTDLL_SEL4RUNTIME
+    sel4runtime_exit(code);
+#else
+    exit(code);
+#endif
+}
+
 NTSTATUS NtTerminateProcess(HANDLE ProcessHandle, NTSTATUS ExitStatus)
 {
     int32_t status = 0;
     int err = NTDLL_CALL(ntexec_terminate_process, &client, NT_HANDLE_VALUE(ProcessHandle), ExitStatus, &status);
-    if (ProcessHandle == NtCurrentProcess()) exit((int)ExitStatus); /* then the root server's exit */
+    if (ProcessHandle == NtCurrentProcess()) process_end((int)ExitStatus);
     return outcome(err, status);
 }
 

@@ -6,7 +6,8 @@
  * closed twice, or never issued, is STATUS_INVALID_HANDLE; a handle value valid here, passed on
  * the command line to a child nttest process, is STATUS_INVALID_HANDLE there (each process has
  * its own handle table); \Device\Null reads end at once and swallows writes; notification and
- * synchronization events; waiting on a process and reading its exit status.
+ * synchronization events; waiting on a process and reading its exit status; a file's
+ * information and position; a symbolic link made at run time.
  *
  *   nttest [C:\file]          the checks (with a file: its read-only handle too)
  *   nttest child <handle>     what the child runs: uses the parent's handle value
@@ -118,7 +119,52 @@ static void read_only_file(const char *dos)
     if (!NT_SUCCESS(st)) return;
     check("read the file", read_some(h), STATUS_SUCCESS);
     check("write the file through its read-only handle", write_some(h, NULL), STATUS_ACCESS_DENIED);
+    IO_STATUS_BLOCK iosb;
+    FILE_STANDARD_INFORMATION std;
+    FILE_BASIC_INFORMATION basic;
+    FILE_POSITION_INFORMATION pos;
+    st = NtQueryInformationFile(h, &iosb, &std, sizeof std, FileStandardInformation);
+    check_true("its standard information: a file, not empty",
+               st == STATUS_SUCCESS && !std.Directory && std.EndOfFile.QuadPart > 0 && iosb.Information == sizeof std);
+    st = NtQueryInformationFile(h, &iosb, &basic, sizeof basic, FileBasicInformation);
+    check_true("its basic information: no directory attribute", st == STATUS_SUCCESS && !(basic.FileAttributes & FILE_ATTRIBUTE_DIRECTORY));
+    st = NtQueryInformationFile(h, &iosb, &pos, sizeof pos, FilePositionInformation);
+    check_true("its position after one read of 16 bytes", st == STATUS_SUCCESS && pos.CurrentByteOffset.QuadPart == 16);
+    pos.CurrentByteOffset.QuadPart = 3;
+    st = NtSetInformationFile(h, &iosb, &pos, sizeof pos, FilePositionInformation);
+    check("move the position back", st, STATUS_SUCCESS);
+    st = NtQueryInformationFile(h, &iosb, &pos, sizeof pos, FilePositionInformation);
+    check_true("the position moved", st == STATUS_SUCCESS && pos.CurrentByteOffset.QuadPart == 3);
+    check("a too small buffer for the information", NtQueryInformationFile(h, &iosb, &pos, 4, FilePositionInformation),
+          STATUS_INFO_LENGTH_MISMATCH);
     NtClose(h);
+}
+
+/* A symbolic link made at run time: \??\NUL: to \Device\Null, usable while its handle is open. */
+static void symbolic_link(void)
+{
+    HANDLE link, h;
+    WCHAR wn[16], wt[16];
+    UNICODE_STRING name, target;
+    OBJECT_ATTRIBUTES oa;
+    RtlUtf8zToUnicodeString(&name, wn, sizeof wn, "\\??\\NUL:");
+    RtlUtf8zToUnicodeString(&target, wt, sizeof wt, "\\Device\\Null");
+    InitializeObjectAttributes(&oa, &name, OBJ_CASE_INSENSITIVE, NULL, NULL);
+    NTSTATUS st = NtCreateSymbolicLinkObject(&link, GENERIC_ALL, &oa, &target);
+    check("create the link \\??\\NUL: to \\Device\\Null", st, STATUS_SUCCESS);
+    if (!NT_SUCCESS(st)) return;
+    WCHAR got[32];
+    UNICODE_STRING back = { 0, sizeof got, got };
+    st = NtQuerySymbolicLinkObject(link, &back, NULL);
+    check_true("its target reads back", st == STATUS_SUCCESS && RtlEqualUnicodeString(&back, &target, FALSE));
+    st = open_name(&h, "\\??\\NUL:", GENERIC_WRITE);
+    check("open a file through the link", st, STATUS_SUCCESS);
+    if (NT_SUCCESS(st)) {
+        check("write through it", write_some(h, NULL), STATUS_SUCCESS);
+        NtClose(h);
+    }
+    NtClose(link);
+    check("the link is gone with its last handle", open_name(&h, "\\??\\NUL:", GENERIC_WRITE), STATUS_OBJECT_NAME_NOT_FOUND);
 }
 
 static void events(void)
@@ -193,10 +239,12 @@ int main(int argc, char **argv)
     char *w[4] = { NULL, NULL, NULL, NULL };
     int n = 0;
     for (char *t = strtok(words, " "); t != NULL && n < 4; t = strtok(NULL, " ")) w[n++] = t;
-    if (n >= 3 && strcmp(w[1], "child") == 0) return NtdllProcessExit(child(w[2]));
+    /* The child ends through NtTerminateProcess itself (the parent checks the status it gave). */
+    if (n >= 3 && strcmp(w[1], "child") == 0) NtTerminateProcess(NtCurrentProcess(), child(w[2]));
 
     null_device();
     if (n >= 2) read_only_file(w[1]);
+    symbolic_link();
     events();
     processes();
     NtdllPrintf("nttest: %u checks passed, %u failed\n", passed, failed);
