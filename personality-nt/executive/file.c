@@ -400,6 +400,45 @@ static fcb_t *fcb_for(device_t *vol, const nt_create_result_t *r, uint64_t fs_fi
     return NULL;
 }
 
+/* Share access as NT's IoCheckShareAccess keeps it: an open that reads, writes or deletes may
+ * join a file's other such opens only if each of them shares what it does, and it shares what
+ * each of them does. Opens for attributes only are not counted. */
+static void share_of(uint32_t access, uint32_t share, uint8_t out[6])
+{
+    out[0] = (access & (HT_FILE_READ_DATA | HT_FILE_EXECUTE)) != 0;
+    out[1] = (access & WRITE_RIGHTS) != 0;
+    out[2] = (access & HT_DELETE) != 0;
+    int counted = out[0] || out[1] || out[2];
+    out[3] = counted && (share & NTEXEC_FILE_SHARE_READ);
+    out[4] = counted && (share & NTEXEC_FILE_SHARE_WRITE);
+    out[5] = counted && (share & NTEXEC_FILE_SHARE_DELETE);
+}
+
+static NTSTATUS share_check(const fcb_t *f, uint32_t access, uint32_t share)
+{
+    uint8_t b[6];
+    share_of(access, share, b);
+    if (!b[0] && !b[1] && !b[2]) return STATUS_SUCCESS;
+    uint32_t n = f->share_opens;
+    if ((b[0] && f->shared_read < n) || (b[1] && f->shared_write < n) || (b[2] && f->shared_delete < n) ||
+        (f->readers && !b[3]) || (f->writers && !b[4]) || (f->deleters && !b[5]))
+        return STATUS_SHARING_VIOLATION;
+    return STATUS_SUCCESS;
+}
+
+static void share_update(fcb_t *f, const uint8_t b[6], int add)
+{
+    if (!b[0] && !b[1] && !b[2]) return;
+    uint32_t d = add ? 1u : (uint32_t)-1;
+    f->share_opens += d;
+    f->readers += b[0] ? d : 0;
+    f->writers += b[1] ? d : 0;
+    f->deleters += b[2] ? d : 0;
+    f->shared_read += b[3] ? d : 0;
+    f->shared_write += b[4] ? d : 0;
+    f->shared_delete += b[5] ? d : 0;
+}
+
 /* Makes the file object of a finished create and its handle. */
 static void create_finish(op_t *op, uint64_t id, int own, fcb_t *f, int directory)
 {
@@ -412,13 +451,16 @@ static void create_finish(op_t *op, uint64_t id, int own, fcb_t *f, int director
     fo->own_id = own;
     fo->directory = directory;
     fo->volume = op->vol && op->name[0] == 0;
-    if (f) {
+    uint32_t access = ht_map_generic(OB_FILE, op->create.desired_access);
+    NTSTATUS s = f ? share_check(f, access, op->create.share_access) : STATUS_SUCCESS;
+    if (f && NT_SUCCESS(s)) {
         fo->fcb = f;
         f->opens++;
+        share_of(access, op->create.share_access, fo->share);
+        share_update(f, fo->share, 1);
     }
-    uint32_t access = ht_map_generic(OB_FILE, op->create.desired_access);
     ht_table_t *t = table_of(op->badge);
-    NTSTATUS s = t ? ht_insert(t, o, access, &op->handle) : STATUS_INSUFFICIENT_RESOURCES;
+    if (NT_SUCCESS(s)) s = t ? ht_insert(t, o, access, &op->handle) : STATUS_INSUFFICIENT_RESOURCES;
     ob_deref(o); /* the handle holds it now, or it goes (closing the file in its driver) */
     op->status = s;
 }
@@ -490,6 +532,13 @@ static void create_run(op_t *op)
         case 1: { /* an open file opened again: no IRP */
             uint32_t disp = op->create.disposition, opts = op->create.create_options;
             fcb_t *f = op->vol && op->name[0] && strcmp(op->name, "\\") != 0 ? fcb_find_path(op->vol, op->name) : NULL;
+            /* An open file that this open may not share: refused before the file system sees
+             * (and perhaps overwrites) it. */
+            if (f && disp != NTEXEC_CREATE_DISPOSITION_CREATE &&
+                !NT_SUCCESS(op->status = share_check(f, ht_map_generic(OB_FILE, op->create.desired_access), op->create.share_access))) {
+                create_reply(op);
+                return;
+            }
             if (f && (disp == NTEXEC_CREATE_DISPOSITION_OPEN || disp == NTEXEC_CREATE_DISPOSITION_OPEN_IF) &&
                 !(opts & (NTEXEC_FILE_DIRECTORY_FILE | NTEXEC_FILE_DELETE_ON_CLOSE))) {
                 uint32_t access = ht_map_generic(OB_FILE, op->create.desired_access);
@@ -1517,6 +1566,8 @@ static void start_close(file_t *fo, op_t *op)
     op->run = close_run;
     fo->closing = 1;
     if (fo->fcb) {
+        share_update(fo->fcb, fo->share, 0);
+        memset(fo->share, 0, sizeof fo->share);
         if (fo->fcb->opens > 0) fo->fcb->opens--;
         fo->last = fo->fcb->opens == 0;
         if (fo->last) fo->fcb->closing = 1;

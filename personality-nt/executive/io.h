@@ -148,6 +148,9 @@ struct fcb {
     int dismounted;
     int closing;             /* its last open is closing: new opens make a new fcb */
     int lost;                /* dismounted with dirty data: the last close reports it */
+    /* Share access (IoCheckShareAccess): opens that read, write or delete, how many of them do
+     * each, and how many let others do each. */
+    uint32_t share_opens, readers, writers, deleters, shared_read, shared_write, shared_delete;
 };
 
 struct file {
@@ -165,6 +168,8 @@ struct file {
     int closing;
     int last;                /* closing the fcb's last open */
     int slot;                /* its place in file.c's table */
+    uint8_t share[6];        /* what it counts in its fcb's share access: read, write, delete,
+                              * shares read, write, delete (all 0: not counted) */
 };
 
 /* Executive-wide state and statistics. */
