@@ -7,13 +7,14 @@
  *   formats, under ASan + UBSan;
  * - one boot with a FAT image made here (mkfs.fat + mcopy: a text file, a 300 KB file of known
  *   hash, a folder): `neptune-gen run --input examples/nt/session.txt` types a session at the
- *   prompt — dir, md, copy, type, move, del, dump, umount then dir (the volume mounts again),
- *   obdir \Device and \??, nttest (handles and least privilege), hello, a program that does not
- *   exist, faultfs then a copy that fails with an NTSTATUS while the file system driver dies and
- *   restarts, dir and type afterwards, sync, shutdown — and the transcript (from the first
- *   command, without the system's own report lines) must equal examples/nt/session.expected line
- *   by line. Then `fsck.fat -n` finds the image clean and mtools reads the new files back
- *   identical to their sources.
+ *   prompt — dir, md, copy, type, move, del, dump, rd, umount then dir (the volume mounts
+ *   again), obdir \Device and \??, nttest (handles and least privilege), hello, a program that
+ *   does not exist, a program that waits for good ended by ^C, faultfs then a copy that fails
+ *   with an NTSTATUS while the file system driver dies and restarts, dir and type afterwards,
+ *   umount/mount, sync, shutdown — and the transcript (from the first command, without the
+ *   system's own report lines) must equal examples/nt/session.expected line by line. Every
+ *   program started ends. Then `fsck.fat -n` finds the image clean and mtools reads the new
+ *   files back identical to their sources.
  *
  * Host target always (ASan + UBSan); seL4 in QEMU with NEPTUNE_SEL4_WORKSPACE, else a visible skip.
  */
@@ -134,9 +135,9 @@ async function runSession(target: "sel4" | "host"): Promise<void> {
   const faults = [...run.stdout.matchAll(/fault: server (\S+?):/g)].map((m) => m[1]);
   expect(faults.length, run.stdout.slice(-4000)).toBeGreaterThan(0);
   expect(new Set(faults)).toEqual(new Set(["fastfat"]));
-  // Every program started ended and was reaped: nttest and its child, hello twice.
-  const ended = [...run.stdout.matchAll(/process \d+ \((\w+)\) exited with status/g)].map((m) => m[1]).sort();
-  expect(ended).toEqual(["hello", "hello", "nttest", "nttest"]);
+  // Every program started ended: nttest and its child, hello twice, and `nttest wait` killed by ^C.
+  const ended = [...run.stdout.matchAll(/process \d+ \((\w+)\) (exited with status|killed)/g)].map((m) => `${m[1]} ${m[2]}`).sort();
+  expect(ended).toEqual(["hello exited with status", "hello exited with status", "nttest exited with status", "nttest exited with status", "nttest killed"]);
   const want = readFileSync(path.join(ROOT, "examples/nt/session.expected"), "utf8").replace(/\n+$/, "").split("\n");
   expect(transcript(run.stdout)).toEqual(want);
   // After shutdown the volume is clean and the host reads the new files back.

@@ -18,6 +18,8 @@
 #include "line.h"
 
 #define COPY_CHUNK 65536u
+/* The exit status of a program ended by Ctrl-C (NT's CMD_STATUS_CONTROL_C_EXIT). */
+#define CMD_STATUS_CONTROL_C_EXIT ((NTSTATUS)0xC000013A)
 
 static uint8_t io_buf[COPY_CHUNK];
 static uint64_t dir_buf[4096 / sizeof(uint64_t)]; /* 8-byte aligned records */
@@ -603,12 +605,21 @@ static void run_program(const char *name, const char *line)
         fail(name, NULL, st);
         return;
     }
-    st = NtWaitForSingleObject(p, FALSE, NULL);
+    /* Waited for in slices, so that a Ctrl-C typed meanwhile ends it (NtTerminateProcess). */
+    LARGE_INTEGER slice = { .QuadPart = -2000000 }; /* 200 ms */
+    int interrupted = 0;
+    while ((st = NtWaitForSingleObject(p, FALSE, &slice)) == STATUS_TIMEOUT) {
+        if (!interrupted && con_poll_interrupt()) {
+            con_puts("^C\n");
+            interrupted = 1;
+            (void)NtTerminateProcess(p, CMD_STATUS_CONTROL_C_EXIT);
+        }
+    }
     PROCESS_BASIC_INFORMATION info;
     if (NT_SUCCESS(st)) st = NtQueryInformationProcess(p, ProcessBasicInformation, &info, sizeof info, NULL);
     NtClose(p);
     if (!NT_SUCCESS(st)) fail(name, NULL, st);
-    else if (info.ExitStatus != STATUS_SUCCESS) con_printf("%s: exit status %s\n", name, nt_status_name(info.ExitStatus));
+    else if (info.ExitStatus != STATUS_SUCCESS && !(interrupted && info.ExitStatus == CMD_STATUS_CONTROL_C_EXIT)) con_printf("%s: exit status %s\n", name, nt_status_name(info.ExitStatus));
 }
 
 static void cmd_help(void)

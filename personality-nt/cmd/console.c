@@ -88,6 +88,34 @@ static int next_byte(void)
     return (unsigned char)in[in_pos++];
 }
 
+int con_poll_interrupt(void)
+{
+    /* Room at the end of the buffer for what has arrived. */
+    if (in_pos > 0) {
+        memmove(in, in + in_pos, in_len - in_pos);
+        in_len -= in_pos;
+        in_pos = 0;
+    }
+    if (in_len < sizeof in) {
+        ng_bytes_t got = { NULL, 0 };
+        int err = serial_read(&con, (uint32_t)(sizeof in - in_len), &got);
+        if ((err == NG_OK || err == SERIAL_ERR_OVERRUN) && got.len > 0) {
+            size_t n = got.len <= sizeof in - in_len ? got.len : sizeof in - in_len;
+            memcpy(in + in_len, got.ptr, n);
+            in_len += n;
+        }
+    }
+    for (size_t i = 0; i < in_len; i++) {
+        if (in[i] == CTRL('C')) {
+            /* As a terminal does: what was typed before the interrupt goes with it. */
+            memmove(in, in + i + 1, in_len - i - 1);
+            in_len -= i + 1;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int con_read_line(char *buf, size_t cap)
 {
     size_t len = 0;

@@ -11,6 +11,7 @@
  *
  *   nttest [C:\file]          the checks (with a file: its read-only handle too)
  *   nttest child <handle>     what the child runs: uses the parent's handle value
+ *   nttest wait               waits for good (for the prompt's Ctrl-C)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,6 +240,15 @@ int main(int argc, char **argv)
     char *w[4] = { NULL, NULL, NULL, NULL };
     int n = 0;
     for (char *t = strtok(words, " "); t != NULL && n < 4; t = strtok(NULL, " ")) w[n++] = t;
+    if (n >= 2 && strcmp(w[1], "wait") == 0) {
+        /* Waits for good: the prompt's Ctrl-C (NtTerminateProcess from outside) ends it. */
+        HANDLE e;
+        if (NT_SUCCESS(NtCreateEvent(&e, EVENT_ALL_ACCESS, NULL, NotificationEvent, FALSE))) {
+            NtdllPrintf("nttest: waiting on an event nobody sets\n");
+            NtWaitForSingleObject(e, FALSE, NULL);
+        }
+        return NtdllProcessExit(STATUS_UNSUCCESSFUL);
+    }
     /* The child ends through NtTerminateProcess itself (the parent checks the status it gave). */
     if (n >= 3 && strcmp(w[1], "child") == 0) NtTerminateProcess(NtCurrentProcess(), child(w[2]));
 
