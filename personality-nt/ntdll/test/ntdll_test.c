@@ -42,6 +42,9 @@ static int64_t last_offset;
 static unsigned reads, writes, dir_calls;
 static uint64_t file_pos, written;
 static int file_open = 1;
+static char displayed[2048];
+static size_t displayed_len;
+static unsigned displays;
 
 static const char *const dir_names[] = { "readme.txt", "caf\xc3\xa9.txt", "a-rather-long-file-name-for-records.bin", "sub", "z" };
 #define DIR_COUNT 5u
@@ -198,6 +201,52 @@ static int answer(ng_msg_t *m)
         if (ntexec_wait_for_single_object_req_decode(m, &q) != NG_OK) return NG_EBADMSG;
         r.status = q.timeout_ms == 3 ? STATUS_TIMEOUT : q.timeout_ms == -1 ? STATUS_WAIT_0 : STATUS_INVALID_PARAMETER;
         return ntexec_wait_for_single_object_rep_encode(m, &r);
+    }
+    case NTEXEC_CREATE_PROCESS_LABEL: {
+        ntexec_create_process_req_t q;
+        ntexec_create_process_rep_t r = { 0 };
+        if (ntexec_create_process_req_decode(m, &q) != NG_OK) return NG_EBADMSG;
+        snprintf(last_name, sizeof last_name, "%.*s|%.*s", (int)q.program.len, q.program.ptr, (int)q.command_line.len, q.command_line.ptr);
+        r.status = STATUS_SUCCESS;
+        r.process = 28;
+        r.pid = 7;
+        return ntexec_create_process_rep_encode(m, &r);
+    }
+    case NTEXEC_QUERY_INFORMATION_PROCESS_LABEL: {
+        ntexec_query_information_process_req_t q;
+        ntexec_query_information_process_rep_t r = { 0 };
+        if (ntexec_query_information_process_req_decode(m, &q) != NG_OK) return NG_EBADMSG;
+        r.status = STATUS_SUCCESS;
+        r.exit_status = q.process == ~(uint64_t)0 ? STATUS_PENDING : STATUS_ACCESS_DENIED;
+        r.pid = q.process == ~(uint64_t)0 ? 3 : 7;
+        return ntexec_query_information_process_rep_encode(m, &r);
+    }
+    case NTEXEC_DISPLAY_STRING_LABEL: {
+        ntexec_display_string_req_t q;
+        ntexec_display_string_rep_t r = { 0 };
+        if (ntexec_display_string_req_decode(m, &q) != NG_OK) return NG_EBADMSG;
+        if (q.text.len > NTEXEC_MAX_CONTROL || displayed_len + q.text.len > sizeof displayed) return NG_EBADMSG;
+        /* Each piece ends on a whole character. */
+        if (q.text.len && ((unsigned char)q.text.ptr[0] & 0xC0) == 0x80) return NG_EBADMSG;
+        memcpy(displayed + displayed_len, q.text.ptr, q.text.len);
+        displayed_len += q.text.len;
+        displays++;
+        return ntexec_display_string_rep_encode(m, &r);
+    }
+    case NTEXEC_FS_CONTROL_FILE_LABEL: {
+        ntexec_fs_control_file_req_t q;
+        ntexec_fs_control_file_rep_t r;
+        memset(&r, 0, sizeof r);
+        if (ntexec_fs_control_file_req_decode(m, &q) != NG_OK) return NG_EBADMSG;
+        static uint8_t out[8];
+        memset(out, 0, sizeof out);
+        if (q.input.len == 4) memcpy(out, q.input.ptr, 4); /* echoes a uint32 back, twice */
+        if (q.input.len == 4) memcpy(out + 4, q.input.ptr, 4);
+        r.status = q.fs_control_code == FSCTL_NEPTUNE_FAULT_AFTER ? STATUS_SUCCESS : STATUS_INVALID_DEVICE_REQUEST;
+        r.iosb.status = r.status;
+        r.iosb.information = q.output_length < 8 ? q.output_length : 8;
+        r.output = ng_bytes(out, (size_t)r.iosb.information);
+        return ntexec_fs_control_file_rep_encode(m, &r);
     }
     default: return NG_ENOSYS;
     }
@@ -369,6 +418,58 @@ static void objects(void)
     expect("a method the executive lacks: a transport error as NTSTATUS", NtSetEvent(NT_HANDLE_FROM(4), NULL) == STATUS_UNSUCCESSFUL);
 }
 
+static void processes_and_controls(void)
+{
+    UNICODE_STRING image, line;
+    HANDLE p = NULL;
+    ULONG pid = 0;
+    RtlInitUnicodeString(&image, u"hello");
+    RtlInitUnicodeString(&line, u"hello C:\\caf\u00e9.txt");
+    NTSTATUS st = NtCreateProcessByName(&p, &image, &line, &pid);
+    expect("create process: handle and pid", st == STATUS_SUCCESS && p == NT_HANDLE_FROM(28) && pid == 7);
+    expect("create process: program and command line as UTF-8", strcmp(last_name, "hello|hello C:\\caf\xc3\xa9.txt") == 0);
+    PROCESS_BASIC_INFORMATION info;
+    ULONG len = 0;
+    st = NtQueryInformationProcess(NtCurrentProcess(), ProcessBasicInformation, &info, sizeof info, &len);
+    expect("query this process", st == STATUS_SUCCESS && info.ExitStatus == STATUS_PENDING && info.UniqueProcessId == 3 && len == sizeof info);
+    expect("query: a buffer too small", NtQueryInformationProcess(p, ProcessBasicInformation, &info, 8, NULL) == STATUS_INFO_LENGTH_MISMATCH);
+    expect("query: another class", NtQueryInformationProcess(p, (PROCESSINFOCLASS)7, &info, sizeof info, NULL) == STATUS_INVALID_INFO_CLASS);
+    HANDLE d;
+    expect("duplicate into another process", NtDuplicateObject(NtCurrentProcess(), p, p, &d, 0, 0, DUPLICATE_SAME_ACCESS) == STATUS_NOT_SUPPORTED);
+
+    /* 300 euro signs (900 bytes of UTF-8): pieces of at most MAX_CONTROL, whole characters. */
+    static WCHAR text[300];
+    for (int i = 0; i < 300; i++) text[i] = 0x20AC;
+    UNICODE_STRING us = { sizeof text, sizeof text, text };
+    displays = 0;
+    displayed_len = 0;
+    st = NtDisplayString(&us);
+    int whole = displayed_len == 900;
+    for (size_t i = 0; whole && i < 900; i += 3) whole = memcmp(displayed + i, "\xe2\x82\xac", 3) == 0;
+    expect("display string: every character, in pieces", st == STATUS_SUCCESS && whole && displays >= 2);
+    displays = 0;
+    displayed_len = 0;
+    char big[1200];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = 0;
+    big[511] = (char)0xC3; /* a two-byte character across the first piece's end */
+    big[512] = (char)0xA9;
+    st = NtdllDisplayUtf8(big);
+    expect("display UTF-8: split before a character, never inside", st == STATUS_SUCCESS && displayed_len == sizeof big - 1 && displays == 3);
+
+    IO_STATUS_BLOCK iosb;
+    uint32_t n = 10;
+    uint8_t out[16];
+    memset(out, 0xee, sizeof out);
+    st = NtFsControlFile(NT_HANDLE_FROM(FILE_H), NULL, NULL, NULL, &iosb, FSCTL_NEPTUNE_FAULT_AFTER, &n, sizeof n, out, 6);
+    expect("fsctl: input in, output cut to the caller's length", st == STATUS_SUCCESS && iosb.Information == 6 &&
+                                                                     memcmp(out, &n, 4) == 0 && out[6] == 0xee);
+    st = NtFsControlFile(NT_HANDLE_FROM(FILE_H), NULL, NULL, NULL, &iosb, FSCTL_LOCK_VOLUME, NULL, 0, NULL, 0);
+    expect("fsctl: the file system's status", st == STATUS_INVALID_DEVICE_REQUEST && iosb.Status == st);
+    expect("fsctl: input beyond MAX_CONTROL",
+           NtFsControlFile(NT_HANDLE_FROM(FILE_H), NULL, NULL, NULL, &iosb, FSCTL_LOCK_VOLUME, big, 600, NULL, 0) == STATUS_INVALID_PARAMETER);
+}
+
 static void command_lines(void)
 {
     char *a[] = { "hello", "hello", "C:\\x.txt" }, *b[] = { "hello", "C:\\x.txt" }, *c[] = { "nttest" };
@@ -384,6 +485,7 @@ int main(void)
     files();
     directory();
     objects();
+    processes_and_controls();
     command_lines();
     printf("ntdll_test: %d failures\n", failures);
     return failures != 0;
