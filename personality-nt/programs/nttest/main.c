@@ -241,12 +241,10 @@ int main(int argc, char **argv)
     int n = 0;
     for (char *t = strtok(words, " "); t != NULL && n < 4; t = strtok(NULL, " ")) w[n++] = t;
     if (n >= 2 && strcmp(w[1], "wait") == 0) {
-        /* Waits for good: the prompt's Ctrl-C (NtTerminateProcess from outside) ends it. */
+        /* Waits for good, silently (a Ctrl-C may come before or after the wait starts): the
+         * prompt's Ctrl-C (NtTerminateProcess from outside) ends it. */
         HANDLE e;
-        if (NT_SUCCESS(NtCreateEvent(&e, EVENT_ALL_ACCESS, NULL, NotificationEvent, FALSE))) {
-            NtdllPrintf("nttest: waiting on an event nobody sets\n");
-            NtWaitForSingleObject(e, FALSE, NULL);
-        }
+        if (NT_SUCCESS(NtCreateEvent(&e, EVENT_ALL_ACCESS, NULL, NotificationEvent, FALSE))) NtWaitForSingleObject(e, FALSE, NULL);
         return NtdllProcessExit(STATUS_UNSUCCESSFUL);
     }
     /* The child ends through NtTerminateProcess itself (the parent checks the status it gave). */
