@@ -105,14 +105,16 @@ function mread(img: string, file: string): Buffer {
 
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
-/** Report lines of the system (root server, host bench, driver processes starting again,
- * musl's notes), not part of the session. On seL4 they reach the console byte by byte beside
- * the prompt's output, so one may start right after a prompt: they are cut out wherever they start. */
-const REPORT = /(^|(?<=> ))(neptune (host|rootserver): |neptune-gen|fault: server |--- last console|sys_munmap@|(ntexec|ntnull|ntdisk|fastfat|virtio_blk|uart|rtc|cmd): )[^\n]*\n/gm;
+/** Report lines of the system, not part of the session. The root server's (and the host
+ * bench's) can start anywhere: on seL4 the root server preempts the uart driver in the middle of
+ * a line it is writing (a process's exit reported while the next command is echoed). The
+ * drivers' and musl's start a line or follow a prompt. */
+const ROOT_REPORT = /(neptune (host|rootserver): |fault: server )[^\n]*\n/g;
+const REPORT = /(^|(?<=> ))(neptune-gen|--- last console|sys_munmap@|(ntexec|ntnull|ntdisk|fastfat|virtio_blk|uart|rtc|cmd): )[^\n]*\n/gm;
 
 /** The session as a person would read it: from the first command on, without report lines. */
 export function transcript(log: string): string[] {
-  const lines = log.replace(/\r/g, "").replace(REPORT, "").split("\n");
+  const lines = log.replace(/\r/g, "").replace(ROOT_REPORT, "").replace(REPORT, "").split("\n");
   const first = lines.findIndex((l) => l.startsWith("C:\\> dir C:\\"));
   const out: string[] = [];
   for (const l of lines.slice(first < 0 ? lines.length : first)) {
