@@ -619,7 +619,8 @@ static void run_program(const char *name, const char *line)
     if (NT_SUCCESS(st)) st = NtQueryInformationProcess(p, ProcessBasicInformation, &info, sizeof info, NULL);
     NtClose(p);
     if (!NT_SUCCESS(st)) fail(name, NULL, st);
-    else if (info.ExitStatus != STATUS_SUCCESS && !(interrupted && info.ExitStatus == CMD_STATUS_CONTROL_C_EXIT)) con_printf("%s: exit status %s\n", name, nt_status_name(info.ExitStatus));
+    else if (info.ExitStatus != STATUS_SUCCESS && !(interrupted && info.ExitStatus == CMD_STATUS_CONTROL_C_EXIT))
+        con_printf("%s: exit status %s\n", name, nt_status_name(info.ExitStatus));
 }
 
 static void cmd_help(void)
