@@ -41,7 +41,7 @@ static void check_true(const char *what, int ok)
     NtdllPrintf("nttest: %s (%s)\n", what, ok ? "ok" : "FAILED");
 }
 
-static NTSTATUS open_name(HANDLE *h, const char *name, ACCESS_MASK access)
+static NTSTATUS open_shared(HANDLE *h, const char *name, ACCESS_MASK access, ULONG share)
 {
     WCHAR w[NTEXEC_MAX_NAME + 1];
     UNICODE_STRING us;
@@ -50,8 +50,12 @@ static NTSTATUS open_name(HANDLE *h, const char *name, ACCESS_MASK access)
     NTSTATUS st = RtlUtf8zToUnicodeString(&us, w, sizeof w, name);
     if (!NT_SUCCESS(st)) return st;
     InitializeObjectAttributes(&oa, &us, OBJ_CASE_INSENSITIVE, NULL, NULL);
-    return NtOpenFile(h, access | SYNCHRONIZE, &oa, &iosb, FILE_SHARE_READ | FILE_SHARE_WRITE,
-                      FILE_NON_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT);
+    return NtOpenFile(h, access | SYNCHRONIZE, &oa, &iosb, share, FILE_NON_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT);
+}
+
+static NTSTATUS open_name(HANDLE *h, const char *name, ACCESS_MASK access)
+{
+    return open_shared(h, name, access, FILE_SHARE_READ | FILE_SHARE_WRITE);
 }
 
 static NTSTATUS write_some(HANDLE h, ULONG *written)
@@ -138,6 +142,18 @@ static void read_only_file(const char *dos)
     check_true("the position moved", st == STATUS_SUCCESS && pos.CurrentByteOffset.QuadPart == 3);
     check("a too small buffer for the information", NtQueryInformationFile(h, &iosb, &pos, 4, FilePositionInformation),
           STATUS_INFO_LENGTH_MISMATCH);
+    /* Share access: a reader that shares only reading keeps writers out while it is open. */
+    HANDLE reader, writer;
+    st = open_shared(&reader, name, GENERIC_READ, FILE_SHARE_READ);
+    check("a second reader that shares only reading", st, STATUS_SUCCESS);
+    if (NT_SUCCESS(st)) {
+        check("a writer meanwhile", open_shared(&writer, name, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE),
+              STATUS_SHARING_VIOLATION);
+        NtClose(reader);
+        st = open_shared(&writer, name, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE);
+        check("a writer once that reader closed", st, STATUS_SUCCESS);
+        if (NT_SUCCESS(st)) NtClose(writer);
+    }
     NtClose(h);
 }
 
