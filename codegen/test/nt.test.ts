@@ -127,7 +127,7 @@ export function transcript(log: string): string[] {
 async function runSession(target: "sel4" | "host"): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "ng-nt-"));
   const img = makeImage(dir);
-  const args = ["run", "-s", "examples/nt/system.ts", "--disk", img, "--input", "examples/nt/session.txt", "--timeout", "400",
+  const args = ["run", "-s", "examples/nt/system.ts", "--disk", img, "--input", "examples/nt/session.txt", "--input-prompt", "(^|\\n)[A-Z]:\\\\[^\\n]*> ", "--timeout", "400",
     "--expect", "\\nIt is now safe to turn off your computer", "--fail", "runtime error:|AddressSanitizer|LeakSanitizer|libsel4muslcsys: Error"];
   if (target === "host") args.push("--target", "host", "--sanitize", "-B", path.join(ROOT, "build/host-test/nt"));
   else args.push("-B", path.join(os.tmpdir(), "neptune-test-nt"));

@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <time.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,7 @@ typedef struct miniuart_model {
     uint32_t ier, lcr, cntl, baud;
     char line[LINE_MAX];
     size_t line_len;
+    unsigned line_idle; /* flusher ticks since the last byte of an unfinished line */
 } miniuart_model_t;
 
 /* Lock held. */
@@ -101,6 +103,7 @@ static void mu_write32(void *dev, uintptr_t off, uint32_t value)
     switch (off) {
     case MU_IO:
         u->line[u->line_len++] = (char)(value & 0xff);
+        u->line_idle = 0;
         if ((value & 0xff) == '\n' || u->line_len == LINE_MAX) flush_line(u);
         break;
     case MU_IER:
@@ -143,6 +146,20 @@ static void *stdin_reader(void *arg)
     return NULL;
 }
 
+/* An unfinished line (a prompt) goes out once nothing has been added to it for 200 ms. */
+static void *line_flusher(void *arg)
+{
+    miniuart_model_t *u = arg;
+    const struct timespec tick = { 0, 25 * 1000 * 1000 };
+    for (;;) {
+        nanosleep(&tick, NULL);
+        pthread_mutex_lock(&u->lock);
+        if (u->line_len > 0 && ++u->line_idle >= 8) flush_line(u);
+        pthread_mutex_unlock(&u->lock);
+    }
+    return NULL;
+}
+
 void *hr_miniuart_create(ng_host_object_t *irq)
 {
     miniuart_model_t *u = calloc(1, sizeof *u);
@@ -154,5 +171,6 @@ void *hr_miniuart_create(ng_host_object_t *irq)
     u->cntl = 3;
     pthread_t t;
     if (pthread_create(&t, NULL, stdin_reader, u) == 0) pthread_detach(t);
+    if (pthread_create(&t, NULL, line_flusher, u) == 0) pthread_detach(t);
     return u;
 }

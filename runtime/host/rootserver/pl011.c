@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <time.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,7 @@ typedef struct pl011_model {
     uint32_t imsc, ibrd, fbrd, lcr_h, cr, ifls;
     char line[LINE_MAX];
     size_t line_len;
+    unsigned line_idle; /* flusher ticks since the last byte of an unfinished line */
 } pl011_model_t;
 
 static const uint8_t periph_id[8] = { 0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
@@ -138,6 +140,7 @@ static void pl011_write32(void *dev, uintptr_t off, uint32_t value)
     switch (off) {
     case DR:
         u->line[u->line_len++] = (char)(value & 0xff);
+        u->line_idle = 0;
         if ((value & 0xff) == '\n' || u->line_len == LINE_MAX) {
             flush_line(u);
         }
@@ -229,6 +232,23 @@ static void *stdin_reader(void *arg)
     return NULL;
 }
 
+/* Whole lines go out at once (so other threads' output does not cut into them); an unfinished
+ * one — a prompt waiting for input — goes out once nothing has been added to it for 200 ms. */
+static void *line_flusher(void *arg)
+{
+    pl011_model_t *u = arg;
+    const struct timespec tick = { 0, 25 * 1000 * 1000 };
+    for (;;) {
+        nanosleep(&tick, NULL);
+        pthread_mutex_lock(&u->lock);
+        if (u->line_len > 0 && ++u->line_idle >= 8) {
+            flush_line(u);
+        }
+        pthread_mutex_unlock(&u->lock);
+    }
+    return NULL;
+}
+
 void *hr_pl011_create(ng_host_object_t *irq)
 {
     static bool console_taken;
@@ -245,6 +265,9 @@ void *hr_pl011_create(ng_host_object_t *irq)
         console_taken = true;
         pthread_t t;
         if (pthread_create(&t, NULL, stdin_reader, u) == 0) {
+            pthread_detach(t);
+        }
+        if (pthread_create(&t, NULL, line_flusher, u) == 0) {
             pthread_detach(t);
         }
     }
