@@ -100,6 +100,7 @@ NTSTATUS FatDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPat
     DriverObject->MajorFunction[IRP_MJ_FILE_SYSTEM_CONTROL] = FatFileSystemControl;
     DriverObject->MajorFunction[IRP_MJ_FLUSH_BUFFERS] = FatFlushBuffers;
     DriverObject->MajorFunction[IRP_MJ_SHUTDOWN] = FatShutdown;
+    DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = FatDeviceControl;
     FatData.control->Flags &= ~DO_DEVICE_INITIALIZING;
     IoRegisterFileSystem(FatData.control);
     return STATUS_SUCCESS;

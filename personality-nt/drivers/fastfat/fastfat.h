@@ -104,6 +104,7 @@ void FatFreeVcbIfUnused(ff_vcb_t *vcb);
 
 /* io.c */
 NTSTATUS FatRead(PDEVICE_OBJECT DeviceObject, PIRP Irp);
+NTSTATUS FatDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp);
 NTSTATUS FatWrite(PDEVICE_OBJECT DeviceObject, PIRP Irp);
 NTSTATUS FatQueryInformation(PDEVICE_OBJECT DeviceObject, PIRP Irp);
 NTSTATUS FatSetInformation(PDEVICE_OBJECT DeviceObject, PIRP Irp);

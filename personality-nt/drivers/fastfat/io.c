@@ -35,6 +35,18 @@ static NTSTATUS pass_down(ff_fcb_t *fcb, PIRP Irp)
     return IoCallDriver(fcb->vcb->disk, Irp);
 }
 
+/* Device controls on any file of a mounted volume are the disk's (IOCTL_DISK_GET_LENGTH_INFO…),
+ * as NT's FAT passes them down. */
+NTSTATUS FatDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    FatEnter();
+    UNREFERENCED_PARAMETER(DeviceObject);
+    ff_fcb_t *fcb;
+    NTSTATUS st = file_of(Irp, &fcb, NULL);
+    if (!NT_SUCCESS(st)) return FatComplete(Irp, st, 0);
+    return pass_down(fcb, Irp);
+}
+
 NTSTATUS FatRead(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     FatEnter();

@@ -116,6 +116,22 @@ static void null_device(void)
     check("a handle value never issued", read_some(NT_HANDLE_FROM(0x7ffc)), STATUS_INVALID_HANDLE);
 }
 
+/* A disk control through a file of the volume: the file system passes it down to the disk. */
+static void disk_control(const char *dos)
+{
+    char name[NTEXEC_MAX_NAME + 1];
+    HANDLE h;
+    snprintf(name, sizeof name, "%s%s", dos[0] == '\\' ? "" : "\\??\\", dos);
+    NTSTATUS st = open_name(&h, name, GENERIC_READ);
+    if (!NT_SUCCESS(st)) return;
+    IO_STATUS_BLOCK iosb;
+    nt_get_length_information_t len = { 0 };
+    st = NtDeviceIoControlFile(h, NULL, NULL, NULL, &iosb, IOCTL_DISK_GET_LENGTH_INFO, NULL, 0, &len, sizeof len);
+    check_true("IOCTL_DISK_GET_LENGTH_INFO through the file: the disk answers its length",
+               st == STATUS_SUCCESS && len.length > 0 && len.length % 512 == 0 && iosb.Information == sizeof len);
+    NtClose(h);
+}
+
 static void read_only_file(const char *dos)
 {
     char name[NTEXEC_MAX_NAME + 1];
@@ -271,6 +287,7 @@ int main(int argc, char **argv)
 
     null_device();
     if (n >= 2) read_only_file(w[1]);
+    if (n >= 2) disk_control(w[1]);
     symbolic_link();
     events();
     processes();
