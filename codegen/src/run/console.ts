@@ -66,7 +66,7 @@ export function runConsole(opts: ConsoleRun): Promise<ConsoleResult> {
           const now = Date.now();
           if (!input.length || !lastOutput || now - lastOutput < quiet || now - lastSent < quiet) return;
           const next = input[0]!;
-          const control = next.length > 0 && next[0]! < 0x20 && next[0] !== 0x0a;
+          const control = next.length === 1 && next[0]! < 0x20 && next[0] !== 0x0a; // a ^X line (inputChunks)
           if (prompt && !control && !prompt.test(sinceSent.replace(/\r/g, ""))) return;
           child.stdin?.write(input.shift()!);
           lastSent = now;
