@@ -96,10 +96,10 @@ function makeImage(dir: string): string {
   return img;
 }
 
-/** A file of the image, read by mtools. */
+/** A file of the image ("dir/name", from its root), read by mtools. */
 function mread(img: string, file: string): Buffer {
-  const r = spawnSync("mcopy", ["-n", "-i", img, `::${file}`, "-"], { env: { ...process.env, MTOOLS_SKIP_CHECK: "1" }, maxBuffer: 1 << 24 });
-  expect(r.status, `mcopy ::${file}: ${r.stderr}`).toBe(0);
+  const r = spawnSync("mcopy", ["-n", "-i", img, `::/${file}`, "-"], { env: { ...process.env, MTOOLS_SKIP_CHECK: "1" }, maxBuffer: 1 << 24 });
+  expect(r.status, `mcopy ::/${file}: ${r.stderr}`).toBe(0);
   return r.stdout;
 }
 
@@ -145,9 +145,9 @@ async function runSession(target: "sel4" | "host"): Promise<void> {
   // After shutdown the volume is clean and the host reads the new files back.
   const fsck = spawnSync("fsck.fat", ["-n", img], { encoding: "utf8" });
   expect(fsck.status, fsck.stdout + fsck.stderr).toBe(0);
-  expect(sha256(mread(img, "/work/big.bin"))).toBe(sha256(bigFile()));
-  expect(mread(img, "/work/readme.txt").toString()).toBe(README);
-  expect(mread(img, "/work/keep.txt").toString()).toBe(README);
+  expect(sha256(mread(img, "work/big.bin"))).toBe(sha256(bigFile()));
+  expect(mread(img, "work/readme.txt").toString()).toBe(README);
+  expect(mread(img, "work/keep.txt").toString()).toBe(README);
 }
 
 describe("the NT personality on the host target", () => {
