@@ -45,6 +45,9 @@ export function storageExpect(v: 1 | 2): RegExp[] {
       new RegExp(`blktest_${t}: write of 100 bytes -> 19 \\(refused as expected\\)`),
       new RegExp(`blktest_${t}: malformed read_blocks -> 1 \\(refused as expected\\)`),
       new RegExp(`blktest_${t}: flush -> 0 \\(ok\\)`),
+      new RegExp(`blktest_${t}: prefetch: [1-8] of 8 queued, 9/9 reads right, a write over a prefetched range read back new \\(ok\\)`),
+      new RegExp(`blktest_${t}: prefetch past the end -> 17 \\(refused as expected\\)`),
+      new RegExp(`blktest_${t}: prefetch of 0 blocks -> 19 \\(refused as expected\\)`),
       new RegExp(`blktest_${t}: done`),
     );
   }

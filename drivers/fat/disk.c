@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The block cache's device: reads and writes split into the driver's largest transfer, data
- * through the shared buffer the blockdev stubs use, flush passed on. Errors are the driver's,
- * reported to the cache (and from there to the FAT library) as a failed call.
+ * through the shared buffer the blockdev stubs use, flush passed on. A read of one transfer
+ * lends the shared buffer to the cache (read_ref: the data is copied once, into the cache),
+ * and the cache's read-ahead goes out as blockdev.prefetch, which the driver answers at once:
+ * up to PREFETCH_TRANSFERS transfers are read while this server serves its clients. Errors
+ * are the driver's, reported to the cache (and from there to the FAT library) as a failed call.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "disk.h"
+
+/* Transfers a sequential reader keeps prefetched ahead of it (the driver may take fewer). */
+#define PREFETCH_TRANSFERS 3u
 
 static uint32_t per_call(const fat_disk_t *d)
 {
@@ -32,6 +38,29 @@ static int raw_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
         count -= n;
     }
     return 0;
+}
+
+static int raw_read_ref(void *ctx, uint64_t lba, uint32_t count, const void **data)
+{
+    fat_disk_t *d = ctx;
+    if (count > per_call(d)) return -1;
+    ng_bytes_t got;
+    d->calls++;
+    if (blockdev_read_blocks(&d->client, lba, count, &got) != NG_OK) return -1;
+    if (got.len != (size_t)count * d->info.block_size) return -1;
+    *data = got.ptr;
+    return 0;
+}
+
+static int raw_prefetch(void *ctx, uint64_t lba, uint32_t count)
+{
+    fat_disk_t *d = ctx;
+    if (d->no_prefetch) return -1;
+    bool queued = false;
+    d->calls++;
+    int err = blockdev_prefetch(&d->client, lba, count, &queued);
+    if (err == NG_ENOSYS) d->no_prefetch = true;
+    return err == NG_OK && queued ? 0 : -1;
 }
 
 static int raw_write(void *ctx, uint64_t lba, uint32_t count, const void *buf)
@@ -77,7 +106,8 @@ int fat_disk_init(fat_disk_t *d, blockdev_client_t client, size_t cache_bytes)
         return -1;
     }
     bcache_dev_t raw = {.ctx = d, .block_size = d->info.block_size, .num_blocks = d->info.num_blocks,
-                        .read = raw_read, .write = raw_write, .flush = raw_flush};
+                        .read = raw_read, .write = raw_write, .flush = raw_flush,
+                        .read_ref = raw_read_ref, .prefetch = raw_prefetch};
     uint32_t stage = per_call(d);
     size_t fixed = bcache_mem_size(d->info.block_size, 0, stage);
     size_t per_block = bcache_mem_size(d->info.block_size, 2, 0) / 2 + 8;
@@ -88,10 +118,12 @@ int fat_disk_init(fat_disk_t *d, blockdev_client_t client, size_t cache_bytes)
         printf("fat: no memory for a block cache of %zu bytes\n", cache_bytes);
         return -1;
     }
+    bcache_set_prefetch(&d->cache, PREFETCH_TRANSFERS * stage);
     d->dev = (fat_blockdev_t){.ctx = &d->cache, .block_size = d->info.block_size, .num_blocks = d->info.num_blocks,
                               .read = c_read, .write = c_write, .flush = c_flush};
-    printf("fat: disk \"%s\": %llu blocks of %u bytes; cache of %u blocks (%zu KiB), read-ahead up to %u\n",
+    printf("fat: disk \"%s\": %llu blocks of %u bytes; cache of %u blocks (%zu KiB), read-ahead up to %u, "
+           "prefetch up to %u ahead\n",
            d->info.model, (unsigned long long)d->info.num_blocks, (unsigned)d->info.block_size, (unsigned)blocks,
-           need >> 10, (unsigned)stage);
+           need >> 10, (unsigned)stage, (unsigned)(PREFETCH_TRANSFERS * stage));
     return 0;
 }

@@ -5,6 +5,8 @@
  */
 #pragma once
 
+#include <stdbool.h>
+
 #include <bcache/bcache.h>
 #include <fat/fat.h>
 #include <blockdev_client_gen.h>
@@ -14,7 +16,8 @@ typedef struct fat_disk {
     blockdev_device_info_t info;
     bcache_t cache;
     fat_blockdev_t dev; /* the cache, as the FAT library sees it */
-    uint64_t calls;     /* blockdev calls made (read, write, flush) */
+    uint64_t calls;     /* blockdev calls made (read, write, flush, prefetch) */
+    bool no_prefetch;   /* the driver has no blockdev.prefetch (NG_ENOSYS) */
 } fat_disk_t;
 
 /* Asks the driver for its geometry and sets the cache up in `cache_bytes` from the heap;

@@ -398,6 +398,9 @@ static int fs_unmount(void *ctx, ng_call_t *call)
     for (unsigned i = 0; i < MAX_HANDLES; i++) S.handles[i].used = 0;
     fat_err_t e = fat_unmount(&S.vol);
     S.mounted = 0;
+    /* Cleanly unmounted, nothing is dirty: the cache is dropped, and the next mount reads the
+     * medium afresh (a medium changed meanwhile is seen as it is). */
+    if (e == FAT_OK) bcache_invalidate(&S.disk.cache);
     const bcache_stats_t *st = &S.disk.cache.stats;
     printf("fat: unmounted %s; cache: %llu hits, %llu misses, %llu read-ahead, %llu device reads, %llu device writes\n",
            e ? fat_strerror(e) : "clean", (unsigned long long)st->hits, (unsigned long long)st->misses,
@@ -413,7 +416,7 @@ static int fs_cache_stats(void *ctx, ng_call_t *call, fs_cache_stats_rep_t *rep)
     const bcache_stats_t *st = &S.disk.cache.stats;
     rep->st.hits = st->hits;
     rep->st.misses = st->misses;
-    rep->st.readahead = st->readahead_blocks;
+    rep->st.readahead = st->readahead_blocks + st->prefetch_blocks;
     rep->st.device_calls = S.disk.calls;
     return NG_OK;
 }

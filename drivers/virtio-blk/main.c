@@ -21,7 +21,9 @@
  *
  * Data goes through the DMA buffer of the request slot: a write's payload is copied from the
  * client's shared buffer into it, a read's from it into the client's shared buffer by the reply
- * encoder; nothing else is copied. Requests are checked before anything is queued: lengths that
+ * encoder; nothing else is copied. A prefetch (read-ahead the caller does not wait for) reads
+ * into a slot that stays filled after the device finishes, until a read inside its range takes
+ * the blocks: the file system keeps several in flight while it serves its own clients. Requests are checked before anything is queued: lengths that
  * are not whole blocks or exceed max_transfer, ranges past the end, writes to a read-only
  * device; a malformed message is refused by the generated decoder (NG_EBADMSG).
  */
@@ -48,13 +50,30 @@
 
 _Static_assert(VBLK_MAX_BYTES == BLOCKDEV_MAX_TRANSFER, "a request slot holds the largest transfer");
 
-typedef enum blk_op { BLK_READ, BLK_WRITE, BLK_FLUSH } blk_op_t;
+typedef enum blk_op { BLK_READ, BLK_WRITE, BLK_FLUSH, BLK_PREFETCH } blk_op_t;
 
+/* What a request slot is doing. A prefetch (read-ahead started by blockdev.prefetch) keeps its
+ * slot after the device finishes, holding the blocks until a read takes them (the read that
+ * reaches the end of the range frees it), a write over them makes them stale, or the slot is
+ * needed: the oldest finished prefetch gives way to a read, write or flush. Prefetches hold at
+ * most half the slots, so they never stop the driver from taking demand requests; at that
+ * limit a new prefetch is declined, unless a finished one has sat untouched for PF_ABANDONED
+ * requests (its reader went away), which then gives way. */
 typedef struct blk_pending {
     blk_op_t op;
     ng_reply_t reply;
     uint8_t *shm; /* the caller's shared buffer (reads) */
     size_t shm_size;
+    /* BLK_PREFETCH */
+    uint64_t first;      /* the blocks the buffer holds (or will) */
+    uint32_t count;
+    uint64_t seq;        /* request clock when queued or last read from: the oldest gives way first */
+    bool done;           /* the device has finished */
+    bool stale;          /* written over since: answers nobody */
+    uint8_t status;
+    bool waiting;        /* a read waits for it: reply, shm, want_first/want_count */
+    uint64_t want_first;
+    uint32_t want_count;
 } blk_pending_t;
 
 typedef struct blk {
@@ -64,14 +83,99 @@ typedef struct blk {
     ng_cptr_t irq;    /* its IRQ handler */
     blk_pending_t pending[VBLK_MAX_REQS];
     uint64_t bad_requests;
+    uint64_t clock;   /* read and prefetch requests taken */
 } blk_t;
+
+/* Requests after which a finished prefetch nobody read from counts as abandoned. */
+#define PF_ABANDONED (4u * VBLK_MAX_REQS)
 
 static int blk_status_err(uint8_t status)
 {
     return status == VIRTIO_BLK_S_OK ? NG_OK : BLOCKDEV_ERR_IO_ERROR;
 }
 
-static void blk_done(void *ctx, vblk_req_t *r, uint8_t status)
+static bool is_prefetch(const blk_t *b, unsigned i)
+{
+    return b->dev.reqs[i].used && b->pending[i].op == BLK_PREFETCH;
+}
+
+/* The prefetch slot whose range holds [first, first + count), or -1. */
+static int pf_find(const blk_t *b, uint64_t first, uint64_t count)
+{
+    for (unsigned i = 0; i < b->dev.nreqs; i++) {
+        const blk_pending_t *p = &b->pending[i];
+        if (is_prefetch(b, i) && !p->stale && first >= p->first && first + count <= p->first + p->count) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+/* Frees the oldest finished prefetch no read waits for, last used before `before`; false if
+ * there is none. */
+static bool pf_reclaim(blk_t *b, uint64_t before)
+{
+    int oldest = -1;
+    for (unsigned i = 0; i < b->dev.nreqs; i++) {
+        const blk_pending_t *p = &b->pending[i];
+        if (is_prefetch(b, i) && p->done && !p->waiting && p->seq < before &&
+            (oldest < 0 || p->seq < b->pending[oldest].seq)) {
+            oldest = (int)i;
+        }
+    }
+    if (oldest < 0) {
+        return false;
+    }
+    vblk_release(&b->dev.reqs[oldest]);
+    return true;
+}
+
+/* A free slot for a demand request, taken from a finished prefetch if need be. */
+static vblk_req_t *blk_alloc(blk_t *b)
+{
+    vblk_req_t *r = vblk_alloc(&b->dev);
+    if (!r && pf_reclaim(b, UINT64_MAX)) {
+        r = vblk_alloc(&b->dev);
+    }
+    return r;
+}
+
+/* A write of [first, first + count): prefetched copies of those blocks are forgotten (one the
+ * device is still filling, or a read waits on, is freed when it completes). */
+static void pf_forget(blk_t *b, uint64_t first, uint64_t count)
+{
+    for (unsigned i = 0; i < b->dev.nreqs; i++) {
+        blk_pending_t *p = &b->pending[i];
+        if (!is_prefetch(b, i) || first >= p->first + p->count || p->first >= first + count) {
+            continue;
+        }
+        p->stale = true;
+        if (p->done && !p->waiting) {
+            vblk_release(&b->dev.reqs[i]);
+        }
+    }
+}
+
+/* A finished prefetch: answers the read waiting on it; true while the slot stays (blocks left
+ * that a read may still take). */
+static bool pf_done(blk_t *b, blk_pending_t *p, vblk_req_t *r, uint8_t status)
+{
+    p->done = true;
+    p->status = status;
+    if (p->waiting) {
+        p->waiting = false;
+        blockdev_read_blocks_rep_t rep = {
+            .data = { .ptr = r->buf + (p->want_first - p->first) * VIRTIO_BLK_SECTOR,
+                      .len = (size_t)p->want_count * VIRTIO_BLK_SECTOR } };
+        blockdev_read_blocks_reply(&b->srv, p->reply, blk_status_err(status), &rep, p->shm, p->shm_size);
+        if (p->want_first + p->want_count == p->first + p->count) {
+            return false;
+        }
+    }
+    return status == VIRTIO_BLK_S_OK && !p->stale;
+}
+
+static bool blk_done(void *ctx, vblk_req_t *r, uint8_t status)
 {
     blk_t *b = ctx;
     blk_pending_t *p = &b->pending[r - b->dev.reqs];
@@ -88,7 +192,10 @@ static void blk_done(void *ctx, vblk_req_t *r, uint8_t status)
     case BLK_FLUSH:
         blockdev_flush_reply(&b->srv, p->reply, err);
         break;
+    case BLK_PREFETCH:
+        return pf_done(b, p, r, status);
     }
+    return false;
 }
 
 /* decode/validate: the block range [first, first + count) of a request. */
@@ -112,7 +219,7 @@ static int blk_start(blk_t *b, ng_call_t *call, blk_op_t op, vblk_req_t *r, uint
     blk_pending_t *p = &b->pending[r - b->dev.reqs];
     int err = ng_reply_save(call->server, &p->reply);
     if (err != NG_OK) {
-        r->used = false;
+        vblk_release(r);
         return err;
     }
     p->op = op;
@@ -140,11 +247,45 @@ static int blk_info(void *ctx, ng_call_t *call, blockdev_info_rep_t *rep)
     return NG_OK;
 }
 
+/* A read inside a prefetched range: answered from its buffer now (NG_OK, rep filled) or when
+ * the device finishes (NG_DEFERRED); 1 if it has to go to the device after all. */
+static int pf_read(blk_t *b, ng_call_t *call, const blockdev_read_blocks_req_t *req, blockdev_read_blocks_rep_t *rep)
+{
+    int i = pf_find(b, req->first, req->count);
+    if (i < 0) {
+        return 1;
+    }
+    blk_pending_t *p = &b->pending[i];
+    vblk_req_t *r = &b->dev.reqs[i];
+    if (p->done) {
+        if (p->status != VIRTIO_BLK_S_OK) {
+            vblk_release(r); /* that read-ahead failed: this read tries the device itself */
+            return 1;
+        }
+        rep->data.ptr = r->buf + (req->first - p->first) * VIRTIO_BLK_SECTOR;
+        rep->data.len = (size_t)req->count * VIRTIO_BLK_SECTOR;
+        p->seq = b->clock;
+        if (req->first + req->count == p->first + p->count) {
+            vblk_release(r); /* the buffer stays as it is until the reply is encoded */
+        }
+        return NG_OK;
+    }
+    if (p->waiting || ng_reply_save(call->server, &p->reply) != NG_OK) {
+        return 1;
+    }
+    p->waiting = true;
+    p->seq = b->clock;
+    p->want_first = req->first;
+    p->want_count = req->count;
+    p->shm = call->msg->shm;
+    p->shm_size = call->msg->shm_size;
+    return NG_DEFERRED;
+}
+
 static int blk_read(void *ctx, ng_call_t *call, const blockdev_read_blocks_req_t *req,
                     blockdev_read_blocks_rep_t *rep)
 {
     blk_t *b = ctx;
-    (void)rep;
     int err = blk_check(b, req->first, req->count);
     if (err != NG_OK) {
         return err;
@@ -152,12 +293,60 @@ static int blk_read(void *ctx, ng_call_t *call, const blockdev_read_blocks_req_t
     if (!call->msg || (size_t)req->count * VIRTIO_BLK_SECTOR > call->msg->shm_size) {
         return NG_EBADMSG; /* no shared buffer for the data: not a client of this interface */
     }
-    vblk_req_t *r = vblk_alloc(&b->dev);
+    b->clock++;
+    err = pf_read(b, call, req, rep);
+    if (err != 1) {
+        return err;
+    }
+    vblk_req_t *r = blk_alloc(b);
     if (!r) {
         return NG_EAGAIN;
     }
     return blk_start(b, call, BLK_READ, r, VIRTIO_BLK_T_IN, req->first,
                      req->count * VIRTIO_BLK_SECTOR);
+}
+
+/* Starts a read-ahead into a slot of its own and answers at once. Declined (queued = false)
+ * on a polled device (nothing would overlap), when prefetches already hold half the slots and
+ * none has finished to give way, or when no slot is free. */
+static int blk_prefetch(void *ctx, ng_call_t *call, const blockdev_prefetch_req_t *req,
+                        blockdev_prefetch_rep_t *rep)
+{
+    blk_t *b = ctx;
+    (void)call;
+    int err = blk_check(b, req->first, req->count);
+    if (err != NG_OK) {
+        return err;
+    }
+    b->clock++;
+    rep->queued = false;
+    if (b->polled) {
+        return NG_OK;
+    }
+    if (pf_find(b, req->first, req->count) >= 0) {
+        rep->queued = true;
+        return NG_OK;
+    }
+    unsigned held = 0;
+    for (unsigned i = 0; i < b->dev.nreqs; i++) {
+        held += is_prefetch(b, i);
+    }
+    if (held >= b->dev.nreqs / 2 && (b->clock < PF_ABANDONED || !pf_reclaim(b, b->clock - PF_ABANDONED))) {
+        return NG_OK;
+    }
+    vblk_req_t *r = vblk_alloc(&b->dev);
+    if (!r) {
+        return NG_OK;
+    }
+    blk_pending_t *p = &b->pending[r - b->dev.reqs];
+    memset(p, 0, sizeof *p);
+    p->op = BLK_PREFETCH;
+    p->first = req->first;
+    p->count = req->count;
+    p->seq = b->clock;
+    vblk_submit(&b->dev, r, VIRTIO_BLK_T_IN, req->first, req->count * VIRTIO_BLK_SECTOR);
+    rep->queued = true;
+    return NG_OK;
 }
 
 static int blk_write(void *ctx, ng_call_t *call, const blockdev_write_blocks_req_t *req)
@@ -174,7 +363,8 @@ static int blk_write(void *ctx, ng_call_t *call, const blockdev_write_blocks_req
     if (b->dev.read_only) {
         return BLOCKDEV_ERR_READ_ONLY;
     }
-    vblk_req_t *r = vblk_alloc(&b->dev);
+    pf_forget(b, req->first, req->data.len / VIRTIO_BLK_SECTOR);
+    vblk_req_t *r = blk_alloc(b);
     if (!r) {
         return NG_EAGAIN;
     }
@@ -188,7 +378,7 @@ static int blk_flush(void *ctx, ng_call_t *call)
     if (!b->dev.flush) {
         return NG_OK; /* no volatile cache: everything written is stable */
     }
-    vblk_req_t *r = vblk_alloc(&b->dev);
+    vblk_req_t *r = blk_alloc(b);
     if (!r) {
         return NG_EAGAIN;
     }
@@ -219,6 +409,7 @@ static void blk_notify(void *ctx, ng_badge_t bits)
 static const blockdev_ops_t blockdev_ops = {
     .info = blk_info,
     .read_blocks = blk_read,
+    .prefetch = blk_prefetch,
     .write_blocks = blk_write,
     .flush = blk_flush,
     .stats = blk_stats,

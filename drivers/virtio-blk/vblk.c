@@ -182,6 +182,11 @@ vblk_req_t *vblk_alloc(vblk_t *d)
     return NULL;
 }
 
+void vblk_release(vblk_req_t *r)
+{
+    r->used = false;
+}
+
 static uint16_t desc_take(vblk_t *d)
 {
     uint16_t i = d->free_head;
@@ -206,6 +211,7 @@ void vblk_submit(vblk_t *d, vblk_req_t *r, uint32_t type, uint64_t sector, uint3
     /* Three descriptors per request (two for a flush): nreqs <= num / 3 keeps enough free. */
     uint16_t h = desc_take(d), s;
     r->head = h;
+    r->busy = true;
     d->desc[h].addr = paddr_of(d, r->hdr);
     d->desc[h].len = sizeof(virtio_blk_req_hdr_t);
     d->desc[h].flags = VIRTQ_DESC_F_NEXT;
@@ -243,7 +249,7 @@ void vblk_irq_ack(vblk_t *d)
     }
 }
 
-unsigned vblk_complete(vblk_t *d, void (*done)(void *ctx, vblk_req_t *r, uint8_t status), void *ctx)
+unsigned vblk_complete(vblk_t *d, bool (*done)(void *ctx, vblk_req_t *r, uint8_t status), void *ctx)
 {
     unsigned n = 0;
     vblk_barrier();
@@ -252,7 +258,7 @@ unsigned vblk_complete(vblk_t *d, void (*done)(void *ctx, vblk_req_t *r, uint8_t
         d->last_used++;
         vblk_req_t *r = NULL;
         for (unsigned i = 0; i < d->nreqs && !r; i++) {
-            if (d->reqs[i].used && d->reqs[i].head == id) {
+            if (d->reqs[i].busy && d->reqs[i].head == id) {
                 r = &d->reqs[i];
             }
         }
@@ -274,10 +280,12 @@ unsigned vblk_complete(vblk_t *d, void (*done)(void *ctx, vblk_req_t *r, uint8_t
         }
         vblk_barrier();
         uint8_t status = *r->status;
+        r->busy = false;
         d->inflight--;
         d->completed++;
-        done(ctx, r, status);
-        r->used = false;
+        if (!done(ctx, r, status)) {
+            r->used = false;
+        }
         n++;
     }
     return n;

@@ -25,6 +25,7 @@
 
 typedef struct vblk_req {
     bool used;
+    bool busy;                 /* at the device (its descriptors are its own until it completes) */
     uint16_t head;             /* first descriptor of its chain */
     uint32_t type;             /* VIRTIO_BLK_T_* */
     uint32_t bytes;            /* data length */
@@ -70,5 +71,8 @@ void vblk_submit(vblk_t *d, vblk_req_t *r, uint32_t type, uint64_t sector, uint3
 /* Acknowledges the device's interrupt status (call on its IRQ). */
 void vblk_irq_ack(vblk_t *d);
 /* Hands every request the device has finished to done(ctx, req, virtio status byte), then
- * frees it; returns how many. */
-unsigned vblk_complete(vblk_t *d, void (*done)(void *ctx, vblk_req_t *r, uint8_t status), void *ctx);
+ * frees its slot unless done returns true (the slot's buffer still holds data the caller will
+ * use: it frees it with vblk_release); returns how many. */
+unsigned vblk_complete(vblk_t *d, bool (*done)(void *ctx, vblk_req_t *r, uint8_t status), void *ctx);
+/* Frees a slot that vblk_complete was told to keep (or one allocated and never submitted). */
+void vblk_release(vblk_req_t *r);

@@ -51,16 +51,6 @@ static void lru_push_front(bcache_t *bc, uint32_t i)
     if (bc->lru == NONE) bc->lru = i;
 }
 
-static void lru_push_back(bcache_t *bc, uint32_t i)
-{
-    bcache_entry_t *x = &bc->e[i];
-    x->next = NONE;
-    x->prev = bc->lru;
-    if (bc->lru != NONE) bc->e[bc->lru].next = i;
-    bc->lru = i;
-    if (bc->mru == NONE) bc->mru = i;
-}
-
 static void touch(bcache_t *bc, uint32_t i)
 {
     if (bc->mru == i) return;
@@ -117,13 +107,16 @@ void bcache_invalidate(bcache_t *bc)
 {
     for (uint32_t b = 0; b < bc->nbuckets; b++) bc->hash[b] = NONE;
     bc->mru = bc->lru = NONE;
+    /* Slot 0 least recent: claims then take slots in ascending order, so a run of blocks read
+     * together sits in consecutive slots and later hits on it are copied as one run. */
     for (uint32_t i = 0; i < bc->capacity; i++) {
         bc->e[i].valid = bc->e[i].dirty = 0;
         bc->e[i].hnext = NONE;
-        lru_push_back(bc, i);
+        lru_push_front(bc, i);
     }
     bc->seq_next = UINT64_MAX;
     bc->readahead = 0;
+    bc->prefetch_end = 0;
 }
 
 /* Writes the run of dirty cached blocks around slot i in one device call. */
@@ -175,6 +168,71 @@ static int in_range(const bcache_t *bc, uint64_t lba, uint32_t count)
     return lba <= bc->dev.num_blocks && count <= bc->dev.num_blocks - lba;
 }
 
+void bcache_set_prefetch(bcache_t *bc, uint32_t blocks)
+{
+    bc->prefetch_max = bc->dev.prefetch ? blocks - blocks % bc->stage_blocks : 0;
+    bc->prefetch_end = 0;
+}
+
+/* A sequential reader reached `from`: start prefetches of whole aligned transfers from the
+ * next boundary up to prefetch_max blocks beyond it, where not already started. Stops at the
+ * first one the device declines (it has no buffer free yet): the next miss tries again. */
+static void prefetch_ahead(bcache_t *bc, uint64_t from)
+{
+    uint32_t st = bc->stage_blocks;
+    uint64_t start = from % st ? from - from % st + st : from, end = start + bc->prefetch_max;
+    if (bc->prefetch_end < start || bc->prefetch_end > end) bc->prefetch_end = start;
+    while (bc->prefetch_end < end && bc->prefetch_end < bc->dev.num_blocks) {
+        uint64_t left = bc->dev.num_blocks - bc->prefetch_end;
+        uint32_t c = left < st ? (uint32_t)left : st;
+        if (find(bc, bc->prefetch_end) == NONE) {
+            if (bc->dev.prefetch(bc->dev.ctx, bc->prefetch_end, c)) return;
+            bc->stats.prefetch_calls++;
+            bc->stats.prefetch_blocks += c;
+        }
+        bc->prefetch_end += c;
+    }
+}
+
+/* Slots for the `n` uncached blocks from `lba` (in bc->order), then their data from the device,
+ * copied into the slots and, for those the caller asked for (the first `asked`), into `out`.
+ * Slots are claimed first, so write-backs of evicted blocks happen before the read: a device
+ * that lends its buffer (read_ref) is not called again while its data is being copied. */
+static int fill(bcache_t *bc, uint64_t lba, uint32_t n, uint32_t asked, uint8_t *out)
+{
+    uint32_t bs = bc->dev.block_size;
+    for (uint32_t j = 0; j < n; j++) {
+        uint32_t s = claim(bc, lba + j);
+        if (s == NONE) {
+            for (uint32_t q = 0; q < j; q++) hash_remove(bc, bc->order[q]);
+            return -1;
+        }
+        bc->order[j] = s;
+    }
+    bc->stats.dev_reads++;
+    bc->stats.dev_read_blocks += n;
+    const uint8_t *src = bc->stage_r;
+    const void *lent = NULL;
+    int err = bc->dev.read_ref ? bc->dev.read_ref(bc->dev.ctx, lba, n, &lent) : bc->dev.read(bc->dev.ctx, lba, n, bc->stage_r);
+    if (err) {
+        for (uint32_t j = 0; j < n; j++) hash_remove(bc, bc->order[j]);
+        return -1;
+    }
+    if (lent) src = lent;
+    /* Into the slots, a run of consecutive slots in one copy (claims usually are: see
+     * bcache_invalidate); then the asked part to the caller. */
+    for (uint32_t j = 0; j < n;) {
+        uint32_t r = 1;
+        while (j + r < n && bc->order[j + r] == bc->order[j] + r) r++;
+        memcpy(block(bc, bc->order[j]), src + (size_t)j * bs, (size_t)r * bs);
+        j += r;
+    }
+    memcpy(out, src, (size_t)asked * bs);
+    bc->stats.misses += asked;
+    bc->stats.readahead_blocks += n - asked;
+    return 0;
+}
+
 int bcache_read(bcache_t *bc, uint64_t lba, uint32_t count, void *buf)
 {
     if (!in_range(bc, lba, count)) return -1;
@@ -186,37 +244,33 @@ int bcache_read(bcache_t *bc, uint64_t lba, uint32_t count, void *buf)
         bc->readahead = 0;
     }
     bc->seq_next = lba + count;
+    /* A sequential reader with prefetching: each miss reads up to the next aligned boundary
+     * (so it matches a prefetch started earlier), and prefetches beyond it. */
+    int prefetching = bc->prefetch_max && bc->readahead;
     uint8_t *out = buf;
     for (uint32_t k = 0; k < count;) {
         uint32_t i = find(bc, lba + k);
         if (i != NONE) {
-            memcpy(out + (size_t)k * bs, block(bc, i), bs);
-            touch(bc, i);
-            bc->stats.hits++;
-            k++;
+            /* The run of following blocks cached in the following slots, in one copy. */
+            uint32_t r = 1;
+            while (k + r < count && i + r < bc->capacity && bc->e[i + r].valid && bc->e[i + r].lba == lba + k + r) r++;
+            memcpy(out + (size_t)k * bs, block(bc, i), (size_t)r * bs);
+            for (uint32_t q = 0; q < r; q++) touch(bc, i + q);
+            bc->stats.hits += r;
+            k += r;
             continue;
         }
         /* The run of missing blocks from here, the read-ahead window beyond the request. */
-        uint64_t want = (uint64_t)(count - k) + bc->readahead;
+        uint64_t at = lba + k, want = (uint64_t)(count - k) + bc->readahead;
+        uint32_t limit = bc->stage_blocks;
+        if (prefetching) want = limit = bc->stage_blocks - (uint32_t)(at % bc->stage_blocks);
         uint32_t n = 1;
-        while (n < want && n < bc->stage_blocks && n < bc->capacity / 2 && lba + k + n < bc->dev.num_blocks &&
-               find(bc, lba + k + n) == NONE)
+        while (n < want && n < limit && n < bc->capacity / 2 && at + n < bc->dev.num_blocks && find(bc, at + n) == NONE)
             n++;
-        bc->stats.dev_reads++;
-        bc->stats.dev_read_blocks += n;
-        if (bc->dev.read(bc->dev.ctx, lba + k, n, bc->stage_r)) return -1;
-        for (uint32_t j = 0; j < n; j++) {
-            uint32_t s = claim(bc, lba + k + j);
-            if (s == NONE) return -1;
-            memcpy(block(bc, s), bc->stage_r + (size_t)j * bs, bs);
-            if (k + j < count) {
-                memcpy(out + (size_t)(k + j) * bs, block(bc, s), bs);
-                bc->stats.misses++;
-            } else {
-                bc->stats.readahead_blocks++;
-            }
-        }
-        k += n < count - k ? n : count - k;
+        uint32_t asked = n < count - k ? n : count - k;
+        if (fill(bc, at, n, asked, out + (size_t)k * bs)) return -1;
+        if (prefetching) prefetch_ahead(bc, at + n);
+        k += asked;
     }
     return 0;
 }

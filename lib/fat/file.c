@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * File contents: reading and writing through the cluster chain (whole sectors straight between
- * the caller's buffer and the device, partial ones through the data window), growing the chain
+ * the caller's buffer and the device, partial ones through the data window; clusters that follow
+ * each other on the disk in one device read), growing the chain
  * as a write needs, truncation both ways, and the directory entry's size, first cluster and
  * write time kept current after each change. Chain walks start from the last position reached,
  * so sequential I/O walks each link once.
@@ -71,6 +72,16 @@ fat_err_t fat_read(fat_volume_t *v, fat_file_t *f, uint32_t offset, void *buf, s
         size_t left = len - *done;
         if (so == 0 && left >= v->bps) {
             uint32_t n = (uint32_t)(left / v->bps), room = v->spc - in / v->bps;
+            /* Following clusters that lie right after this one on the disk join the read (the
+             * position cache moves along, as the loop's next cluster_at would have moved it). */
+            while (n > room) {
+                uint32_t next;
+                if ((e = fat_next(v, f->pos_cluster, &next))) return e;
+                if (next != f->pos_cluster + 1) break;
+                f->pos_cluster = next;
+                f->pos_index++;
+                room += v->spc;
+            }
             if (n > room) n = room;
             if ((e = fat_dev_read(v, sector, n, out + *done))) return e;
             *done += (size_t)n * v->bps;

@@ -62,12 +62,18 @@ static fat_err_t raw_get(fat_volume_t *v, uint32_t c, uint32_t *val)
 {
     uint32_t width = v->type == FAT_TYPE_12 ? 0 : v->type == FAT_TYPE_16 ? 2 : 4;
     uint32_t off = width ? c * width : c + c / 2;
-    uint32_t n = width ? width : 2, x = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        uint8_t b;
-        fat_err_t e = byte_get(v, off + i, &b);
-        if (e) return e;
-        x |= (uint32_t)b << (8 * i);
+    uint32_t n = width ? width : 2, x = 0, at;
+    fat_err_t e = fwin_load(v, off / v->bps, &at);
+    if (e) return e;
+    at += off % v->bps;
+    if (at + n <= v->fwin_count * v->bps) { /* the whole entry is in the window: no more loads */
+        for (uint32_t i = 0; i < n; i++) x |= (uint32_t)v->fwin[at + i] << (8 * i);
+    } else {
+        for (uint32_t i = 0; i < n; i++) {
+            uint8_t b;
+            if ((e = byte_get(v, off + i, &b))) return e;
+            x |= (uint32_t)b << (8 * i);
+        }
     }
     if (v->type == FAT_TYPE_12) x = (c & 1) ? x >> 4 : x & 0xFFF;
     if (v->type == FAT_TYPE_32) x &= 0x0FFFFFFF;

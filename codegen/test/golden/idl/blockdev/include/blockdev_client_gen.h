@@ -56,6 +56,33 @@ static inline int blockdev_read_blocks(const blockdev_client_t *c, uint64_t firs
     return NG_OK;
 }
 
+/**
+ * Read-ahead without waiting: starts reading `count` blocks at `first` into a buffer of the
+ * driver's and answers at once. A later read_blocks inside that range is answered from the
+ * buffer (at once if the device has finished, else when it does); a write over the range
+ * makes the driver forget it. A hint only: `queued` is false when the driver has no buffer
+ * to spare or does not read ahead, and then nothing has changed.
+ */
+static inline int blockdev_prefetch(const blockdev_client_t *c, uint64_t first, uint32_t count, bool *queued)
+{
+    ng_msg_t m;
+    blockdev_prefetch_req_t req;
+    blockdev_prefetch_rep_t rep;
+    int err;
+
+    req.first = first;
+    req.count = count;
+    ng_msg_start(&m, BLOCKDEV_PREFETCH_LABEL);
+    err = blockdev_prefetch_req_encode(&m, &req);
+    if (err != NG_OK) return err;
+    err = ng_call(c->ep, &m);
+    if (err != NG_OK) return err;
+    err = blockdev_prefetch_rep_decode(&m, &rep);
+    if (err != NG_OK) return err;
+    if (queued != NULL) *queued = rep.queued;
+    return NG_OK;
+}
+
 /** Writes `data` (a whole number of blocks) starting at block `first`. */
 static inline int blockdev_write_blocks(const blockdev_client_t *c, uint64_t first, ng_bytes_t data)
 {

@@ -67,6 +67,7 @@ typedef uint64_t blockdev_lba_t;
 
 #define BLOCKDEV_INFO_LABEL 0xc4bfcu /* rpc info */
 #define BLOCKDEV_READ_BLOCKS_LABEL 0xd8a33u /* rpc read_blocks */
+#define BLOCKDEV_PREFETCH_LABEL 0xcdaddu /* rpc prefetch */
 #define BLOCKDEV_WRITE_BLOCKS_LABEL 0xbf901u /* rpc write_blocks */
 #define BLOCKDEV_FLUSH_LABEL 0xe7af0u /* rpc flush */
 #define BLOCKDEV_STATS_LABEL 0x3fd26u /* rpc stats */
@@ -192,6 +193,66 @@ static inline int blockdev_read_blocks_rep_decode(const ng_msg_t *m, blockdev_re
     if (len > 65536u || m->shm == NULL || off > m->shm_size || len > m->shm_size - off) return NG_EBADMSG;
     out->data.ptr = (const uint8_t *)(m->shm + off);
     out->data.len = (size_t)len;
+    return NG_OK;
+}
+
+/* blockdev.prefetch */
+#define BLOCKDEV_PREFETCH_REQ_WORDS 2 /* fixed part */
+#define BLOCKDEV_PREFETCH_REQ_MAX_WORDS 2
+#define BLOCKDEV_PREFETCH_REQ_CAPS 0
+_Static_assert(BLOCKDEV_PREFETCH_REQ_WORDS <= NG_MSG_MAX_WORDS && BLOCKDEV_PREFETCH_REQ_CAPS <= NG_MSG_MAX_CAPS, "blockdev_prefetch_req: does not fit a message");
+/* Arguments of blockdev.prefetch. */
+typedef struct blockdev_prefetch_req {
+    uint64_t first;
+    uint32_t count;
+} blockdev_prefetch_req_t;
+
+static inline int blockdev_prefetch_req_encode(ng_msg_t *m, const blockdev_prefetch_req_t *in)
+{
+    m->mr[0] = (ng_word_t)in->first;
+    m->mr[1] = (ng_word_t)in->count;
+    m->label = BLOCKDEV_PREFETCH_LABEL;
+    m->len = BLOCKDEV_PREFETCH_REQ_WORDS;
+    m->ncaps = BLOCKDEV_PREFETCH_REQ_CAPS;
+    return NG_OK;
+}
+
+static inline int blockdev_prefetch_req_decode(const ng_msg_t *m, blockdev_prefetch_req_t *out)
+{
+    if (m->label != BLOCKDEV_PREFETCH_LABEL) return NG_EBADMSG;
+    if (m->ncaps != BLOCKDEV_PREFETCH_REQ_CAPS) return NG_EBADMSG;
+    if (m->len != BLOCKDEV_PREFETCH_REQ_WORDS) return NG_EBADMSG;
+    out->first = (uint64_t)m->mr[0];
+    if (m->mr[1] > UINT32_MAX) return NG_EBADMSG;
+    out->count = (uint32_t)m->mr[1];
+    return NG_OK;
+}
+
+#define BLOCKDEV_PREFETCH_REP_WORDS 1 /* fixed part */
+#define BLOCKDEV_PREFETCH_REP_MAX_WORDS 1
+#define BLOCKDEV_PREFETCH_REP_CAPS 0
+_Static_assert(BLOCKDEV_PREFETCH_REP_WORDS <= NG_MSG_MAX_WORDS && BLOCKDEV_PREFETCH_REP_CAPS <= NG_MSG_MAX_CAPS, "blockdev_prefetch_rep: does not fit a message");
+/* Results of blockdev.prefetch. */
+typedef struct blockdev_prefetch_rep {
+    bool queued;
+} blockdev_prefetch_rep_t;
+
+static inline int blockdev_prefetch_rep_encode(ng_msg_t *m, const blockdev_prefetch_rep_t *in)
+{
+    m->mr[0] = (ng_word_t)(in->queued ? 1 : 0);
+    m->label = NG_OK;
+    m->len = BLOCKDEV_PREFETCH_REP_WORDS;
+    m->ncaps = BLOCKDEV_PREFETCH_REP_CAPS;
+    return NG_OK;
+}
+
+static inline int blockdev_prefetch_rep_decode(const ng_msg_t *m, blockdev_prefetch_rep_t *out)
+{
+    if (m->label != NG_OK) return ng_reply_error(m);
+    if (m->ncaps != BLOCKDEV_PREFETCH_REP_CAPS) return NG_EBADMSG;
+    if (m->len != BLOCKDEV_PREFETCH_REP_WORDS) return NG_EBADMSG;
+    if (m->mr[0] > 1) return NG_EBADMSG;
+    out->queued = m->mr[0] != 0;
     return NG_OK;
 }
 

@@ -11,6 +11,14 @@ typedef struct blockdev_ops {
     int (*info)(void *ctx, ng_call_t *call, blockdev_info_rep_t *rep);
     /** Reads `count` blocks starting at `first` into the shared buffer. */
     int (*read_blocks)(void *ctx, ng_call_t *call, const blockdev_read_blocks_req_t *req, blockdev_read_blocks_rep_t *rep);
+    /**
+     * Read-ahead without waiting: starts reading `count` blocks at `first` into a buffer of the
+     * driver's and answers at once. A later read_blocks inside that range is answered from the
+     * buffer (at once if the device has finished, else when it does); a write over the range
+     * makes the driver forget it. A hint only: `queued` is false when the driver has no buffer
+     * to spare or does not read ahead, and then nothing has changed.
+     */
+    int (*prefetch)(void *ctx, ng_call_t *call, const blockdev_prefetch_req_t *req, blockdev_prefetch_rep_t *rep);
     /** Writes `data` (a whole number of blocks) starting at block `first`. */
     int (*write_blocks)(void *ctx, ng_call_t *call, const blockdev_write_blocks_req_t *req);
     /** Returns once everything written so far is on stable storage. */
@@ -94,6 +102,46 @@ static inline int blockdev_read_blocks_dispatch(const blockdev_ops_t *ops, void 
             if (blockdev_read_blocks_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
             err = NG_EINTERNAL;
         } else if (!blockdev_read_blocks_raises(err)) {
+            err = NG_EINTERNAL;
+        }
+    }
+    ng_msg_set_error(m, err);
+    return NG_DISPATCH_REPLY;
+}
+
+static inline int blockdev_prefetch_raises(int err)
+{
+    if (err > NG_OK && err < NG_ERR_USER_BASE) return 1;
+    switch (err) {
+        case BLOCKDEV_ERR_OUT_OF_RANGE:
+        case BLOCKDEV_ERR_BAD_LENGTH:
+        case BLOCKDEV_ERR_NO_MEDIA:
+            return 1;
+        default:
+            return 0;
+    }
+}
+
+static inline int blockdev_prefetch_dispatch(const blockdev_ops_t *ops, void *ctx, ng_call_t *call)
+{
+    ng_msg_t *m = call->msg;
+    blockdev_prefetch_req_t req;
+    blockdev_prefetch_rep_t rep;
+    int err;
+
+    if (ops->prefetch == NULL) {
+        ng_msg_set_error(m, NG_ENOSYS);
+        return NG_DISPATCH_REPLY;
+    }
+    err = blockdev_prefetch_req_decode(m, &req);
+    if (err == NG_OK) {
+        memset(&rep, 0, sizeof(rep));
+        err = ops->prefetch(ctx, call, &req, &rep);
+        if (err == NG_DEFERRED) return NG_DISPATCH_NOREPLY;
+        if (err == NG_OK) {
+            if (blockdev_prefetch_rep_encode(m, &rep) == NG_OK) return NG_DISPATCH_REPLY;
+            err = NG_EINTERNAL;
+        } else if (!blockdev_prefetch_raises(err)) {
             err = NG_EINTERNAL;
         }
     }
@@ -229,6 +277,8 @@ static inline int blockdev_dispatch(const blockdev_ops_t *ops, void *ctx, ng_cal
             return blockdev_info_dispatch(ops, ctx, call);
         case BLOCKDEV_READ_BLOCKS_LABEL:
             return blockdev_read_blocks_dispatch(ops, ctx, call);
+        case BLOCKDEV_PREFETCH_LABEL:
+            return blockdev_prefetch_dispatch(ops, ctx, call);
         case BLOCKDEV_WRITE_BLOCKS_LABEL:
             return blockdev_write_blocks_dispatch(ops, ctx, call);
         case BLOCKDEV_FLUSH_LABEL:
@@ -266,6 +316,20 @@ static inline int blockdev_read_blocks_reply(ng_server_t *s, ng_reply_t r, int e
     if (err == NG_OK) {
         if (blockdev_read_blocks_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
     } else if (!blockdev_read_blocks_raises(err)) {
+        err = NG_EINTERNAL;
+    }
+    if (err != NG_OK) ng_msg_set_error(&m, err);
+    return ng_reply_send(s, r, &m);
+}
+
+/** Answer a deferred blockdev.prefetch: err = NG_OK sends *rep, anything else that error. */
+static inline int blockdev_prefetch_reply(ng_server_t *s, ng_reply_t r, int err, const blockdev_prefetch_rep_t *rep)
+{
+    ng_msg_t m;
+    ng_msg_start(&m, NG_OK);
+    if (err == NG_OK) {
+        if (blockdev_prefetch_rep_encode(&m, rep) != NG_OK) err = NG_EINTERNAL;
+    } else if (!blockdev_prefetch_raises(err)) {
         err = NG_EINTERNAL;
     }
     if (err != NG_OK) ng_msg_set_error(&m, err);

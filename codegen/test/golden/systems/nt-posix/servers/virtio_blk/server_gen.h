@@ -341,9 +341,32 @@ static inline __attribute__((always_inline)) void virtio_blk_serve(ng_server_t *
             tag = ng_recv_fast(s, w, &badge);
             continue;
         }
-        /* blockdev: fast path for flush, stats */
+        /* blockdev: fast path for prefetch, flush, stats */
         if (badge == VIRTIO_BLK_BADGE_FAT_BLOCKDEV || badge >= VIRTIO_BLK_DYNAMIC_BADGE_BASE) {
             switch (tag) {
+                case NG_FAST_TAG(BLOCKDEV_PREFETCH_LABEL, BLOCKDEV_PREFETCH_REQ_WORDS): {
+                    blockdev_prefetch_req_t req;
+                    blockdev_prefetch_rep_t rep;
+                    if (ops->blockdev == NULL || ops->blockdev->prefetch == NULL) break;
+                    req.first = (uint64_t)w[0];
+                    if (w[1] > UINT32_MAX) break;
+                    req.count = (uint32_t)w[1];
+                    ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
+                    memset(&rep, 0, sizeof(rep));
+                    err = ops->blockdev->prefetch(ctx, &fcall, &req, &rep);
+                    if (err == NG_OK) {
+                        w[0] = (ng_word_t)(rep.queued ? 1 : 0);
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_OK, BLOCKDEV_PREFETCH_REP_WORDS), w, &badge);
+                        continue;
+                    }
+                    if (err == NG_DEFERRED) {
+                        tag = ng_reply_recv_fast(s, NG_FAST_TAG(NG_EBADMSG, 0), w, &badge);
+                        continue;
+                    }
+                    if (!blockdev_prefetch_raises(err)) err = NG_EINTERNAL;
+                    tag = ng_reply_recv_fast(s, NG_FAST_TAG(err, 0), w, &badge);
+                    continue;
+                }
                 case NG_FAST_TAG(BLOCKDEV_FLUSH_LABEL, BLOCKDEV_FLUSH_REQ_WORDS): {
                     if (ops->blockdev == NULL || ops->blockdev->flush == NULL) break;
                     ng_call_t fcall = { .badge = badge, .msg = NULL, .server = s };
