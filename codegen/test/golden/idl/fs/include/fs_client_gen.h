@@ -259,7 +259,7 @@ static inline int fs_sync(const fs_client_t *c)
 
 /**
  * Writes everything back and marks the volume clean (a clean unmount); open handles are
- * closed. The next call mounts the volume again.
+ * closed and the cache is dropped. The next call mounts the volume again, from the medium.
  */
 static inline int fs_unmount(const fs_client_t *c)
 {

@@ -137,7 +137,10 @@ typedef struct fs_cache_stats {
     uint64_t hits;
     /** Blocks asked for that had to come from the device. */
     uint64_t misses;
-    /** Blocks read from the device before anyone asked (read-ahead). */
+    /**
+     * Blocks read from the device before anyone asked (read-ahead, and prefetches the
+     * block device took).
+     */
     uint64_t readahead;
     /** Calls the server made to its block device (reads, writes, flushes). */
     uint64_t device_calls;

@@ -36,7 +36,7 @@ typedef struct fs_ops {
     int (*sync)(void *ctx, ng_call_t *call);
     /**
      * Writes everything back and marks the volume clean (a clean unmount); open handles are
-     * closed. The next call mounts the volume again.
+     * closed and the cache is dropped. The next call mounts the volume again, from the medium.
      */
     int (*unmount)(void *ctx, ng_call_t *call);
     /** The block cache's counters since the server started. */
