@@ -123,8 +123,8 @@ describe.skipIf(!!skip)("FAT example's benchmark mode on the host target", () =>
 describe.skipIf(!!sel4Skip)("FAT example on seL4 in QEMU", () => {
   const SEL4 = ["-B", path.join(ROOT, "build/sel4-test/fat")];
 
-  it("FAT32: one boot lists, reads, writes, renames, truncates and unmounts; fsck.fat and mtools agree", async () => {
-    const { img, files } = volume(32, "sel4.img");
+  it.each([12, 16, 32] as const)("FAT%i: one boot lists, reads, writes, renames, truncates and unmounts; fsck.fat and mtools agree", async (type) => {
+    const { img, files } = volume(type, `sel4-${type}.img`);
     const r = await runSystem([...SEL4, "--disk", img], "fattest: done", 300);
     checkRun(r.all ?? "", files);
     expect(r.exitCode, r.all).toBe(0);

@@ -64,9 +64,30 @@ static int sp_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
     return 0;
 }
 
+/* The cache's optional device calls, as the FAT server's driver offers them: reads that lend
+ * the device's buffer (which every write scribbles over, as the next blockdev call overwrites
+ * the shared buffer), and prefetch hints, every third one declined. */
+static uint8_t lend[STAGE_BLOCKS * BLOCK];
+static unsigned hints;
+
+static int sp_read_ref(void *ctx, uint64_t lba, uint32_t count, const void **data)
+{
+    if (count > STAGE_BLOCKS || sp_read(ctx, lba, count, lend)) return -1;
+    *data = lend;
+    return 0;
+}
+
+static int sp_prefetch(void *ctx, uint64_t lba, uint32_t count)
+{
+    (void)ctx;
+    if (count == 0 || count > STAGE_BLOCKS || lba % STAGE_BLOCKS != 0 || lba + count > dev_blocks) abort();
+    return ++hints % 3 == 0 ? -1 : 0;
+}
+
 static int sp_write(void *ctx, uint64_t lba, uint32_t count, const void *buf)
 {
     (void)ctx;
+    memset(lend, 0x5a, sizeof lend);
     if (lba + count > dev_blocks) return -1;
     for (uint32_t i = 0; i < count; i++) {
         slot_t *s = slot_find(lba + i, 1);
@@ -173,8 +194,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         slot_t *s = slot_find(lba, 1);
         if (s) memcpy(s->data, data + at + 4, BLOCK);
     }
-    bcache_dev_t raw = {.ctx = NULL, .block_size = BLOCK, .num_blocks = dev_blocks, .read = sp_read, .write = sp_write, .flush = sp_flush};
+    bcache_dev_t raw = {.ctx = NULL, .block_size = BLOCK, .num_blocks = dev_blocks, .read = sp_read, .write = sp_write,
+                        .flush = sp_flush, .read_ref = sp_read_ref, .prefetch = sp_prefetch};
     if (bcache_init(&cache, &raw, mem, need, CACHE_BLOCKS, STAGE_BLOCKS, 8)) abort();
+    bcache_set_prefetch(&cache, 3 * STAGE_BLOCKS);
     fat_blockdev_t dev = {.ctx = &cache, .block_size = BLOCK, .num_blocks = dev_blocks, .read = c_read, .write = c_write, .flush = c_flush};
     if (fat_mount(&vol, &dev, 0) != FAT_OK) return 0;
     fat_set_clock(&vol, clock_fn, NULL);
