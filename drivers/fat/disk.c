@@ -52,6 +52,10 @@ static int raw_read_ref(void *ctx, uint64_t lba, uint32_t count, const void **da
     return 0;
 }
 
+/* A driver that has declined this many hints and never taken one does not read ahead (the SD
+ * card's PIO driver): no more are sent, each would be a round trip for nothing. */
+#define PREFETCH_NEVER 16u
+
 static int raw_prefetch(void *ctx, uint64_t lba, uint32_t count)
 {
     fat_disk_t *d = ctx;
@@ -59,8 +63,12 @@ static int raw_prefetch(void *ctx, uint64_t lba, uint32_t count)
     bool queued = false;
     d->calls++;
     int err = blockdev_prefetch(&d->client, lba, count, &queued);
-    if (err == NG_ENOSYS) d->no_prefetch = true;
-    return err == NG_OK && queued ? 0 : -1;
+    if (err == NG_OK && queued) {
+        d->prefetch_taken++;
+        return 0;
+    }
+    if (err == NG_ENOSYS || (d->prefetch_taken == 0 && ++d->prefetch_declined >= PREFETCH_NEVER)) d->no_prefetch = true;
+    return -1;
 }
 
 static int raw_write(void *ctx, uint64_t lba, uint32_t count, const void *buf)

@@ -17,7 +17,8 @@ typedef struct fat_disk {
     bcache_t cache;
     fat_blockdev_t dev; /* the cache, as the FAT library sees it */
     uint64_t calls;     /* blockdev calls made (read, write, flush, prefetch) */
-    bool no_prefetch;   /* the driver has no blockdev.prefetch (NG_ENOSYS) */
+    bool no_prefetch;   /* the driver does not read ahead: no blockdev.prefetch, or never takes one */
+    uint32_t prefetch_taken, prefetch_declined;
 } fat_disk_t;
 
 /* Asks the driver for its geometry and sets the cache up in `cache_bytes` from the heap;
