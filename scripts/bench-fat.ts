@@ -4,11 +4,14 @@
  * mkfs.fat + mcopy, holding a 16 MiB BENCH.BIN; examples/fat built with the IPC benchmark's
  * settings and booted once with `neptune-gen run --icount --disk`, where the test client
  * (examples/fat/servers/fattest/bench.c) sees BENCH.BIN and measures, in one boot:
- *   - raw sequential reads of 16 MiB from the block driver (64 KiB blockdev calls, best of 3),
- *   - the file read sequentially through the FAT server (cold cache, read-ahead),
+ *   - raw sequential reads of the file's own blocks from the block driver (64 KiB blockdev
+ *     calls, one at a time and with 3 prefetched ahead),
+ *   - the file read sequentially through the FAT server (cold cache after an unmount: read-ahead
+ *     and prefetch),
  *   - the file read again (every block cached: the cache holds 18 MiB),
  *   - 1024 reads of 4 KiB that hit the cache, with the block-device calls the server made
  *     meanwhile (its cache_stats), so round trips per read are counted.
+ * Every figure is the best of 3 passes.
  * Each figure is printed twice: PMCCNTR_EL0 counts (QEMU's virtual clock: instructions plus any
  * idle wait for the device) and instructions retired (PMU event 0x08: CPU work only), per byte,
  * with ratios against the raw read measured in the same boot.
