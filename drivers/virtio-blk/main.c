@@ -23,9 +23,10 @@
  * client's shared buffer into it, a read's from it into the client's shared buffer by the reply
  * encoder; nothing else is copied. A prefetch (read-ahead the caller does not wait for) reads
  * into a slot that stays filled after the device finishes, until a read inside its range takes
- * the blocks: the file system keeps several in flight while it serves its own clients. Requests are checked before anything is queued: lengths that
- * are not whole blocks or exceed max_transfer, ranges past the end, writes to a read-only
- * device; a malformed message is refused by the generated decoder (NG_EBADMSG).
+ * the blocks: the file system keeps several in flight while it serves its own clients.
+ * Requests are checked before anything is queued: lengths that are not whole blocks or exceed
+ * max_transfer, ranges past the end, writes to a read-only device; a malformed message is
+ * refused by the generated decoder (NG_EBADMSG).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -308,7 +309,7 @@ static int blk_read(void *ctx, ng_call_t *call, const blockdev_read_blocks_req_t
 
 /* Starts a read-ahead into a slot of its own and answers at once. Declined (queued = false)
  * on a polled device (nothing would overlap), when prefetches already hold half the slots and
- * none has finished to give way, or when no slot is free. */
+ * none of them is abandoned, or when no slot is free. A range already prefetched is queued. */
 static int blk_prefetch(void *ctx, ng_call_t *call, const blockdev_prefetch_req_t *req,
                         blockdev_prefetch_rep_t *rep)
 {
