@@ -22,24 +22,8 @@ static uint32_t per_call(const fat_disk_t *d)
     return n ? n : 1;
 }
 
-static int raw_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
-{
-    fat_disk_t *d = ctx;
-    uint8_t *out = buf;
-    while (count > 0) {
-        uint32_t n = count < per_call(d) ? count : per_call(d);
-        ng_bytes_t got;
-        d->calls++;
-        if (blockdev_read_blocks(&d->client, lba, n, &got) != NG_OK) return -1;
-        if (got.len != (size_t)n * d->info.block_size) return -1;
-        memcpy(out, got.ptr, got.len);
-        out += got.len;
-        lba += n;
-        count -= n;
-    }
-    return 0;
-}
-
+/* One call's worth of blocks (at most per_call): the driver's reply, in the shared buffer,
+ * lent until the next blockdev call. */
 static int raw_read_ref(void *ctx, uint64_t lba, uint32_t count, const void **data)
 {
     fat_disk_t *d = ctx;
@@ -49,6 +33,22 @@ static int raw_read_ref(void *ctx, uint64_t lba, uint32_t count, const void **da
     if (blockdev_read_blocks(&d->client, lba, count, &got) != NG_OK) return -1;
     if (got.len != (size_t)count * d->info.block_size) return -1;
     *data = got.ptr;
+    return 0;
+}
+
+static int raw_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
+{
+    fat_disk_t *d = ctx;
+    uint8_t *out = buf;
+    while (count > 0) {
+        uint32_t n = count < per_call(d) ? count : per_call(d);
+        const void *got;
+        if (raw_read_ref(d, lba, n, &got)) return -1;
+        memcpy(out, got, (size_t)n * d->info.block_size);
+        out += (size_t)n * d->info.block_size;
+        lba += n;
+        count -= n;
+    }
     return 0;
 }
 

@@ -157,6 +157,12 @@ static void pf_forget(blk_t *b, uint64_t first, uint64_t count)
     }
 }
 
+/* Where blocks [first, first + count) of a prefetch lie in its slot's buffer. */
+static ng_bytes_t pf_bytes(const blk_pending_t *p, const vblk_req_t *r, uint64_t first, uint32_t count)
+{
+    return (ng_bytes_t){ r->buf + (first - p->first) * VIRTIO_BLK_SECTOR, (size_t)count * VIRTIO_BLK_SECTOR };
+}
+
 /* A finished prefetch: answers the read waiting on it; true while the slot stays (blocks left
  * that a read may still take). */
 static bool pf_done(blk_t *b, blk_pending_t *p, vblk_req_t *r, uint8_t status)
@@ -165,9 +171,7 @@ static bool pf_done(blk_t *b, blk_pending_t *p, vblk_req_t *r, uint8_t status)
     p->status = status;
     if (p->waiting) {
         p->waiting = false;
-        blockdev_read_blocks_rep_t rep = {
-            .data = { .ptr = r->buf + (p->want_first - p->first) * VIRTIO_BLK_SECTOR,
-                      .len = (size_t)p->want_count * VIRTIO_BLK_SECTOR } };
+        blockdev_read_blocks_rep_t rep = { .data = pf_bytes(p, r, p->want_first, p->want_count) };
         blockdev_read_blocks_reply(&b->srv, p->reply, blk_status_err(status), &rep, p->shm, p->shm_size);
         if (p->want_first + p->want_count == p->first + p->count) {
             return false;
@@ -263,8 +267,7 @@ static int pf_read(blk_t *b, ng_call_t *call, const blockdev_read_blocks_req_t *
             vblk_release(r); /* that read-ahead failed: this read tries the device itself */
             return 1;
         }
-        rep->data.ptr = r->buf + (req->first - p->first) * VIRTIO_BLK_SECTOR;
-        rep->data.len = (size_t)req->count * VIRTIO_BLK_SECTOR;
+        rep->data = pf_bytes(p, r, req->first, req->count);
         p->seq = b->clock;
         if (req->first + req->count == p->first + p->count) {
             vblk_release(r); /* the buffer stays as it is until the reply is encoded */

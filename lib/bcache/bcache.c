@@ -187,7 +187,6 @@ static void prefetch_ahead(bcache_t *bc, uint64_t from)
         uint32_t c = left < st ? (uint32_t)left : st;
         if (find(bc, bc->prefetch_end) == NONE) {
             if (bc->dev.prefetch(bc->dev.ctx, bc->prefetch_end, c)) return;
-            bc->stats.prefetch_calls++;
             bc->stats.prefetch_blocks += c;
         }
         bc->prefetch_end += c;

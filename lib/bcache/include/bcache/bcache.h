@@ -40,8 +40,7 @@ typedef struct bcache_stats {
     uint64_t dev_write_blocks;
     uint64_t readahead_blocks; /* blocks read before anyone asked */
     uint64_t dev_flushes;
-    uint64_t prefetch_calls;   /* prefetches the device took */
-    uint64_t prefetch_blocks;
+    uint64_t prefetch_blocks;  /* blocks in prefetches the device took */
 } bcache_stats_t;
 
 typedef struct bcache_entry {
